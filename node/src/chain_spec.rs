@@ -1,0 +1,43 @@
+//! Chain specifications: `dev` and `local` are built from the runtime's genesis presets; any
+//! other `--chain` value is read as a chain-spec JSON file.
+
+use energy_runtime::WASM_BINARY;
+use sc_service::ChainType;
+
+/// Specialized `ChainSpec`. This is a specialization of the general Substrate ChainSpec type.
+pub type ChainSpec = sc_service::GenericChainSpec;
+
+/// Properties wallets read to show balances: token symbol, decimals and the SS58 prefix.
+fn chain_properties() -> sc_chain_spec::Properties {
+	let mut properties = sc_chain_spec::Properties::new();
+	properties.insert("tokenSymbol".into(), energy_primitives::TOKEN_SYMBOL.into());
+	properties.insert("tokenDecimals".into(), energy_primitives::DECIMALS.into());
+	properties.insert("ss58Format".into(), energy_primitives::SS58_PREFIX.into());
+	properties
+}
+
+fn wasm_binary() -> Result<&'static [u8], String> {
+	WASM_BINARY.ok_or_else(|| "Development wasm not available".to_string())
+}
+
+/// The single-validator development chain (`--dev`, `--chain dev`).
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("Energy Community Development")
+		.with_id("energy_dev")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_properties(chain_properties())
+		.build())
+}
+
+/// The four-validator local testnet (`--chain local`): Alice, Bob, Charlie and Dave.
+pub fn local_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("Energy Community Local Testnet")
+		.with_id("energy_local_testnet")
+		.with_chain_type(ChainType::Local)
+		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(chain_properties())
+		.build())
+}

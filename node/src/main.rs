@@ -1,0 +1,18 @@
+//! `energy-node`: the validator binary of the community energy chain.
+//!
+//! Aura produces a block every 6 seconds, GRANDPA finalizes them, the off-chain worker runs on
+//! every imported block, and JSON-RPC (port 9944 by default) serves wallets, dApps and meter
+//! gateways. The database is ParityDB.
+
+#![warn(missing_docs)]
+
+mod benchmarking;
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+	command::run()
+}
