@@ -41,8 +41,9 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
-			path =>
-				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
+			path => {
+				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
+			},
 		})
 	}
 }
@@ -126,9 +127,10 @@ pub fn run() -> sc_cli::Result<()> {
 						>,
 					>(config)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					},
 				}
 			})
 		},
@@ -144,17 +146,16 @@ fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> sc_cl
 					You can enable it with `--features runtime-benchmarks`."
 					.into());
 			}
-			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
-				config.chain_spec,
-			))
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
 		},
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)
 		},
 		#[cfg(not(feature = "runtime-benchmarks"))]
-		BenchmarkCmd::Storage(_) =>
-			Err("Storage benchmarking can be enabled with `--features runtime-benchmarks`.".into()),
+		BenchmarkCmd::Storage(_) => {
+			Err("Storage benchmarking can be enabled with `--features runtime-benchmarks`.".into())
+		},
 		#[cfg(feature = "runtime-benchmarks")]
 		BenchmarkCmd::Storage(cmd) => {
 			let PartialComponents { client, backend, .. } = service::new_partial(&config)?;

@@ -9,9 +9,7 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
-use crate::{
-	AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
-};
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 
 /// Balance given to each endowed dev account: one million CEUR.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
@@ -40,7 +38,10 @@ fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: initial_authorities
+				.iter()
+				.map(|(aura, _)| aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities

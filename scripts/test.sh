@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the main workspace's unit, property and benchmark tests, then
+# the network tests under zombienet/ (a dev node on its own, and four validators with one
+# killed and restarted). `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n==> %s (%s)\n' "$1" "$(date +%T)"; }
+
+step "build the node"
+cargo build --release --locked -p energy-node
+
+step "main workspace tests"
+cargo test --release --locked --workspace
+
+step "network tests (zombienet/)"
+export ENERGY_NODE_DIR="$CARGO_TARGET_DIR/release"
+(cd zombienet && cargo test --locked -- --test-threads 1 --nocapture)

@@ -1,0 +1,138 @@
+//! Helpers shared by the zombienet tests: where the `energy-node` binary is, how to load the
+//! network definitions in this folder, and small JSON-RPC queries (peers, finalized height).
+
+use std::{
+	path::{Path, PathBuf},
+	time::{Duration, Instant},
+};
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde_json::Value;
+use zombienet_sdk::{
+	subxt::{backend::rpc::RpcClient, ext::subxt_rpcs::client::RpcParams},
+	LocalFileSystem, Network, NetworkConfig, NetworkConfigExt, NetworkNode,
+};
+
+/// The four validators of the `local_testnet` preset, in the order of the network definition.
+pub const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+
+/// The folder with the node binary: `$ENERGY_NODE_DIR`, else `$CARGO_TARGET_DIR/release`, else
+/// `../target/release` of the main workspace.
+pub fn node_binary_dir() -> PathBuf {
+	if let Ok(dir) = std::env::var("ENERGY_NODE_DIR") {
+		return PathBuf::from(dir);
+	}
+	if let Ok(dir) = std::env::var("CARGO_TARGET_DIR") {
+		return PathBuf::from(dir).join("release");
+	}
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release")
+}
+
+/// Loads a network definition of this folder (e.g. `local-testnet.toml`) and spawns it with the
+/// native provider, with the node binary's folder first on `PATH`.
+pub async fn spawn_native(definition: &str) -> Result<Network<LocalFileSystem>> {
+	let bin_dir = node_binary_dir();
+	let node = bin_dir.join("energy-node");
+	if !node.is_file() {
+		bail!(
+			"{} not found: build it with `cargo build --release -p energy-node` first",
+			node.display()
+		);
+	}
+	let path = std::env::var("PATH").unwrap_or_default();
+	std::env::set_var("PATH", format!("{}:{path}", bin_dir.display()));
+
+	let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(definition);
+	let config = NetworkConfig::load_from_toml(
+		file.to_str().ok_or_else(|| anyhow!("non-UTF-8 path {}", file.display()))?,
+	)
+	.map_err(|e| anyhow!("loading {}: {e}", file.display()))?;
+	config.spawn_native().await.context("spawning the network")
+}
+
+/// Calls a JSON-RPC method without parameters on the node.
+pub async fn rpc_call(node: &NetworkNode, method: &str) -> Result<Value> {
+	rpc_call_with(node, method, RpcParams::new()).await
+}
+
+/// Calls a JSON-RPC method with the given parameters on the node.
+pub async fn rpc_call_with(node: &NetworkNode, method: &str, params: RpcParams) -> Result<Value> {
+	let client: RpcClient =
+		node.rpc().await.with_context(|| format!("{}: connect", node.name()))?;
+	client
+		.request::<Value>(method, params)
+		.await
+		.with_context(|| format!("{}: {method}", node.name()))
+}
+
+/// The number of peers the node is connected to (`system_health`).
+pub async fn peer_count(node: &NetworkNode) -> Result<u64> {
+	let health = rpc_call(node, "system_health").await?;
+	health["peers"].as_u64().ok_or_else(|| anyhow!("system_health without peers: {health}"))
+}
+
+/// The node's best block number (`chain_getHeader`).
+pub async fn best_height(node: &NetworkNode) -> Result<u64> {
+	let header = rpc_call(node, "chain_getHeader").await?;
+	header_number(&header)
+}
+
+/// The node's finalized block number (`chain_getFinalizedHead` then `chain_getHeader`).
+pub async fn finalized_height(node: &NetworkNode) -> Result<u64> {
+	let hash = rpc_call(node, "chain_getFinalizedHead").await?;
+	let mut params = RpcParams::new();
+	params.push(hash).map_err(|e| anyhow!("encoding params: {e}"))?;
+	let header = rpc_call_with(node, "chain_getHeader", params).await?;
+	header_number(&header)
+}
+
+fn header_number(header: &Value) -> Result<u64> {
+	let number = header["number"].as_str().ok_or_else(|| anyhow!("header without number"))?;
+	u64::from_str_radix(number.trim_start_matches("0x"), 16)
+		.with_context(|| format!("bad block number {number}"))
+}
+
+/// Polls `probe` every second until it returns `Ok(true)` or `timeout` passes; the error names
+/// `what` and the last probe error.
+pub async fn wait_until<F, Fut>(what: &str, timeout: Duration, mut probe: F) -> Result<()>
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = Result<bool>>,
+{
+	let start = Instant::now();
+	let mut last_error = None;
+	while start.elapsed() < timeout {
+		match probe().await {
+			Ok(true) => return Ok(()),
+			Ok(false) => {},
+			Err(e) => last_error = Some(e),
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	match last_error {
+		Some(e) => Err(e.context(format!("timed out after {timeout:?} waiting for {what}"))),
+		None => Err(anyhow!("timed out after {timeout:?} waiting for {what}")),
+	}
+}
+
+/// Kills the node's process with SIGKILL, as a crash or a pulled plug would: the process is
+/// found by its unique base path among the running `energy-node` processes.
+pub fn kill_node(node: &NetworkNode) -> Result<u32> {
+	let base = node.base_dir().to_string_lossy().to_string();
+	let mut killed = None;
+	for entry in std::fs::read_dir("/proc")? {
+		let entry = entry?;
+		let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+		let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+		let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+		if cmdline.contains("energy-node") && cmdline.contains(&base) {
+			let status =
+				std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status()?;
+			if !status.success() {
+				bail!("kill -9 {pid} failed");
+			}
+			killed = Some(pid);
+		}
+	}
+	killed.ok_or_else(|| anyhow!("no energy-node process found for {}", node.name()))
+}
