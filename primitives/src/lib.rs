@@ -6,6 +6,16 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
+pub mod energy;
+pub mod reading;
+pub mod traits;
+
+pub use energy::*;
+pub use reading::*;
+pub use traits::*;
+
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},
 	MultiSignature,

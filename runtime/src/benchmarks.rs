@@ -5,4 +5,8 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_balances, crate::Balances]
 	[pallet_timestamp, crate::Timestamp]
 	[pallet_sudo, crate::Sudo]
+	[pallet_participants, crate::Participants]
+	[pallet_res_assets, crate::ResAssets]
+	[pallet_meters, crate::Meters]
+	[pallet_energy_tokens, crate::EnergyTokens]
 );

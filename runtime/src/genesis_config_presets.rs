@@ -9,6 +9,11 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use energy_primitives::{MeterPublicKey, Roles};
+use pallet_meters::MeterKind;
+use pallet_res_assets::Technology;
+use sp_core::{crypto::AccountId32, ed25519, sr25519, H256};
+
 use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 
 /// Balance given to each endowed dev account: one million CEUR.
@@ -22,13 +27,121 @@ fn dev_authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> AuthorityKeys {
 	(sr.public().into(), ed.public().into())
 }
 
+/// Market slot length of the development networks: one minute, so a market day can be watched.
+pub const DEV_SLOT_LENGTH_MS: u64 = 60_000;
+
+/// The demo community's DSO: `//Dso` of the dev phrase.
+pub const DSO_PUBLIC: [u8; 32] =
+	hex_literal::hex!("7256e60b269f449855204ec8819422f813ce104bc48c3d974d3cb27c467e7a04");
+/// The demo community's utility: `//Utility` of the dev phrase.
+pub const UTILITY_PUBLIC: [u8; 32] =
+	hex_literal::hex!("2e580cfe01e2f67b3586889bbefc7499d402c863aabdda129140775d1ba7792f");
+/// The demo community's meter gateway: `//Gateway` of the dev phrase.
+pub const GATEWAY_PUBLIC: [u8; 32] =
+	hex_literal::hex!("d6ec6ac6be4e1b9953c92be6aa17929c4b3c70ec86b491980d9aeb3a819d3259");
+
+/// The demo meters' public keys, meter id = index: `//meter//<id>` of the dev phrase, sr25519
+/// except meter 2 (ed25519), so that both schemes are in use.
+pub const DEMO_METER_KEYS: [(bool, [u8; 32]); 6] = [
+	(false, hex_literal::hex!("463ba049c7d0ba0f402da255ae6ae563a7d9a93f59b010acea614df94fd04e4e")),
+	(false, hex_literal::hex!("76e66661748aee37a5b975e10d241000801d595ee9da578504b9d89b66693075")),
+	(true, hex_literal::hex!("61f2c7ca78ec2f356a63d23315cd869ecd5dcf8f62482b29b2b9d134b77bedff")),
+	(false, hex_literal::hex!("9232bc8347f032fbb8fbf579ff8124f7a5a9d95b07106f7ef15c0fad0519d246")),
+	(false, hex_literal::hex!("4a23c5dde61f0f8ca1a0cf81e141d3172bd0685c35a4e1486bb1ea4c60eeaf0d")),
+	(false, hex_literal::hex!("2efd44be973ee5f1c0dce7e0e459c43d1039c8f8df296833b821b19add7d8759")),
+];
+
+fn demo_meter_key(id: usize) -> MeterPublicKey {
+	let (ed, public) = DEMO_METER_KEYS[id];
+	if ed {
+		MeterPublicKey::Ed25519(ed25519::Public::from_raw(public))
+	} else {
+		MeterPublicKey::Sr25519(sr25519::Public::from_raw(public))
+	}
+}
+
+/// The demo community: Bob, Charlie and Dave are prosumers with rooftop PV (RES 0, 1, 2 of
+/// 5, 4 and 6 kWp, approved) and production meters 0, 1, 2; Eve, Ferdie and One are consumers
+/// with consumption meters 3, 4, 5; `//Dso` is the DSO, `//Utility` the utility and `//Gateway`
+/// submits every meter's readings. Alice (sudo) is the community manager.
+struct DemoCommunity {
+	participants: Vec<(AccountId, Vec<u8>, Roles, H256)>,
+	assets: Vec<(AccountId, Technology, u64, Vec<u8>)>,
+	gateways: Vec<AccountId>,
+	meters: Vec<(AccountId, MeterKind, MeterPublicKey, AccountId)>,
+	accounts: Vec<AccountId>,
+}
+
+fn demo_community() -> DemoCommunity {
+	let dso: AccountId = AccountId32::new(DSO_PUBLIC);
+	let utility: AccountId = AccountId32::new(UTILITY_PUBLIC);
+	let gateway: AccountId = AccountId32::new(GATEWAY_PUBLIC);
+	let prosumers = [
+		(Sr25519Keyring::Bob, "PT-PRO-0001", 5_000u64, "LV-01/T1/001"),
+		(Sr25519Keyring::Charlie, "PT-PRO-0002", 4_000, "LV-01/T1/002"),
+		(Sr25519Keyring::Dave, "PT-PRO-0003", 6_000, "LV-01/T2/003"),
+	];
+	let consumers = [
+		(Sr25519Keyring::Eve, "PT-CON-0001"),
+		(Sr25519Keyring::Ferdie, "PT-CON-0002"),
+		(Sr25519Keyring::One, "PT-CON-0003"),
+	];
+	// Commitments to the members' off-chain records (blake2-256 of a salted record in a real
+	// community; fixed demo values here).
+	let commitment = |i: u8| H256::repeat_byte(i);
+	let mut participants = vec![
+		(dso.clone(), b"PT-DSO-0001".to_vec(), Roles::DSO, commitment(0xd5)),
+		(utility.clone(), b"PT-UTL-0001".to_vec(), Roles::UTILITY, commitment(0x07)),
+	];
+	let mut assets = Vec::new();
+	let mut meters = Vec::new();
+	for (i, (member, code, watts, point)) in prosumers.iter().enumerate() {
+		participants.push((
+			member.to_account_id(),
+			code.as_bytes().to_vec(),
+			Roles::PROSUMER,
+			commitment(i as u8 + 1),
+		));
+		assets.push((member.to_account_id(), Technology::Solar, *watts, point.as_bytes().to_vec()));
+		meters.push((
+			member.to_account_id(),
+			MeterKind::Production { res: i as u32 },
+			demo_meter_key(i),
+			gateway.clone(),
+		));
+	}
+	for (i, (member, code)) in consumers.iter().enumerate() {
+		participants.push((
+			member.to_account_id(),
+			code.as_bytes().to_vec(),
+			Roles::CONSUMER,
+			commitment(i as u8 + 10),
+		));
+		meters.push((
+			member.to_account_id(),
+			MeterKind::Consumption,
+			demo_meter_key(3 + i),
+			gateway.clone(),
+		));
+	}
+	DemoCommunity {
+		participants,
+		assets,
+		gateways: vec![gateway.clone()],
+		meters,
+		accounts: vec![dso, utility, gateway],
+	}
+}
+
 /// Builds the genesis JSON patch of a chain with the given validators, endowed accounts and
-/// sudo key.
+/// sudo key, the demo community and one-minute market slots.
 fn testnet_genesis(
 	initial_authorities: Vec<AuthorityKeys>,
-	endowed_accounts: Vec<AccountId>,
+	mut endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
+	let community = demo_community();
+	endowed_accounts.extend(community.accounts.iter().cloned());
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed_accounts
@@ -37,6 +150,13 @@ fn testnet_genesis(
 				.map(|account| (account, ENDOWMENT))
 				.collect::<Vec<_>>(),
 		},
+		participants: pallet_participants::GenesisConfig { participants: community.participants },
+		res_assets: pallet_res_assets::GenesisConfig { assets: community.assets },
+		meters: pallet_meters::GenesisConfig {
+			gateways: community.gateways,
+			meters: community.meters
+		},
+		market: pallet_market::GenesisConfig { slot_length_ms: Some(DEV_SLOT_LENGTH_MS) },
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities
 				.iter()
@@ -97,4 +217,56 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
 	]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::Pair;
+
+	/// The hard-coded demo keys are the documented dev derivations.
+	#[test]
+	fn demo_keys_are_the_documented_derivations() {
+		let sr = |s: &str| sr25519::Pair::from_string(s, None).expect("dev derivation").public().0;
+		let ed = |s: &str| ed25519::Pair::from_string(s, None).expect("dev derivation").public().0;
+		assert_eq!(DSO_PUBLIC, sr("//Dso"));
+		assert_eq!(UTILITY_PUBLIC, sr("//Utility"));
+		assert_eq!(GATEWAY_PUBLIC, sr("//Gateway"));
+		for (id, (is_ed, public)) in DEMO_METER_KEYS.iter().enumerate() {
+			let seed = alloc::format!("//meter//{id}");
+			assert_eq!(*public, if *is_ed { ed(&seed) } else { sr(&seed) }, "meter {id}");
+		}
+	}
+
+	/// Both presets build a genesis state (the genesis builds of the pallets check it).
+	#[test]
+	fn presets_build() {
+		for preset in preset_names() {
+			let json = get_preset(&preset).expect("preset exists");
+			let patch: Value = serde_json::from_slice(&json).expect("valid json");
+			let mut config =
+				serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+			json_merge(&mut config, patch);
+			let config: RuntimeGenesisConfig =
+				serde_json::from_value(config).expect("a full config");
+			sp_io::TestExternalities::new(
+				sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
+			)
+			.execute_with(|| {
+				assert_eq!(pallet_meters::NextMeterId::<crate::Runtime>::get(), 6);
+				assert_eq!(pallet_market::SlotLength::<crate::Runtime>::get(), DEV_SLOT_LENGTH_MS);
+			});
+		}
+	}
+
+	fn json_merge(a: &mut Value, b: Value) {
+		match (a, b) {
+			(Value::Object(a), Value::Object(b)) => {
+				for (k, v) in b {
+					json_merge(a.entry(k).or_insert(Value::Null), v);
+				}
+			},
+			(a, b) => *a = b,
+		}
+	}
 }

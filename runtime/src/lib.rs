@@ -1,7 +1,8 @@
 //! # Community energy chain runtime
 //!
 //! Composes the FRAME system pallets (System, Timestamp, Aura, GRANDPA, Balances,
-//! TransactionPayment, Sudo) with the community energy pallets. Sudo is the development
+//! TransactionPayment, Sudo) with the community energy pallets: Participants (IDgrid),
+//! ResAssets, Meters (signed readings), EnergyTokens and Market (the market clock). Sudo is the development
 //! stand-in for the community manager's governance origin.
 //!
 //! The runtime exposes metadata up to v16, checks the metadata hash of signed transactions
@@ -177,4 +178,19 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(10)]
+	pub type Participants = pallet_participants;
+
+	#[runtime::pallet_index(11)]
+	pub type ResAssets = pallet_res_assets;
+
+	#[runtime::pallet_index(12)]
+	pub type Meters = pallet_meters;
+
+	#[runtime::pallet_index(13)]
+	pub type EnergyTokens = pallet_energy_tokens;
+
+	#[runtime::pallet_index(14)]
+	pub type Market = pallet_market;
 }

@@ -3,6 +3,9 @@
 //! Chain-wide parameters (block weights and length, fees, deposits) live here so they can be
 //! read in one place.
 
+mod energy;
+pub use energy::CommunityManager;
+
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,

@@ -1,0 +1,173 @@
+//! A mock runtime with the participant registry, the RES registry, the token ledger and the
+//! meters, plus a settable market clock, for the tests.
+
+use crate as pallet_meters;
+use energy_primitives::{
+	MarketClock, MarketSlot, MeterPublicKey, MeterReading, MeterSignature, Roles, SignedReading,
+	HOUR_MS,
+};
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_system::EnsureRoot;
+use sp_core::{ed25519, sr25519, Pair, H256};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Participants: pallet_participants,
+		ResAssets: pallet_res_assets,
+		EnergyTokens: pallet_energy_tokens,
+		Meters: pallet_meters,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = u64;
+	type Lookup = sp_runtime::traits::IdentityLookup<u64>;
+}
+
+impl pallet_participants::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type ManagerOrigin = EnsureRoot<u64>;
+	type WeightInfo = ();
+}
+
+impl pallet_res_assets::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Participants = Participants;
+	type ManagerOrigin = EnsureRoot<u64>;
+	type WeightInfo = ();
+}
+
+impl pallet_energy_tokens::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// The slot the mock chain is in.
+	pub static CurrentSlot: MarketSlot = 1_000;
+}
+
+/// A market clock the tests move by hand; slots are one hour.
+pub struct MockClock;
+impl MarketClock for MockClock {
+	fn current_slot() -> MarketSlot {
+		CurrentSlot::get()
+	}
+	fn slot_length_ms() -> u64 {
+		HOUR_MS
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_current_slot(slot: MarketSlot) {
+		CurrentSlot::set(slot)
+	}
+}
+
+impl pallet_meters::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Participants = Participants;
+	type Res = ResAssets;
+	type Tokens = EnergyTokens;
+	type Clock = MockClock;
+	type ManagerOrigin = EnsureRoot<u64>;
+	type MaxMetersPerGateway = ConstU32<64>;
+	type MaxReadingsPerBatch = ConstU32<64>;
+	type WeightInfo = ();
+}
+
+/// A prosumer with an approved 5 kW PV (RES 0).
+pub const PROSUMER: u64 = 1;
+/// A consumer.
+pub const CONSUMER: u64 = 2;
+/// The DSO.
+pub const DSO: u64 = 3;
+/// A producer whose 3 kW PV (RES 1) is still pending approval.
+pub const PENDING_PRODUCER: u64 = 4;
+/// The gateway the tests submit from.
+pub const GATEWAY: u64 = 10;
+/// Another registered gateway.
+pub const OTHER_GATEWAY: u64 = 11;
+/// The approved RES of `PROSUMER`: 5,000 W.
+pub const APPROVED_RES: u32 = 0;
+/// The pending RES of `PENDING_PRODUCER`: 3,000 W.
+pub const PENDING_RES: u32 = 1;
+
+/// The sr25519 key of test meter `n`.
+pub fn sr_pair(n: u32) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//meter//{n}"), None).expect("valid derivation")
+}
+
+/// The ed25519 key of test meter `n`.
+pub fn ed_pair(n: u32) -> ed25519::Pair {
+	ed25519::Pair::from_string(&format!("//meter//{n}"), None).expect("valid derivation")
+}
+
+/// The public key of `pair` as a meter key.
+pub fn sr_key(pair: &sr25519::Pair) -> MeterPublicKey {
+	MeterPublicKey::Sr25519(pair.public())
+}
+
+/// The public key of `pair` as a meter key.
+pub fn ed_key(pair: &ed25519::Pair) -> MeterPublicKey {
+	MeterPublicKey::Ed25519(pair.public())
+}
+
+/// The mock chain's genesis hash, as meters sign it.
+pub fn genesis_hash() -> H256 {
+	System::block_hash(0)
+}
+
+/// A reading signed with `pair` (sr25519) for this chain.
+pub fn signed_sr(pair: &sr25519::Pair, reading: MeterReading) -> SignedReading {
+	let signature = pair.sign(&reading.signing_payload(&genesis_hash()));
+	SignedReading { reading, signature: MeterSignature::Sr25519(signature) }
+}
+
+/// A reading signed with `pair` (ed25519) for this chain.
+pub fn signed_ed(pair: &ed25519::Pair, reading: MeterReading) -> SignedReading {
+	let signature = pair.sign(&reading.signing_payload(&genesis_hash()));
+	SignedReading { reading, signature: MeterSignature::Ed25519(signature) }
+}
+
+/// Block 1 in slot 1,000 with participants, an approved and a pending RES, and two gateways.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage =
+		frame_system::GenesisConfig::<Test>::default().build_storage().expect("genesis builds");
+	pallet_participants::GenesisConfig::<Test> {
+		participants: vec![
+			(PROSUMER, b"PRO-1".to_vec(), Roles::PROSUMER, H256::zero()),
+			(CONSUMER, b"CON-1".to_vec(), Roles::CONSUMER, H256::zero()),
+			(DSO, b"DSO-1".to_vec(), Roles::DSO, H256::zero()),
+			(PENDING_PRODUCER, b"PRO-2".to_vec(), Roles::PRODUCER, H256::zero()),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid participants");
+	pallet_res_assets::GenesisConfig::<Test> {
+		assets: vec![(PROSUMER, pallet_res_assets::Technology::Solar, 5_000, b"LV-1".to_vec())],
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid assets");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		CurrentSlot::set(1_000);
+		frame_support::assert_ok!(ResAssets::register(
+			RuntimeOrigin::signed(PENDING_PRODUCER),
+			pallet_res_assets::Technology::Solar,
+			3_000,
+			b"LV-2".to_vec().try_into().expect("fits"),
+		));
+		frame_support::assert_ok!(Meters::register_gateway(RuntimeOrigin::root(), GATEWAY));
+		frame_support::assert_ok!(Meters::register_gateway(RuntimeOrigin::root(), OTHER_GATEWAY));
+	});
+	ext
+}

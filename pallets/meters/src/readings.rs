@@ -1,0 +1,273 @@
+//! Processing a gateway's batch of signed readings.
+//!
+//! The gateway's page (its active meters) is read once and written once per batch; each
+//! reading is then checked in memory, in this order (cheapest first, so that resubmissions
+//! and junk cost no signature check):
+//!
+//! 1. the meter is on this gateway's page (else unknown, another gateway's, or revoked);
+//! 2. the sequence is above the last accepted one (an exact copy of the last accepted reading
+//!    is a harmless `Duplicate`; anything else older is `StaleSequence`);
+//! 3. the slot is after the last closed slot and not in the future;
+//! 4. the meter key's signature over the domain-separated payload verifies;
+//! 5. no register went backwards;
+//! 6. for a production meter, the export delta is at most nameplate × elapsed time.
+//!
+//! An accepted reading advances the meter's state, mints tokens for a production meter of an
+//! approved RES, is indexed off-chain for the forecaster, and emits `ReadingAccepted`.
+
+use crate::{
+	BatchCost, BatchTally, Config, Event, Gateways, Meter, MeterDirectory, MeterKind, MeterStatus,
+	Pallet, ReadingBatch, ReadingOutcome, Registers, RejectionReason, WeightInfo,
+};
+use codec::{Decode, Encode};
+use energy_primitives::{
+	EnergyMinter, MarketClock, MarketSlot, MeterId, MeterPublicKey, ResRegistry, SignedReading, Wh,
+	HOUR_MS,
+};
+use frame_support::{
+	dispatch::{DispatchResultWithPostInfo, Pays, PostDispatchInfo},
+	ensure,
+	traits::Get,
+	weights::Weight,
+};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::traits::Zero;
+
+/// Prefix of the off-chain index keys of accepted readings.
+pub const OFFCHAIN_READING_PREFIX: &[u8] = b"energy/meters/reading";
+
+/// The off-chain index key of meter `meter`'s reading closing `slot`:
+/// `OFFCHAIN_READING_PREFIX ++ meter (u32 LE) ++ slot (u32 LE)`.
+pub fn offchain_reading_key(meter: MeterId, slot: MarketSlot) -> alloc::vec::Vec<u8> {
+	(OFFCHAIN_READING_PREFIX, meter, slot).encode()
+}
+
+/// What is indexed off-chain for each accepted reading (SCALE-encoded), for the forecaster and
+/// other history readers.
+#[derive(Clone, Copy, Debug, Decode, Encode, Eq, PartialEq, TypeInfo)]
+pub struct IndexedReading {
+	/// The reading's sequence number.
+	pub sequence: u64,
+	/// The slots the interval covers: `slot - last closed slot` (≥ 1).
+	pub elapsed_slots: u32,
+	/// Imported energy in the interval, Wh.
+	pub import_wh: Wh,
+	/// Exported energy in the interval, Wh.
+	pub export_wh: Wh,
+	/// The cumulative registers at the end of the slot.
+	pub registers: Registers,
+}
+
+/// The chain context every reading of a batch is checked against.
+struct BatchContext {
+	genesis_hash: H256,
+	current_slot: MarketSlot,
+	slot_length_ms: u64,
+}
+
+impl<T: Config> Pallet<T> {
+	/// Processes `readings` from `gateway`.
+	pub fn do_submit_readings(
+		gateway: T::AccountId,
+		readings: ReadingBatch<T>,
+	) -> DispatchResultWithPostInfo {
+		ensure!(!readings.is_empty(), crate::Error::<T>::EmptyBatch);
+		let mut page = Gateways::<T>::get(&gateway).ok_or(crate::Error::<T>::NotGateway)?;
+		let page_len = page.len() as u32;
+		let context = BatchContext {
+			genesis_hash: frame_system::Pallet::<T>::block_hash(
+				frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
+			),
+			current_slot: T::Clock::current_slot(),
+			slot_length_ms: T::Clock::slot_length_ms(),
+		};
+
+		let mut tally = BatchTally::default();
+		let mut cost = BatchCost::default();
+		for signed in readings.iter() {
+			let reading = &signed.reading;
+			let outcome = match page.binary_search_by_key(&reading.meter, |m| m.id) {
+				Ok(index) => {
+					Self::apply_reading(&mut page[index], signed, &context, &mut cost, &mut tally)
+				},
+				Err(_) => {
+					cost.unchecked += 1;
+					ReadingOutcome::Rejected(Self::why_not_listed(&gateway, reading.meter))
+				},
+			};
+			match outcome {
+				ReadingOutcome::Accepted => tally.accepted += 1,
+				ReadingOutcome::Duplicate => {
+					tally.duplicates += 1;
+					Self::deposit_event(Event::ReadingDuplicate {
+						meter: reading.meter,
+						sequence: reading.sequence,
+					});
+				},
+				ReadingOutcome::Rejected(reason) => {
+					tally.rejected += 1;
+					Self::deposit_event(Event::ReadingRejected {
+						meter: reading.meter,
+						sequence: reading.sequence,
+						reason,
+					});
+				},
+			}
+		}
+		if tally.accepted > 0 {
+			Gateways::<T>::insert(&gateway, page);
+		}
+		let all_new = tally.accepted as usize == readings.len();
+		Self::deposit_event(Event::BatchProcessed { gateway, tally });
+
+		Ok(PostDispatchInfo {
+			actual_weight: Some(Self::batch_weight(page_len, cost)),
+			pays_fee: if all_new { Pays::No } else { Pays::Yes },
+		})
+	}
+
+	/// Checks and, if valid, applies one reading to its meter's record.
+	fn apply_reading(
+		meter: &mut Meter<T::AccountId>,
+		signed: &SignedReading,
+		context: &BatchContext,
+		cost: &mut BatchCost,
+		tally: &mut BatchTally,
+	) -> ReadingOutcome {
+		use ReadingOutcome::Rejected;
+		use RejectionReason::*;
+		let reading = &signed.reading;
+		let new_registers =
+			Registers { import_wh: reading.import_wh, export_wh: reading.export_wh };
+
+		if reading.sequence <= meter.last_sequence {
+			cost.unchecked += 1;
+			let exact_copy = reading.sequence == meter.last_sequence
+				&& reading.slot == meter.last_slot
+				&& new_registers == meter.registers;
+			return if exact_copy { ReadingOutcome::Duplicate } else { Rejected(StaleSequence) };
+		}
+		if reading.slot <= meter.last_slot {
+			cost.unchecked += 1;
+			return Rejected(SlotNotAfterLast);
+		}
+		if reading.slot > context.current_slot {
+			cost.unchecked += 1;
+			return Rejected(SlotInFuture);
+		}
+
+		// From here on the signature is checked: count the reading in its scheme's class, or
+		// in the production class once it is accepted as a production reading.
+		let scheme_checked = |cost: &mut BatchCost| match meter.key {
+			MeterPublicKey::Sr25519(_) => cost.sr25519_checked += 1,
+			MeterPublicKey::Ed25519(_) => cost.ed25519_checked += 1,
+		};
+		if !signed.verify(&context.genesis_hash, &meter.key) {
+			scheme_checked(cost);
+			return Rejected(BadSignature);
+		}
+		let (Some(import_wh), Some(export_wh)) = (
+			new_registers.import_wh.checked_sub(meter.registers.import_wh),
+			new_registers.export_wh.checked_sub(meter.registers.export_wh),
+		) else {
+			scheme_checked(cost);
+			return Rejected(RegisterWentBackwards);
+		};
+		let elapsed_slots = reading.slot - meter.last_slot;
+
+		let mut minted_wh = 0;
+		match meter.kind {
+			MeterKind::Consumption => scheme_checked(cost),
+			MeterKind::Production { res } => {
+				cost.production += 1;
+				// RES records are never removed; a missing one could produce nothing.
+				let profile = T::Res::profile(res);
+				let nameplate_w = profile.as_ref().map_or(0, |p| p.nameplate_w);
+				if export_wh > Self::max_export(nameplate_w, elapsed_slots, context) {
+					return Rejected(ExportAboveCapacity);
+				}
+				if let Some(profile) = profile.filter(|p| p.may_produce && export_wh > 0) {
+					if T::Tokens::mint(&profile.owner, res, reading.slot, export_wh).is_err() {
+						return Rejected(MintOverflow);
+					}
+					minted_wh = export_wh;
+					tally.minted_wh = tally.minted_wh.saturating_add(minted_wh);
+				}
+			},
+		}
+
+		meter.last_sequence = reading.sequence;
+		meter.last_slot = reading.slot;
+		meter.registers = new_registers;
+		sp_io::offchain_index::set(
+			&offchain_reading_key(meter.id, reading.slot),
+			&IndexedReading {
+				sequence: reading.sequence,
+				elapsed_slots,
+				import_wh,
+				export_wh,
+				registers: new_registers,
+			}
+			.encode(),
+		);
+		Self::deposit_event(Event::ReadingAccepted {
+			meter: meter.id,
+			sequence: reading.sequence,
+			slot: reading.slot,
+			import_wh,
+			export_wh,
+			minted_wh,
+		});
+		ReadingOutcome::Accepted
+	}
+
+	/// The most a RES of `nameplate_w` can export in `elapsed_slots` slots, in Wh (rounded
+	/// down): `nameplate_w × elapsed_slots × slot_length_ms / 3_600_000`.
+	fn max_export(nameplate_w: u64, elapsed_slots: u32, context: &BatchContext) -> Wh {
+		let wh = (nameplate_w as u128)
+			.saturating_mul(elapsed_slots as u128)
+			.saturating_mul(context.slot_length_ms as u128)
+			/ HOUR_MS as u128;
+		wh.min(Wh::MAX as u128) as Wh
+	}
+
+	/// Why meter `meter` is not on `gateway`'s page.
+	fn why_not_listed(gateway: &T::AccountId, meter: MeterId) -> RejectionReason {
+		match MeterDirectory::<T>::get(meter) {
+			None => RejectionReason::UnknownMeter,
+			Some(entry) if entry.status == MeterStatus::Revoked => RejectionReason::MeterRevoked,
+			Some(entry) if &entry.gateway != gateway => RejectionReason::NotGatewaysMeter,
+			// Listed in the directory as this gateway's active meter but not on its page:
+			// cannot happen while the invariants hold; treat it as unknown.
+			Some(_) => RejectionReason::UnknownMeter,
+		}
+	}
+
+	/// The weight of a batch on a page of `page_len` meters with the given cost classes.
+	pub fn batch_weight(page_len: u32, cost: BatchCost) -> Weight {
+		let w = &T::WeightInfo::submit_readings_sr25519;
+		let slope = |f: &dyn Fn(u32) -> Weight| f(1).saturating_sub(f(0));
+		let sr = slope(&|n| w(n, 0));
+		let ed = slope(&|n| T::WeightInfo::submit_readings_ed25519(n, 0));
+		let production = slope(&|n| T::WeightInfo::submit_readings_production(n));
+		let unchecked = slope(&|n| T::WeightInfo::submit_readings_unchecked(n));
+		w(0, page_len)
+			.saturating_add(sr.saturating_mul(cost.sr25519_checked as u64))
+			.saturating_add(ed.saturating_mul(cost.ed25519_checked as u64))
+			.saturating_add(production.saturating_mul(cost.production as u64))
+			.saturating_add(unchecked.saturating_mul(cost.unchecked as u64))
+	}
+
+	/// The weight charged before dispatch for a batch of `n` readings: a full page and every
+	/// reading in the costliest class.
+	pub fn max_batch_weight(n: u32) -> Weight {
+		let worst = BatchCost { production: n, ..Default::default() };
+		let all_sr = BatchCost { sr25519_checked: n, ..Default::default() };
+		let all_unchecked = BatchCost { unchecked: n, ..Default::default() };
+		let page = T::MaxMetersPerGateway::get();
+		Self::batch_weight(page, worst)
+			.max(Self::batch_weight(page, all_sr))
+			.max(Self::batch_weight(page, all_unchecked))
+	}
+}

@@ -1,0 +1,81 @@
+//! Identifiers and units of the energy domain.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// Energy in watt-hours. Registers and token amounts are whole Wh.
+pub type Wh = u64;
+
+/// Power in watts (the nameplate capacity of a renewable energy system).
+pub type Watts = u64;
+
+/// Identifier of a renewable energy system (RES asset).
+pub type ResId = u32;
+
+/// Identifier of a smart meter.
+pub type MeterId = u32;
+
+/// Index of a market slot: `unix time in ms / slot length in ms`. Slot `s` covers
+/// `[s * len, (s + 1) * len)`.
+pub type MarketSlot = u32;
+
+/// Milliseconds in an hour: the production market slot length.
+pub const HOUR_MS: u64 = 3_600_000;
+
+/// Roles a participant can hold; a member can hold several (a prosumer is consumer and
+/// producer).
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Default,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct Roles {
+	/// Buys energy: may place bids and have consumption meters.
+	pub consumer: bool,
+	/// Sells energy: may own RES assets, production meters and place offers.
+	pub producer: bool,
+	/// Distribution system operator: approves grid connections of RES assets.
+	pub dso: bool,
+	/// Utility: sets tariffs and buys unsold energy at the feed-in tariff.
+	pub utility: bool,
+}
+
+impl Roles {
+	/// A consumer only.
+	pub const CONSUMER: Roles =
+		Roles { consumer: true, producer: false, dso: false, utility: false };
+	/// A producer only.
+	pub const PRODUCER: Roles =
+		Roles { consumer: false, producer: true, dso: false, utility: false };
+	/// A prosumer: consumer and producer.
+	pub const PROSUMER: Roles =
+		Roles { consumer: true, producer: true, dso: false, utility: false };
+	/// The distribution system operator.
+	pub const DSO: Roles = Roles { consumer: false, producer: false, dso: true, utility: false };
+	/// The utility.
+	pub const UTILITY: Roles =
+		Roles { consumer: false, producer: false, dso: false, utility: true };
+
+	/// Whether no role at all is set.
+	pub fn is_empty(&self) -> bool {
+		!(self.consumer || self.producer || self.dso || self.utility)
+	}
+
+	/// Whether every role set in `other` is also set in `self`.
+	pub fn contains(&self, other: Roles) -> bool {
+		(!other.consumer || self.consumer)
+			&& (!other.producer || self.producer)
+			&& (!other.dso || self.dso)
+			&& (!other.utility || self.utility)
+	}
+}

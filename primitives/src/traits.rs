@@ -1,0 +1,63 @@
+//! Interfaces between the energy pallets, so that each pallet depends on what it needs from
+//! another, not on the other pallet itself.
+
+use crate::energy::{MarketSlot, ResId, Roles, Watts, Wh};
+use sp_runtime::DispatchError;
+
+/// The participant registry (IDgrid): who is an active member, with which roles.
+pub trait ParticipantRegistry<AccountId> {
+	/// The roles of `who` if it is a registered, active participant; `None` otherwise
+	/// (unknown, suspended or left).
+	fn active_roles(who: &AccountId) -> Option<Roles>;
+
+	/// Whether `who` is an active participant holding every role in `roles`.
+	fn has_active_roles(who: &AccountId, roles: Roles) -> bool {
+		Self::active_roles(who).is_some_and(|held| held.contains(roles))
+	}
+
+	/// Makes `who` an active participant with (at least) `roles`, for other pallets'
+	/// benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn ensure_participant(who: &AccountId, roles: Roles);
+}
+
+/// What the meters and tokens need to know about a renewable energy system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResProfile<AccountId> {
+	/// The producer who owns the RES and receives its tokens.
+	pub owner: AccountId,
+	/// Nameplate capacity: no more than `nameplate_w * hours` Wh can be exported.
+	pub nameplate_w: Watts,
+	/// Whether the RES is active and its grid connection approved by the DSO: only then does
+	/// its export mint tokens and may it sell.
+	pub may_produce: bool,
+}
+
+/// The registry of renewable energy systems.
+pub trait ResRegistry<AccountId> {
+	/// The profile of RES `id`, if it exists (in any status).
+	fn profile(id: ResId) -> Option<ResProfile<AccountId>>;
+
+	/// Creates an approved RES of `owner` with `nameplate_w`, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn create_approved(owner: &AccountId, nameplate_w: Watts) -> ResId;
+}
+
+/// The market clock: which market slot is current, and how long a slot is.
+pub trait MarketClock {
+	/// The slot the chain is in now (from the block timestamp).
+	fn current_slot() -> MarketSlot;
+	/// The length of a market slot in milliseconds.
+	fn slot_length_ms() -> u64;
+
+	/// Moves the clock to the start of `slot`, for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_current_slot(slot: MarketSlot);
+}
+
+/// Mints energy tokens for attested renewable export (used by the meters pallet).
+pub trait EnergyMinter<AccountId> {
+	/// Mints `wh` tokens to `owner` for the export of RES `res` in market slot `slot`, adding
+	/// them to the (RES, slot) issuance record. Fails without effect on overflow.
+	fn mint(owner: &AccountId, res: ResId, slot: MarketSlot, wh: Wh) -> Result<(), DispatchError>;
+}
