@@ -84,7 +84,7 @@ fn fill_page<T: Config>(
 			kind: MeterKind::Consumption,
 			key,
 			last_sequence: 0,
-			last_slot: INSTALL_SLOT - 1,
+			last_slot: Some(INSTALL_SLOT - 1),
 			registers: Registers::default(),
 		})
 		.expect("m is at most MaxMetersPerGateway; qed");

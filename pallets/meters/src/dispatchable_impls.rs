@@ -67,8 +67,9 @@ impl<T: Config> Pallet<T> {
 			kind,
 			key,
 			last_sequence: 0,
-			// The first reading covers the installation slot.
-			last_slot: T::Clock::current_slot().saturating_sub(1),
+			// The first reading covers the installation slot. At genesis the clock does not
+			// run yet (slot 0): the installation slot is unknown.
+			last_slot: T::Clock::current_slot().checked_sub(1),
 			registers: installed_registers,
 		};
 		// Ids only grow, so pushing keeps the page sorted.

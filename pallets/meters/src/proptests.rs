@@ -59,7 +59,7 @@ struct ModelMeter {
 	res: Option<u32>,
 	revoked: bool,
 	last_sequence: u64,
-	last_slot: u32,
+	last_slot: Option<u32>,
 	registers: Registers,
 	last_reading: Option<SignedReading>,
 }
@@ -124,7 +124,7 @@ fn run(ops: Vec<Op>) {
 							res,
 							revoked: false,
 							last_sequence: 0,
-							last_slot: CurrentSlot::get() - 1,
+							last_slot: CurrentSlot::get().checked_sub(1),
 							registers: Registers::default(),
 							last_reading: None,
 						});
@@ -136,7 +136,8 @@ fn run(ops: Vec<Op>) {
 					let reading = MeterReading {
 						meter: m.id,
 						sequence: offset(m.last_sequence, seq as i64),
-						slot: offset(m.last_slot as u64, slot as i64) as u32,
+						slot: offset(m.last_slot.unwrap_or(CurrentSlot::get()) as u64, slot as i64)
+							as u32,
 						import_wh: offset(m.registers.import_wh, import as i64),
 						export_wh: offset(m.registers.export_wh, export as i64),
 					};
@@ -146,10 +147,11 @@ fn run(ops: Vec<Op>) {
 						Some(_) => 3_000,
 						None => u64::MAX,
 					};
-					let elapsed = reading.slot.saturating_sub(m.last_slot) as u64;
+					let elapsed =
+						m.last_slot.map_or(1, |last| reading.slot.saturating_sub(last)) as u64;
 					let expect_accept = !m.revoked
 						&& reading.sequence > m.last_sequence
-						&& reading.slot > m.last_slot
+						&& m.last_slot.is_none_or(|last| reading.slot > last)
 						&& reading.slot <= CurrentSlot::get()
 						&& good_signature && reading.import_wh
 						>= m.registers.import_wh
@@ -246,10 +248,10 @@ fn submit_and_check(
 	if accepted {
 		let m = &mut meters[index];
 		let r = signed.reading;
-		assert!(r.sequence > m.last_sequence && r.slot > m.last_slot);
+		assert!(r.sequence > m.last_sequence && m.last_slot.is_none_or(|last| r.slot > last));
 		assert!(r.import_wh >= m.registers.import_wh && r.export_wh >= m.registers.export_wh);
 		m.last_sequence = r.sequence;
-		m.last_slot = r.slot;
+		m.last_slot = Some(r.slot);
 		m.registers = Registers { import_wh: r.import_wh, export_wh: r.export_wh };
 		m.last_reading = Some(signed);
 	}

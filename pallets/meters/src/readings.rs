@@ -144,11 +144,11 @@ impl<T: Config> Pallet<T> {
 		if reading.sequence <= meter.last_sequence {
 			cost.unchecked += 1;
 			let exact_copy = reading.sequence == meter.last_sequence
-				&& reading.slot == meter.last_slot
+				&& Some(reading.slot) == meter.last_slot
 				&& new_registers == meter.registers;
 			return if exact_copy { ReadingOutcome::Duplicate } else { Rejected(StaleSequence) };
 		}
-		if reading.slot <= meter.last_slot {
+		if meter.last_slot.is_some_and(|last| reading.slot <= last) {
 			cost.unchecked += 1;
 			return Rejected(SlotNotAfterLast);
 		}
@@ -174,7 +174,8 @@ impl<T: Config> Pallet<T> {
 			scheme_checked(cost);
 			return Rejected(RegisterWentBackwards);
 		};
-		let elapsed_slots = reading.slot - meter.last_slot;
+		// At least 1: the slot is after the last closed one (checked above).
+		let elapsed_slots = meter.last_slot.map_or(1, |last| reading.slot.saturating_sub(last));
 
 		let mut minted_wh = 0;
 		match meter.kind {
@@ -198,7 +199,7 @@ impl<T: Config> Pallet<T> {
 		}
 
 		meter.last_sequence = reading.sequence;
-		meter.last_slot = reading.slot;
+		meter.last_slot = Some(reading.slot);
 		meter.registers = new_registers;
 		sp_io::offchain_index::set(
 			&offchain_reading_key(meter.id, reading.slot),

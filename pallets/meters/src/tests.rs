@@ -144,7 +144,7 @@ fn register_meter_checks_owner_res_and_gateway() {
 			Error::<Test>::ResHasMeter
 		);
 		let meter = Meters::meter(id).expect("listed");
-		assert_eq!(meter.last_slot, 999);
+		assert_eq!(meter.last_slot, Some(999));
 		assert_eq!(meter.last_sequence, 0);
 		assert_ok!(Meters::do_try_state());
 	});
@@ -276,7 +276,7 @@ fn accepted_consumption_reading_advances_registers_mints_nothing_and_is_free() {
 			.into(),
 		);
 		let meter = Meters::meter(id).expect("listed");
-		assert_eq!((meter.last_sequence, meter.last_slot), (1, 1_000));
+		assert_eq!((meter.last_sequence, meter.last_slot), (1, Some(1_000)));
 		assert_eq!(meter.registers, Registers { import_wh: 1_250, export_wh: 10 });
 		assert_eq!(TotalMinted::<Test>::get(), 0);
 	});
@@ -558,5 +558,23 @@ fn batch_weight_grows_with_readings_and_page() {
 		assert!(many.ref_time() > one.ref_time());
 		assert!(big_page.ref_time() > one.ref_time());
 		assert!(Meters::max_batch_weight(10).ref_time() >= many.ref_time());
+	});
+}
+
+#[test]
+fn a_meter_registered_at_genesis_is_capped_to_one_slot_on_its_first_reading() {
+	new_test_ext().execute_with(|| {
+		// At genesis no clock runs: slot 0.
+		CurrentSlot::set(0);
+		let id = register_production_meter(1);
+		assert_eq!(Meters::meter(id).map(|m| m.last_slot), Some(None));
+		CurrentSlot::set(5_000);
+		// Capped like a reading covering one slot: 5 kWh for the 5 kW RES.
+		assert_rejected_without_effect(
+			vec![signed_sr(&sr_pair(1), reading(id, 1, 4_999, 0, 5_001))],
+			RejectionReason::ExportAboveCapacity,
+		);
+		submit(vec![signed_sr(&sr_pair(1), reading(id, 1, 4_999, 0, 5_000))]);
+		assert_eq!(Meters::meter(id).map(|m| m.last_slot), Some(Some(4_999)));
 	});
 }

@@ -85,8 +85,9 @@ pub struct Meter<AccountId> {
 	/// Sequence number of the last accepted reading (0 before the first one).
 	pub last_sequence: u64,
 	/// The last market slot closed by an accepted reading; at registration, the slot before
-	/// the one the meter was installed in.
-	pub last_slot: MarketSlot,
+	/// the one the meter was installed in. `None` for a meter registered at genesis (when no
+	/// clock runs yet) that has not reported: its first reading is taken to cover one slot.
+	pub last_slot: Option<MarketSlot>,
 	/// The registers at the end of `last_slot` (the installation registers at first).
 	pub registers: Registers,
 }
