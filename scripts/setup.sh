@@ -2,8 +2,8 @@
 # Installs what a fresh machine lacks to build and test the chain. Idempotent: does nothing
 # where everything is present.
 #   - protobuf-compiler (Debian): the networking crates generate code with protoc;
-#   - the wasm target and rust-src of the toolchain in rust-toolchain.toml (rustup does not
-#     fetch them by itself where RUSTUP_AUTO_INSTALL=0).
+#   - the wasm target, rust-src, rustfmt and clippy of the toolchain in rust-toolchain.toml
+#     (rustup does not fetch them by itself where RUSTUP_AUTO_INSTALL=0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,9 @@ if ! grep -qx wasm32v1-none <<<"$installed_targets"; then
 	echo "==> adding the wasm32v1-none target to Rust $toolchain"
 	rustup target add wasm32v1-none --toolchain "$toolchain"
 fi
-if ! rustup component list --installed --toolchain "$toolchain" 2>/dev/null | grep -q '^rust-src'; then
-	rustup component add rust-src --toolchain "$toolchain"
-fi
+installed_components=$(rustup component list --installed --toolchain "$toolchain" 2>/dev/null || true)
+for component in rust-src rustfmt clippy; do
+	if ! grep -q "^$component" <<<"$installed_components"; then
+		rustup component add "$component" --toolchain "$toolchain"
+	fi
+done

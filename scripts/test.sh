@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the main workspace's unit, property and benchmark tests, then
-# the network tests under zombienet/ (a dev node on its own, and four validators with one
-# killed and restarted). `.ci/run` calls exactly this.
+# Runs every test of the project: formatting, the main workspace's unit, property and benchmark
+# tests, then the network tests under zombienet/ (a dev node on its own, a signed reading
+# minting tokens on a dev node, and four validators with one killed and restarted).
+# `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 source scripts/env.sh
 
 step() { printf '\n==> %s (%s)\n' "$1" "$(date +%T)"; }
+
+step "formatting"
+cargo fmt --all --check
+(cd zombienet && cargo fmt --check)
 
 step "build the node"
 cargo build --release --locked -p energy-node

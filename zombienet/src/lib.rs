@@ -2,7 +2,9 @@
 //! network definitions in this folder, and small JSON-RPC queries (peers, finalized height).
 
 use std::{
+	net::TcpListener,
 	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
 
@@ -135,4 +137,51 @@ pub fn kill_node(node: &NetworkNode) -> Result<u32> {
 		}
 	}
 	killed.ok_or_else(|| anyhow!("no energy-node process found for {}", node.name()))
+}
+
+/// A single `energy-node --dev --tmp` process on free loopback ports, killed when dropped.
+pub struct DevNode {
+	child: Child,
+	rpc_port: u16,
+}
+
+impl DevNode {
+	/// Starts a dev node and waits until its RPC server answers.
+	pub async fn start() -> Result<Self> {
+		let rpc_port = free_port()?;
+		let node = node_binary_dir().join("energy-node");
+		let child = Command::new(&node)
+			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--port"])
+			.arg(free_port()?.to_string())
+			.arg("--rpc-port")
+			.arg(rpc_port.to_string())
+			.stdout(Stdio::null())
+			.stderr(Stdio::null())
+			.spawn()
+			.with_context(|| format!("starting {}", node.display()))?;
+		let dev = DevNode { child, rpc_port };
+		let url = dev.url();
+		wait_until("the dev node's RPC server", Duration::from_secs(60), || async {
+			Ok(RpcClient::from_url(&url).await.is_ok())
+		})
+		.await?;
+		Ok(dev)
+	}
+
+	/// The node's WebSocket RPC URL.
+	pub fn url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+}
+
+impl Drop for DevNode {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> Result<u16> {
+	Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

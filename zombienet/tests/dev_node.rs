@@ -1,30 +1,12 @@
 //! `energy-node --dev` on its own: it produces and finalizes blocks and serves the JSON-RPC
 //! methods that dApps start with (`chain_getFinalizedHead`, `state_getMetadata`, metadata v16).
 
-use std::{
-	net::TcpListener,
-	process::{Child, Command, Stdio},
-	time::Duration,
-};
+use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
-use energy_zombienet::{node_binary_dir, wait_until};
+use energy_zombienet::{wait_until, DevNode};
 use serde_json::Value;
 use zombienet_sdk::subxt::{backend::rpc::RpcClient, ext::subxt_rpcs::client::RpcParams};
-
-/// Kills the node when the test ends, whichever way it ends.
-struct NodeProcess(Child);
-
-impl Drop for NodeProcess {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
-fn free_port() -> Result<u16> {
-	Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
 
 async fn call(client: &RpcClient, method: &str, params: Vec<Value>) -> Result<Value> {
 	let mut rpc_params = RpcParams::new();
@@ -41,26 +23,8 @@ fn number(header: &Value) -> Result<u64> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_node_finalizes_and_serves_metadata() -> Result<()> {
-	let rpc_port = free_port()?;
-	let node = node_binary_dir().join("energy-node");
-	let _node = NodeProcess(
-		Command::new(&node)
-			.args(["--dev", "--tmp", "--no-prometheus", "--no-telemetry", "--port"])
-			.arg(free_port()?.to_string())
-			.arg("--rpc-port")
-			.arg(rpc_port.to_string())
-			.stdout(Stdio::null())
-			.stderr(Stdio::null())
-			.spawn()
-			.with_context(|| format!("starting {}", node.display()))?,
-	);
-	let url = format!("ws://127.0.0.1:{rpc_port}");
-
-	wait_until("the RPC server", Duration::from_secs(60), || async {
-		Ok(RpcClient::from_url(&url).await.is_ok())
-	})
-	.await?;
-	let client = RpcClient::from_url(&url).await?;
+	let node = DevNode::start().await?;
+	let client = RpcClient::from_url(&node.url()).await?;
 
 	// GRANDPA finalizes blocks that Aura produced.
 	let finalized_height = || async {

@@ -252,6 +252,8 @@ mod benchmarks {
 		let gateway = gateway::<T>();
 		fill_page::<T>(&gateway, 0, Scheme::Sr25519);
 		T::Clock::set_current_slot(INSTALL_SLOT);
+		// What a 10 kW RES can export in one slot of this chain's clock.
+		let export_wh = (10_000 * T::Clock::slot_length_ms() / 3_600_000).max(1);
 		let mut readings = Vec::new();
 		let mut last = 0;
 		for i in 0..n {
@@ -271,7 +273,7 @@ mod benchmarks {
 				sequence: 1,
 				slot: INSTALL_SLOT,
 				import_wh: 5,
-				export_wh: 4_000,
+				export_wh,
 			};
 			readings.push(sign::<T>(&key, reading));
 			last = id;

@@ -8,14 +8,18 @@
 //! DATE: 2026-11-24, STEPS: `50`, REPEAT: `10`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
-//! WASM-EXECUTION: `Compiled`, CHAIN: `Some("dev")`, DB CACHE: `1024`
+//! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
 // pallet
-// --chain
-// dev
+// --runtime
+// /root/.cache/energy-target/release/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm
+// --genesis-builder
+// runtime
+// --genesis-builder-preset
+// development
 // --pallet
 // pallet_participants
 // --extrinsic
@@ -72,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `549`
 		//  Estimated: `3587`
-		// Minimum execution time: 17_155_000 picoseconds.
-		Weight::from_parts(18_527_000, 3587)
+		// Minimum execution time: 16_104_000 picoseconds.
+		Weight::from_parts(17_546_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -83,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3587`
-		// Minimum execution time: 10_656_000 picoseconds.
-		Weight::from_parts(11_577_000, 3587)
+		// Minimum execution time: 10_085_000 picoseconds.
+		Weight::from_parts(11_067_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -94,8 +98,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3587`
-		// Minimum execution time: 11_016_000 picoseconds.
-		Weight::from_parts(12_028_000, 3587)
+		// Minimum execution time: 10_456_000 picoseconds.
+		Weight::from_parts(11_317_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -105,8 +109,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3587`
-		// Minimum execution time: 10_626_000 picoseconds.
-		Weight::from_parts(11_657_000, 3587)
+		// Minimum execution time: 10_025_000 picoseconds.
+		Weight::from_parts(10_916_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3587`
-		// Minimum execution time: 10_726_000 picoseconds.
-		Weight::from_parts(11_607_000, 3587)
+		// Minimum execution time: 9_985_000 picoseconds.
+		Weight::from_parts(10_746_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -127,8 +131,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `458`
 		//  Estimated: `3587`
-		// Minimum execution time: 10_836_000 picoseconds.
-		Weight::from_parts(11_918_000, 3587)
+		// Minimum execution time: 10_155_000 picoseconds.
+		Weight::from_parts(11_217_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -143,42 +147,42 @@ impl WeightInfo for () {
 	/// Storage: `Participants::CounterForParticipants` (r:1 w:1)
 	/// Proof: `Participants::CounterForParticipants` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
-		Weight::from_parts(18_527_000, 3587)
+		Weight::from_parts(17_546_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:1)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	fn set_roles() -> Weight {
-		Weight::from_parts(11_577_000, 3587)
+		Weight::from_parts(11_067_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:1)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	fn set_record_commitment() -> Weight {
-		Weight::from_parts(12_028_000, 3587)
+		Weight::from_parts(11_317_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:1)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	fn suspend() -> Weight {
-		Weight::from_parts(11_657_000, 3587)
+		Weight::from_parts(10_916_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:1)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	fn reactivate() -> Weight {
-		Weight::from_parts(11_607_000, 3587)
+		Weight::from_parts(10_746_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:1)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	fn leave() -> Weight {
-		Weight::from_parts(11_918_000, 3587)
+		Weight::from_parts(11_217_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
