@@ -548,7 +548,7 @@ fn accepted_readings_are_indexed_off_chain() {
 }
 
 #[test]
-fn batch_weight_grows_with_readings_and_page() {
+fn batch_weight_grows_with_readings_and_covers_the_worst_case() {
 	new_test_ext().execute_with(|| {
 		use crate::BatchCost;
 		let one = Meters::batch_weight(1, BatchCost { sr25519_checked: 1, ..Default::default() });
@@ -556,7 +556,8 @@ fn batch_weight_grows_with_readings_and_page() {
 		let big_page =
 			Meters::batch_weight(64, BatchCost { sr25519_checked: 1, ..Default::default() });
 		assert!(many.ref_time() > one.ref_time());
-		assert!(big_page.ref_time() > one.ref_time());
+		// The benchmarks found no measurable per-meter cost of the page (it is in the base).
+		assert!(big_page.ref_time() >= one.ref_time());
 		assert!(Meters::max_batch_weight(10).ref_time() >= many.ref_time());
 	});
 }
