@@ -104,6 +104,8 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			// Genesis is checked by whoever writes the chain spec: a malformed or duplicate
+			// member must stop the chain from starting, so the panics here are intended.
 			for (who, code, roles, commitment) in &self.participants {
 				let code: IdGridCode =
 					code.clone().try_into().expect("genesis IDgrid codes fit the bound; qed");
