@@ -71,11 +71,34 @@ impl Roles {
 		!(self.consumer || self.producer || self.dso || self.utility)
 	}
 
+	/// The roles held in `self`, in `other`, or in both.
+	pub fn union(self, other: Roles) -> Roles {
+		Roles {
+			consumer: self.consumer || other.consumer,
+			producer: self.producer || other.producer,
+			dso: self.dso || other.dso,
+			utility: self.utility || other.utility,
+		}
+	}
+
 	/// Whether every role set in `other` is also set in `self`.
 	pub fn contains(&self, other: Roles) -> bool {
 		(!other.consumer || self.consumer)
 			&& (!other.producer || self.producer)
 			&& (!other.dso || self.dso)
 			&& (!other.utility || self.utility)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::Roles;
+
+	#[test]
+	fn union_holds_the_roles_of_both() {
+		let both = Roles::CONSUMER.union(Roles::DSO);
+		assert!(both.contains(Roles::CONSUMER) && both.contains(Roles::DSO));
+		assert!(!both.contains(Roles::PRODUCER));
+		assert_eq!(Roles::CONSUMER.union(Roles::PRODUCER), Roles::PROSUMER);
 	}
 }

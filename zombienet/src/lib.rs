@@ -88,7 +88,8 @@ pub async fn finalized_height(node: &NetworkNode) -> Result<u64> {
 	header_number(&header)
 }
 
-fn header_number(header: &Value) -> Result<u64> {
+/// The block number of a JSON-RPC header (`"number": "0x…"`).
+pub fn header_number(header: &Value) -> Result<u64> {
 	let number = header["number"].as_str().ok_or_else(|| anyhow!("header without number"))?;
 	u64::from_str_radix(number.trim_start_matches("0x"), 16)
 		.with_context(|| format!("bad block number {number}"))

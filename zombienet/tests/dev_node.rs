@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
-use energy_zombienet::{wait_until, DevNode};
+use energy_zombienet::{header_number, wait_until, DevNode};
 use serde_json::Value;
 use zombienet_sdk::subxt::{backend::rpc::RpcClient, ext::subxt_rpcs::client::RpcParams};
 
@@ -16,11 +16,6 @@ async fn call(client: &RpcClient, method: &str, params: Vec<Value>) -> Result<Va
 	client.request::<Value>(method, rpc_params).await.with_context(|| method.to_string())
 }
 
-fn number(header: &Value) -> Result<u64> {
-	let n = header["number"].as_str().ok_or_else(|| anyhow!("header without number"))?;
-	Ok(u64::from_str_radix(n.trim_start_matches("0x"), 16)?)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn dev_node_finalizes_and_serves_metadata() -> Result<()> {
 	let node = DevNode::start().await?;
@@ -29,7 +24,7 @@ async fn dev_node_finalizes_and_serves_metadata() -> Result<()> {
 	// GRANDPA finalizes blocks that Aura produced.
 	let finalized_height = || async {
 		let head = call(&client, "chain_getFinalizedHead", vec![]).await?;
-		number(&call(&client, "chain_getHeader", vec![head]).await?)
+		header_number(&call(&client, "chain_getHeader", vec![head]).await?)
 	};
 	wait_until("finalized block #3", Duration::from_secs(90), || async {
 		Ok(finalized_height().await? >= 3)

@@ -15,12 +15,7 @@ impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 		use crate::{AccountOfCode, IdGridCode, Participant};
 		use codec::Encode;
 		if let Some(mut p) = Participants::<T>::get(who) {
-			p.roles = Roles {
-				consumer: p.roles.consumer || roles.consumer,
-				producer: p.roles.producer || roles.producer,
-				dso: p.roles.dso || roles.dso,
-				utility: p.roles.utility || roles.utility,
-			};
+			p.roles = p.roles.union(roles);
 			p.status = ParticipantStatus::Active;
 			Participants::<T>::insert(who, p);
 			return;
