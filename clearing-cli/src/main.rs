@@ -1,0 +1,48 @@
+//! `energy-clear`: clears an order book read from a JSON file and prints the result as JSON.
+//!
+//! ```text
+//! energy-clear --rule uniform book.json
+//! energy-clear --rule average-bid - < book.json
+//! ```
+//! The input and output formats are in this crate's README.
+
+mod book;
+
+use anyhow::Context;
+use clap::Parser;
+use std::io::Read;
+
+/// Clears an energy-market order book under one of the chain's rules and prints the market
+/// clearing price and the trades as JSON.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Cli {
+	/// The clearing rule.
+	#[arg(long, value_enum)]
+	rule: book::RuleArg,
+	/// The book as JSON (`{"bids": [...], "offers": [...]}`); `-` reads standard input.
+	book: String,
+	/// Print the JSON on one line instead of indented.
+	#[arg(long)]
+	compact: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+	let cli = Cli::parse();
+	let text = if cli.book == "-" {
+		let mut text = String::new();
+		std::io::stdin().read_to_string(&mut text).context("reading the book from stdin")?;
+		text
+	} else {
+		std::fs::read_to_string(&cli.book).with_context(|| format!("reading {}", cli.book))?
+	};
+	let input: book::BookFile = serde_json::from_str(&text).context("parsing the book")?;
+	let report = book::clear_book(cli.rule.into(), &input)?;
+	let json = if cli.compact {
+		serde_json::to_string(&report)?
+	} else {
+		serde_json::to_string_pretty(&report)?
+	};
+	println!("{json}");
+	Ok(())
+}
