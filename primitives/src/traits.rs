@@ -61,3 +61,32 @@ pub trait EnergyMinter<AccountId> {
 	/// them to the (RES, slot) issuance record. Fails without effect on overflow.
 	fn mint(owner: &AccountId, res: ResId, slot: MarketSlot, wh: Wh) -> Result<(), DispatchError>;
 }
+
+/// What market settlement needs from the token ledger.
+pub trait EnergyLedger<AccountId> {
+	/// The certificate of RES `res` in `slot`: its owner and the tokens (Wh) minted.
+	fn certificate(slot: MarketSlot, res: ResId) -> Option<(AccountId, Wh)>;
+
+	/// Up to `limit` certificates of `slot` as `(res, owner, minted Wh)`, in storage order,
+	/// starting after RES `after` (from the first when `None`).
+	fn certificates_of_slot(
+		slot: MarketSlot,
+		after: Option<ResId>,
+		limit: u32,
+	) -> alloc::vec::Vec<(ResId, AccountId, Wh)>;
+
+	/// The tokens (Wh) `who` holds.
+	fn balance(who: &AccountId) -> Wh;
+
+	/// Delivers `wh` of `seller`'s tokens to `buyer` and retires them in the buyer's name.
+	/// Fails without effect if the seller holds fewer.
+	fn deliver(seller: &AccountId, buyer: &AccountId, wh: Wh) -> Result<(), DispatchError>;
+
+	/// Moves `wh` tokens from `from` to `to`. Fails without effect if `from` holds fewer.
+	fn transfer(from: &AccountId, to: &AccountId, wh: Wh) -> Result<(), DispatchError>;
+
+	/// Mints `wh` tokens of RES `res` in `slot` to `owner` with their certificate, for other
+	/// pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn mint_for_benchmark(owner: &AccountId, res: ResId, slot: MarketSlot, wh: Wh);
+}

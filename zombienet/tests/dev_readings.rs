@@ -137,7 +137,7 @@ async fn a_signed_dev_reading_mints_tokens_once() -> Result<()> {
 		.fetch(&subxt::dynamic::storage(
 			"EnergyTokens",
 			"Certificates",
-			vec![Value::u128(0), Value::u128(slot as u128)],
+			vec![Value::u128(slot as u128), Value::u128(0)],
 		))
 		.await?
 		.ok_or_else(|| anyhow!("no certificate for RES 0 in slot {slot}"))?

@@ -6,6 +6,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod dispatchable_impls;
+mod ledger_impl;
 mod minter_impl;
 #[cfg(test)]
 mod mock;
@@ -46,14 +47,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Balances<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Wh, ValueQuery>;
 
-	/// Issuance records (certificates of origin) by RES and market slot.
+	/// Issuance records (certificates of origin) by market slot and RES: slot first, so that
+	/// settlement can walk the certificates of one slot.
 	#[pallet::storage]
 	pub type Certificates<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
-		ResId,
-		Twox64Concat,
 		MarketSlot,
+		Twox64Concat,
+		ResId,
 		Certificate<T::AccountId>,
 	>;
 
@@ -71,6 +73,12 @@ pub mod pallet {
 		/// A holder retired (burnt) tokens, claiming the renewable energy they stand for.
 		/// Minting has no event of its own: the meters pallet's `ReadingAccepted` carries it.
 		Retired { who: T::AccountId, wh: Wh, claim: RetirementClaim },
+		/// Market settlement delivered `wh` tokens of `seller` to `buyer`, and they were
+		/// retired in the buyer's name: the buyer consumed that renewable energy.
+		Delivered { seller: T::AccountId, buyer: T::AccountId, wh: Wh },
+		/// Market settlement moved `wh` tokens from `from` to `to` (unsold energy bought by the
+		/// utility at the feed-in tariff).
+		Transferred { from: T::AccountId, to: T::AccountId, wh: Wh },
 	}
 
 	#[pallet::error]

@@ -16,14 +16,14 @@ impl<T: Config> EnergyMinter<T::AccountId> for Pallet<T> {
 		}
 		let balance = Balances::<T>::get(owner).checked_add(wh).ok_or(Error::<T>::Overflow)?;
 		let total = TotalMinted::<T>::get().checked_add(wh as u128).ok_or(Error::<T>::Overflow)?;
-		let mut certificate = Certificates::<T>::get(res, slot)
+		let mut certificate = Certificates::<T>::get(slot, res)
 			.unwrap_or_else(|| Certificate { owner: owner.clone(), minted_wh: 0 });
 		certificate.minted_wh =
 			certificate.minted_wh.checked_add(wh).ok_or(Error::<T>::Overflow)?;
 		certificate.owner = owner.clone();
 		Balances::<T>::insert(owner, balance);
 		TotalMinted::<T>::put(total);
-		Certificates::<T>::insert(res, slot, certificate);
+		Certificates::<T>::insert(slot, res, certificate);
 		Ok(())
 	}
 }

@@ -300,7 +300,7 @@ fn accepted_production_reading_mints_to_the_res_owner_with_a_certificate() {
 		);
 		assert_eq!(TokenBalances::<Test>::get(PROSUMER), 4_200);
 		assert_eq!(
-			pallet_energy_tokens::Certificates::<Test>::get(APPROVED_RES, 1_000)
+			pallet_energy_tokens::Certificates::<Test>::get(1_000, APPROVED_RES)
 				.map(|c| c.minted_wh),
 			Some(4_200)
 		);
