@@ -11,7 +11,7 @@ cargo build --release --locked -p energy-node
 node="$CARGO_TARGET_DIR/release/energy-node"
 runtime="$CARGO_TARGET_DIR/release/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm"
 
-for pallet in ${PALLETS:-participants res_assets meters energy_tokens}; do
+for pallet in ${PALLETS:-participants res_assets meters energy_tokens market}; do
 	echo "==> pallet_$pallet"
 	"$node" benchmark pallet \
 		--runtime "$runtime" \

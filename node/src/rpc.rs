@@ -1,5 +1,6 @@
 //! The node's JSON-RPC extensions on top of the standard Substrate methods: account nonces
-//! (`system_accountNextIndex`, `system_dryRun`) and fee queries (`payment_queryInfo`, ...).
+//! (`system_accountNextIndex`, `system_dryRun`), fee queries (`payment_queryInfo`, ...) and the
+//! market (`market_currentSlot`, `market_slotReport`, `market_tariffs`).
 
 use std::sync::Arc;
 
@@ -28,9 +29,11 @@ where
 	C: Send + Sync + 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
+	C::Api: pallet_market_rpc::MarketRuntimeApi<Block>,
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 {
+	use pallet_market_rpc::{Market, MarketApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -38,7 +41,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Market::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -149,6 +149,20 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_market_runtime_api::MarketApi<Block> for Runtime {
+		fn current_slot() -> energy_primitives::MarketSlot {
+			<super::Market as energy_primitives::MarketClock>::current_slot()
+		}
+
+		fn slot_report(slot: energy_primitives::MarketSlot) -> Option<pallet_market::Auction> {
+			pallet_market::Auctions::<Runtime>::get(slot)
+		}
+
+		fn tariffs() -> pallet_market::TariffTable {
+			pallet_market::Tariffs::<Runtime>::get()
+		}
+	}
+
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)

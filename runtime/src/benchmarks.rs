@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_res_assets, crate::ResAssets]
 	[pallet_meters, crate::Meters]
 	[pallet_energy_tokens, crate::EnergyTokens]
+	[pallet_market, crate::Market]
 );

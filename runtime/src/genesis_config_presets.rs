@@ -33,6 +33,14 @@ pub const DEV_SLOT_LENGTH_MS: u64 = 60_000;
 /// The demo community's DSO: `//Dso` of the dev phrase.
 pub const DSO_PUBLIC: [u8; 32] =
 	hex_literal::hex!("7256e60b269f449855204ec8819422f813ce104bc48c3d974d3cb27c467e7a04");
+/// Auctions of the development networks: open 3 one-minute slots ahead, close 15 s before the
+/// slot, settle 20 s after it (the readings' grace window).
+pub const DEV_AUCTION_SCHEDULE: pallet_market::AuctionSchedule = pallet_market::AuctionSchedule {
+	open_slots_ahead: 3,
+	gate_closure_ms: 15_000,
+	settlement_delay_ms: 20_000,
+};
+
 /// The demo community's utility: `//Utility` of the dev phrase.
 pub const UTILITY_PUBLIC: [u8; 32] =
 	hex_literal::hex!("2e580cfe01e2f67b3586889bbefc7499d402c863aabdda129140775d1ba7792f");
@@ -70,6 +78,7 @@ struct DemoCommunity {
 	gateways: Vec<AccountId>,
 	meters: Vec<(AccountId, MeterKind, MeterPublicKey, AccountId)>,
 	accounts: Vec<AccountId>,
+	utility: AccountId,
 }
 
 fn demo_community() -> DemoCommunity {
@@ -129,7 +138,8 @@ fn demo_community() -> DemoCommunity {
 		assets,
 		gateways: vec![gateway.clone()],
 		meters,
-		accounts: vec![dso, utility, gateway],
+		accounts: vec![dso, utility.clone(), gateway],
+		utility,
 	}
 }
 
@@ -156,7 +166,11 @@ fn testnet_genesis(
 			gateways: community.gateways,
 			meters: community.meters
 		},
-		market: pallet_market::GenesisConfig { slot_length_ms: Some(DEV_SLOT_LENGTH_MS) },
+		market: pallet_market::GenesisConfig {
+			slot_length_ms: Some(DEV_SLOT_LENGTH_MS),
+			schedule: Some(DEV_AUCTION_SCHEDULE),
+			utility: Some(community.utility),
+		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities
 				.iter()

@@ -1,9 +1,14 @@
-//! The market clock: market slots from the block timestamp.
+//! The market clock: market slots from the block timestamp, and the tariff of a slot.
 
-use crate::{Config, Pallet, SlotLength};
-use energy_primitives::{MarketClock, MarketSlot};
+use crate::{Config, HourTariff, Pallet, SlotLength, Tariffs, HOURS_PER_DAY};
+use energy_primitives::{MarketClock, MarketSlot, HOUR_MS};
 
 impl<T: Config> Pallet<T> {
+	/// The block's unix time in ms (the timestamp inherent; the previous block's before it).
+	pub fn now_ms() -> u64 {
+		pallet_timestamp::Now::<T>::get()
+	}
+
 	/// The slot containing unix time `now_ms`: `now_ms / slot length`, saturating at the
 	/// largest slot number.
 	pub fn slot_at(now_ms: u64) -> MarketSlot {
@@ -15,11 +20,21 @@ impl<T: Config> Pallet<T> {
 	pub fn slot_start_ms(slot: MarketSlot) -> u64 {
 		(slot as u64).saturating_mul(SlotLength::<T>::get())
 	}
+
+	/// The hour of day (UTC, 0–23) in which `slot` starts.
+	pub fn hour_of_day(slot: MarketSlot) -> usize {
+		((Self::slot_start_ms(slot) / HOUR_MS) % HOURS_PER_DAY as u64) as usize
+	}
+
+	/// The tariff the table gives `slot` now (by the hour it starts in).
+	pub fn tariff_of(slot: MarketSlot) -> HourTariff {
+		Tariffs::<T>::get()[Self::hour_of_day(slot)]
+	}
 }
 
 impl<T: Config> MarketClock for Pallet<T> {
 	fn current_slot() -> MarketSlot {
-		Self::slot_at(pallet_timestamp::Now::<T>::get())
+		Self::slot_at(Self::now_ms())
 	}
 
 	fn slot_length_ms() -> u64 {

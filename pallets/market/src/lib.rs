@@ -3,32 +3,121 @@
 
 pub use pallet::*;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod clearing;
 mod clock;
+mod governance;
+mod invariants;
 #[cfg(test)]
 mod mock;
+mod orders;
+mod schedule;
+mod settlement;
 #[cfg(test)]
 mod tests;
+mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+extern crate alloc;
 
 #[frame_support::pallet]
 pub mod pallet {
-	use energy_primitives::HOUR_MS;
-	use frame_support::pallet_prelude::*;
+	use super::*;
+	use energy_primitives::{
+		EnergyLedger, MarketSlot, ParticipantRegistry, ResId, ResRegistry, Wh, HOUR_MS,
+	};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Mutate, MutateHold},
+		weights::WeightMeter,
+	};
+	use frame_system::pallet_prelude::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// The shortest market slot a chain may be configured with: one second.
 	pub const MIN_SLOT_LENGTH_MS: u64 = 1_000;
+
+	/// The most auctions that may be between opening and settled at once.
+	pub const MAX_PENDING_AUCTIONS: u32 = 64;
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config + pallet_timestamp::Config<Moment = u64> {}
+	pub trait Config: frame_system::Config + pallet_timestamp::Config<Moment = u64> {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The currency bids are paid in and deposits are held in.
+		type Currency: Mutate<Self::AccountId, Balance = Amount>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// Who may trade: consumers bid, producers offer.
+		type Participants: ParticipantRegistry<Self::AccountId>;
+
+		/// The RES an offer is backed by.
+		type Res: ResRegistry<Self::AccountId>;
+
+		/// The energy tokens settlement delivers.
+		type Tokens: EnergyLedger<Self::AccountId>;
+
+		/// Governance of the market: the clearing rule, the schedule, the utility account.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The most open orders (bids and offers) one slot's book may hold. Set from the
+		/// `clear` benchmark so that a full book clears within [`Config::MaxHookWeight`].
+		#[pallet::constant]
+		type MaxOrdersPerSlot: Get<u32>;
+
+		/// The most open orders one member may hold in one slot's book.
+		#[pallet::constant]
+		type MaxOrdersPerMember: Get<u32>;
+
+		/// The most weight the market's block hook (opening, clearing, settling) may use in
+		/// one block; what is left over waits for the next block.
+		#[pallet::constant]
+		type MaxHookWeight: Get<Weight>;
+
+		/// How many settled slots keep their summary on chain.
+		#[pallet::constant]
+		type SummariesKept: Get<u32>;
+
+		/// The tariff of every hour until the utility sets a table.
+		#[pallet::constant]
+		type DefaultTariff: Get<HourTariff>;
+
+		/// Weight information for the extrinsics and hooks of this pallet.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Reasons the market holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A bid's maximum cost (`bid price × Wh`, rounded up).
+		BidMaxCost,
+		/// An offer's delivery deposit (`(retail − reserve) × Wh`, rounded up): what the seller
+		/// owes buyers if none of it is delivered.
+		OfferDeposit,
+	}
 
 	#[pallet::type_value]
 	pub fn DefaultSlotLength() -> u64 {
 		HOUR_MS
+	}
+
+	#[pallet::type_value]
+	pub fn DefaultTariffTable<T: Config>() -> TariffTable {
+		[T::DefaultTariff::get(); HOURS_PER_DAY]
 	}
 
 	/// The length of a market slot in milliseconds, fixed at genesis: one hour in production,
@@ -37,23 +126,347 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SlotLength<T: Config> = StorageValue<_, u64, ValueQuery, DefaultSlotLength>;
 
+	/// When auctions open, close and settle. Changes apply to auctions opened afterwards.
+	#[pallet::storage]
+	pub type Schedule<T: Config> = StorageValue<_, AuctionSchedule, ValueQuery>;
+
+	/// The clearing rule of auctions opened from now on.
+	#[pallet::storage]
+	pub type Rule<T: Config> = StorageValue<_, ClearingRule, ValueQuery>;
+
+	/// The time-of-use tariffs by hour of day (UTC). Each auction keeps the tariff of its slot
+	/// from the moment it opens.
+	#[pallet::storage]
+	pub type Tariffs<T: Config> = StorageValue<_, TariffTable, ValueQuery, DefaultTariffTable<T>>;
+
+	/// The utility: sets the tariffs and buys unsold energy at the feed-in tariff.
+	#[pallet::storage]
+	pub type Utility<T: Config> = StorageValue<_, T::AccountId, OptionQuery>;
+
+	/// The next delivery slot whose auction has not been opened (0: none opened yet).
+	#[pallet::storage]
+	pub type NextSlotToOpen<T: Config> = StorageValue<_, MarketSlot, ValueQuery>;
+
+	/// Auctions that are open, cleared or settling, oldest first, with the time their next
+	/// step is due: the block hook reads an auction only when its step is due.
+	#[pallet::storage]
+	pub type Pending<T: Config> =
+		StorageValue<_, BoundedVec<PendingAuction, ConstU32<MAX_PENDING_AUCTIONS>>, ValueQuery>;
+
+	/// Settled slots whose summaries are still kept, oldest first.
+	#[pallet::storage]
+	pub type SettledSlots<T: Config> =
+		StorageValue<_, BoundedVec<MarketSlot, T::SummariesKept>, ValueQuery>;
+
+	/// The auction of each delivery slot: open, cleared, settling, or its summary.
+	#[pallet::storage]
+	pub type Auctions<T: Config> = StorageMap<_, Twox64Concat, MarketSlot, Auction>;
+
+	/// The open orders of each slot's book, by order id.
+	#[pallet::storage]
+	pub type Orders<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		MarketSlot,
+		Twox64Concat,
+		OrderId,
+		Order<T::AccountId>,
+	>;
+
+	/// How many open orders each member has in each slot's book.
+	#[pallet::storage]
+	pub type OrdersOfMember<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		MarketSlot,
+		Blake2_128Concat,
+		T::AccountId,
+		u32,
+		ValueQuery,
+	>;
+
+	/// A cleared slot's trades, in pages of [`TRADES_PER_PAGE`], until settled.
+	#[pallet::storage]
+	pub type TradePages<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, u32, TradePage>;
+
+	/// During settlement: the attested Wh of each RES in the slot not yet delivered.
+	#[pallet::storage]
+	pub type Deliverable<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// The slot length in ms; `None` keeps the default of one hour.
 		pub slot_length_ms: Option<u64>,
-		#[serde(skip)]
-		pub _config: core::marker::PhantomData<T>,
+		/// The auction schedule; `None` keeps the production default.
+		pub schedule: Option<AuctionSchedule>,
+		/// The clearing rule.
+		pub rule: ClearingRule,
+		/// The tariff table; `None` uses `DefaultTariff` for every hour.
+		pub tariffs: Option<TariffTable>,
+		/// The utility account.
+		pub utility: Option<T::AccountId>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			// A chain spec with an unusable market is a mistake: refuse to start.
 			if let Some(length) = self.slot_length_ms {
-				// A chain spec with a slot below a second is a mistake: refuse to start.
 				assert!(length >= MIN_SLOT_LENGTH_MS, "market slot length below one second");
 				SlotLength::<T>::put(length);
 			}
+			if let Some(schedule) = self.schedule {
+				assert!(
+					Pallet::<T>::schedule_is_valid(&schedule),
+					"invalid auction schedule for this slot length"
+				);
+				Schedule::<T>::put(schedule);
+			}
+			if let Some(tariffs) = self.tariffs {
+				assert!(Pallet::<T>::tariffs_are_valid(&tariffs), "a feed-in above retail tariff");
+				Tariffs::<T>::put(tariffs);
+			}
+			Rule::<T>::put(self.rule);
+			if let Some(utility) = &self.utility {
+				Utility::<T>::put(utility);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// The auction for delivery slot `slot` opened: offers and bids are authorised until
+		/// `gate_closure_at` (unix ms); bids may not exceed `retail` per kWh.
+		AuthorizeOffers {
+			slot: MarketSlot,
+			rule: ClearingRule,
+			retail: Price,
+			feed_in: Price,
+			gate_closure_at: u64,
+		},
+		/// A bid entered the book, holding its maximum cost.
+		BidPlaced { slot: MarketSlot, id: OrderId, who: T::AccountId, wh: Wh, price: Price, held: Amount },
+		/// An offer entered the book, holding its delivery deposit.
+		OfferPlaced {
+			slot: MarketSlot,
+			id: OrderId,
+			who: T::AccountId,
+			res: ResId,
+			wh: Wh,
+			price: Price,
+			deposit: Amount,
+		},
+		/// An order left the book before gate closure and its hold was released.
+		OrderCancelled { slot: MarketSlot, id: OrderId, who: T::AccountId, released: Amount },
+		/// Gate closure: the book of `slot` takes no more orders.
+		BidsClosed { slot: MarketSlot, bids: u32, offers: u32, bid_wh: Wh, offer_wh: Wh },
+		/// The book of `slot` cleared: the market clearing price, the energy traded and the
+		/// number of trades.
+		Cleared {
+			slot: MarketSlot,
+			rule: ClearingRule,
+			mcp: Option<Price>,
+			volume_wh: Wh,
+			trades: u32,
+		},
+		/// One trade settled against the seller's attested export: `delivered_wh` tokens went
+		/// to the buyer and were retired, the buyer paid `paid`, and the seller's deposit paid
+		/// the buyer `penalty` for what was not delivered.
+		TradeSettled {
+			slot: MarketSlot,
+			bid: OrderId,
+			offer: OrderId,
+			buyer: T::AccountId,
+			seller: T::AccountId,
+			wh: Wh,
+			delivered_wh: Wh,
+			paid: Amount,
+			penalty: Amount,
+		},
+		/// The utility bought `wh` unsold tokens of RES `res` at the feed-in tariff.
+		FedIn { slot: MarketSlot, res: ResId, owner: T::AccountId, wh: Wh, paid: Amount },
+		/// The utility could not pay for `wh` unsold tokens of RES `res` (or no utility is
+		/// set): they stay with the owner.
+		FeedInUnpaid { slot: MarketSlot, res: ResId, owner: T::AccountId, wh: Wh },
+		/// Settlement of `slot` finished; orders and trades are pruned. The totals stay in the
+		/// slot's summary.
+		Settled {
+			slot: MarketSlot,
+			delivered_wh: Wh,
+			shortfall_wh: Wh,
+			paid: Amount,
+			penalties: Amount,
+			feed_in_wh: Wh,
+			feed_in_paid: Amount,
+		},
+		/// The chain passed the gate closure of `slot` before it could open its auction.
+		AuctionSkipped { slot: MarketSlot },
+		/// Governance chose the rule of auctions opened from now on.
+		ClearingRuleSet { rule: ClearingRule },
+		/// Governance changed the schedule of auctions opened from now on.
+		ScheduleSet { schedule: AuctionSchedule },
+		/// The utility set the time-of-use tariffs of auctions opened from now on.
+		TariffsSet { tariffs: TariffTable },
+		/// Governance named the utility account.
+		UtilitySet { utility: T::AccountId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The slot has no auction taking orders (not yet opened, or already closed).
+		AuctionNotOpen,
+		/// The slot's gate closure has passed.
+		GateClosed,
+		/// An order must be for at least 1 Wh.
+		ZeroEnergy,
+		/// A bid must offer a price above zero.
+		ZeroPrice,
+		/// The price is above the slot's retail tariff.
+		PriceAboveRetail,
+		/// Only active participants with the consumer role may bid.
+		NotConsumer,
+		/// Only active participants with the producer role may offer.
+		NotProducer,
+		/// No RES has this id.
+		UnknownRes,
+		/// The RES belongs to someone else.
+		NotResOwner,
+		/// The RES is not active with an approved grid connection.
+		ResCannotProduce,
+		/// The offer is more than the RES's nameplate could produce in one slot.
+		OfferAboveCapacity,
+		/// The member already has the most open orders allowed in this slot.
+		TooManyOrders,
+		/// The slot's book is full.
+		BookFull,
+		/// The free balance cannot cover the hold.
+		InsufficientFunds,
+		/// No open order has this id in this slot.
+		UnknownOrder,
+		/// The order belongs to someone else.
+		NotOrderOwner,
+		/// The schedule cannot work with this slot length (see `set_schedule`).
+		InvalidSchedule,
+		/// A feed-in tariff above the retail tariff of its hour.
+		InvalidTariff,
+		/// Only the utility (or governance) may set the tariffs.
+		NotUtility,
+		/// An amount would overflow.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Runs the market after the block's inherents (the timestamp is set): opens due
+		/// auctions, closes and clears those past gate closure, and settles those past their
+		/// grace window, within [`Config::MaxHookWeight`].
+		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
+			let mut market_meter = WeightMeter::with_limit(T::MaxHookWeight::get().min(meter.remaining()));
+			Self::run_market(&mut market_meter);
+			meter.consume(market_meter.consumed());
+		}
+
+		fn integrity_test() {
+			Self::check_order_bound_fits_the_hook_budget();
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Bids for `wh` Wh delivered in `slot` at no more than `price` per kWh, holding the
+		/// bid's maximum cost (`price × wh / 1000`, rounded up) until settlement.
+		///
+		/// Origin: an active consumer.
+		#[pallet::call_index(0)]
+		#[pallet::weight(<T as Config>::WeightInfo::place_bid())]
+		pub fn place_bid(
+			origin: OriginFor<T>,
+			slot: MarketSlot,
+			wh: Wh,
+			price: Price,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_place_bid(who, slot, wh, price)
+		}
+
+		/// Offers `wh` Wh from RES `res` in `slot` at no less than `price` per kWh, holding a
+		/// delivery deposit (`(retail − price) × wh / 1000`, rounded up) until settlement.
+		///
+		/// Origin: an active producer owning an approved RES.
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::place_offer())]
+		pub fn place_offer(
+			origin: OriginFor<T>,
+			slot: MarketSlot,
+			res: ResId,
+			wh: Wh,
+			price: Price,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_place_offer(who, slot, res, wh, price)
+		}
+
+		/// Withdraws the caller's order `id` from the book of `slot` before gate closure and
+		/// releases its hold.
+		///
+		/// Origin: the order's owner.
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::cancel_order())]
+		pub fn cancel_order(origin: OriginFor<T>, slot: MarketSlot, id: OrderId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_order(who, slot, id)
+		}
+
+		/// Chooses the clearing rule of auctions opened from now on.
+		///
+		/// Origin: governance.
+		#[pallet::call_index(3)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_clearing_rule())]
+		pub fn set_clearing_rule(origin: OriginFor<T>, rule: ClearingRule) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_clearing_rule(rule)
+		}
+
+		/// Changes the auction schedule of auctions opened from now on. Refused unless gate
+		/// closure comes after opening (`gate_closure_ms < open_slots_ahead × slot length`),
+		/// `open_slots_ahead` is 1 to 24, and the settlement delay is at most 24 slots.
+		///
+		/// Origin: governance.
+		#[pallet::call_index(4)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_schedule())]
+		pub fn set_schedule(origin: OriginFor<T>, schedule: AuctionSchedule) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_schedule(schedule)
+		}
+
+		/// Sets the 24-hour time-of-use tariff table (hour of day in UTC) for auctions opened
+		/// from now on. Refused if a feed-in tariff is above its hour's retail tariff.
+		///
+		/// Origin: the utility, or governance.
+		#[pallet::call_index(5)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_tariffs())]
+		pub fn set_tariffs(origin: OriginFor<T>, tariffs: TariffTable) -> DispatchResult {
+			Self::ensure_utility_or_governance(origin)?;
+			Self::do_set_tariffs(tariffs)
+		}
+
+		/// Names the utility account.
+		///
+		/// Origin: governance.
+		#[pallet::call_index(6)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_utility())]
+		pub fn set_utility(origin: OriginFor<T>, utility: T::AccountId) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_utility(utility)
 		}
 	}
 }

@@ -1,7 +1,19 @@
-//! A mock runtime with the timestamp and the market, for the tests.
+//! A mock runtime with balances, participants, RES assets, energy tokens and the market, for
+//! the tests. One slot is one minute; auctions open 2 slots ahead, close 10 s before their
+//! slot and settle 20 s after it.
 
 use crate as pallet_market;
-use frame_support::{derive_impl, traits::ConstU64};
+use crate::{AuctionSchedule, HourTariff};
+use energy_primitives::{EnergyMinter, MarketSlot, Roles};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Hooks, OnPoll},
+	weights::{Weight, WeightMeter},
+};
+use frame_system::EnsureRoot;
+use pallet_res_assets::Technology;
+use sp_core::H256;
+use sp_runtime::BuildStorage;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -9,6 +21,10 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Participants: pallet_participants,
+		ResAssets: pallet_res_assets,
+		EnergyTokens: pallet_energy_tokens,
 		Market: pallet_market,
 	}
 );
@@ -16,6 +32,9 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountId = u64;
+	type Lookup = sp_runtime::traits::IdentityLookup<u64>;
+	type AccountData = pallet_balances::AccountData<u128>;
 }
 
 impl pallet_timestamp::Config for Test {
@@ -25,4 +44,173 @@ impl pallet_timestamp::Config for Test {
 	type WeightInfo = ();
 }
 
-impl pallet_market::Config for Test {}
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = u128;
+	type ExistentialDeposit = ConstU128<1>;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+impl pallet_participants::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type ManagerOrigin = EnsureRoot<u64>;
+	type WeightInfo = ();
+}
+
+impl pallet_res_assets::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Participants = Participants;
+	type ManagerOrigin = EnsureRoot<u64>;
+	type WeightInfo = ();
+}
+
+impl pallet_energy_tokens::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+}
+
+/// Retail 0.095 and feed-in 0.039 per kWh, with 6 decimals.
+pub const RETAIL: u128 = 95_000;
+/// See [`RETAIL`].
+pub const FEED_IN: u128 = 39_000;
+
+parameter_types! {
+	pub const DefaultTariff: HourTariff = HourTariff { retail: RETAIL, feed_in: FEED_IN };
+	pub static MaxOrdersPerSlot: u32 = 64;
+	pub static HookWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
+}
+
+use frame_support::traits::ConstU128;
+
+impl pallet_market::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type Participants = Participants;
+	type Res = ResAssets;
+	type Tokens = EnergyTokens;
+	type GovernanceOrigin = EnsureRoot<u64>;
+	type MaxOrdersPerSlot = MaxOrdersPerSlot;
+	type MaxOrdersPerMember = ConstU32<4>;
+	type MaxHookWeight = HookWeight;
+	type SummariesKept = ConstU32<3>;
+	type DefaultTariff = DefaultTariff;
+	type WeightInfo = ();
+}
+
+/// The slot length of the tests: one minute.
+pub const SLOT_MS: u64 = 60_000;
+/// Prosumer with PV RES 0 (300 kW: 5,000 Wh per one-minute slot).
+pub const ALICE: u64 = 1;
+/// Producer with PV RES 1 (240 kW: 4,000 Wh per slot).
+pub const BOB: u64 = 2;
+/// Consumer.
+pub const CHARLIE: u64 = 3;
+/// Consumer.
+pub const DAVE: u64 = 4;
+/// Registered, but neither consumer nor producer.
+pub const DSO: u64 = 5;
+/// The utility.
+pub const UTILITY: u64 = 6;
+/// Not a participant.
+pub const STRANGER: u64 = 7;
+/// Alice's RES.
+pub const ALICE_RES: u32 = 0;
+/// Bob's RES.
+pub const BOB_RES: u32 = 1;
+/// Everyone's starting balance: 100 units of 6 decimals.
+pub const START: u128 = 100_000_000;
+
+/// The test schedule.
+pub fn schedule() -> AuctionSchedule {
+	AuctionSchedule { open_slots_ahead: 2, gate_closure_ms: 10_000, settlement_delay_ms: 20_000 }
+}
+
+/// The community at genesis, the chain at block 1 at the start of slot 1,000 (no auction
+/// opened yet).
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default()
+		.build_storage()
+		.expect("mock genesis builds");
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=7).map(|who| (who, START)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid balances");
+	pallet_participants::GenesisConfig::<Test> {
+		participants: vec![
+			(ALICE, b"ALICE".to_vec(), Roles::PROSUMER, H256::zero()),
+			(BOB, b"BOB".to_vec(), Roles::PRODUCER, H256::zero()),
+			(CHARLIE, b"CHARLIE".to_vec(), Roles::CONSUMER, H256::zero()),
+			(DAVE, b"DAVE".to_vec(), Roles::CONSUMER, H256::zero()),
+			(DSO, b"DSO".to_vec(), Roles::DSO, H256::zero()),
+			(UTILITY, b"UTILITY".to_vec(), Roles::UTILITY, H256::zero()),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid participants");
+	pallet_res_assets::GenesisConfig::<Test> {
+		assets: vec![
+			(ALICE, Technology::Solar, 300_000, b"LV-1".to_vec()),
+			(BOB, Technology::Solar, 240_000, b"LV-2".to_vec()),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid assets");
+	pallet_market::GenesisConfig::<Test> {
+		slot_length_ms: Some(SLOT_MS),
+		schedule: Some(schedule()),
+		rule: Default::default(),
+		tariffs: None,
+		utility: Some(UTILITY),
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid market");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		pallet_timestamp::Now::<Test>::put(1_000 * SLOT_MS);
+	});
+	ext
+}
+
+/// The first slot of the tests.
+pub const FIRST_SLOT: MarketSlot = 1_000;
+
+/// Moves the chain to unix time `ms` in a new block and runs the market's hook.
+pub fn run_to_ms(ms: u64) {
+	let next = System::block_number() + 1;
+	System::set_block_number(next);
+	pallet_timestamp::Now::<Test>::put(ms);
+	let mut meter = WeightMeter::new();
+	<Market as OnPoll<u64>>::on_poll(next, &mut meter);
+	let _ = <Market as Hooks<u64>>::on_finalize;
+}
+
+/// Runs the hook at the start of the current slot + 0 ms (opens the first auctions).
+pub fn open_first_auctions() {
+	run_to_ms(FIRST_SLOT as u64 * SLOT_MS + 1);
+}
+
+/// Mints `wh` tokens of `res` in `slot` to its owner, as an accepted production reading would.
+pub fn attest(owner: u64, res: u32, slot: MarketSlot, wh: u64) {
+	EnergyTokens::mint(&owner, res, slot, wh).expect("mint in tests");
+}
+
+/// The free balance of `who`.
+pub fn free(who: u64) -> u128 {
+	pallet_balances::Pallet::<Test>::free_balance(who)
+}
+
+/// The market events, newest last.
+pub fn market_events() -> Vec<crate::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Market(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}

@@ -1,10 +1,14 @@
 //! Configuration of the community energy pallets: participants (IDgrid), RES assets, meters
 //! and their readings, energy tokens and the market clock.
 
-use frame_support::traits::ConstU32;
+use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
+use pallet_market::HourTariff;
 
-use crate::{AccountId, EnergyTokens, Market, Participants, ResAssets, Runtime, RuntimeEvent};
+use crate::{
+	AccountId, Balances, EnergyTokens, Market, Participants, ResAssets, Runtime, RuntimeEvent,
+	RuntimeHoldReason,
+};
 
 /// The community manager's origin. Root (sudo) on dev chains; a production chain would use a
 /// collective or multisig of the community here.
@@ -28,7 +32,35 @@ impl pallet_energy_tokens::Config for Runtime {
 	type WeightInfo = pallet_energy_tokens::weights::SubstrateWeight<Runtime>;
 }
 
-impl pallet_market::Config for Runtime {}
+/// The design source's tariffs, in CEUR units (6 decimals) per kWh: retail 0.095, feed-in
+/// 0.039.
+pub const DEFAULT_TARIFF: HourTariff = HourTariff { retail: 95_000, feed_in: 39_000 };
+
+parameter_types! {
+	pub const DefaultTariff: HourTariff = DEFAULT_TARIFF;
+	/// A quarter of the block: the rest stays for readings and orders.
+	pub MarketHookWeight: Weight =
+		super::RuntimeBlockWeights::get().max_block.saturating_div(4);
+}
+
+impl pallet_market::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type Participants = Participants;
+	type Res = ResAssets;
+	type Tokens = EnergyTokens;
+	type GovernanceOrigin = CommunityManager;
+	/// Set from the `clear(b, o)` benchmark so a full book clears within `MaxHookWeight`
+	/// (checked by the pallet's integrity test).
+	type MaxOrdersPerSlot = ConstU32<10_000>;
+	type MaxOrdersPerMember = ConstU32<16>;
+	type MaxHookWeight = MarketHookWeight;
+	/// A week of hourly summaries.
+	type SummariesKept = ConstU32<168>;
+	type DefaultTariff = DefaultTariff;
+	type WeightInfo = pallet_market::weights::SubstrateWeight<Runtime>;
+}
 
 impl pallet_meters::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;

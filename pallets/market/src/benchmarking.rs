@@ -1,0 +1,274 @@
+//! Benchmarks of the market (frame-benchmarking v2): the calls, and each step of the block
+//! hook as a function of how much it handles.
+//!
+//! - `clear(b, o)`: a book of `b` bids and `o` offers that all cross, so the trades (and
+//!   their pages) are as many as the orders allow.
+//! - `settle_trades(n)`: `n` trades of one page, each between its own buyer and seller, each
+//!   half delivered, so every trade moves tokens, pays the seller and draws a penalty.
+//! - `release_orders(n)`, `feed_in(n)`: `n` orders with holds; `n` RES with unsold tokens.
+
+use super::*;
+use crate::Pallet as Market;
+use alloc::vec::Vec;
+use energy_clearing::money::cost_ceil;
+use energy_primitives::{EnergyLedger, MarketClock, MarketSlot, ParticipantRegistry, ResRegistry, Roles};
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{
+		fungible::{Mutate, MutateHold},
+		EnsureOrigin, Get,
+	},
+	weights::WeightMeter,
+};
+use frame_system::RawOrigin;
+
+/// The slot the chain is in during the benchmarks.
+const NOW_SLOT: MarketSlot = 1_000;
+/// The delivery slot of the benchmarked auction.
+const SLOT: MarketSlot = NOW_SLOT + 1;
+/// Energy per benchmark order, Wh.
+const ORDER_WH: u64 = 1_000;
+
+fn funded<T: Config>(name: &'static str, i: u32, roles: Roles) -> T::AccountId {
+	let who: T::AccountId = account(name, i, 0);
+	T::Participants::ensure_participant(&who, roles);
+	T::Currency::set_balance(&who, 1_000_000_000_000_000);
+	who
+}
+
+/// Opens the auction of [`SLOT`] with the clock at the start of [`NOW_SLOT`].
+fn new_auction<T: Config>() -> Auction {
+	<Market<T> as MarketClock>::set_current_slot(NOW_SLOT);
+	let tariff = HourTariff { retail: 95_000, feed_in: 39_000 };
+	let auction = Auction::open(Rule::<T>::get(), tariff, Market::<T>::slot_start_ms(SLOT), u64::MAX);
+	Auctions::<T>::insert(SLOT, &auction);
+	auction
+}
+
+/// Puts an order in the book directly, with its hold, as placing it would.
+fn insert_order<T: Config>(id: OrderId, owner: &T::AccountId, side: Side, price: Price) {
+	let (held, reason) = match side {
+		Side::Bid => (cost_ceil(price, ORDER_WH), HoldReason::BidMaxCost),
+		Side::Offer { .. } => (cost_ceil(95_000 - price, ORDER_WH), HoldReason::OfferDeposit),
+	};
+	T::Currency::hold(&reason.into(), owner, held).expect("funded; qed");
+	Orders::<T>::insert(SLOT, id, Order { owner: owner.clone(), side, wh: ORDER_WH, price, held, used: 0 });
+	OrdersOfMember::<T>::mutate(SLOT, owner, |count| *count += 1);
+}
+
+/// A cleared auction of [`SLOT`] with `n` trades in page 0, buyer `i` against seller `i`,
+/// each seller's RES having attested half the traded energy.
+fn cleared_with_trades<T: Config>(n: u32) -> Auction {
+	let mut auction = new_auction::<T>();
+	let mut page = Vec::new();
+	for i in 0..n {
+		let buyer = funded::<T>("buyer", i, Roles::CONSUMER);
+		let seller = funded::<T>("seller", i, Roles::PRODUCER);
+		let (bid, offer) = (2 * i, 2 * i + 1);
+		insert_order::<T>(bid, &buyer, Side::Bid, 90_000);
+		insert_order::<T>(offer, &seller, Side::Offer { res: i }, 40_000);
+		T::Tokens::mint_for_benchmark(&seller, i, SLOT, ORDER_WH / 2);
+		page.push(Trade { bid, offer, wh: ORDER_WH, price: 70_000 });
+	}
+	TradePages::<T>::insert(SLOT, 0, TradePage::truncate_from(page));
+	auction.status = AuctionStatus::Cleared;
+	auction.trades = n;
+	auction.next_order_id = 2 * n;
+	Auctions::<T>::insert(SLOT, &auction);
+	auction
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn place_bid() {
+		new_auction::<T>();
+		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), SLOT, ORDER_WH, 90_000);
+		assert_eq!(OrdersOfMember::<T>::get(SLOT, &who), 1);
+	}
+
+	#[benchmark]
+	fn place_offer() {
+		new_auction::<T>();
+		let who = funded::<T>("seller", 0, Roles::PRODUCER);
+		let res = T::Res::create_approved(&who, 1_000_000);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), SLOT, res, ORDER_WH, 40_000);
+		assert_eq!(OrdersOfMember::<T>::get(SLOT, &who), 1);
+	}
+
+	#[benchmark]
+	fn cancel_order() {
+		new_auction::<T>();
+		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
+		Market::<T>::do_place_bid(who.clone(), SLOT, ORDER_WH, 90_000).expect("open; qed");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), SLOT, 0);
+		assert!(Orders::<T>::get(SLOT, 0).is_none());
+	}
+
+	#[benchmark]
+	fn set_clearing_rule() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, ClearingRule::PayAsBid);
+		assert_eq!(Rule::<T>::get(), ClearingRule::PayAsBid);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_schedule() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let length = SlotLength::<T>::get();
+		let schedule =
+			AuctionSchedule { open_slots_ahead: 2, gate_closure_ms: length / 2, settlement_delay_ms: length };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, schedule);
+		assert_eq!(Schedule::<T>::get(), schedule);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_tariffs() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let table = [HourTariff { retail: 120_000, feed_in: 50_000 }; HOURS_PER_DAY];
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, table);
+		assert_eq!(Tariffs::<T>::get(), table);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_utility() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let utility: T::AccountId = account("utility", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, utility.clone());
+		assert_eq!(Utility::<T>::get(), Some(utility));
+		Ok(())
+	}
+
+	/// The hook with a full pending list and nothing due.
+	#[benchmark]
+	fn poll() {
+		<Market<T> as MarketClock>::set_current_slot(NOW_SLOT);
+		let mut pending = Pending::<T>::get();
+		for slot in 0..MAX_PENDING_AUCTIONS {
+			let _ = pending.try_push(PendingAuction { slot: SLOT + slot, due: u64::MAX - 1 });
+		}
+		Pending::<T>::put(pending);
+		NextSlotToOpen::<T>::put(SLOT + MAX_PENDING_AUCTIONS);
+		#[block]
+		{
+			Market::<T>::run_market(&mut WeightMeter::new());
+		}
+	}
+
+	/// The hook opening one auction.
+	#[benchmark]
+	fn open_auction() {
+		<Market<T> as MarketClock>::set_current_slot(NOW_SLOT);
+		NextSlotToOpen::<T>::put(NOW_SLOT + Schedule::<T>::get().open_slots_ahead);
+		#[block]
+		{
+			Market::<T>::run_market(&mut WeightMeter::new());
+		}
+		assert!(Auctions::<T>::get(NOW_SLOT + Schedule::<T>::get().open_slots_ahead).is_some());
+	}
+
+	#[benchmark]
+	fn clear(
+		b: Linear<0, { T::MaxOrdersPerSlot::get() }>,
+		o: Linear<0, { T::MaxOrdersPerSlot::get() }>,
+	) {
+		let mut auction = new_auction::<T>();
+		let owner: T::AccountId = account("member", 0, 0);
+		// Bids from the retail cap down, offers from 0 up: every pair crosses.
+		for i in 0..b {
+			let order = Order { owner: owner.clone(), side: Side::Bid, wh: ORDER_WH, price: 95_000 - i as u128, held: 0, used: 0 };
+			Orders::<T>::insert(SLOT, i, order);
+		}
+		for i in 0..o {
+			let order = Order { owner: owner.clone(), side: Side::Offer { res: 0 }, wh: ORDER_WH + 1, price: i as u128, held: 0, used: 0 };
+			Orders::<T>::insert(SLOT, b + i, order);
+		}
+		auction.bids = b;
+		auction.offers = o;
+		Auctions::<T>::insert(SLOT, auction);
+		#[block]
+		{
+			Market::<T>::do_close_and_clear(SLOT);
+		}
+		assert_eq!(Auctions::<T>::get(SLOT).map(|a| a.status), Some(AuctionStatus::Cleared));
+	}
+
+	#[benchmark]
+	fn settle_trades(n: Linear<1, TRADES_PER_PAGE>) {
+		let mut auction = cleared_with_trades::<T>(n);
+		#[block]
+		{
+			Market::<T>::settle_trades(SLOT, &mut auction, 0, n);
+		}
+		assert_eq!(auction.delivered_wh, n as u64 * ORDER_WH / 2);
+		assert!(TradePages::<T>::get(SLOT, 0).is_none());
+	}
+
+	#[benchmark]
+	fn release_orders(n: Linear<1, TRADES_PER_PAGE>) {
+		new_auction::<T>();
+		for i in 0..n {
+			let buyer = funded::<T>("buyer", i, Roles::CONSUMER);
+			insert_order::<T>(i, &buyer, Side::Bid, 90_000);
+		}
+		#[block]
+		{
+			Market::<T>::release_orders(SLOT, n);
+		}
+		assert_eq!(Orders::<T>::iter_prefix(SLOT).count(), 0);
+	}
+
+	#[benchmark]
+	fn feed_in(n: Linear<1, TRADES_PER_PAGE>) {
+		let mut auction = new_auction::<T>();
+		let utility = funded::<T>("utility", 0, Roles::UTILITY);
+		Utility::<T>::put(&utility);
+		for i in 0..n {
+			let owner = funded::<T>("seller", i, Roles::PRODUCER);
+			T::Tokens::mint_for_benchmark(&owner, i, SLOT, ORDER_WH);
+		}
+		#[block]
+		{
+			Market::<T>::feed_in(SLOT, &mut auction, None, n);
+		}
+		assert_eq!(auction.feed_in_wh, n as u64 * ORDER_WH);
+	}
+
+	/// Finishing with the summaries full, so the oldest is pruned.
+	#[benchmark]
+	fn finish_settlement() {
+		let mut auction = new_auction::<T>();
+		let kept = T::SummariesKept::get();
+		let mut settled = SettledSlots::<T>::get();
+		for slot in 0..kept {
+			Auctions::<T>::insert(slot, &auction);
+			let _ = settled.try_push(slot);
+		}
+		SettledSlots::<T>::put(settled);
+		#[block]
+		{
+			Market::<T>::finish_settlement(SLOT, &mut auction);
+		}
+		assert_eq!(auction.status, AuctionStatus::Settled);
+		assert!(kept == 0 || Auctions::<T>::get(0).is_none());
+	}
+
+	impl_benchmark_test_suite!(Market, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,71 @@
+//! The market's invariants, checked by `try_state` and by the tests after every step.
+
+use crate::{
+	AuctionStatus, Auctions, Config, HoldReason, Orders, OrdersOfMember, Pallet, Pending, Side,
+};
+use alloc::collections::BTreeMap;
+use frame_support::{ensure, traits::fungible::InspectHold};
+
+impl<T: Config> Pallet<T> {
+	/// Checks that:
+	/// - held funds = open obligations: for every member with orders, its market holds equal
+	///   what its orders still hold (bids' maximum cost and offers' deposits, less what
+	///   settlement paid out of them);
+	/// - an open or cleared auction's counters match its book, and the per-member counters
+	///   match the orders;
+	/// - every pending auction exists and is not settled, oldest first;
+	/// - a settled slot's delivered and undelivered energy add up to what it traded.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut held: BTreeMap<(T::AccountId, bool), u128> = BTreeMap::new();
+		let mut books: BTreeMap<u32, (u32, u32, u64, u64)> = BTreeMap::new();
+		let mut per_member: BTreeMap<(u32, T::AccountId), u32> = BTreeMap::new();
+		for (slot, _, order) in Orders::<T>::iter() {
+			let is_bid = order.side == Side::Bid;
+			let entry = held.entry((order.owner.clone(), is_bid)).or_default();
+			*entry = entry.saturating_add(order.still_held());
+			let book = books.entry(slot).or_default();
+			if is_bid {
+				book.0 += 1;
+				book.2 = book.2.saturating_add(order.wh);
+			} else {
+				book.1 += 1;
+				book.3 = book.3.saturating_add(order.wh);
+			}
+			*per_member.entry((slot, order.owner)).or_default() += 1;
+		}
+		for ((who, is_bid), expected) in &held {
+			let reason = if *is_bid { HoldReason::BidMaxCost } else { HoldReason::OfferDeposit };
+			let on_hold = T::Currency::balance_on_hold(&reason.into(), who);
+			ensure!(on_hold == *expected, "market holds differ from open obligations");
+		}
+		for ((slot, who), count) in &per_member {
+			ensure!(
+				OrdersOfMember::<T>::get(slot, who) == *count,
+				"per-member order count differs from the book"
+			);
+		}
+		for (slot, auction) in Auctions::<T>::iter() {
+			if matches!(auction.status, AuctionStatus::Open | AuctionStatus::Cleared) {
+				let book = books.get(&slot).copied().unwrap_or_default();
+				ensure!(
+					book == (auction.bids, auction.offers, auction.bid_wh, auction.offer_wh),
+					"auction counters differ from its book"
+				);
+			}
+			if auction.status == AuctionStatus::Settled {
+				ensure!(
+					auction.delivered_wh.saturating_add(auction.shortfall_wh) == auction.volume_wh,
+					"delivered + shortfall differs from the volume traded"
+				);
+				ensure!(!books.contains_key(&slot), "a settled slot still has orders");
+			}
+		}
+		let pending = Pending::<T>::get();
+		ensure!(pending.windows(2).all(|w| w[0].slot < w[1].slot), "pending auctions out of order");
+		for entry in pending.iter() {
+			let auction = Auctions::<T>::get(entry.slot).ok_or("a pending auction is missing")?;
+			ensure!(auction.status != AuctionStatus::Settled, "a settled auction is pending");
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,208 @@
+//! The market's block hook: opening auctions ahead of their slot, clearing them at gate
+//! closure and settling them after the grace window, all within a weight budget.
+
+use crate::{
+	weights::WeightInfo,
+	Auction, AuctionStatus, Auctions, Config, Event, NextSlotToOpen,
+	Pallet, Pending, PendingAuction, Rule, Schedule, SettlementPhase, TRADES_PER_PAGE,
+};
+use energy_primitives::MarketSlot;
+use frame_support::{traits::Get, weights::WeightMeter};
+use sp_runtime::Weight;
+
+/// The largest `n` in `0..=max` whose weight `cost(n)` the meter can still take.
+fn affordable(meter: &WeightMeter, max: u32, cost: impl Fn(u32) -> Weight) -> u32 {
+	if max == 0 || !meter.can_consume(cost(1)) {
+		return 0;
+	}
+	let (mut low, mut high) = (1, max);
+	while low < high {
+		let middle = low + (high - low).div_ceil(2);
+		if meter.can_consume(cost(middle)) {
+			low = middle;
+		} else {
+			high = middle - 1;
+		}
+	}
+	low
+}
+
+impl<T: Config> Pallet<T> {
+	/// One block of market work within `meter`.
+	pub(crate) fn run_market(meter: &mut WeightMeter) {
+		if meter.try_consume(<T as Config>::WeightInfo::poll()).is_err() {
+			return;
+		}
+		let now = Self::now_ms();
+		let mut pending = Pending::<T>::get();
+		let before = pending.clone();
+		Self::open_due_auctions(now, &mut pending, meter);
+		// Clearing first: it is due at gate closure, while settlement can wait a block.
+		for entry in pending.iter_mut() {
+			if entry.due != 0 && entry.due <= now {
+				Self::close_if_due(entry, meter);
+			}
+		}
+		for entry in pending.iter_mut() {
+			if entry.due <= now && !Self::settle_if_due(entry, now, meter) {
+				break;
+			}
+		}
+		pending.retain(|entry| entry.due != u64::MAX);
+		if pending != before {
+			Pending::<T>::put(pending);
+		}
+	}
+
+	/// Opens the auctions of the slots that have come within `open_slots_ahead`.
+	fn open_due_auctions(
+		now: u64,
+		pending: &mut frame_support::BoundedVec<
+			PendingAuction,
+			frame_support::pallet_prelude::ConstU32<{ crate::MAX_PENDING_AUCTIONS }>,
+		>,
+		meter: &mut WeightMeter,
+	) {
+		let schedule = Schedule::<T>::get();
+		let current = Self::slot_at(now);
+		let first = NextSlotToOpen::<T>::get().max(current.saturating_add(1));
+		let last = current.saturating_add(schedule.open_slots_ahead);
+		let mut next = first;
+		while next <= last && !pending.is_full() {
+			if meter.try_consume(<T as Config>::WeightInfo::open_auction()).is_err() {
+				break;
+			}
+			let gate_closure_at = Self::slot_start_ms(next).saturating_sub(schedule.gate_closure_ms);
+			if now >= gate_closure_at {
+				Self::deposit_event(Event::AuctionSkipped { slot: next });
+			} else {
+				let settle_from = Self::slot_start_ms(next.saturating_add(1))
+					.saturating_add(schedule.settlement_delay_ms);
+				let auction =
+					Auction::open(Rule::<T>::get(), Self::tariff_of(next), gate_closure_at, settle_from);
+				Self::deposit_event(Event::AuthorizeOffers {
+					slot: next,
+					rule: auction.rule,
+					retail: auction.retail,
+					feed_in: auction.feed_in,
+					gate_closure_at,
+				});
+				Auctions::<T>::insert(next, auction);
+				let _ = pending.try_push(PendingAuction { slot: next, due: gate_closure_at });
+			}
+			next = next.saturating_add(1);
+		}
+		if next != first {
+			NextSlotToOpen::<T>::put(next);
+		}
+	}
+
+	/// Clears the open auction of `entry` if its whole book fits in the meter.
+	fn close_if_due(entry: &mut PendingAuction, meter: &mut WeightMeter) {
+		let Some(auction) = Auctions::<T>::get(entry.slot) else {
+			entry.due = u64::MAX;
+			return;
+		};
+		if auction.status != AuctionStatus::Open {
+			return;
+		}
+		let weight = <T as Config>::WeightInfo::clear(auction.bids, auction.offers);
+		if meter.try_consume(weight).is_ok() {
+			Self::do_close_and_clear(entry.slot);
+			entry.due = auction.settle_from;
+		}
+	}
+
+	/// Settles the auction of `entry` for as long as the meter allows. Returns whether the
+	/// meter has weight left for the next auction.
+	fn settle_if_due(entry: &mut PendingAuction, now: u64, meter: &mut WeightMeter) -> bool {
+		let Some(mut auction) = Auctions::<T>::get(entry.slot) else {
+			entry.due = u64::MAX;
+			return true;
+		};
+		let phase = match auction.status {
+			AuctionStatus::Cleared if auction.settle_from <= now => SettlementPhase::Trades { next: 0 },
+			AuctionStatus::Settling(phase) => phase,
+			_ => return true,
+		};
+		entry.due = 0;
+		let finished = Self::settle_steps(entry.slot, &mut auction, phase, meter);
+		if finished {
+			entry.due = u64::MAX;
+		}
+		Auctions::<T>::insert(entry.slot, auction);
+		finished
+	}
+
+	/// Runs settlement phases from `phase` while the meter allows; returns whether all are
+	/// done. The phase reached is stored in `auction.status`.
+	fn settle_steps(
+		slot: MarketSlot,
+		auction: &mut Auction,
+		mut phase: SettlementPhase,
+		meter: &mut WeightMeter,
+	) -> bool {
+		loop {
+			auction.status = AuctionStatus::Settling(phase);
+			let advanced = match phase {
+				SettlementPhase::Trades { next } if next < auction.trades => {
+					let in_page = (TRADES_PER_PAGE - next % TRADES_PER_PAGE).min(auction.trades - next);
+					let count = affordable(meter, in_page, <T as Config>::WeightInfo::settle_trades);
+					if count == 0 {
+						return false;
+					}
+					meter.consume(<T as Config>::WeightInfo::settle_trades(count));
+					let next = Self::settle_trades(slot, auction, next, count);
+					Some(SettlementPhase::Trades { next })
+				},
+				SettlementPhase::Orders => {
+					let count = affordable(meter, TRADES_PER_PAGE, <T as Config>::WeightInfo::release_orders);
+					if count == 0 {
+						return false;
+					}
+					meter.consume(<T as Config>::WeightInfo::release_orders(count));
+					let removed = Self::release_orders(slot, count);
+					(removed == count).then_some(SettlementPhase::Orders)
+				},
+				SettlementPhase::FeedIn { after } => {
+					let count = affordable(meter, TRADES_PER_PAGE, <T as Config>::WeightInfo::feed_in);
+					if count == 0 {
+						return false;
+					}
+					meter.consume(<T as Config>::WeightInfo::feed_in(count));
+					let (after, done) = Self::feed_in(slot, auction, after, count);
+					(!done).then_some(SettlementPhase::FeedIn { after })
+				},
+				SettlementPhase::Trades { .. } => None,
+				SettlementPhase::Finish => {
+					if meter.try_consume(<T as Config>::WeightInfo::finish_settlement()).is_err() {
+						return false;
+					}
+					Self::finish_settlement(slot, auction);
+					return true;
+				},
+			};
+			phase = match advanced {
+				Some(phase) => phase,
+				None => match Self::next_phase(phase) {
+					Some(next) => next,
+					None => return true,
+				},
+			};
+		}
+	}
+
+	/// Checks that a full book clears within the hook's budget.
+	pub(crate) fn check_order_bound_fits_the_hook_budget() {
+		let max = T::MaxOrdersPerSlot::get();
+		let budget = T::MaxHookWeight::get();
+		let worst = <T as Config>::WeightInfo::clear(max, 0)
+			.max(<T as Config>::WeightInfo::clear(0, max))
+			.max(<T as Config>::WeightInfo::clear(max / 2, max - max / 2))
+			.saturating_add(<T as Config>::WeightInfo::poll());
+		assert!(
+			worst.all_lte(budget),
+			"a full book ({max} orders) needs {worst:?} to clear, over the hook budget {budget:?}"
+		);
+	}
+}

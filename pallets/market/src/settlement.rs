@@ -1,0 +1,217 @@
+//! Settlement of a cleared slot against metered delivery, in bounded steps: trades, then the
+//! release of what orders still hold, then the utility's purchase of unsold tokens.
+
+use crate::{
+	Auction, AuctionStatus, Auctions, Config, Deliverable, Event, HoldReason, Order, Orders, Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility,
+	TRADES_PER_PAGE,
+};
+use energy_clearing::money::cost;
+use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
+use frame_support::{pallet_prelude::DispatchResult, storage::with_storage_layer};
+use frame_support::traits::{
+	fungible::{Mutate, MutateHold},
+	tokens::{Fortitude, Precision, Preservation, Restriction},
+};
+
+impl<T: Config> Pallet<T> {
+	/// The attested Wh of `res` in `slot` not yet delivered, as far as `seller` still owns
+	/// them: the RES's certificate for the slot, less what earlier trades delivered.
+	fn deliverable(slot: MarketSlot, res: ResId, seller: &T::AccountId) -> Wh {
+		Deliverable::<T>::get(slot, res).unwrap_or_else(|| {
+			T::Tokens::certificate(slot, res)
+				.filter(|(owner, _)| owner == seller)
+				.map_or(0, |(_, minted)| minted)
+		})
+	}
+
+	/// Moves `amount` of `from`'s hold for `reason` to `to`'s free balance; returns what was
+	/// moved (nothing if the hold cannot cover it, which the invariants rule out).
+	fn pay_from_hold(
+		reason: HoldReason,
+		from: &T::AccountId,
+		to: &T::AccountId,
+		amount: crate::Amount,
+	) -> crate::Amount {
+		if amount == 0 {
+			return 0;
+		}
+		T::Currency::transfer_on_hold(
+			&reason.into(),
+			from,
+			to,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Polite,
+		)
+		.unwrap_or_default()
+	}
+
+	/// Settles one trade of `slot`: delivers what the seller's attested export covers,
+	/// the buyer pays for that, and the seller's deposit compensates the rest.
+	fn settle_trade(slot: MarketSlot, auction: &mut Auction, trade: &Trade) {
+		let (Some(mut bid), Some(mut offer)) =
+			(Orders::<T>::get(slot, trade.bid), Orders::<T>::get(slot, trade.offer))
+		else {
+			return;
+		};
+		let Side::Offer { res } = offer.side else { return };
+		let (buyer, seller) = (bid.owner.clone(), offer.owner.clone());
+
+		let deliverable = Self::deliverable(slot, res, &seller);
+		let mut delivered = trade.wh.min(deliverable).min(T::Tokens::balance(&seller));
+		if T::Tokens::deliver(&seller, &buyer, delivered).is_err() {
+			delivered = 0;
+		}
+		if T::Tokens::certificate(slot, res).is_some() {
+			Deliverable::<T>::insert(slot, res, deliverable.saturating_sub(delivered));
+		}
+		let shortfall = trade.wh.saturating_sub(delivered);
+
+		let price_due = cost(trade.price, delivered).min(bid.still_held());
+		let paid = Self::pay_from_hold(HoldReason::BidMaxCost, &buyer, &seller, price_due);
+		let penalty_due =
+			cost(auction.retail.saturating_sub(trade.price), shortfall).min(offer.still_held());
+		let penalty = Self::pay_from_hold(HoldReason::OfferDeposit, &seller, &buyer, penalty_due);
+
+		bid.used = bid.used.saturating_add(paid);
+		offer.used = offer.used.saturating_add(penalty);
+		Orders::<T>::insert(slot, trade.bid, bid);
+		Orders::<T>::insert(slot, trade.offer, offer);
+		auction.delivered_wh = auction.delivered_wh.saturating_add(delivered);
+		auction.shortfall_wh = auction.shortfall_wh.saturating_add(shortfall);
+		auction.paid = auction.paid.saturating_add(paid);
+		auction.penalties = auction.penalties.saturating_add(penalty);
+		Self::deposit_event(Event::TradeSettled {
+			slot,
+			bid: trade.bid,
+			offer: trade.offer,
+			buyer,
+			seller,
+			wh: trade.wh,
+			delivered_wh: delivered,
+			paid,
+			penalty,
+		});
+	}
+
+	/// Settles up to `count` trades from index `next`, all within one page; removes the page
+	/// once its last trade is settled. Returns the index after the last trade settled.
+	pub(crate) fn settle_trades(
+		slot: MarketSlot,
+		auction: &mut Auction,
+		next: u32,
+		count: u32,
+	) -> u32 {
+		let (page_index, offset) = (next / TRADES_PER_PAGE, next % TRADES_PER_PAGE);
+		let page = TradePages::<T>::get(slot, page_index).unwrap_or_default();
+		let end = (offset.saturating_add(count) as usize).min(page.len());
+		for trade in page.get(offset as usize..end).unwrap_or_default() {
+			Self::settle_trade(slot, auction, trade);
+		}
+		if end >= page.len() {
+			TradePages::<T>::remove(slot, page_index);
+		}
+		let settled = end.saturating_sub(offset as usize) as u32;
+		if settled == 0 {
+			// A missing or short page: nothing more to settle in it.
+			return auction.trades;
+		}
+		next + settled
+	}
+
+	/// Releases what up to `count` orders of `slot` still hold and removes them. Returns how
+	/// many orders it removed (fewer than `count`: the book is empty).
+	pub(crate) fn release_orders(slot: MarketSlot, count: u32) -> u32 {
+		let mut removed = 0;
+		for (_, order) in Orders::<T>::drain_prefix(slot).take(count as usize) {
+			Self::release_hold(&order);
+			Self::forget_member_order(slot, &order.owner);
+			removed += 1;
+		}
+		removed
+	}
+
+	/// Sells the unsold tokens of up to `count` RES of `slot` to the utility at the
+	/// slot's feed-in tariff, RES after `after`. Returns the last RES handled and whether
+	/// the slot's certificates are done.
+	pub(crate) fn feed_in(
+		slot: MarketSlot,
+		auction: &mut Auction,
+		after: Option<ResId>,
+		count: u32,
+	) -> (Option<ResId>, bool) {
+		let certificates = T::Tokens::certificates_of_slot(slot, after, count);
+		let done = (certificates.len() as u32) < count;
+		let utility = Utility::<T>::get();
+		let mut last = after;
+		for (res, owner, minted) in certificates {
+			last = Some(res);
+			let unsold = Deliverable::<T>::take(slot, res).unwrap_or(minted);
+			let wh = unsold.min(T::Tokens::balance(&owner));
+			if wh == 0 {
+				continue;
+			}
+			let paid = cost(auction.feed_in, wh);
+			// Money and tokens move together or not at all.
+			let bought = match &utility {
+				Some(utility) if *utility != owner => with_storage_layer(|| -> DispatchResult {
+					T::Currency::transfer(utility, &owner, paid, Preservation::Preserve)?;
+					T::Tokens::transfer(&owner, utility, wh)
+				})
+				.is_ok(),
+				_ => false,
+			};
+			if bought {
+				auction.feed_in_wh = auction.feed_in_wh.saturating_add(wh);
+				auction.feed_in_paid = auction.feed_in_paid.saturating_add(paid);
+				Self::deposit_event(Event::FedIn { slot, res, owner, wh, paid });
+			} else {
+				Self::deposit_event(Event::FeedInUnpaid { slot, res, owner, wh });
+			}
+		}
+		(last, done)
+	}
+
+	/// Ends the settlement of `slot`: the auction becomes its summary, and the oldest summary
+	/// beyond [`Config::SummariesKept`] is removed.
+	pub(crate) fn finish_settlement(slot: MarketSlot, auction: &mut Auction) {
+		auction.status = AuctionStatus::Settled;
+		// Feed-in took every entry of a RES with a certificate; this only guards the bound.
+		let _ = Deliverable::<T>::clear_prefix(slot, TRADES_PER_PAGE, None);
+		Self::deposit_event(Event::Settled {
+			slot,
+			delivered_wh: auction.delivered_wh,
+			shortfall_wh: auction.shortfall_wh,
+			paid: auction.paid,
+			penalties: auction.penalties,
+			feed_in_wh: auction.feed_in_wh,
+			feed_in_paid: auction.feed_in_paid,
+		});
+		SettledSlots::<T>::mutate(|settled| {
+			if settled.is_full() && !settled.is_empty() {
+				let oldest = settled.remove(0);
+				Auctions::<T>::remove(oldest);
+			}
+			let _ = settled.try_push(slot);
+		});
+	}
+
+	/// The phase after `phase` once it has nothing left.
+	pub(crate) fn next_phase(phase: SettlementPhase) -> Option<SettlementPhase> {
+		match phase {
+			SettlementPhase::Trades { .. } => Some(SettlementPhase::Orders),
+			SettlementPhase::Orders => Some(SettlementPhase::FeedIn { after: None }),
+			SettlementPhase::FeedIn { .. } => Some(SettlementPhase::Finish),
+			SettlementPhase::Finish => None,
+		}
+	}
+
+	/// An order's hold reason.
+	pub(crate) fn hold_reason(order: &Order<T::AccountId>) -> HoldReason {
+		match order.side {
+			Side::Bid => HoldReason::BidMaxCost,
+			Side::Offer { .. } => HoldReason::OfferDeposit,
+		}
+	}
+}

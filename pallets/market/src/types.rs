@@ -1,0 +1,304 @@
+//! Types of the market: the auction schedule, tariffs, auctions, orders and trades.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+pub use energy_clearing::{Amount, ClearingRule, OrderId, Price, Trade};
+use energy_primitives::{ResId, Wh};
+use frame_support::{pallet_prelude::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+
+/// Hours in a day: the length of the time-of-use tariff table.
+pub const HOURS_PER_DAY: usize = 24;
+
+/// Trades per stored page (a page is about 7 KiB).
+pub const TRADES_PER_PAGE: u32 = 256;
+
+/// A page of a slot's trades, in matching order.
+pub type TradePage = BoundedVec<Trade, ConstU32<TRADES_PER_PAGE>>;
+
+/// When auctions open, close and settle, relative to their delivery slot.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct AuctionSchedule {
+	/// The auction for slot H opens when the chain enters slot H − `open_slots_ahead`.
+	pub open_slots_ahead: u32,
+	/// Gate closure: the auction closes and clears this many ms before slot H starts.
+	pub gate_closure_ms: u64,
+	/// Settlement starts this many ms after slot H ends: the grace window for its readings.
+	pub settlement_delay_ms: u64,
+}
+
+impl Default for AuctionSchedule {
+	/// Production defaults for one-hour slots: open 24 slots ahead (a day-ahead book), close
+	/// 5 minutes before delivery, settle 15 minutes after it.
+	fn default() -> Self {
+		AuctionSchedule {
+			open_slots_ahead: 24,
+			gate_closure_ms: 5 * 60 * 1_000,
+			settlement_delay_ms: 15 * 60 * 1_000,
+		}
+	}
+}
+
+/// The tariffs of one hour of the day, per kWh.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Default,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct HourTariff {
+	/// What the utility charges for energy from the grid: the cap on bids.
+	pub retail: Price,
+	/// What the utility pays for unsold energy fed into the grid.
+	pub feed_in: Price,
+}
+
+/// The 24-hour time-of-use tariff table (hour of day in UTC → tariffs).
+pub type TariffTable = [HourTariff; HOURS_PER_DAY];
+
+/// Where an auction is in its life.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum AuctionStatus {
+	/// Taking and cancelling orders until gate closure.
+	Open,
+	/// Closed and cleared; waiting for the slot and its readings.
+	Cleared,
+	/// Settling, in bounded steps.
+	Settling(SettlementPhase),
+	/// Done: orders, trades and working state are pruned; this record is the summary.
+	Settled,
+}
+
+/// The steps of settlement, each taken in bounded pieces over as many blocks as it needs.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum SettlementPhase {
+	/// Settling trade number `next` (in matching order) and the ones after it.
+	Trades {
+		/// The index of the next trade to settle.
+		next: u32,
+	},
+	/// Releasing what is left of the orders' holds and removing the orders.
+	Orders,
+	/// Selling tokens left unsold to the utility at the feed-in tariff, RES after RES.
+	FeedIn {
+		/// The last RES handled (storage order), `None` before the first.
+		after: Option<ResId>,
+	},
+	/// Recording the summary and pruning what is left.
+	Finish,
+}
+
+/// The record of one auction: its terms, its book, its clearing and its settlement. It stays
+/// on chain as the slot's summary for a bounded number of slots after settlement.
+#[derive(
+	Clone,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct Auction {
+	/// Where the auction is in its life.
+	pub status: AuctionStatus,
+	/// The rule it clears with (fixed when it opens).
+	pub rule: ClearingRule,
+	/// The retail tariff of the slot: the bid cap, and the base of shortfall penalties.
+	pub retail: Price,
+	/// The feed-in tariff of the slot.
+	pub feed_in: Price,
+	/// Gate closure, unix ms.
+	pub gate_closure_at: u64,
+	/// Settlement may start at this unix ms.
+	pub settle_from: u64,
+	/// The id the next order will get.
+	pub next_order_id: OrderId,
+	/// Open bids.
+	pub bids: u32,
+	/// Open offers.
+	pub offers: u32,
+	/// Wh wanted by the open bids.
+	pub bid_wh: Wh,
+	/// Wh offered by the open offers.
+	pub offer_wh: Wh,
+	/// The market clearing price, once cleared (if the rule set one).
+	pub mcp: Option<Price>,
+	/// The number of trades.
+	pub trades: u32,
+	/// Energy traded at clearing, Wh.
+	pub volume_wh: Wh,
+	/// Traded energy delivered (backed by the seller's attested export), Wh.
+	pub delivered_wh: Wh,
+	/// Traded energy not delivered, Wh.
+	pub shortfall_wh: Wh,
+	/// What buyers paid sellers for delivered energy.
+	pub paid: Amount,
+	/// What sellers' deposits paid buyers for undelivered energy.
+	pub penalties: Amount,
+	/// Unsold attested energy bought by the utility, Wh.
+	pub feed_in_wh: Wh,
+	/// What the utility paid for it.
+	pub feed_in_paid: Amount,
+}
+
+impl Auction {
+	/// A new open auction with an empty book.
+	pub fn open(
+		rule: ClearingRule,
+		tariff: HourTariff,
+		gate_closure_at: u64,
+		settle_from: u64,
+	) -> Self {
+		Auction {
+			status: AuctionStatus::Open,
+			rule,
+			retail: tariff.retail,
+			feed_in: tariff.feed_in,
+			gate_closure_at,
+			settle_from,
+			next_order_id: 0,
+			bids: 0,
+			offers: 0,
+			bid_wh: 0,
+			offer_wh: 0,
+			mcp: None,
+			trades: 0,
+			volume_wh: 0,
+			delivered_wh: 0,
+			shortfall_wh: 0,
+			paid: 0,
+			penalties: 0,
+			feed_in_wh: 0,
+			feed_in_paid: 0,
+		}
+	}
+
+	/// Open orders of both sides.
+	pub fn orders(&self) -> u32 {
+		self.bids.saturating_add(self.offers)
+	}
+}
+
+/// An auction the block hook still has work for.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct PendingAuction {
+	/// Its delivery slot.
+	pub slot: energy_primitives::MarketSlot,
+	/// When its next step is due (unix ms): gate closure while open, the end of the grace
+	/// window once cleared, 0 while settling.
+	pub due: u64,
+}
+
+/// Which side an order is on.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum Side {
+	/// A buyer's bid; the price is the most it pays per kWh.
+	Bid,
+	/// A seller's offer of energy from RES `res`; the price is its reserve per kWh.
+	Offer {
+		/// The RES whose attested export backs the offer.
+		res: ResId,
+	},
+}
+
+/// An order in a slot's book.
+#[derive(Clone, Debug, Decode, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo)]
+pub struct Order<AccountId> {
+	/// Who placed it.
+	pub owner: AccountId,
+	/// Bid or offer.
+	pub side: Side,
+	/// Energy wanted or offered, Wh.
+	pub wh: Wh,
+	/// Bid price or reserve price, per kWh.
+	pub price: Price,
+	/// Funds held for it: a bid's maximum cost, an offer's delivery deposit.
+	pub held: Amount,
+	/// The part of `held` already paid out by settlement.
+	pub used: Amount,
+}
+
+impl<AccountId> Order<AccountId> {
+	/// What is still held for the order.
+	pub fn still_held(&self) -> Amount {
+		self.held.saturating_sub(self.used)
+	}
+}
