@@ -1,6 +1,8 @@
 //! Helpers shared by the zombienet tests: where the `energy-node` binary is, how to load the
 //! network definitions in this folder, and small JSON-RPC queries (peers, finalized height).
 
+pub mod chain;
+
 use std::{
 	net::TcpListener,
 	path::{Path, PathBuf},

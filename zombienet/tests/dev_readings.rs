@@ -4,7 +4,10 @@
 //! Bob that a storage query shows; resubmitting it mints nothing more.
 
 use anyhow::{anyhow, Context, Result};
-use energy_zombienet::DevNode;
+use energy_zombienet::{
+	chain::{signing_payload, storage_u64, submit_reading},
+	DevNode,
+};
 use std::str::FromStr;
 use zombienet_sdk::{
 	subxt::{
@@ -14,85 +17,6 @@ use zombienet_sdk::{
 	},
 	subxt_signer::{sr25519, SecretUri},
 };
-
-/// The domain tag in front of every signed reading.
-const DOMAIN: &[u8; 16] = b"energy/reading/1";
-
-/// The bytes a meter signs: domain, genesis hash, then the reading's fields, little-endian.
-fn signing_payload(
-	genesis: [u8; 32],
-	meter: u32,
-	sequence: u64,
-	slot: u32,
-	import: u64,
-	export: u64,
-) -> Vec<u8> {
-	let mut payload = DOMAIN.to_vec();
-	payload.extend_from_slice(&genesis);
-	payload.extend_from_slice(&meter.to_le_bytes());
-	payload.extend_from_slice(&sequence.to_le_bytes());
-	payload.extend_from_slice(&slot.to_le_bytes());
-	payload.extend_from_slice(&import.to_le_bytes());
-	payload.extend_from_slice(&export.to_le_bytes());
-	payload
-}
-
-async fn storage_u64(
-	api: &OnlineClient<PolkadotConfig>,
-	pallet: &str,
-	item: &str,
-	keys: Vec<Value>,
-) -> Result<Option<u64>> {
-	let address = subxt::dynamic::storage(pallet, item, keys);
-	let Some(value) = api.storage().at_latest().await?.fetch(&address).await? else {
-		return Ok(None);
-	};
-	let value = value.to_value()?;
-	value
-		.as_u128()
-		.map(|v| Some(v as u64))
-		.ok_or_else(|| anyhow!("{pallet}.{item} is not a number: {value:?}"))
-}
-
-async fn submit_reading(
-	api: &OnlineClient<PolkadotConfig>,
-	gateway: &sr25519::Keypair,
-	reading: (u32, u64, u32, u64, u64),
-	signature: [u8; 64],
-) -> Result<Vec<String>> {
-	let (meter, sequence, slot, import, export) = reading;
-	let signed_reading = Value::named_composite([
-		(
-			"reading",
-			Value::named_composite([
-				("meter", Value::u128(meter as u128)),
-				("sequence", Value::u128(sequence as u128)),
-				("slot", Value::u128(slot as u128)),
-				("import_wh", Value::u128(import as u128)),
-				("export_wh", Value::u128(export as u128)),
-			]),
-		),
-		("signature", Value::unnamed_variant("Sr25519", [Value::from_bytes(signature)])),
-	]);
-	let call = subxt::dynamic::tx(
-		"Meters",
-		"submit_readings",
-		vec![Value::unnamed_composite([signed_reading])],
-	);
-	let events = api
-		.tx()
-		.sign_and_submit_then_watch_default(&call, gateway)
-		.await?
-		.wait_for_finalized_success()
-		.await
-		.context("submit_readings was not finalized successfully")?;
-	Ok(events
-		.iter()
-		.filter_map(|e| e.ok())
-		.filter(|e| e.pallet_name() == "Meters")
-		.map(|e| e.variant_name().to_string())
-		.collect())
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_signed_dev_reading_mints_tokens_once() -> Result<()> {

@@ -11,7 +11,9 @@ use super::*;
 use crate::Pallet as Market;
 use alloc::vec::Vec;
 use energy_clearing::money::cost_ceil;
-use energy_primitives::{EnergyLedger, MarketClock, MarketSlot, ParticipantRegistry, ResRegistry, Roles};
+use energy_primitives::{
+	EnergyLedger, MarketClock, MarketSlot, ParticipantRegistry, ResRegistry, Roles,
+};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
@@ -40,7 +42,8 @@ fn funded<T: Config>(name: &'static str, i: u32, roles: Roles) -> T::AccountId {
 fn new_auction<T: Config>() -> Auction {
 	<Market<T> as MarketClock>::set_current_slot(NOW_SLOT);
 	let tariff = HourTariff { retail: 95_000, feed_in: 39_000 };
-	let auction = Auction::open(Rule::<T>::get(), tariff, Market::<T>::slot_start_ms(SLOT), u64::MAX);
+	let auction =
+		Auction::open(Rule::<T>::get(), tariff, Market::<T>::slot_start_ms(SLOT), u64::MAX);
 	Auctions::<T>::insert(SLOT, &auction);
 	auction
 }
@@ -52,7 +55,11 @@ fn insert_order<T: Config>(id: OrderId, owner: &T::AccountId, side: Side, price:
 		Side::Offer { .. } => (cost_ceil(95_000 - price, ORDER_WH), HoldReason::OfferDeposit),
 	};
 	T::Currency::hold(&reason.into(), owner, held).expect("funded; qed");
-	Orders::<T>::insert(SLOT, id, Order { owner: owner.clone(), side, wh: ORDER_WH, price, held, used: 0 });
+	Orders::<T>::insert(
+		SLOT,
+		id,
+		Order { owner: owner.clone(), side, wh: ORDER_WH, price, held, used: 0 },
+	);
 	OrdersOfMember::<T>::mutate(SLOT, owner, |count| *count += 1);
 }
 
@@ -126,8 +133,11 @@ mod benchmarks {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let length = SlotLength::<T>::get();
-		let schedule =
-			AuctionSchedule { open_slots_ahead: 2, gate_closure_ms: length / 2, settlement_delay_ms: length };
+		let schedule = AuctionSchedule {
+			open_slots_ahead: 2,
+			gate_closure_ms: length / 2,
+			settlement_delay_ms: length,
+		};
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, schedule);
 		assert_eq!(Schedule::<T>::get(), schedule);
@@ -193,11 +203,25 @@ mod benchmarks {
 		let owner: T::AccountId = account("member", 0, 0);
 		// Bids from the retail cap down, offers from 0 up: every pair crosses.
 		for i in 0..b {
-			let order = Order { owner: owner.clone(), side: Side::Bid, wh: ORDER_WH, price: 95_000 - i as u128, held: 0, used: 0 };
+			let order = Order {
+				owner: owner.clone(),
+				side: Side::Bid,
+				wh: ORDER_WH,
+				price: 95_000 - i as u128,
+				held: 0,
+				used: 0,
+			};
 			Orders::<T>::insert(SLOT, i, order);
 		}
 		for i in 0..o {
-			let order = Order { owner: owner.clone(), side: Side::Offer { res: 0 }, wh: ORDER_WH + 1, price: i as u128, held: 0, used: 0 };
+			let order = Order {
+				owner: owner.clone(),
+				side: Side::Offer { res: 0 },
+				wh: ORDER_WH + 1,
+				price: i as u128,
+				held: 0,
+				used: 0,
+			};
 			Orders::<T>::insert(SLOT, b + i, order);
 		}
 		auction.bids = b;

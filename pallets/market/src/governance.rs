@@ -19,10 +19,10 @@ impl<T: Config> Pallet<T> {
 		let length = SlotLength::<T>::get();
 		let open_window = (schedule.open_slots_ahead as u64).saturating_mul(length);
 		let settle_slots = schedule.settlement_delay_ms.div_ceil(length.max(1));
-		(1..=MAX_SLOTS_AHEAD).contains(&schedule.open_slots_ahead) &&
-			schedule.gate_closure_ms < open_window &&
-			settle_slots <= MAX_SLOTS_AHEAD as u64 &&
-			schedule.open_slots_ahead as u64 + settle_slots + 2 <= MAX_PENDING_AUCTIONS as u64
+		(1..=MAX_SLOTS_AHEAD).contains(&schedule.open_slots_ahead)
+			&& schedule.gate_closure_ms < open_window
+			&& settle_slots <= MAX_SLOTS_AHEAD as u64
+			&& schedule.open_slots_ahead as u64 + settle_slots + 2 <= MAX_PENDING_AUCTIONS as u64
 	}
 
 	/// Whether no hour's feed-in tariff is above its retail tariff.

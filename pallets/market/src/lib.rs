@@ -75,7 +75,7 @@ pub mod pallet {
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The most open orders (bids and offers) one slot's book may hold. Set from the
-		/// `clear` benchmark so that a full book clears within [`Config::MaxHookWeight`].
+		/// `clear` benchmark so that a full book clears within [`Config::MaxClearingWeight`].
 		#[pallet::constant]
 		type MaxOrdersPerSlot: Get<u32>;
 
@@ -83,10 +83,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOrdersPerMember: Get<u32>;
 
-		/// The most weight the market's block hook (opening, clearing, settling) may use in
-		/// one block; what is left over waits for the next block.
+		/// The most weight the market's routine work (opening auctions, settlement steps) may
+		/// use in one block; what is left over waits for the next block.
 		#[pallet::constant]
 		type MaxHookWeight: Get<Weight>;
+
+		/// The most weight clearing may use in the block of a gate closure. A book clears in
+		/// one block, so this bounds `MaxOrdersPerSlot`; it comes out of the block's budget
+		/// once per slot.
+		#[pallet::constant]
+		type MaxClearingWeight: Get<Weight>;
 
 		/// How many settled slots keep their summary on chain.
 		#[pallet::constant]
@@ -164,14 +170,8 @@ pub mod pallet {
 
 	/// The open orders of each slot's book, by order id.
 	#[pallet::storage]
-	pub type Orders<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		MarketSlot,
-		Twox64Concat,
-		OrderId,
-		Order<T::AccountId>,
-	>;
+	pub type Orders<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, OrderId, Order<T::AccountId>>;
 
 	/// How many open orders each member has in each slot's book.
 	#[pallet::storage]
@@ -249,7 +249,14 @@ pub mod pallet {
 			gate_closure_at: u64,
 		},
 		/// A bid entered the book, holding its maximum cost.
-		BidPlaced { slot: MarketSlot, id: OrderId, who: T::AccountId, wh: Wh, price: Price, held: Amount },
+		BidPlaced {
+			slot: MarketSlot,
+			id: OrderId,
+			who: T::AccountId,
+			wh: Wh,
+			price: Price,
+			held: Amount,
+		},
 		/// An offer entered the book, holding its delivery deposit.
 		OfferPlaced {
 			slot: MarketSlot,
@@ -362,12 +369,11 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Runs the market after the block's inherents (the timestamp is set): opens due
-		/// auctions, closes and clears those past gate closure, and settles those past their
-		/// grace window, within [`Config::MaxHookWeight`].
+		/// auctions and settles those past their grace window within
+		/// [`Config::MaxHookWeight`], and clears those past gate closure within
+		/// [`Config::MaxClearingWeight`].
 		fn on_poll(_n: BlockNumberFor<T>, meter: &mut WeightMeter) {
-			let mut market_meter = WeightMeter::with_limit(T::MaxHookWeight::get().min(meter.remaining()));
-			Self::run_market(&mut market_meter);
-			meter.consume(market_meter.consumed());
+			Self::run_market(meter);
 		}
 
 		fn integrity_test() {

@@ -79,6 +79,7 @@ parameter_types! {
 	pub const DefaultTariff: HourTariff = HourTariff { retail: RETAIL, feed_in: FEED_IN };
 	pub static MaxOrdersPerSlot: u32 = 64;
 	pub static HookWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
+	pub static ClearingWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
 }
 
 use frame_support::traits::ConstU128;
@@ -94,6 +95,7 @@ impl pallet_market::Config for Test {
 	type MaxOrdersPerSlot = MaxOrdersPerSlot;
 	type MaxOrdersPerMember = ConstU32<4>;
 	type MaxHookWeight = HookWeight;
+	type MaxClearingWeight = ClearingWeight;
 	type SummariesKept = ConstU32<3>;
 	type DefaultTariff = DefaultTariff;
 	type WeightInfo = ();

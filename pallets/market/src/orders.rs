@@ -5,15 +5,13 @@ use crate::{
 	OrdersOfMember, Pallet, Price, Side,
 };
 use energy_clearing::money::cost_ceil;
-use energy_primitives::{MarketClock, MarketSlot, ParticipantRegistry, ResId, ResRegistry, Roles, Wh};
+use energy_primitives::{
+	MarketClock, MarketSlot, ParticipantRegistry, ResId, ResRegistry, Roles, Wh,
+};
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
-	traits::{
-		fungible::MutateHold,
-		tokens::Precision,
-		Get,
-	},
+	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
 use sp_runtime::DispatchError;
 
@@ -42,7 +40,8 @@ impl<T: Config> Pallet<T> {
 		match order.side {
 			Side::Bid => {
 				auction.bids += 1;
-				auction.bid_wh = auction.bid_wh.checked_add(order.wh).ok_or(Error::<T>::Overflow)?;
+				auction.bid_wh =
+					auction.bid_wh.checked_add(order.wh).ok_or(Error::<T>::Overflow)?;
 			},
 			Side::Offer { .. } => {
 				auction.offers += 1;
@@ -59,7 +58,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Places a bid of `who` for `wh` Wh in `slot` at up to `price` per kWh.
-	pub fn do_place_bid(who: T::AccountId, slot: MarketSlot, wh: Wh, price: Price) -> DispatchResult {
+	pub fn do_place_bid(
+		who: T::AccountId,
+		slot: MarketSlot,
+		wh: Wh,
+		price: Price,
+	) -> DispatchResult {
 		ensure!(T::Participants::has_active_roles(&who, Roles::CONSUMER), Error::<T>::NotConsumer);
 		let auction = Self::auction_taking_orders(slot)?;
 		ensure!(wh > 0, Error::<T>::ZeroEnergy);
@@ -94,8 +98,14 @@ impl<T: Config> Pallet<T> {
 			/ energy_primitives::HOUR_MS as u128;
 		ensure!(wh as u128 <= capacity, Error::<T>::OfferAboveCapacity);
 		let deposit = cost_ceil(auction.retail.saturating_sub(price), wh);
-		let order =
-			Order { owner: who.clone(), side: Side::Offer { res }, wh, price, held: deposit, used: 0 };
+		let order = Order {
+			owner: who.clone(),
+			side: Side::Offer { res },
+			wh,
+			price,
+			held: deposit,
+			used: 0,
+		};
 		let id = Self::enter_order(slot, auction, order, HoldReason::OfferDeposit)?;
 		Self::deposit_event(Event::OfferPlaced { slot, id, who, res, wh, price, deposit });
 		Ok(())
@@ -134,7 +144,12 @@ impl<T: Config> Pallet<T> {
 	/// Releases what is still held for `order`; returns the amount released.
 	pub(crate) fn release_hold(order: &Order<T::AccountId>) -> crate::Amount {
 		let reason = Self::hold_reason(order);
-		T::Currency::release(&reason.into(), &order.owner, order.still_held(), Precision::BestEffort)
-			.unwrap_or_default()
+		T::Currency::release(
+			&reason.into(),
+			&order.owner,
+			order.still_held(),
+			Precision::BestEffort,
+		)
+		.unwrap_or_default()
 	}
 }

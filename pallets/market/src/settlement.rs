@@ -2,16 +2,16 @@
 //! release of what orders still hold, then the utility's purchase of unsold tokens.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Deliverable, Event, HoldReason, Order, Orders, Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility,
-	TRADES_PER_PAGE,
+	Auction, AuctionStatus, Auctions, Config, Deliverable, Event, HoldReason, Order, Orders,
+	Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility, TRADES_PER_PAGE,
 };
 use energy_clearing::money::cost;
 use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
-use frame_support::{pallet_prelude::DispatchResult, storage::with_storage_layer};
 use frame_support::traits::{
 	fungible::{Mutate, MutateHold},
 	tokens::{Fortitude, Precision, Preservation, Restriction},
 };
+use frame_support::{pallet_prelude::DispatchResult, storage::with_storage_layer};
 
 impl<T: Config> Pallet<T> {
 	/// The attested Wh of `res` in `slot` not yet delivered, as far as `seller` still owns

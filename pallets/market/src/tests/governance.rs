@@ -39,13 +39,20 @@ fn schedules_that_cannot_work_are_refused() {
 			set(AuctionSchedule { gate_closure_ms: 120_000, ..good }),
 			Error::<Test>::InvalidSchedule
 		);
-		assert_noop!(set(AuctionSchedule { open_slots_ahead: 0, ..good }), Error::<Test>::InvalidSchedule);
-		assert_noop!(set(AuctionSchedule { open_slots_ahead: 25, ..good }), Error::<Test>::InvalidSchedule);
+		assert_noop!(
+			set(AuctionSchedule { open_slots_ahead: 0, ..good }),
+			Error::<Test>::InvalidSchedule
+		);
+		assert_noop!(
+			set(AuctionSchedule { open_slots_ahead: 25, ..good }),
+			Error::<Test>::InvalidSchedule
+		);
 		assert_noop!(
 			set(AuctionSchedule { settlement_delay_ms: 25 * SLOT_MS, ..good }),
 			Error::<Test>::InvalidSchedule
 		);
-		let new = AuctionSchedule { open_slots_ahead: 3, gate_closure_ms: 5_000, settlement_delay_ms: 0 };
+		let new =
+			AuctionSchedule { open_slots_ahead: 3, gate_closure_ms: 5_000, settlement_delay_ms: 0 };
 		assert_ok!(set(new));
 		assert_eq!(Schedule::<Test>::get(), new);
 	});
@@ -60,7 +67,10 @@ fn the_utility_sets_a_time_of_use_table_that_new_auctions_follow() {
 		);
 		let mut bad = peak_table();
 		bad[3].feed_in = bad[3].retail + 1;
-		assert_noop!(Market::set_tariffs(RuntimeOrigin::signed(UTILITY), bad), Error::<Test>::InvalidTariff);
+		assert_noop!(
+			Market::set_tariffs(RuntimeOrigin::signed(UTILITY), bad),
+			Error::<Test>::InvalidTariff
+		);
 		assert_ok!(Market::set_tariffs(RuntimeOrigin::signed(UTILITY), peak_table()));
 		assert_eq!(Tariffs::<Test>::get(), peak_table());
 		open_first_auctions();

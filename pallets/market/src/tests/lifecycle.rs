@@ -1,7 +1,7 @@
 //! The auction's life through the block hook: opening, gate closure, clearing.
 
 use super::*;
-use crate::{ClearingRule, Event, TradePages, Trade};
+use crate::{ClearingRule, Event, Trade, TradePages};
 use frame_support::assert_ok;
 
 const SLOT: MarketSlot = FIRST_SLOT + 1;

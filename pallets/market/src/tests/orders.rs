@@ -66,7 +66,8 @@ fn a_bid_at_exactly_the_retail_price_is_taken_and_one_unit_above_is_refused() {
 fn bids_from_the_wrong_people_or_for_the_wrong_slot_change_nothing() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		let bid = |who, slot, wh, price| Market::place_bid(RuntimeOrigin::signed(who), slot, wh, price);
+		let bid =
+			|who, slot, wh, price| Market::place_bid(RuntimeOrigin::signed(who), slot, wh, price);
 		assert_noop!(bid(BOB, SLOT, 100, 50_000), Error::<Test>::NotConsumer);
 		assert_noop!(bid(STRANGER, SLOT, 100, 50_000), Error::<Test>::NotConsumer);
 		assert_noop!(bid(DSO, SLOT, 100, 50_000), Error::<Test>::NotConsumer);
@@ -104,7 +105,13 @@ fn member_and_book_bounds_are_enforced() {
 fn an_offer_holds_a_deposit_of_retail_minus_reserve() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		assert_ok!(Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, 3_000, 40_000));
+		assert_ok!(Market::place_offer(
+			RuntimeOrigin::signed(ALICE),
+			SLOT,
+			ALICE_RES,
+			3_000,
+			40_000
+		));
 		// (95,000 − 40,000) × 3 kWh.
 		assert_eq!(offer_hold(ALICE), 165_000);
 		// An offer at the retail price owes nothing if undelivered.
@@ -145,7 +152,13 @@ fn cancelling_releases_the_hold_and_frees_the_members_slot() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
 		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, 50_000));
-		assert_ok!(Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, 1_000, 40_000));
+		assert_ok!(Market::place_offer(
+			RuntimeOrigin::signed(ALICE),
+			SLOT,
+			ALICE_RES,
+			1_000,
+			40_000
+		));
 		assert_noop!(
 			Market::cancel_order(RuntimeOrigin::signed(DAVE), SLOT, 0),
 			Error::<Test>::NotOrderOwner

@@ -25,8 +25,8 @@ fn total_money() -> u128 {
 
 fn no_holds_left() -> bool {
 	(1..=7).all(|who| {
-		Balances::balance_on_hold(&HoldReason::BidMaxCost.into(), &who) == 0 &&
-			Balances::balance_on_hold(&HoldReason::OfferDeposit.into(), &who) == 0
+		Balances::balance_on_hold(&HoldReason::BidMaxCost.into(), &who) == 0
+			&& Balances::balance_on_hold(&HoldReason::OfferDeposit.into(), &who) == 0
 	})
 }
 
