@@ -89,7 +89,6 @@ pub async fn submit_reading(
 		.collect())
 }
 
-
 /// Signs and submits `call` as `signer`, waits for it to be finalized successfully, and
 /// returns `(pallet, event)` names of its events.
 pub async fn submit(

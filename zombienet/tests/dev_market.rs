@@ -35,8 +35,10 @@ async fn rpc(client: &RpcClient, method: &str, params: Vec<Json>) -> Result<Json
 	Ok(client.request::<Json>(method, rpc_params).await?)
 }
 
+/// The slot's report at the finalized head: storage queries (`at_latest`) read that block too.
 async fn slot_report(client: &RpcClient, slot: u32) -> Result<Json> {
-	rpc(client, "market_slotReport", vec![slot.into()]).await
+	let finalized = rpc(client, "chain_getFinalizedHead", vec![]).await?;
+	rpc(client, "market_slotReport", vec![slot.into(), finalized]).await
 }
 
 /// `free + reserved` (holds are reserved) of `who`.
@@ -57,7 +59,9 @@ async fn money(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> Result<(u12
 }
 
 async fn tokens(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> Result<u64> {
-	Ok(storage_u64(api, "EnergyTokens", "Balances", vec![Value::from_bytes(who)]).await?.unwrap_or(0))
+	Ok(storage_u64(api, "EnergyTokens", "Balances", vec![Value::from_bytes(who)])
+		.await?
+		.unwrap_or(0))
 }
 
 fn u(report: &Json, field: &str) -> u128 {
@@ -133,8 +137,9 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	let genesis: [u8; 32] = api.genesis_hash().0;
 	let reading = (0u32, 1u64, slot, 0u64, 70u64);
 	let meter = sr25519::Keypair::from_uri(&SecretUri::from_str("//meter//0")?)?;
-	let signature =
-		meter.sign(&signing_payload(genesis, reading.0, reading.1, reading.2, reading.3, reading.4)).0;
+	let signature = meter
+		.sign(&signing_payload(genesis, reading.0, reading.1, reading.2, reading.3, reading.4))
+		.0;
 	let gateway = sr25519::Keypair::from_uri(&SecretUri::from_str("//Gateway")?)?;
 	let events = submit_reading(&api, &gateway, reading, signature).await?;
 	println!("reading: {events:?}");

@@ -3,7 +3,7 @@
 //! payload, submitted by the demo gateway `//Gateway`, is accepted and mints energy tokens to
 //! Bob that a storage query shows; resubmitting it mints nothing more.
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use energy_zombienet::{
 	chain::{signing_payload, storage_u64, submit_reading},
 	DevNode,
