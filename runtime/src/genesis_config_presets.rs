@@ -269,8 +269,22 @@ mod tests {
 			.execute_with(|| {
 				assert_eq!(pallet_meters::NextMeterId::<crate::Runtime>::get(), 6);
 				assert_eq!(pallet_market::SlotLength::<crate::Runtime>::get(), DEV_SLOT_LENGTH_MS);
+				assert_eq!(pallet_market::Schedule::<crate::Runtime>::get(), DEV_AUCTION_SCHEDULE);
+				assert_eq!(
+					pallet_market::Utility::<crate::Runtime>::get(),
+					Some(AccountId32::new(UTILITY_PUBLIC))
+				);
 			});
 		}
+	}
+
+	/// Every pallet's integrity test, with this runtime's configuration: among them, that a
+	/// full market book (`MaxOrdersPerSlot`) clears within `MaxClearingWeight`.
+	#[test]
+	fn pallets_pass_their_integrity_tests() {
+		use frame_support::traits::IntegrityTest;
+		sp_io::TestExternalities::default()
+			.execute_with(crate::AllPalletsWithSystem::integrity_test);
 	}
 
 	fn json_merge(a: &mut Value, b: Value) {

@@ -5,7 +5,7 @@
 //! reference machine. Regenerate them with `./scripts/benchmark-pallets.sh`; never edit by hand.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-24, STEPS: `10`, REPEAT: `3`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-11-24, STEPS: `8`, REPEAT: `2`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
@@ -25,9 +25,9 @@
 // --extrinsic
 // *
 // --steps
-// 10
+// 8
 // --repeat
-// 3
+// 2
 // --wasm-execution
 // compiled
 // --heap-pages
@@ -100,8 +100,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1024`
 		//  Estimated: `3662`
-		// Minimum execution time: 56_895_000 picoseconds.
-		Weight::from_parts(61_732_000, 3662)
+		// Minimum execution time: 58_407_000 picoseconds.
+		Weight::from_parts(62_473_000, 3662)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -127,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1281`
 		//  Estimated: `3662`
-		// Minimum execution time: 63_765_000 picoseconds.
-		Weight::from_parts(69_343_000, 3662)
+		// Minimum execution time: 65_197_000 picoseconds.
+		Weight::from_parts(70_635_000, 3662)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -148,8 +148,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `887`
 		//  Estimated: `3662`
-		// Minimum execution time: 48_843_000 picoseconds.
-		Weight::from_parts(53_009_000, 3662)
+		// Minimum execution time: 49_905_000 picoseconds.
+		Weight::from_parts(55_202_000, 3662)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -159,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_896_000 picoseconds.
-		Weight::from_parts(4_427_000, 0)
+		// Minimum execution time: 3_886_000 picoseconds.
+		Weight::from_parts(6_710_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Market::SlotLength` (r:1 w:0)
@@ -171,8 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `194`
 		//  Estimated: `1493`
-		// Minimum execution time: 7_341_000 picoseconds.
-		Weight::from_parts(8_193_000, 1493)
+		// Minimum execution time: 7_552_000 picoseconds.
+		Weight::from_parts(10_445_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -182,8 +182,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_687_000 picoseconds.
-		Weight::from_parts(5_298_000, 0)
+		// Minimum execution time: 4_647_000 picoseconds.
+		Weight::from_parts(7_542_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Market::Utility` (r:0 w:1)
@@ -192,8 +192,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_875_000 picoseconds.
-		Weight::from_parts(4_377_000, 0)
+		// Minimum execution time: 3_906_000 picoseconds.
+		Weight::from_parts(6_700_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -210,8 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1128`
 		//  Estimated: `2255`
-		// Minimum execution time: 10_616_000 picoseconds.
-		Weight::from_parts(11_497_000, 2255)
+		// Minimum execution time: 11_117_000 picoseconds.
+		Weight::from_parts(11_957_000, 2255)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -234,29 +234,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `335`
 		//  Estimated: `2255`
-		// Minimum execution time: 15_113_000 picoseconds.
-		Weight::from_parts(15_984_000, 2255)
+		// Minimum execution time: 15_463_000 picoseconds.
+		Weight::from_parts(16_946_000, 2255)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:20001 w:0)
+	/// Storage: `Market::Orders` (r:200001 w:0)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Market::TradePages` (r:0 w:40)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[0, 10000]`.
-	/// The range of component `o` is `[0, 10000]`.
+	/// The range of component `b` is `[0, 100000]`.
+	/// The range of component `o` is `[0, 100000]`.
 	fn clear(b: u32, o: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6928 + b * (107 ±0) + o * (111 ±0)`
+		//  Measured:  `36891 + b * (107 ±0) + o * (111 ±0)`
 		//  Estimated: `3662 + b * (2592 ±0) + o * (2592 ±0)`
-		// Minimum execution time: 33_982_825_000 picoseconds.
-		Weight::from_parts(33_982_825_000, 3662)
-			// Standard Error: 197_294
-			.saturating_add(Weight::from_parts(1_405_499, 0).saturating_mul(b.into()))
-			// Standard Error: 197_294
-			.saturating_add(Weight::from_parts(1_676_907, 0).saturating_mul(o.into()))
+		// Minimum execution time: 450_233_839_000 picoseconds.
+		Weight::from_parts(450_233_839_000, 3662)
+			// Standard Error: 368_144
+			.saturating_add(Weight::from_parts(1_862_782, 0).saturating_mul(b.into()))
+			// Standard Error: 368_144
+			.saturating_add(Weight::from_parts(2_163_342, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
@@ -266,76 +266,76 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:512 w:512)
+	/// Storage: `Market::Orders` (r:510 w:510)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:256 w:256)
+	/// Storage: `Market::Deliverable` (r:255 w:255)
 	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
+	/// Storage: `EnergyTokens::Certificates` (r:255 w:0)
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
+	/// Storage: `EnergyTokens::Balances` (r:255 w:255)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:512 w:512)
+	/// Storage: `Balances::Holds` (r:510 w:510)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:512 w:512)
+	/// Storage: `System::Account` (r:510 w:510)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `343 + n * (691 ±0)`
+		//  Measured:  `369 + n * (691 ±0)`
 		//  Estimated: `11683 + n * (5206 ±0)`
-		// Minimum execution time: 105_217_000 picoseconds.
-		Weight::from_parts(105_998_000, 11683)
-			// Standard Error: 130_308
-			.saturating_add(Weight::from_parts(96_146_546, 0).saturating_mul(n.into()))
+		// Minimum execution time: 106_800_000 picoseconds.
+		Weight::from_parts(110_425_000, 11683)
+			// Standard Error: 222_204
+			.saturating_add(Weight::from_parts(97_792_665, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
 	}
-	/// Storage: `Market::Orders` (r:257 w:256)
+	/// Storage: `Market::Orders` (r:256 w:255)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:256 w:256)
+	/// Storage: `System::Account` (r:255 w:255)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Storage: `Balances::Holds` (r:255 w:255)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Market::OrdersOfMember` (r:256 w:256)
+	/// Storage: `Market::OrdersOfMember` (r:255 w:255)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn release_orders(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `337 + n * (324 ±0)`
+		//  Measured:  `321 + n * (324 ±0)`
 		//  Estimated: `3582 + n * (2603 ±0)`
-		// Minimum execution time: 41_191_000 picoseconds.
-		Weight::from_parts(42_063_000, 3582)
-			// Standard Error: 13_939
-			.saturating_add(Weight::from_parts(37_012_501, 0).saturating_mul(n.into()))
+		// Minimum execution time: 42_603_000 picoseconds.
+		Weight::from_parts(43_495_000, 3582)
+			// Standard Error: 28_843
+			.saturating_add(Weight::from_parts(37_260_019, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
-	/// Storage: `EnergyTokens::Certificates` (r:257 w:0)
+	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Utility` (r:1 w:0)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:256 w:0)
+	/// Storage: `Market::Deliverable` (r:255 w:0)
 	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:257 w:257)
+	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:257 w:257)
+	/// Storage: `System::Account` (r:256 w:256)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn feed_in(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `508 + n * (204 ±0)`
+		//  Measured:  `514 + n * (204 ±0)`
 		//  Estimated: `3593 + n * (2603 ±0)`
-		// Minimum execution time: 60_240_000 picoseconds.
-		Weight::from_parts(11_101_477, 3593)
-			// Standard Error: 15_928
-			.saturating_add(Weight::from_parts(47_637_623, 0).saturating_mul(n.into()))
+		// Minimum execution time: 61_892_000 picoseconds.
+		Weight::from_parts(4_845_717, 3593)
+			// Standard Error: 31_183
+			.saturating_add(Weight::from_parts(48_045_422, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -350,8 +350,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `924`
 		//  Estimated: `2159`
-		// Minimum execution time: 11_066_000 picoseconds.
-		Weight::from_parts(12_139_000, 2159)
+		// Minimum execution time: 11_037_000 picoseconds.
+		Weight::from_parts(13_200_000, 2159)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -374,7 +374,7 @@ impl WeightInfo for () {
 	/// Storage: `Market::Orders` (r:0 w:1)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn place_bid() -> Weight {
-		Weight::from_parts(61_732_000, 3662)
+		Weight::from_parts(62_473_000, 3662)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
@@ -397,7 +397,7 @@ impl WeightInfo for () {
 	/// Storage: `Market::Orders` (r:0 w:1)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn place_offer() -> Weight {
-		Weight::from_parts(69_343_000, 3662)
+		Weight::from_parts(70_635_000, 3662)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
@@ -414,14 +414,14 @@ impl WeightInfo for () {
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
-		Weight::from_parts(53_009_000, 3662)
+		Weight::from_parts(55_202_000, 3662)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Market::Rule` (r:0 w:1)
 	/// Proof: `Market::Rule` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn set_clearing_rule() -> Weight {
-		Weight::from_parts(4_427_000, 0)
+		Weight::from_parts(6_710_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Market::SlotLength` (r:1 w:0)
@@ -429,20 +429,20 @@ impl WeightInfo for () {
 	/// Storage: `Market::Schedule` (r:0 w:1)
 	/// Proof: `Market::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	fn set_schedule() -> Weight {
-		Weight::from_parts(8_193_000, 1493)
+		Weight::from_parts(10_445_000, 1493)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Market::Tariffs` (r:0 w:1)
 	/// Proof: `Market::Tariffs` (`max_values`: Some(1), `max_size`: Some(768), added: 1263, mode: `MaxEncodedLen`)
 	fn set_tariffs() -> Weight {
-		Weight::from_parts(5_298_000, 0)
+		Weight::from_parts(7_542_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Market::Utility` (r:0 w:1)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn set_utility() -> Weight {
-		Weight::from_parts(4_377_000, 0)
+		Weight::from_parts(6_700_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -456,7 +456,7 @@ impl WeightInfo for () {
 	/// Storage: `Market::NextSlotToOpen` (r:1 w:0)
 	/// Proof: `Market::NextSlotToOpen` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn poll() -> Weight {
-		Weight::from_parts(11_497_000, 2255)
+		Weight::from_parts(11_957_000, 2255)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
@@ -476,22 +476,22 @@ impl WeightInfo for () {
 	/// Storage: `Market::Auctions` (r:0 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
 	fn open_auction() -> Weight {
-		Weight::from_parts(15_984_000, 2255)
+		Weight::from_parts(16_946_000, 2255)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:20001 w:0)
+	/// Storage: `Market::Orders` (r:200001 w:0)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `Market::TradePages` (r:0 w:40)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[0, 10000]`.
-	/// The range of component `o` is `[0, 10000]`.
+	/// The range of component `b` is `[0, 100000]`.
+	/// The range of component `o` is `[0, 100000]`.
 	fn clear(b: u32, o: u32, ) -> Weight {
-		Weight::from_parts(33_982_825_000, 3662)
-			.saturating_add(Weight::from_parts(1_405_499, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(1_676_907, 0).saturating_mul(o.into()))
+		Weight::from_parts(450_233_839_000, 3662)
+			.saturating_add(Weight::from_parts(1_862_782, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(2_163_342, 0).saturating_mul(o.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(o.into())))
@@ -501,61 +501,61 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:512 w:512)
+	/// Storage: `Market::Orders` (r:510 w:510)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:256 w:256)
+	/// Storage: `Market::Deliverable` (r:255 w:255)
 	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
+	/// Storage: `EnergyTokens::Certificates` (r:255 w:0)
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
+	/// Storage: `EnergyTokens::Balances` (r:255 w:255)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:512 w:512)
+	/// Storage: `Balances::Holds` (r:510 w:510)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:512 w:512)
+	/// Storage: `System::Account` (r:510 w:510)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
-		Weight::from_parts(105_998_000, 11683)
-			.saturating_add(Weight::from_parts(96_146_546, 0).saturating_mul(n.into()))
+		Weight::from_parts(110_425_000, 11683)
+			.saturating_add(Weight::from_parts(97_792_665, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
 	}
-	/// Storage: `Market::Orders` (r:257 w:256)
+	/// Storage: `Market::Orders` (r:256 w:255)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:256 w:256)
+	/// Storage: `System::Account` (r:255 w:255)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Storage: `Balances::Holds` (r:255 w:255)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Market::OrdersOfMember` (r:256 w:256)
+	/// Storage: `Market::OrdersOfMember` (r:255 w:255)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn release_orders(n: u32, ) -> Weight {
-		Weight::from_parts(42_063_000, 3582)
-			.saturating_add(Weight::from_parts(37_012_501, 0).saturating_mul(n.into()))
+		Weight::from_parts(43_495_000, 3582)
+			.saturating_add(Weight::from_parts(37_260_019, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
-	/// Storage: `EnergyTokens::Certificates` (r:257 w:0)
+	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Utility` (r:1 w:0)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:256 w:0)
+	/// Storage: `Market::Deliverable` (r:255 w:0)
 	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:257 w:257)
+	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:257 w:257)
+	/// Storage: `System::Account` (r:256 w:256)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn feed_in(n: u32, ) -> Weight {
-		Weight::from_parts(11_101_477, 3593)
-			.saturating_add(Weight::from_parts(47_637_623, 0).saturating_mul(n.into()))
+		Weight::from_parts(4_845_717, 3593)
+			.saturating_add(Weight::from_parts(48_045_422, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -567,7 +567,7 @@ impl WeightInfo for () {
 	/// Storage: `Market::Auctions` (r:0 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(12_139_000, 2159)
+		Weight::from_parts(13_200_000, 2159)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
