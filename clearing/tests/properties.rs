@@ -69,7 +69,7 @@ proptest! {
 		prop_assert_eq!(paid, received);
 		prop_assert_eq!(paid, clearing.turnover());
 		// A hold of cost_ceil(bid price, bid Wh) always covers what the bid pays.
-		for (id, _) in &bought {
+		for id in bought.keys() {
 			let bid = bid_of[id];
 			let pays: u128 = clearing.trades.iter().filter(|t| t.bid == *id).map(|t| t.amount()).sum();
 			prop_assert!(pays <= money::cost_ceil(bid.price, bid.wh));
@@ -88,8 +88,8 @@ proptest! {
 		let mut left_bid: BTreeMap<u32, u64> = bids.iter().map(|b| (b.id, b.wh)).collect();
 		let mut left_offer: BTreeMap<u32, u64> = offers.iter().map(|o| (o.id, o.wh)).collect();
 		for trade in &clearing.trades {
-			*left_bid.get_mut(&trade.bid).unwrap() -= trade.wh;
-			*left_offer.get_mut(&trade.offer).unwrap() -= trade.wh;
+			*left_bid.entry(trade.bid).or_default() -= trade.wh;
+			*left_offer.entry(trade.offer).or_default() -= trade.wh;
 		}
 		let best_bid = bids.iter().filter(|b| left_bid[&b.id] > 0).map(|b| b.price).max();
 		let best_offer = offers.iter().filter(|o| left_offer[&o.id] > 0).map(|o| o.price).min();

@@ -1,13 +1,13 @@
 //! The pallets whose benchmarks `energy-node benchmark pallet` runs against this runtime.
 
 frame_benchmarking::define_benchmarks!(
-	[frame_system, frame_system_benchmarking::Pallet::<crate::Runtime>]
-	[pallet_balances, crate::Balances]
-	[pallet_timestamp, crate::Timestamp]
-	[pallet_sudo, crate::Sudo]
-	[pallet_participants, crate::Participants]
-	[pallet_res_assets, crate::ResAssets]
-	[pallet_meters, crate::Meters]
-	[pallet_energy_tokens, crate::EnergyTokens]
-	[pallet_market, crate::Market]
+	[frame_system, frame_system_benchmarking::Pallet::<super::Runtime>]
+	[pallet_balances, super::Balances]
+	[pallet_timestamp, super::Timestamp]
+	[pallet_sudo, super::Sudo]
+	[pallet_participants, super::Participants]
+	[pallet_res_assets, super::ResAssets]
+	[pallet_meters, super::Meters]
+	[pallet_energy_tokens, super::EnergyTokens]
+	[pallet_market, super::Market]
 );

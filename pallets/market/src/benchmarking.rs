@@ -150,7 +150,7 @@ mod benchmarks {
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let table = [HourTariff { retail: 120_000, feed_in: 50_000 }; HOURS_PER_DAY];
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, table);
+		_(origin as T::RuntimeOrigin, alloc::boxed::Box::new(table));
 		assert_eq!(Tariffs::<T>::get(), table);
 		Ok(())
 	}

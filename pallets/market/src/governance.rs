@@ -59,7 +59,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_set_tariffs(tariffs: TariffTable) -> DispatchResult {
 		ensure!(Self::tariffs_are_valid(&tariffs), Error::<T>::InvalidTariff);
 		Tariffs::<T>::put(tariffs);
-		Self::deposit_event(Event::TariffsSet { tariffs });
+		Self::deposit_event(Event::TariffsSet { tariffs: alloc::boxed::Box::new(tariffs) });
 		Ok(())
 	}
 

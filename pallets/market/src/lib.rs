@@ -3,6 +3,8 @@
 
 pub use pallet::*;
 
+use alloc::boxed::Box;
+
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod clearing;
@@ -317,7 +319,7 @@ pub mod pallet {
 		/// Governance changed the schedule of auctions opened from now on.
 		ScheduleSet { schedule: AuctionSchedule },
 		/// The utility set the time-of-use tariffs of auctions opened from now on.
-		TariffsSet { tariffs: TariffTable },
+		TariffsSet { tariffs: Box<TariffTable> },
 		/// Governance named the utility account.
 		UtilitySet { utility: T::AccountId },
 	}
@@ -460,9 +462,9 @@ pub mod pallet {
 		/// Origin: the utility, or governance.
 		#[pallet::call_index(5)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_tariffs())]
-		pub fn set_tariffs(origin: OriginFor<T>, tariffs: TariffTable) -> DispatchResult {
+		pub fn set_tariffs(origin: OriginFor<T>, tariffs: Box<TariffTable>) -> DispatchResult {
 			Self::ensure_utility_or_governance(origin)?;
-			Self::do_set_tariffs(tariffs)
+			Self::do_set_tariffs(*tariffs)
 		}
 
 		/// Names the utility account.

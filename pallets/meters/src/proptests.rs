@@ -105,8 +105,7 @@ fn run(ops: Vec<Op>) {
 						sr_key(&sr_pair(key as u32))
 					};
 					let id = crate::NextMeterId::<Test>::get();
-					let res_taken =
-						res.is_some_and(|r| crate::ProductionMeterOf::<Test>::contains_key(r));
+					let res_taken = res.is_some_and(crate::ProductionMeterOf::<Test>::contains_key);
 					let result = Meters::register_meter(
 						RuntimeOrigin::root(),
 						owner,

@@ -62,16 +62,16 @@ fn schedules_that_cannot_work_are_refused() {
 fn the_utility_sets_a_time_of_use_table_that_new_auctions_follow() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
-			Market::set_tariffs(RuntimeOrigin::signed(ALICE), peak_table()),
+			Market::set_tariffs(RuntimeOrigin::signed(ALICE), Box::new(peak_table())),
 			Error::<Test>::NotUtility
 		);
 		let mut bad = peak_table();
 		bad[3].feed_in = bad[3].retail + 1;
 		assert_noop!(
-			Market::set_tariffs(RuntimeOrigin::signed(UTILITY), bad),
+			Market::set_tariffs(RuntimeOrigin::signed(UTILITY), Box::new(bad)),
 			Error::<Test>::InvalidTariff
 		);
-		assert_ok!(Market::set_tariffs(RuntimeOrigin::signed(UTILITY), peak_table()));
+		assert_ok!(Market::set_tariffs(RuntimeOrigin::signed(UTILITY), Box::new(peak_table())));
 		assert_eq!(Tariffs::<Test>::get(), peak_table());
 		open_first_auctions();
 		// Slot 1,001 starts 16 h 41 min after the epoch: peak hours.
@@ -91,11 +91,11 @@ fn the_utility_sets_a_time_of_use_table_that_new_auctions_follow() {
 fn governance_may_name_a_new_utility() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Market::set_utility(RuntimeOrigin::root(), DSO));
-		assert_ok!(Market::set_tariffs(RuntimeOrigin::signed(DSO), peak_table()));
+		assert_ok!(Market::set_tariffs(RuntimeOrigin::signed(DSO), Box::new(peak_table())));
 		assert_noop!(
-			Market::set_tariffs(RuntimeOrigin::signed(UTILITY), peak_table()),
+			Market::set_tariffs(RuntimeOrigin::signed(UTILITY), Box::new(peak_table())),
 			Error::<Test>::NotUtility
 		);
-		assert_ok!(Market::set_tariffs(RuntimeOrigin::root(), peak_table()));
+		assert_ok!(Market::set_tariffs(RuntimeOrigin::root(), Box::new(peak_table())));
 	});
 }
