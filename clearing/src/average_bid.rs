@@ -41,17 +41,7 @@ pub fn clear(bids: &[Bid], offers: &[Offer]) -> Clearing {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::Trade;
-
-	fn bid(id: u32, wh: u64, price: u128) -> Bid {
-		Bid { id, wh, price }
-	}
-	fn offer(id: u32, wh: u64, price: u128) -> Offer {
-		Offer { id, wh, price }
-	}
-	fn trade(bid: u32, offer: u32, wh: u64, price: u128) -> Trade {
-		Trade { bid, offer, wh, price }
-	}
+	use crate::test_orders::*;
 
 	#[test]
 	fn worked_example_serves_bids_above_the_mean_and_offers_first_in_first_out() {

@@ -19,6 +19,8 @@ pub mod average_bid;
 pub mod matching;
 pub mod money;
 pub mod pay_as_bid;
+#[cfg(test)]
+mod test_orders;
 mod types;
 pub mod uniform_price;
 

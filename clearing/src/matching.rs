@@ -93,13 +93,7 @@ pub fn match_in_order(
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn bid(id: u32, wh: Wh, price: u128) -> Bid {
-		Bid { id, wh, price }
-	}
-	fn offer(id: u32, wh: Wh, price: u128) -> Offer {
-		Offer { id, wh, price }
-	}
+	use crate::test_orders::*;
 
 	#[test]
 	fn merit_order_breaks_ties_first_in_first_out() {

@@ -17,14 +17,8 @@ pub fn clear(bids: &[Bid], offers: &[Offer]) -> Clearing {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::test_orders::*;
 	use crate::Trade;
-
-	fn bid(id: u32, wh: u64, price: u128) -> Bid {
-		Bid { id, wh, price }
-	}
-	fn offer(id: u32, wh: u64, price: u128) -> Offer {
-		Offer { id, wh, price }
-	}
 
 	#[test]
 	fn worked_example_each_trade_pays_its_bid() {
