@@ -74,18 +74,11 @@ pub async fn submit_reading(
 		"submit_readings",
 		vec![Value::unnamed_composite([signed_reading])],
 	);
-	let events = api
-		.tx()
-		.sign_and_submit_then_watch_default(&call, gateway)
-		.await?
-		.wait_for_finalized_success()
-		.await
-		.context("submit_readings was not finalized successfully")?;
+	let events = submit(api, gateway, &call).await.context("submit_readings")?;
 	Ok(events
-		.iter()
-		.filter_map(|e| e.ok())
-		.filter(|e| e.pallet_name() == "Meters")
-		.map(|e| e.variant_name().to_string())
+		.into_iter()
+		.filter(|(pallet, _)| pallet == "Meters")
+		.map(|(_, event)| event)
 		.collect())
 }
 

@@ -64,8 +64,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `191`
 		//  Estimated: `3521`
-		// Minimum execution time: 10_556_000 picoseconds.
-		Weight::from_parts(11_447_000, 3521)
+		// Minimum execution time: 10_605_000 picoseconds.
+		Weight::from_parts(11_758_000, 3521)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,7 +78,7 @@ impl WeightInfo for () {
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn retire() -> Weight {
-		Weight::from_parts(11_447_000, 3521)
+		Weight::from_parts(11_758_000, 3521)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}

@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `238`
 		//  Estimated: `108987`
-		// Minimum execution time: 9_293_000 picoseconds.
-		Weight::from_parts(10_115_000, 108987)
+		// Minimum execution time: 9_323_000 picoseconds.
+		Weight::from_parts(9_985_000, 108987)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -89,8 +89,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `245`
 		//  Estimated: `108987`
-		// Minimum execution time: 10_355_000 picoseconds.
-		Weight::from_parts(11_447_000, 108987)
+		// Minimum execution time: 10_215_000 picoseconds.
+		Weight::from_parts(10_976_000, 108987)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -113,12 +113,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 1024]`.
 	fn register_meter(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1050 + m * (99 ±0)`
+		//  Measured:  `1103 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 38_808_000 picoseconds.
-		Weight::from_parts(69_654_267, 108987)
-			// Standard Error: 4_565
-			.saturating_add(Weight::from_parts(97_171, 0).saturating_mul(m.into()))
+		// Minimum execution time: 36_664_000 picoseconds.
+		Weight::from_parts(60_954_100, 108987)
+			// Standard Error: 3_906
+			.saturating_add(Weight::from_parts(104_114, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -131,10 +131,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `976 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 17_546_000 picoseconds.
-		Weight::from_parts(44_041_786, 108987)
-			// Standard Error: 3_478
-			.saturating_add(Weight::from_parts(100_021, 0).saturating_mul(m.into()))
+		// Minimum execution time: 17_586_000 picoseconds.
+		Weight::from_parts(36_641_397, 108987)
+			// Standard Error: 4_301
+			.saturating_add(Weight::from_parts(101_102, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -147,10 +147,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `988 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 16_545_000 picoseconds.
-		Weight::from_parts(42_500_562, 108987)
-			// Standard Error: 5_844
-			.saturating_add(Weight::from_parts(94_588, 0).saturating_mul(m.into()))
+		// Minimum execution time: 14_772_000 picoseconds.
+		Weight::from_parts(34_427_604, 108987)
+			// Standard Error: 4_063
+			.saturating_add(Weight::from_parts(85_908, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -164,14 +164,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_sr25519(n: u32, _m: u32, ) -> Weight {
+	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `481 + m * (99 ±0)`
+		//  Measured:  `534 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 200_569_000 picoseconds.
-		Weight::from_parts(8_251_752_392, 108987)
-			// Standard Error: 3_743_537
-			.saturating_add(Weight::from_parts(44_604_182, 0).saturating_mul(n.into()))
+		// Minimum execution time: 168_341_000 picoseconds.
+		Weight::from_parts(172_428_000, 108987)
+			// Standard Error: 75_682
+			.saturating_add(Weight::from_parts(33_608_960, 0).saturating_mul(n.into()))
+			// Standard Error: 75_682
+			.saturating_add(Weight::from_parts(70_542, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -187,12 +189,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 1024]`.
 	fn submit_readings_ed25519(n: u32, _m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `481 + m * (99 ±0)`
+		//  Measured:  `534 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 186_408_000 picoseconds.
-		Weight::from_parts(17_545_450_979, 108987)
-			// Standard Error: 3_444_319
-			.saturating_add(Weight::from_parts(33_936_346, 0).saturating_mul(n.into()))
+		// Minimum execution time: 191_506_000 picoseconds.
+		Weight::from_parts(1_820_483, 108987)
+			// Standard Error: 105_693
+			.saturating_add(Weight::from_parts(34_650_970, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -215,12 +217,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `739 + n * (184 ±0)`
+		//  Measured:  `792 + n * (184 ±0)`
 		//  Estimated: `108987 + n * (2599 ±0)`
-		// Minimum execution time: 73_419_000 picoseconds.
-		Weight::from_parts(74_150_000, 108987)
-			// Standard Error: 132_094
-			.saturating_add(Weight::from_parts(45_246_488, 0).saturating_mul(n.into()))
+		// Minimum execution time: 76_635_000 picoseconds.
+		Weight::from_parts(77_836_000, 108987)
+			// Standard Error: 242_700
+			.saturating_add(Weight::from_parts(49_798_457, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -240,12 +242,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `892 + n * (47 ±0)`
+		//  Measured:  `945 + n * (47 ±0)`
 		//  Estimated: `108987 + n * (2520 ±0)`
-		// Minimum execution time: 26_530_000 picoseconds.
-		Weight::from_parts(192_014_378, 108987)
-			// Standard Error: 309_347
-			.saturating_add(Weight::from_parts(4_171_032, 0).saturating_mul(n.into()))
+		// Minimum execution time: 34_081_000 picoseconds.
+		Weight::from_parts(6_743_888, 108987)
+			// Standard Error: 24_544
+			.saturating_add(Weight::from_parts(4_690_314, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
@@ -257,14 +259,14 @@ impl WeightInfo for () {
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	fn register_gateway() -> Weight {
-		Weight::from_parts(10_115_000, 108987)
+		Weight::from_parts(9_985_000, 108987)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	fn remove_gateway() -> Weight {
-		Weight::from_parts(11_447_000, 108987)
+		Weight::from_parts(10_976_000, 108987)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -286,8 +288,8 @@ impl WeightInfo for () {
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[1, 1024]`.
 	fn register_meter(m: u32, ) -> Weight {
-		Weight::from_parts(69_654_267, 108987)
-			.saturating_add(Weight::from_parts(97_171, 0).saturating_mul(m.into()))
+		Weight::from_parts(60_954_100, 108987)
+			.saturating_add(Weight::from_parts(104_114, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
@@ -297,8 +299,8 @@ impl WeightInfo for () {
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[1, 1024]`.
 	fn revoke_meter(m: u32, ) -> Weight {
-		Weight::from_parts(44_041_786, 108987)
-			.saturating_add(Weight::from_parts(100_021, 0).saturating_mul(m.into()))
+		Weight::from_parts(36_641_397, 108987)
+			.saturating_add(Weight::from_parts(101_102, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
@@ -308,8 +310,8 @@ impl WeightInfo for () {
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[1, 1024]`.
 	fn rotate_meter_key(m: u32, ) -> Weight {
-		Weight::from_parts(42_500_562, 108987)
-			.saturating_add(Weight::from_parts(94_588, 0).saturating_mul(m.into()))
+		Weight::from_parts(34_427_604, 108987)
+			.saturating_add(Weight::from_parts(85_908, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -323,9 +325,10 @@ impl WeightInfo for () {
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_sr25519(n: u32, _m: u32, ) -> Weight {
-		Weight::from_parts(8_251_752_392, 108987)
-			.saturating_add(Weight::from_parts(44_604_182, 0).saturating_mul(n.into()))
+	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight {
+		Weight::from_parts(172_428_000, 108987)
+			.saturating_add(Weight::from_parts(33_608_960, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(70_542, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -340,8 +343,8 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
 	fn submit_readings_ed25519(n: u32, _m: u32, ) -> Weight {
-		Weight::from_parts(17_545_450_979, 108987)
-			.saturating_add(Weight::from_parts(33_936_346, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_820_483, 108987)
+			.saturating_add(Weight::from_parts(34_650_970, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -363,8 +366,8 @@ impl WeightInfo for () {
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
-		Weight::from_parts(74_150_000, 108987)
-			.saturating_add(Weight::from_parts(45_246_488, 0).saturating_mul(n.into()))
+		Weight::from_parts(77_836_000, 108987)
+			.saturating_add(Weight::from_parts(49_798_457, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -383,8 +386,8 @@ impl WeightInfo for () {
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
-		Weight::from_parts(192_014_378, 108987)
-			.saturating_add(Weight::from_parts(4_171_032, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_743_888, 108987)
+			.saturating_add(Weight::from_parts(4_690_314, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
