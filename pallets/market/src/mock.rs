@@ -7,7 +7,7 @@ use crate::{AuctionSchedule, HourTariff};
 use energy_primitives::{EnergyMinter, MarketSlot, Roles};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64, Hooks, OnPoll},
+	traits::{ConstU32, ConstU64, OnPoll},
 	weights::{Weight, WeightMeter},
 };
 use frame_system::EnsureRoot;
@@ -188,10 +188,9 @@ pub fn run_to_ms(ms: u64) {
 	pallet_timestamp::Now::<Test>::put(ms);
 	let mut meter = WeightMeter::new();
 	<Market as OnPoll<u64>>::on_poll(next, &mut meter);
-	let _ = <Market as Hooks<u64>>::on_finalize;
 }
 
-/// Runs the hook at the start of the current slot + 0 ms (opens the first auctions).
+/// Runs the hook 1 ms into the first slot: the auctions of the next two slots open.
 pub fn open_first_auctions() {
 	run_to_ms(FIRST_SLOT as u64 * SLOT_MS + 1);
 }

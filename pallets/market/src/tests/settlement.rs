@@ -158,8 +158,7 @@ fn settlement_runs_in_bounded_steps_when_the_hook_budget_is_small() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
 		// Twelve bids of 100 Wh at the retail cap, one offer: twelve trades.
-		for (i, who) in [CHARLIE, DAVE, ALICE].iter().cycle().take(12).enumerate() {
-			let _ = i;
+		for who in [CHARLIE, DAVE, ALICE].iter().cycle().take(12) {
 			assert_ok!(Market::place_bid(RuntimeOrigin::signed(*who), SLOT, 100, RETAIL));
 		}
 		assert_ok!(Market::place_offer(RuntimeOrigin::signed(BOB), SLOT, BOB_RES, 4_000, 10_000));
