@@ -7,7 +7,7 @@ use crate::{AuctionSchedule, HourTariff};
 use energy_primitives::{EnergyMinter, MarketSlot, Roles};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64, OnPoll},
+	traits::{ConstU128, ConstU32, ConstU64, OnPoll},
 	weights::{Weight, WeightMeter},
 };
 use frame_system::EnsureRoot;
@@ -81,8 +81,6 @@ parameter_types! {
 	pub static HookWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
 	pub static ClearingWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
 }
-
-use frame_support::traits::ConstU128;
 
 impl pallet_market::Config for Test {
 	type RuntimeEvent = RuntimeEvent;

@@ -143,7 +143,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Releases what is still held for `order`; returns the amount released.
 	pub(crate) fn release_hold(order: &Order<T::AccountId>) -> crate::Amount {
-		let reason = Self::hold_reason(order);
+		let reason = order.hold_reason();
 		T::Currency::release(
 			&reason.into(),
 			&order.owner,

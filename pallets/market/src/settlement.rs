@@ -2,8 +2,8 @@
 //! release of what orders still hold, then the utility's purchase of unsold tokens.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Deliverable, Event, HoldReason, Order, Orders,
-	Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility, TRADES_PER_PAGE,
+	Auction, AuctionStatus, Auctions, Config, Deliverable, Event, HoldReason, Orders, Pallet,
+	SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility, TRADES_PER_PAGE,
 };
 use energy_clearing::money::cost;
 use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
@@ -15,12 +15,12 @@ use frame_support::{pallet_prelude::DispatchResult, storage::with_storage_layer}
 
 impl<T: Config> Pallet<T> {
 	/// The attested Wh of `res` in `slot` not yet delivered, as far as `seller` still owns
-	/// them: the RES's certificate for the slot, less what earlier trades delivered.
-	fn deliverable(slot: MarketSlot, res: ResId, seller: &T::AccountId) -> Wh {
-		Deliverable::<T>::get(slot, res).unwrap_or_else(|| {
+	/// them: the RES's certificate for the slot, less what earlier trades delivered. `None` if
+	/// the RES has no certificate for the slot (nothing attested, nothing to track).
+	fn deliverable(slot: MarketSlot, res: ResId, seller: &T::AccountId) -> Option<Wh> {
+		Deliverable::<T>::get(slot, res).or_else(|| {
 			T::Tokens::certificate(slot, res)
-				.filter(|(owner, _)| owner == seller)
-				.map_or(0, |(_, minted)| minted)
+				.map(|(owner, minted)| if owner == *seller { minted } else { 0 })
 		})
 	}
 
@@ -59,11 +59,11 @@ impl<T: Config> Pallet<T> {
 		let (buyer, seller) = (bid.owner.clone(), offer.owner.clone());
 
 		let deliverable = Self::deliverable(slot, res, &seller);
-		let mut delivered = trade.wh.min(deliverable).min(T::Tokens::balance(&seller));
+		let mut delivered = trade.wh.min(deliverable.unwrap_or(0)).min(T::Tokens::balance(&seller));
 		if T::Tokens::deliver(&seller, &buyer, delivered).is_err() {
 			delivered = 0;
 		}
-		if T::Tokens::certificate(slot, res).is_some() {
+		if let Some(deliverable) = deliverable {
 			Deliverable::<T>::insert(slot, res, deliverable.saturating_sub(delivered));
 		}
 		let shortfall = trade.wh.saturating_sub(delivered);
@@ -204,14 +204,6 @@ impl<T: Config> Pallet<T> {
 			SettlementPhase::Orders => Some(SettlementPhase::FeedIn { after: None }),
 			SettlementPhase::FeedIn { .. } => Some(SettlementPhase::Finish),
 			SettlementPhase::Finish => None,
-		}
-	}
-
-	/// An order's hold reason.
-	pub(crate) fn hold_reason(order: &Order<T::AccountId>) -> HoldReason {
-		match order.side {
-			Side::Bid => HoldReason::BidMaxCost,
-			Side::Offer { .. } => HoldReason::OfferDeposit,
 		}
 	}
 }

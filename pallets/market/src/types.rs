@@ -301,4 +301,12 @@ impl<AccountId> Order<AccountId> {
 	pub fn still_held(&self) -> Amount {
 		self.held.saturating_sub(self.used)
 	}
+
+	/// The reason its funds are held under.
+	pub fn hold_reason(&self) -> crate::HoldReason {
+		match self.side {
+			Side::Bid => crate::HoldReason::BidMaxCost,
+			Side::Offer { .. } => crate::HoldReason::OfferDeposit,
+		}
+	}
 }
