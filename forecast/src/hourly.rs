@@ -35,7 +35,9 @@ pub fn fit_per_hour(
 		let hours: Vec<usize> = range
 			.clone()
 			.filter(|t| {
-				*t >= spec.max_lag() && *t < series.len() && calendar.hour_of_day(*t) == hour
+				*t >= spec.max_lag() &&
+					calendar.hour_of_day(*t) == hour &&
+					crate::model::usable(spec, series, calendar, *t)
 			})
 			.collect();
 		let need = min_history(spec.m());
@@ -73,6 +75,9 @@ pub fn errors(
 	let (mut squared, mut absolute, mut count) = (0.0, 0.0, 0usize);
 	for t in range {
 		let (Some(actual), Some(forecast)) = (series.get(t), predict(t)) else { continue };
+		if !actual.is_finite() {
+			continue;
+		}
 		let error = forecast - actual;
 		squared += error * error;
 		absolute += libm::fabs(error);
@@ -106,5 +111,76 @@ pub fn fit_best(
 		fit_per_hour(&full_spec(), series, calendar, range)
 	} else {
 		fit(&reference, series, calendar, range).map(Forecaster::Single)
+	}
+}
+
+impl Forecaster {
+	/// Forecasts the `steps` hours after the end of `series`, each from the ones before it
+	/// (recursive multi-step forecasting: a forecast stands in for the lag it becomes).
+	/// Negative forecasts are clamped to zero (a meter cannot import or export less than
+	/// nothing). `None` if a lag the model needs is missing.
+	pub fn forecast_ahead(&self, series: &[f64], calendar: Calendar, steps: usize) -> Option<Vec<f64>> {
+		let mut extended = Vec::with_capacity(series.len() + steps);
+		extended.extend_from_slice(series);
+		for _ in 0..steps {
+			let t = extended.len();
+			extended.push(0.0);
+			let forecast = self.predict(&extended, calendar, t)?.max(0.0);
+			extended[t] = forecast;
+		}
+		Some(extended.split_off(series.len()))
+	}
+}
+
+/// What the off-chain worker does for one meter's series: fits the best model on the whole
+/// history ([`fit_best`]) and forecasts the next `steps` hours. Fails with
+/// [`FitError::TooLittleHistory`] while the history rule forbids a forecast.
+pub fn forecast_next(series: &[f64], calendar: Calendar, steps: usize) -> Result<Vec<f64>, FitError> {
+	let forecaster = fit_best(series, calendar, 0..series.len())?;
+	forecaster.forecast_ahead(series, calendar, steps).ok_or(FitError::Degenerate)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// A daily sine with a weekly level: what a load profile looks like to the model.
+	fn profile(hours: usize) -> Vec<f64> {
+		(0..hours)
+			.map(|t| {
+				let daily = libm::sin(2.0 * core::f64::consts::PI * (t % 24) as f64 / 24.0);
+				10.0 + 5.0 * daily + if (t / 24) % 7 >= 5 { 3.0 } else { 0.0 }
+			})
+			.collect()
+	}
+
+	#[test]
+	fn missing_readings_make_rows_unusable_not_wrong() {
+		let calendar = Calendar { first_hour: 0 };
+		let spec = Spec::lags_only();
+		let mut series = profile(168 + 83);
+		assert!(fit(&spec, &series, calendar, 0..series.len()).is_ok());
+		// One missing hour removes the rows that need it as target or lag (t, t+1, t+2,
+		// t+24, t+168 where those exist): the history rule now refuses.
+		series[200] = f64::NAN;
+		assert!(matches!(
+			fit(&spec, &series, calendar, 0..series.len()),
+			Err(FitError::TooLittleHistory { need: 83, .. })
+		));
+	}
+
+	#[test]
+	fn forecasts_ahead_follow_the_profile_and_stop_at_a_gap() {
+		let calendar = Calendar { first_hour: 0 };
+		let series = profile(168 * 3);
+		let ahead = forecast_next(&series, calendar, 4).expect("enough history");
+		let truth = profile(168 * 3 + 4);
+		for (step, forecast) in ahead.iter().enumerate() {
+			assert!((forecast - truth[168 * 3 + step]).abs() < 1e-6, "step {step}: {forecast}");
+		}
+		let mut gap = series.clone();
+		*gap.last_mut().expect("non-empty") = f64::NAN;
+		let forecaster = fit_best(&gap, calendar, 0..gap.len()).expect("still enough history");
+		assert_eq!(forecaster.forecast_ahead(&gap, calendar, 1), None);
 	}
 }

@@ -15,7 +15,7 @@ mod least_squares;
 mod model;
 mod predictors;
 
-pub use hourly::{errors, fit_best, fit_per_hour, full_spec, Forecaster};
+pub use hourly::{errors, fit_best, fit_per_hour, forecast_next, full_spec, Forecaster};
 pub use least_squares::{least_squares, LeastSquares};
-pub use model::{fit, min_history, FitError, Model};
+pub use model::{fit, min_history, usable, FitError, Model};
 pub use predictors::{Calendar, Predictor, Spec};

@@ -43,16 +43,24 @@ pub fn fit(
 ) -> Result<Model, FitError> {
 	let end = range.end.min(series.len());
 	let start = range.start.max(spec.max_lag());
-	let have = end.saturating_sub(start);
+	let hours: Vec<usize> =
+		(start..end).filter(|t| usable(spec, series, calendar, *t)).collect();
 	let need = min_history(spec.m());
-	if have < need {
-		return Err(FitError::TooLittleHistory { have, need });
+	if hours.len() < need {
+		return Err(FitError::TooLittleHistory { have: hours.len(), need });
 	}
-	let hours: Vec<usize> = (start..end).collect();
 	fit_rows(spec, series, calendar, &hours)
 }
 
 /// Fits `spec` on the target hours `hours` of `series` (each at or after the longest lag).
+/// Whether hour `t` gives a usable row for `spec`: its value and every lag it needs were
+/// measured (missing readings are NaN in the series).
+pub fn usable(spec: &Spec, series: &[f64], calendar: Calendar, t: usize) -> bool {
+	let mut row = Vec::with_capacity(spec.columns());
+	series.get(t).is_some_and(|y| y.is_finite())
+		&& spec.push_row(series, calendar, t, &mut row).is_some()
+}
+
 pub(crate) fn fit_rows(
 	spec: &Spec,
 	series: &[f64],
@@ -75,7 +83,8 @@ impl Model {
 	pub fn predict(&self, series: &[f64], calendar: Calendar, t: usize) -> Option<f64> {
 		let mut row = Vec::with_capacity(self.spec.columns());
 		self.spec.push_row(series, calendar, t, &mut row)?;
-		Some(row.iter().zip(&self.coefficients).map(|(x, b)| x * b).sum())
+		let y: f64 = row.iter().zip(&self.coefficients).map(|(x, b)| x * b).sum();
+		y.is_finite().then_some(y)
 	}
 }
 

@@ -71,8 +71,8 @@ impl Spec {
 			.unwrap_or(0)
 	}
 
-	/// Appends the row of hour `t` (intercept first) to `row`; `None` if `t` is before the
-	/// longest lag or a lag is 0.
+	/// Appends the row of hour `t` (intercept first) to `row`; `None` (and `row` unchanged) if
+	/// `t` is before the longest lag, a lag is 0, or a lag's reading is missing (NaN).
 	pub fn push_row(
 		&self,
 		series: &[f64],
@@ -83,18 +83,25 @@ impl Spec {
 		if t < self.max_lag() {
 			return None;
 		}
+		let start = row.len();
 		row.push(1.0);
 		for predictor in &self.predictors {
 			let value = match *predictor {
-				Predictor::Lag(0) => return None,
-				Predictor::Lag(k) => *series.get(t - k as usize)?,
+				Predictor::Lag(0) => f64::NAN,
+				Predictor::Lag(k) => series.get(t - k as usize).copied().unwrap_or(f64::NAN),
 				Predictor::Weekend => f64::from(u8::from(calendar.weekday(t) >= 5)),
 				Predictor::HourSin(h) => libm::sin(angle(calendar.hour_of_day(t), h)),
 				Predictor::HourCos(h) => libm::cos(angle(calendar.hour_of_day(t), h)),
 			};
 			row.push(value);
 		}
-		Some(())
+		// A missing reading (NaN) in any lag makes the row unusable.
+		if row[start..].iter().all(|x| x.is_finite()) {
+			Some(())
+		} else {
+			row.truncate(start);
+			None
+		}
 	}
 }
 

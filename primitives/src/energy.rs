@@ -22,6 +22,30 @@ pub type MarketSlot = u32;
 /// Milliseconds in an hour: the production market slot length.
 pub const HOUR_MS: u64 = 3_600_000;
 
+/// A meter's forecast energy for one market slot: what it will import from and export to the
+/// grid, Wh. Written on chain by the forecast off-chain worker; standing orders trade on it.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Default,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct EnergyForecast {
+	/// Forecast import (consumption from the grid), Wh.
+	pub import_wh: Wh,
+	/// Forecast export (feed-in to the grid), Wh.
+	pub export_wh: Wh,
+}
+
 /// Roles a participant can hold; a member can hold several (a prosumer is consumer and
 /// producer).
 #[derive(

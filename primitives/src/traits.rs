@@ -1,7 +1,8 @@
 //! Interfaces between the energy pallets, so that each pallet depends on what it needs from
 //! another, not on the other pallet itself.
 
-use crate::energy::{MarketSlot, ResId, Roles, Watts, Wh};
+use crate::energy::{EnergyForecast, MarketSlot, MeterId, ResId, Roles, Watts, Wh};
+use alloc::vec::Vec;
 use sp_runtime::DispatchError;
 
 /// The participant registry (IDgrid): who is an active member, with which roles.
@@ -89,4 +90,47 @@ pub trait EnergyLedger<AccountId> {
 	/// pallets' benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn mint_for_benchmark(owner: &AccountId, res: ResId, slot: MarketSlot, wh: Wh);
+}
+
+/// What other pallets need to know about a smart meter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MeterInfo<AccountId> {
+	/// The participant the meter belongs to.
+	pub owner: AccountId,
+	/// The RES a production meter measures; `None` for a consumption meter.
+	pub res: Option<ResId>,
+}
+
+/// The registry of smart meters.
+pub trait MeterRegistry<AccountId> {
+	/// Meter `id`, if it is registered and not revoked.
+	fn meter(id: MeterId) -> Option<MeterInfo<AccountId>>;
+
+	/// The ids of every active meter, ascending. Reads the whole directory: for off-chain
+	/// workers and runtime APIs, not for dispatchables.
+	fn active_meters() -> Vec<MeterId>;
+
+	/// Registers a meter of `owner` (measuring `res` if given), for other pallets'
+	/// benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmark(owner: &AccountId, res: Option<ResId>) -> MeterId;
+}
+
+/// Where the market finds the forecasts standing orders trade on.
+pub trait ForecastProvider {
+	/// The forecast of meter `meter` for market slot `slot`, if one was made.
+	fn forecast(meter: MeterId, slot: MarketSlot) -> Option<EnergyForecast>;
+
+	/// Stores a forecast, for other pallets' tests and benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_forecast(meter: MeterId, slot: MarketSlot, forecast: EnergyForecast);
+}
+
+impl ForecastProvider for () {
+	fn forecast(_: MeterId, _: MarketSlot) -> Option<EnergyForecast> {
+		None
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_forecast(_: MeterId, _: MarketSlot, _: EnergyForecast) {}
 }

@@ -11,6 +11,7 @@ mod mock;
 #[cfg(test)]
 mod proptests;
 mod readings;
+mod registry_impl;
 #[cfg(test)]
 mod tests;
 mod types;

@@ -1,0 +1,42 @@
+//! The meter registry as other pallets see it ([`MeterRegistry`]).
+
+use crate::{Config, MeterDirectory, MeterKind, MeterStatus, Pallet};
+use alloc::vec::Vec;
+use energy_primitives::{MeterId, MeterInfo, MeterRegistry};
+
+impl<T: Config> MeterRegistry<T::AccountId> for Pallet<T> {
+	fn meter(id: MeterId) -> Option<MeterInfo<T::AccountId>> {
+		Pallet::<T>::meter(id).map(|meter| MeterInfo {
+			owner: meter.owner,
+			res: match meter.kind {
+				MeterKind::Production { res } => Some(res),
+				MeterKind::Consumption => None,
+			},
+		})
+	}
+
+	fn active_meters() -> Vec<MeterId> {
+		let mut ids: Vec<MeterId> = MeterDirectory::<T>::iter()
+			.filter(|(_, entry)| entry.status == MeterStatus::Active)
+			.map(|(id, _)| id)
+			.collect();
+		ids.sort_unstable();
+		ids
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmark(owner: &T::AccountId, res: Option<energy_primitives::ResId>) -> MeterId {
+		use energy_primitives::{MeterPublicKey, ParticipantRegistry, Roles};
+		T::Participants::ensure_participant(owner, Roles::PROSUMER);
+		// A gateway of its own per meter, so that any number of meters fits.
+		let gateway: T::AccountId =
+			frame_benchmarking::account("meter-gateway", crate::NextMeterId::<T>::get(), 0);
+		if crate::Gateways::<T>::get(&gateway).is_none() {
+			crate::Gateways::<T>::insert(&gateway, crate::GatewayPage::<T>::default());
+		}
+		let kind = res.map_or(MeterKind::Consumption, |res| MeterKind::Production { res });
+		let key = MeterPublicKey::Sr25519(sp_core::sr25519::Public::from_raw([7; 32]));
+		Pallet::<T>::do_register_meter(owner.clone(), kind, key, gateway, Default::default())
+			.expect("a fresh gateway page has room for a benchmark meter; qed")
+	}
+}
