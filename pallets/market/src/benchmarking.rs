@@ -12,7 +12,7 @@ use crate::Pallet as Market;
 use alloc::vec::Vec;
 use energy_clearing::money::cost_ceil;
 use energy_primitives::{
-	EnergyLedger, MarketClock, MarketSlot, ParticipantRegistry, ResRegistry, Roles,
+	EnergyLedger, MarketClock, MarketSlot, MeterRegistry, ParticipantRegistry, ResRegistry, Roles,
 };
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -163,6 +163,37 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, utility.clone());
 		assert_eq!(Utility::<T>::get(), Some(utility));
+		Ok(())
+	}
+
+	/// The costliest template: an offer sized by the forecast of the RES's production meter
+	/// (reads the meter, the RES and the member's count).
+	#[benchmark]
+	fn set_standing_order() -> Result<(), BenchmarkError> {
+		let producer = funded::<T>("producer", 0, Roles::PROSUMER);
+		let res = T::Res::create_approved(&producer, 10_000);
+		let meter = T::Meters::register_for_benchmark(&producer, Some(res));
+		let quantity = StandingQuantity::Forecast { meter };
+		#[extrinsic_call]
+		_(RawOrigin::Signed(producer.clone()), Side::Offer { res }, 40_000, quantity, 5_000);
+		assert_eq!(StandingOrdersOf::<T>::get(&producer), 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn cancel_standing_order() -> Result<(), BenchmarkError> {
+		let consumer = funded::<T>("consumer", 0, Roles::CONSUMER);
+		let order = StandingOrder {
+			owner: consumer.clone(),
+			side: Side::Bid,
+			price: 90_000,
+			quantity: StandingQuantity::Fixed { wh: 500 },
+			cap_wh: 500,
+		};
+		let id = Market::<T>::do_set_standing_order(order).map_err(|_| "a valid template")?;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(consumer.clone()), id);
+		assert_eq!(StandingOrders::<T>::count(), 0);
 		Ok(())
 	}
 

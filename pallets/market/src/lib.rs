@@ -16,6 +16,7 @@ mod mock;
 mod orders;
 mod schedule;
 mod settlement;
+mod standing;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -30,7 +31,8 @@ extern crate alloc;
 pub mod pallet {
 	use super::*;
 	use energy_primitives::{
-		EnergyLedger, MarketSlot, ParticipantRegistry, ResId, ResRegistry, Wh, HOUR_MS,
+		EnergyLedger, ForecastProvider, MarketSlot, MeterRegistry, ParticipantRegistry, ResId,
+		ResRegistry, Wh, HOUR_MS,
 	};
 	use frame_support::{
 		pallet_prelude::*,
@@ -73,6 +75,12 @@ pub mod pallet {
 		/// The energy tokens settlement delivers.
 		type Tokens: EnergyLedger<Self::AccountId>;
 
+		/// The meters standing orders take their forecasts from.
+		type Meters: MeterRegistry<Self::AccountId>;
+
+		/// The forecasts standing orders are sized by.
+		type Forecasts: ForecastProvider;
+
 		/// Governance of the market: the clearing rule, the schedule, the utility account.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -95,6 +103,16 @@ pub mod pallet {
 		/// once per slot.
 		#[pallet::constant]
 		type MaxClearingWeight: Get<Weight>;
+
+		/// The most standing orders of all members together: each auction's opening places
+		/// them all, so this bounds the opening's weight (checked against
+		/// [`Config::MaxHookWeight`] by the integrity test).
+		#[pallet::constant]
+		type MaxStandingOrders: Get<u32>;
+
+		/// The most standing orders one member may hold.
+		#[pallet::constant]
+		type MaxStandingOrdersPerMember: Get<u32>;
 
 		/// How many settled slots keep their summary on chain.
 		#[pallet::constant]
@@ -197,6 +215,20 @@ pub mod pallet {
 	pub type Deliverable<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh>;
 
+	/// Standing orders by id: placed in every auction as it opens.
+	#[pallet::storage]
+	pub type StandingOrders<T: Config> =
+		CountedStorageMap<_, Twox64Concat, StandingOrderId, StandingOrder<T::AccountId>>;
+
+	/// How many standing orders each member holds.
+	#[pallet::storage]
+	pub type StandingOrdersOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The id the next standing order gets.
+	#[pallet::storage]
+	pub type NextStandingOrderId<T: Config> = StorageValue<_, StandingOrderId, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -210,6 +242,8 @@ pub mod pallet {
 		pub tariffs: Option<TariffTable>,
 		/// The utility account.
 		pub utility: Option<T::AccountId>,
+		/// Standing orders of the members.
+		pub standing_orders: alloc::vec::Vec<StandingOrder<T::AccountId>>,
 	}
 
 	#[pallet::genesis_build]
@@ -234,6 +268,10 @@ pub mod pallet {
 			Rule::<T>::put(self.rule);
 			if let Some(utility) = &self.utility {
 				Utility::<T>::put(utility);
+			}
+			for order in &self.standing_orders {
+				Pallet::<T>::do_set_standing_order(order.clone())
+					.expect("genesis standing orders pass the checks of a member's own");
 			}
 		}
 	}
@@ -322,6 +360,15 @@ pub mod pallet {
 		TariffsSet { tariffs: Box<TariffTable> },
 		/// Governance named the utility account.
 		UtilitySet { utility: T::AccountId },
+		/// A member registered standing order `id`.
+		StandingOrderSet { id: StandingOrderId, order: StandingOrder<T::AccountId> },
+		/// A member withdrew standing order `id`.
+		StandingOrderCancelled { id: StandingOrderId, who: T::AccountId },
+		/// Standing order `id` placed an order of `wh` in the auction of `slot` (the
+		/// `BidPlaced` / `OfferPlaced` event before it has the order's id and hold).
+		StandingOrderPlaced { id: StandingOrderId, slot: MarketSlot, wh: Wh },
+		/// Standing order `id` placed nothing in the auction of `slot`, for `reason`.
+		StandingOrderSkipped { id: StandingOrderId, slot: MarketSlot, reason: StandingOrderSkip },
 	}
 
 	#[pallet::error]
@@ -366,6 +413,20 @@ pub mod pallet {
 		NotUtility,
 		/// An amount would overflow.
 		Overflow,
+		/// The meter is not registered (or was revoked).
+		UnknownMeter,
+		/// The meter belongs to another member.
+		NotMeterOwner,
+		/// An offer's forecast must come from the production meter of the offered RES.
+		MeterNotOfRes,
+		/// The member already holds `MaxStandingOrdersPerMember` standing orders.
+		TooManyStandingOrders,
+		/// The chain already holds `MaxStandingOrders` standing orders.
+		StandingOrdersFull,
+		/// No standing order has this id.
+		UnknownStandingOrder,
+		/// The standing order belongs to another member.
+		NotStandingOrderOwner,
 	}
 
 	#[pallet::hooks]
@@ -475,6 +536,34 @@ pub mod pallet {
 		pub fn set_utility(origin: OriginFor<T>, utility: T::AccountId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			Self::do_set_utility(utility)
+		}
+
+		/// Registers a standing order of the caller: from now on, every auction that opens
+		/// gets a bid or offer of `side` at `price`, for the slot's forecast of the caller's
+		/// meter (its import for a bid, its export for an offer) or a fixed energy, at most
+		/// `cap_wh`, placed with the holds and checks of a manual order. Returns its id in
+		/// `StandingOrderSet`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_standing_order())]
+		pub fn set_standing_order(
+			origin: OriginFor<T>,
+			side: Side,
+			price: Price,
+			quantity: StandingQuantity,
+			cap_wh: Wh,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_set_standing_order(StandingOrder { owner, side, price, quantity, cap_wh })
+				.map(|_| ())
+		}
+
+		/// Withdraws the caller's standing order `id` (orders it already placed stay in their
+		/// books; cancel them with `cancel_order`).
+		#[pallet::call_index(8)]
+		#[pallet::weight(<T as Config>::WeightInfo::cancel_standing_order())]
+		pub fn cancel_standing_order(origin: OriginFor<T>, id: StandingOrderId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_standing_order(who, id)
 		}
 	}
 }

@@ -4,7 +4,12 @@
 
 use crate as pallet_market;
 use crate::{AuctionSchedule, HourTariff};
-use energy_primitives::{EnergyMinter, MarketSlot, Roles};
+use core::cell::RefCell;
+use energy_primitives::{
+	EnergyForecast, EnergyMinter, ForecastProvider, MarketSlot, MeterId, MeterInfo, MeterRegistry,
+	Roles,
+};
+use std::collections::BTreeMap;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, OnPoll},
@@ -89,11 +94,15 @@ impl pallet_market::Config for Test {
 	type Participants = Participants;
 	type Res = ResAssets;
 	type Tokens = EnergyTokens;
+	type Meters = TestMeters;
+	type Forecasts = TestForecasts;
 	type GovernanceOrigin = EnsureRoot<u64>;
 	type MaxOrdersPerSlot = MaxOrdersPerSlot;
 	type MaxOrdersPerMember = ConstU32<4>;
 	type MaxHookWeight = HookWeight;
 	type MaxClearingWeight = ClearingWeight;
+	type MaxStandingOrders = ConstU32<6>;
+	type MaxStandingOrdersPerMember = ConstU32<2>;
 	type SummariesKept = ConstU32<3>;
 	type DefaultTariff = DefaultTariff;
 	type WeightInfo = ();
@@ -122,6 +131,59 @@ pub const BOB_RES: u32 = 1;
 /// Everyone's starting balance: 100 units of 6 decimals.
 pub const START: u128 = 100_000_000;
 
+thread_local! {
+	static METERS: RefCell<BTreeMap<MeterId, MeterInfo<u64>>> = RefCell::new(genesis_meters());
+	static FORECASTS: RefCell<BTreeMap<(MeterId, MarketSlot), EnergyForecast>> =
+		const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The tests' meters: 0 is ALICE's production meter of RES 0, 1 BOB's of RES 1, 2 and 3
+/// CHARLIE's and DAVE's consumption meters.
+fn genesis_meters() -> BTreeMap<MeterId, MeterInfo<u64>> {
+	BTreeMap::from([
+		(0, MeterInfo { owner: ALICE, res: Some(0) }),
+		(1, MeterInfo { owner: BOB, res: Some(1) }),
+		(2, MeterInfo { owner: CHARLIE, res: None }),
+		(3, MeterInfo { owner: DAVE, res: None }),
+	])
+}
+
+/// A meter registry over [`METERS`].
+pub struct TestMeters;
+impl MeterRegistry<u64> for TestMeters {
+	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
+		METERS.with(|m| m.borrow().get(&id).cloned())
+	}
+	fn active_meters() -> Vec<MeterId> {
+		METERS.with(|m| m.borrow().keys().copied().collect())
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmark(owner: &u64, res: Option<energy_primitives::ResId>) -> MeterId {
+		METERS.with(|m| {
+			let id = m.borrow().len() as MeterId;
+			m.borrow_mut().insert(id, MeterInfo { owner: *owner, res });
+			id
+		})
+	}
+}
+
+/// Forecasts the tests set with [`set_forecast`].
+pub struct TestForecasts;
+impl ForecastProvider for TestForecasts {
+	fn forecast(meter: MeterId, slot: MarketSlot) -> Option<EnergyForecast> {
+		FORECASTS.with(|f| f.borrow().get(&(meter, slot)).copied())
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_forecast(meter: MeterId, slot: MarketSlot, forecast: EnergyForecast) {
+		set_forecast(meter, slot, forecast);
+	}
+}
+
+/// Sets the forecast of `meter` for `slot`.
+pub fn set_forecast(meter: MeterId, slot: MarketSlot, forecast: EnergyForecast) {
+	FORECASTS.with(|f| f.borrow_mut().insert((meter, slot), forecast));
+}
+
 /// The test schedule.
 pub fn schedule() -> AuctionSchedule {
 	AuctionSchedule { open_slots_ahead: 2, gate_closure_ms: 10_000, settlement_delay_ms: 20_000 }
@@ -130,6 +192,8 @@ pub fn schedule() -> AuctionSchedule {
 /// The community at genesis, the chain at block 1 at the start of slot 1,000 (no auction
 /// opened yet).
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	FORECASTS.with(|f| f.borrow_mut().clear());
+	METERS.with(|m| *m.borrow_mut() = genesis_meters());
 	let mut storage = frame_system::GenesisConfig::<Test>::default()
 		.build_storage()
 		.expect("mock genesis builds");
@@ -165,6 +229,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		rule: Default::default(),
 		tariffs: None,
 		utility: Some(UTILITY),
+		standing_orders: vec![],
 	}
 	.assimilate_storage(&mut storage)
 	.expect("valid market");

@@ -86,7 +86,9 @@ impl<T: Config> Pallet<T> {
 		let last = current.saturating_add(schedule.open_slots_ahead);
 		let mut next = first;
 		while next <= last && !pending.is_full() {
-			if meter.try_consume(<T as Config>::WeightInfo::open_auction()).is_err() {
+			let opening = <T as Config>::WeightInfo::open_auction()
+				.saturating_add(Self::standing_orders_weight());
+			if meter.try_consume(opening).is_err() {
 				break;
 			}
 			let gate_closure_at =
@@ -111,6 +113,7 @@ impl<T: Config> Pallet<T> {
 				});
 				Auctions::<T>::insert(next, auction);
 				let _ = pending.try_push(PendingAuction { slot: next, due: gate_closure_at });
+				Self::place_standing_orders(next);
 			}
 			next = next.saturating_add(1);
 		}
@@ -233,6 +236,14 @@ impl<T: Config> Pallet<T> {
 		assert!(
 			worst.all_lte(budget),
 			"a full book ({max} orders) needs {worst:?} to clear, over the hook budget {budget:?}"
+		);
+		let standing = T::MaxStandingOrders::get();
+		let opening = <T as Config>::WeightInfo::open_auction()
+			.saturating_add(<T as Config>::WeightInfo::poll())
+			.saturating_add(Self::standing_order_weight().saturating_mul(standing.into()));
+		assert!(
+			opening.all_lte(T::MaxHookWeight::get()),
+			"opening an auction with {standing} standing orders needs {opening:?}, over the hook budget"
 		);
 	}
 }

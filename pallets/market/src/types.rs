@@ -2,7 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 pub use energy_clearing::{Amount, ClearingRule, OrderId, Price, Trade};
-use energy_primitives::{ResId, Wh};
+use energy_primitives::{MeterId, ResId, Wh};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
 
@@ -309,4 +309,77 @@ impl<AccountId> Order<AccountId> {
 			Side::Offer { .. } => crate::HoldReason::OfferDeposit,
 		}
 	}
+}
+
+/// Identifier of a standing order.
+pub type StandingOrderId = u32;
+
+/// How much a standing order trades in each slot.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum StandingQuantity {
+	/// The slot's forecast of one of the member's meters: its import for a bid, its export
+	/// for an offer.
+	Forecast {
+		/// The meter whose forecast sets the quantity.
+		meter: MeterId,
+	},
+	/// The same energy every slot, Wh.
+	Fixed {
+		/// Energy per slot, Wh.
+		wh: Wh,
+	},
+}
+
+/// A member's order template: the chain places it in every auction as the auction opens,
+/// with the holds and checks of a manual order.
+#[derive(
+	Clone,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct StandingOrder<AccountId> {
+	/// The member the orders are placed for.
+	pub owner: AccountId,
+	/// Bid, or offer from a RES of the member.
+	pub side: Side,
+	/// Bid price or reserve price per kWh.
+	pub price: Price,
+	/// What sets the quantity.
+	pub quantity: StandingQuantity,
+	/// The most Wh one slot's order may be for.
+	pub cap_wh: Wh,
+}
+
+/// Why a standing order placed nothing in a slot.
+#[derive(
+	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, PartialEq, TypeInfo,
+)]
+pub enum StandingOrderSkip {
+	/// No forecast of its meter for the slot (yet).
+	NoForecast,
+	/// The forecast (or fixed quantity, after the cap) is zero Wh.
+	NothingToTrade,
+	/// The order was refused with this error, as a manual order would have been.
+	Refused(sp_runtime::DispatchError),
 }

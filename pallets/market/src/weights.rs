@@ -63,6 +63,10 @@ pub trait WeightInfo {
 	fn set_tariffs() -> Weight;
 	/// Weight of `set_utility`.
 	fn set_utility() -> Weight;
+	/// Weight of `set_standing_order`.
+	fn set_standing_order() -> Weight;
+	/// Weight of `cancel_standing_order`.
+	fn cancel_standing_order() -> Weight;
 	/// Weight of `poll`.
 	fn poll() -> Weight;
 	/// Weight of `open_auction`.
@@ -195,6 +199,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Minimum execution time: 3_906_000 picoseconds.
 		Weight::from_parts(6_700_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn set_standing_order() -> Weight {
+		Weight::from_parts(1, 0)
+	}
+	fn cancel_standing_order() -> Weight {
+		Weight::from_parts(1, 0)
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -444,6 +454,12 @@ impl WeightInfo for () {
 	fn set_utility() -> Weight {
 		Weight::from_parts(6_700_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_standing_order() -> Weight {
+		Weight::from_parts(1, 0)
+	}
+	fn cancel_standing_order() -> Weight {
+		Weight::from_parts(1, 0)
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)

@@ -6,6 +6,7 @@ mod lifecycle;
 mod orders;
 mod properties;
 mod settlement;
+mod standing;
 
 use crate::{mock::*, AuctionStatus, Auctions};
 use energy_primitives::MarketSlot;

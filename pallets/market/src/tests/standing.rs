@@ -1,0 +1,185 @@
+//! Standing orders: registered once, placed by the chain in every auction as it opens, from
+//! the slot's forecast, with the holds and checks of a manual order.
+
+use super::*;
+use crate::{
+	Error, Event, HoldReason, Orders, Side, StandingOrder, StandingOrderSkip, StandingOrders,
+	StandingOrdersOf, StandingQuantity,
+};
+use energy_clearing::money::cost_ceil;
+use energy_primitives::EnergyForecast;
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+
+const NEXT: MarketSlot = FIRST_SLOT + 1;
+const AFTER: MarketSlot = FIRST_SLOT + 2;
+const CHARLIE_METER: u32 = 2;
+const ALICE_METER: u32 = 0;
+
+fn standing(
+	who: u64,
+	side: Side,
+	price: u128,
+	quantity: StandingQuantity,
+	cap_wh: u64,
+) -> frame_support::dispatch::DispatchResult {
+	Market::set_standing_order(RuntimeOrigin::signed(who), side, price, quantity, cap_wh)
+}
+
+fn forecast(import_wh: u64, export_wh: u64) -> EnergyForecast {
+	EnergyForecast { import_wh, export_wh }
+}
+
+#[test]
+fn standing_orders_are_placed_from_forecasts_as_auctions_open_and_clear() {
+	new_test_ext().execute_with(|| {
+		// CHARLIE bids for his consumption forecast (capped at 800 Wh) at up to 90,000;
+		// ALICE offers her PV forecast at no less than 40,000; BOB offers a fixed 300 Wh.
+		let by_forecast = |meter| StandingQuantity::Forecast { meter };
+		assert_ok!(standing(CHARLIE, Side::Bid, 90_000, by_forecast(CHARLIE_METER), 800));
+		assert_ok!(standing(
+			ALICE,
+			Side::Offer { res: ALICE_RES },
+			40_000,
+			by_forecast(ALICE_METER),
+			10_000
+		));
+		assert_ok!(standing(BOB, Side::Offer { res: BOB_RES }, 50_000, StandingQuantity::Fixed { wh: 300 }, 1_000));
+		set_forecast(CHARLIE_METER, NEXT, forecast(1_000, 0));
+		set_forecast(ALICE_METER, NEXT, forecast(0, 600));
+		// For the slot after, only ALICE's meter has a forecast, and it is zero.
+		set_forecast(ALICE_METER, AFTER, forecast(0, 0));
+
+		open_first_auctions();
+		let events = market_events();
+		assert!(events.contains(&Event::StandingOrderPlaced { id: 0, slot: NEXT, wh: 800 }));
+		assert!(events.contains(&Event::StandingOrderPlaced { id: 1, slot: NEXT, wh: 600 }));
+		assert!(events.contains(&Event::StandingOrderPlaced { id: 2, slot: NEXT, wh: 300 }));
+		assert!(events.contains(&Event::StandingOrderSkipped {
+			id: 0,
+			slot: AFTER,
+			reason: StandingOrderSkip::NoForecast
+		}));
+		assert!(events.contains(&Event::StandingOrderSkipped {
+			id: 1,
+			slot: AFTER,
+			reason: StandingOrderSkip::NothingToTrade
+		}));
+		assert!(events.contains(&Event::StandingOrderPlaced { id: 2, slot: AFTER, wh: 300 }));
+		// The bid holds its maximum cost like a manual bid.
+		assert!(events.iter().any(|event| matches!(
+			event,
+			Event::BidPlaced { slot: NEXT, who: CHARLIE, wh: 800, price: 90_000, held, .. }
+				if *held == cost_ceil(90_000, 800)
+		)));
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::BidMaxCost.into(), &CHARLIE),
+			cost_ceil(90_000, 800)
+		);
+		assert_eq!(Orders::<Test>::iter_prefix(NEXT).count(), 3);
+		assert_invariants();
+
+		run_to_ms(gate_of(NEXT));
+		assert_eq!(status_of(NEXT), Some(AuctionStatus::Cleared));
+		assert!(market_events().iter().any(|event| matches!(
+			event,
+			Event::Cleared { slot: NEXT, volume_wh: 800, .. }
+		)));
+		assert_invariants();
+	});
+}
+
+#[test]
+fn a_standing_order_refused_at_placement_leaves_the_book_and_holds_untouched() {
+	new_test_ext().execute_with(|| {
+		// A bid above the retail price (95,000) is refused when placed, as a manual one is.
+		assert_ok!(standing(DAVE, Side::Bid, 96_000, StandingQuantity::Fixed { wh: 500 }, 500));
+		open_first_auctions();
+		assert!(market_events().contains(&Event::StandingOrderSkipped {
+			id: 0,
+			slot: NEXT,
+			reason: StandingOrderSkip::Refused(Error::<Test>::PriceAboveRetail.into()),
+		}));
+		assert_eq!(Orders::<Test>::iter_prefix(NEXT).count(), 0);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::BidMaxCost.into(), &DAVE), 0);
+		assert_invariants();
+	});
+}
+
+#[test]
+fn a_cancelled_standing_order_is_not_placed_again() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(standing(DAVE, Side::Bid, 80_000, StandingQuantity::Fixed { wh: 500 }, 500));
+		assert_noop!(
+			Market::cancel_standing_order(RuntimeOrigin::signed(CHARLIE), 0),
+			Error::<Test>::NotStandingOrderOwner
+		);
+		assert_noop!(
+			Market::cancel_standing_order(RuntimeOrigin::signed(DAVE), 1),
+			Error::<Test>::UnknownStandingOrder
+		);
+		assert_ok!(Market::cancel_standing_order(RuntimeOrigin::signed(DAVE), 0));
+		assert_eq!(StandingOrders::<Test>::count(), 0);
+		assert_eq!(StandingOrdersOf::<Test>::get(DAVE), 0);
+		open_first_auctions();
+		assert_eq!(Orders::<Test>::iter_prefix(NEXT).count(), 0);
+	});
+}
+
+#[test]
+fn invalid_templates_are_refused_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let fixed = |wh| StandingQuantity::Fixed { wh };
+		let by_forecast = |meter| StandingQuantity::Forecast { meter };
+		assert_noop!(standing(DAVE, Side::Bid, 80_000, fixed(500), 0), Error::<Test>::ZeroEnergy);
+		assert_noop!(standing(DAVE, Side::Bid, 80_000, fixed(0), 500), Error::<Test>::ZeroEnergy);
+		assert_noop!(standing(DAVE, Side::Bid, 0, fixed(500), 500), Error::<Test>::ZeroPrice);
+		assert_noop!(
+			standing(DAVE, Side::Bid, 80_000, by_forecast(99), 500),
+			Error::<Test>::UnknownMeter
+		);
+		assert_noop!(
+			standing(DAVE, Side::Bid, 80_000, by_forecast(CHARLIE_METER), 500),
+			Error::<Test>::NotMeterOwner
+		);
+		assert_noop!(
+			standing(ALICE, Side::Offer { res: BOB_RES }, 40_000, by_forecast(ALICE_METER), 500),
+			Error::<Test>::MeterNotOfRes
+		);
+		assert_noop!(
+			standing(ALICE, Side::Offer { res: BOB_RES }, 40_000, fixed(500), 500),
+			Error::<Test>::NotResOwner
+		);
+		assert_noop!(
+			standing(ALICE, Side::Offer { res: 9 }, 40_000, fixed(500), 500),
+			Error::<Test>::UnknownRes
+		);
+		// Two per member, six in all.
+		for who in [ALICE, BOB, CHARLIE] {
+			let side = match who {
+				ALICE => Side::Offer { res: ALICE_RES },
+				BOB => Side::Offer { res: BOB_RES },
+				_ => Side::Bid,
+			};
+			assert_ok!(standing(who, side, 50_000, fixed(100), 100));
+			assert_ok!(standing(who, side, 50_000, fixed(100), 100));
+		}
+		assert_noop!(
+			standing(CHARLIE, Side::Bid, 50_000, fixed(100), 100),
+			Error::<Test>::TooManyStandingOrders
+		);
+		assert_noop!(
+			standing(DAVE, Side::Bid, 50_000, fixed(100), 100),
+			Error::<Test>::StandingOrdersFull
+		);
+		assert_eq!(
+			StandingOrders::<Test>::get(5),
+			Some(StandingOrder {
+				owner: CHARLIE,
+				side: Side::Bid,
+				price: 50_000,
+				quantity: fixed(100),
+				cap_wh: 100
+			})
+		);
+	});
+}
