@@ -118,7 +118,12 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
-			runner.run_node_until_exit(|config| async move {
+			runner.run_node_until_exit(|mut config| async move {
+				// The forecaster reads the meters' readings from the off-chain index: a node
+				// that runs off-chain workers indexes them too.
+				if config.offchain_worker.enabled {
+					config.offchain_worker.indexing_enabled = true;
+				}
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<

@@ -163,6 +163,21 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_forecasts_runtime_api::ForecastsApi<Block> for Runtime {
+		fn latest_forecast(
+			meter: energy_primitives::MeterId,
+		) -> Option<pallet_forecasts::SlotForecast> {
+			pallet_forecasts::LatestForecast::<Runtime>::get(meter)
+		}
+
+		fn forecast(
+			meter: energy_primitives::MeterId,
+			slot: energy_primitives::MarketSlot,
+		) -> Option<energy_primitives::EnergyForecast> {
+			pallet_forecasts::Forecasts::<Runtime>::get(slot, meter)
+		}
+	}
+
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)

@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_meters, super::Meters]
 	[pallet_energy_tokens, super::EnergyTokens]
 	[pallet_market, super::Market]
+	[pallet_forecasts, super::Forecasts]
 );

@@ -9,6 +9,9 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use pallet_forecasts::crypto::ForecasterId;
+use pallet_market::{Side, StandingOrder, StandingQuantity};
+
 use energy_primitives::{MeterPublicKey, Roles};
 use pallet_meters::MeterKind;
 use pallet_res_assets::Technology;
@@ -19,12 +22,14 @@ use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 /// Balance given to each endowed dev account: one million CEUR.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// A validator's consensus keys: Aura (sr25519) for blocks, GRANDPA (ed25519) for finality.
-pub type AuthorityKeys = (AuraId, GrandpaId);
+/// A validator's keys: Aura (sr25519) for blocks, GRANDPA (ed25519) for finality, and the
+/// forecaster key (sr25519) its off-chain worker signs forecasts with.
+pub type AuthorityKeys = (AuraId, GrandpaId, ForecasterId);
 
-/// The consensus keys of a well-known dev validator (`//Alice`, `//Bob`, ...).
+/// The keys of a well-known dev validator (`//Alice`, `//Bob`, ...): what `--alice` etc.
+/// put in the node's keystore.
 fn dev_authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> AuthorityKeys {
-	(sr.public().into(), ed.public().into())
+	(sr.public().into(), ed.public().into(), sr.public().into())
 }
 
 /// Market slot length of the development networks: one minute, so a market day can be watched.
@@ -79,6 +84,7 @@ struct DemoCommunity {
 	meters: Vec<(AccountId, MeterKind, MeterPublicKey, AccountId)>,
 	accounts: Vec<AccountId>,
 	utility: AccountId,
+	standing_orders: Vec<StandingOrder<AccountId>>,
 }
 
 fn demo_community() -> DemoCommunity {
@@ -133,7 +139,42 @@ fn demo_community() -> DemoCommunity {
 			gateway.clone(),
 		));
 	}
+	// Standing orders on forecasts: Bob and Charlie offer their PV's forecast export (capped at
+	// what 5 and 4 kWp make in a one-minute slot), Eve and Ferdie bid for their forecast
+	// consumption. Dave and One trade by hand.
+	let on_forecast = |meter| StandingQuantity::Forecast { meter };
+	let standing_orders = vec![
+		StandingOrder {
+			owner: Sr25519Keyring::Bob.to_account_id(),
+			side: Side::Offer { res: 0 },
+			price: 40_000,
+			quantity: on_forecast(0),
+			cap_wh: 83,
+		},
+		StandingOrder {
+			owner: Sr25519Keyring::Charlie.to_account_id(),
+			side: Side::Offer { res: 1 },
+			price: 45_000,
+			quantity: on_forecast(1),
+			cap_wh: 66,
+		},
+		StandingOrder {
+			owner: Sr25519Keyring::Eve.to_account_id(),
+			side: Side::Bid,
+			price: 90_000,
+			quantity: on_forecast(3),
+			cap_wh: 100,
+		},
+		StandingOrder {
+			owner: Sr25519Keyring::Ferdie.to_account_id(),
+			side: Side::Bid,
+			price: 85_000,
+			quantity: on_forecast(4),
+			cap_wh: 100,
+		},
+	];
 	DemoCommunity {
+		standing_orders,
 		participants,
 		assets,
 		gateways: vec![gateway.clone()],
@@ -170,17 +211,24 @@ fn testnet_genesis(
 			slot_length_ms: Some(DEV_SLOT_LENGTH_MS),
 			schedule: Some(DEV_AUCTION_SCHEDULE),
 			utility: Some(community.utility),
+			standing_orders: community.standing_orders,
+		},
+		forecasts: pallet_forecasts::GenesisConfig {
+			forecasters: initial_authorities
+				.iter()
+				.map(|(_, _, forecaster)| forecaster.clone())
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities
 				.iter()
-				.map(|(aura, _)| aura.clone())
+				.map(|(aura, _, _)| aura.clone())
 				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities
 				.iter()
-				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.map(|(_, grandpa, _)| (grandpa.clone(), 1))
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },

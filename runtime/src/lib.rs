@@ -62,10 +62,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys of a validator: Aura for block production, GRANDPA for finality.
+	/// The keys of a validator node: Aura for block production, GRANDPA for finality, and
+	/// the forecaster key its off-chain worker signs meter forecasts with.
 	pub struct SessionKeys {
 		pub aura: Aura,
 		pub grandpa: Grandpa,
+		pub forecaster: Forecasts,
 	}
 }
 
@@ -75,7 +77,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -103,8 +105,11 @@ pub type SignedBlock = generic::SignedBlock<Block>;
 /// BlockId type as expected by this runtime.
 pub type BlockId = generic::BlockId<Block>;
 
-/// The transaction extensions, in the order wallets sign them.
+/// The transaction extensions, in the order wallets sign them. `AuthorizeCall` comes first:
+/// it lets calls that authorise themselves (the forecasters' signed batches) in without a
+/// fee-paying signer, and does nothing for signed transactions.
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -193,4 +198,7 @@ mod runtime {
 
 	#[runtime::pallet_index(14)]
 	pub type Market = pallet_market;
+
+	#[runtime::pallet_index(15)]
+	pub type Forecasts = pallet_forecasts;
 }

@@ -47,16 +47,13 @@ pub async fn storage_u64(
 		.ok_or_else(|| anyhow!("{pallet}.{item} is not a number: {value:?}"))
 }
 
-/// Submits one signed reading as `gateway` and returns the names of the `Meters` events of
-/// its finalized block.
-pub async fn submit_reading(
-	api: &OnlineClient<PolkadotConfig>,
-	gateway: &sr25519::Keypair,
-	reading: (u32, u64, u32, u64, u64),
-	signature: [u8; 64],
-) -> Result<Vec<String>> {
+/// A meter reading: `(meter, sequence, slot, import_wh, export_wh)`.
+pub type Reading = (u32, u64, u32, u64, u64);
+
+/// The `SignedReading` value of `reading` with an sr25519 `signature`.
+fn signed_reading_value(reading: Reading, signature: [u8; 64]) -> Value {
 	let (meter, sequence, slot, import, export) = reading;
-	let signed_reading = Value::named_composite([
+	Value::named_composite([
 		(
 			"reading",
 			Value::named_composite([
@@ -68,18 +65,45 @@ pub async fn submit_reading(
 			]),
 		),
 		("signature", Value::unnamed_variant("Sr25519", [Value::from_bytes(signature)])),
-	]);
-	let call = subxt::dynamic::tx(
-		"Meters",
-		"submit_readings",
-		vec![Value::unnamed_composite([signed_reading])],
-	);
+	])
+}
+
+/// Signs `reading` with the sr25519 `meter` key for the chain of `genesis`.
+pub fn sign_reading(genesis: [u8; 32], meter: &sr25519::Keypair, reading: Reading) -> [u8; 64] {
+	let (id, sequence, slot, import, export) = reading;
+	meter.sign(&signing_payload(genesis, id, sequence, slot, import, export)).0
+}
+
+/// Submits signed readings as one batch of `gateway` and returns the names of the `Meters`
+/// events of its finalized block.
+pub async fn submit_readings(
+	api: &OnlineClient<PolkadotConfig>,
+	gateway: &sr25519::Keypair,
+	readings: Vec<(Reading, [u8; 64])>,
+) -> Result<Vec<String>> {
+	let batch = readings
+		.into_iter()
+		.map(|(reading, signature)| signed_reading_value(reading, signature))
+		.collect::<Vec<_>>();
+	let call =
+		subxt::dynamic::tx("Meters", "submit_readings", vec![Value::unnamed_composite(batch)]);
 	let events = submit(api, gateway, &call).await.context("submit_readings")?;
 	Ok(events
 		.into_iter()
 		.filter(|(pallet, _)| pallet == "Meters")
 		.map(|(_, event)| event)
 		.collect())
+}
+
+/// Submits one signed reading as `gateway` and returns the names of the `Meters` events of
+/// its finalized block.
+pub async fn submit_reading(
+	api: &OnlineClient<PolkadotConfig>,
+	gateway: &sr25519::Keypair,
+	reading: Reading,
+	signature: [u8; 64],
+) -> Result<Vec<String>> {
+	submit_readings(api, gateway, vec![(reading, signature)]).await
 }
 
 /// Signs and submits `call` as `signer`, waits for it to be finalized successfully, and

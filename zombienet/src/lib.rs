@@ -159,7 +159,11 @@ impl DevNode {
 			.arg("--rpc-port")
 			.arg(rpc_port.to_string())
 			.stdout(Stdio::null())
-			.stderr(Stdio::null())
+			.stderr(match std::env::var("ENERGY_NODE_LOG") {
+				// `ENERGY_NODE_LOG=<file>` keeps the node's log for debugging a test.
+				Ok(path) => std::fs::File::create(path)?.into(),
+				Err(_) => Stdio::null(),
+			})
 			.spawn()
 			.with_context(|| format!("starting {}", node.display()))?;
 		let dev = DevNode { child, rpc_port };

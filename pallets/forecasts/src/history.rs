@@ -27,8 +27,9 @@ impl SeriesCache {
 		self.end.saturating_sub(self.import.len() as MarketSlot)
 	}
 
-	/// Moves the window to `[end − window, end)`: slots already cached are kept except the
-	/// last `refresh` ones (a late reading may have arrived since), the others are read with
+	/// Moves the window to `[end − window, end)`: slots already cached with a value are kept
+	/// except the last `refresh` ones; those, the missing ones (a reading may arrive late, or
+	/// a new meter's gateway may bring its history) and the new ones are read with
 	/// `read(meter, slot)` from the off-chain index. Returns how many slots were read.
 	pub fn update(
 		&mut self,
@@ -47,9 +48,11 @@ impl SeriesCache {
 		for slot in start..end {
 			if (cached_from..cached_until).contains(&slot) {
 				let index = (slot - cached_from) as usize;
-				import.push(self.import[index]);
-				export.push(self.export[index]);
-				continue;
+				if self.import[index] != MISSING {
+					import.push(self.import[index]);
+					export.push(self.export[index]);
+					continue;
+				}
 			}
 			reads += 1;
 			match read(meter, slot) {
@@ -82,4 +85,45 @@ impl SeriesCache {
 /// A reading's Wh as stored in the cache (saturating below [`MISSING`]).
 fn clamp(wh: u64) -> u32 {
 	wh.min(u64::from(MISSING - 1)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn reading(import_wh: u64, elapsed_slots: u32) -> IndexedReading {
+		IndexedReading {
+			sequence: 1,
+			elapsed_slots,
+			import_wh,
+			export_wh: 0,
+			registers: Default::default(),
+		}
+	}
+
+	#[test]
+	fn the_cache_reads_only_what_it_lacks_and_finds_late_readings() {
+		let mut cache = SeriesCache::default();
+		// Slots 100..110, readings only for even slots; slot 108's covers two slots.
+		let index = |_, slot: MarketSlot| match slot {
+			108 => Some(reading(5, 2)),
+			s if s % 2 == 0 => Some(reading(u64::from(s), 1)),
+			_ => None,
+		};
+		assert_eq!(cache.update(7, 110, 10, 3, index), 10);
+		assert_eq!(cache.first_slot(), 100);
+		assert_eq!(cache.import[..3], [100, MISSING, 102]);
+		assert_eq!(cache.import[8], MISSING, "a reading over two slots is not an hourly value");
+		// One slot later, every slot is now indexed: the new slot, the last three and the
+		// missing ones are read; cached values are kept.
+		let all = |_, slot: MarketSlot| Some(reading(u64::from(slot) + 1_000, 1));
+		let reads = cache.update(7, 111, 10, 3, all);
+		assert_eq!(cache.first_slot(), 101);
+		assert_eq!(cache.import[0], 1_101, "slot 101 was missing and is read again");
+		assert_eq!(cache.import[1], 102, "slot 102 was cached");
+		// Read: 101, 103, 105 (missing), 107 (missing), 108, 109, 110 (last 3 + new).
+		assert_eq!(reads, 7);
+		let (import, _) = cache.series();
+		assert!(import.iter().all(|v| v.is_finite()));
+	}
 }

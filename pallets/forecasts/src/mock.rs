@@ -131,11 +131,17 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Test externalities with an in-memory keystore (the benchmarks generate forecaster keys).
+/// Test externalities with an in-memory keystore (the benchmarks generate forecaster keys)
+/// and off-chain storage (the forecaster's benchmarks read indexed readings), as the
+/// benchmark command provides them.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
+	use sp_core::offchain::{testing::TestOffchainExt, OffchainDbExt, OffchainWorkerExt};
 	let mut ext = new_test_ext();
 	ext.register_extension(sp_keystore::KeystoreExt(alloc::sync::Arc::new(
 		sp_keystore::testing::MemoryKeystore::new(),
 	)));
+	let (offchain, _) = TestOffchainExt::new();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
 	ext
 }

@@ -16,6 +16,8 @@ pub trait WeightInfo {
 	fn submit_forecasts(n: u32, ) -> Weight;
 	fn authorize_submit_forecasts(n: u32, ) -> Weight;
 	fn set_forecasters(n: u32, ) -> Weight;
+	fn forecast_meter_cold() -> Weight;
+	fn forecast_meter_warm() -> Weight;
 }
 
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -23,9 +25,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_forecasts(n: u32, ) -> Weight { Weight::from_parts(1, 0).saturating_mul(n.into()) }
 	fn authorize_submit_forecasts(n: u32, ) -> Weight { Weight::from_parts(1, 0).saturating_mul(n.into()) }
 	fn set_forecasters(n: u32, ) -> Weight { Weight::from_parts(1, 0).saturating_mul(n.into()) }
+	fn forecast_meter_cold() -> Weight { Weight::from_parts(1, 0) }
+	fn forecast_meter_warm() -> Weight { Weight::from_parts(1, 0) }
 }
 impl WeightInfo for () {
 	fn submit_forecasts(n: u32, ) -> Weight { Weight::from_parts(1, 0).saturating_mul(n.into()) }
 	fn authorize_submit_forecasts(n: u32, ) -> Weight { Weight::from_parts(1, 0).saturating_mul(n.into()) }
 	fn set_forecasters(n: u32, ) -> Weight { Weight::from_parts(1, 0).saturating_mul(n.into()) }
+	fn forecast_meter_cold() -> Weight { Weight::from_parts(1, 0) }
+	fn forecast_meter_warm() -> Weight { Weight::from_parts(1, 0) }
 }

@@ -6,8 +6,8 @@ use frame_system::EnsureRoot;
 use pallet_market::HourTariff;
 
 use crate::{
-	AccountId, Balances, EnergyTokens, Market, Participants, ResAssets, Runtime, RuntimeEvent,
-	RuntimeHoldReason,
+	AccountId, Balances, EnergyTokens, Forecasts, Market, Meters, Participants, ResAssets,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension, UncheckedExtrinsic,
 };
 
 /// The community manager's origin. Root (sudo) on dev chains; a production chain would use a
@@ -55,6 +55,8 @@ impl pallet_market::Config for Runtime {
 	type Participants = Participants;
 	type Res = ResAssets;
 	type Tokens = EnergyTokens;
+	type Meters = Meters;
+	type Forecasts = Forecasts;
 	type GovernanceOrigin = CommunityManager;
 	/// Set from the `clear(b, o)` benchmark: 100,000 orders need about 1.0 s of the 1.5 s
 	/// `MaxClearingWeight` (checked by the pallet's integrity test).
@@ -62,6 +64,11 @@ impl pallet_market::Config for Runtime {
 	type MaxOrdersPerMember = ConstU32<16>;
 	type MaxHookWeight = MarketHookWeight;
 	type MaxClearingWeight = MarketClearingWeight;
+	/// Every auction's opening places them all (checked against `MaxHookWeight` by the
+	/// pallet's integrity test): at 0.41 ms of weight each (a benchmarked placement plus three
+	/// reads), 1,000 take 0.41 s of the 0.5 s hook budget of the opening block.
+	type MaxStandingOrders = ConstU32<1_000>;
+	type MaxStandingOrdersPerMember = ConstU32<8>;
 	/// A week of hourly summaries.
 	type SummariesKept = ConstU32<168>;
 	type DefaultTariff = DefaultTariff;
@@ -81,4 +88,72 @@ impl pallet_meters::Config for Runtime {
 	/// A batch of 1,024 readings is about 95 KiB and fits a block many times over.
 	type MaxReadingsPerBatch = ConstU32<1024>;
 	type WeightInfo = pallet_meters::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Forecast transactions go before ordinary ones of the same length.
+	pub const ForecastPriority: u64 = u64::MAX / 2;
+}
+
+impl pallet_forecasts::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ForecasterId = pallet_forecasts::crypto::ForecasterId;
+	type Meters = Meters;
+	type Clock = Market;
+	type GovernanceOrigin = CommunityManager;
+	type MaxForecasters = ConstU32<16>;
+	/// A batch of 512 forecasts is about 9 KiB.
+	type MaxForecastsPerBatch = ConstU32<512>;
+	/// Covers the market's `open_slots_ahead` (3 on the development chains) plus one, with room
+	/// for a schedule that opens further ahead.
+	type ForecastHorizon = ConstU32<6>;
+	/// A week of hourly forecasts to compare with the readings.
+	type ForecastsKept = ConstU32<168>;
+	/// Half a year of hourly readings: enough for the per-hour models to be validated on the
+	/// last four weeks (see `energy-forecast`).
+	type HistoryWindow = ConstU32<{ 26 * 7 * 24 }>;
+	type UnsignedPriority = ForecastPriority;
+	type WeightInfo = pallet_forecasts::weights::SubstrateWeight<Runtime>;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+/// The extensions of a self-authorising transaction (a forecaster's batch): no signer, so no
+/// nonce and no fee; immortal; without the metadata hash.
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() -> TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
 }
