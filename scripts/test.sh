@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, the main workspace's unit, property and benchmark
 # tests, then the network tests under zombienet/ (a dev node on its own, a signed reading
-# minting tokens on a dev node, and four validators with one killed and restarted).
+# minting tokens on a dev node, a market hour, forecasts and standing orders on a dev node, and
+# four validators with one killed and restarted).
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -35,9 +35,9 @@ pub fn fit_per_hour(
 		let hours: Vec<usize> = range
 			.clone()
 			.filter(|t| {
-				*t >= spec.max_lag() &&
-					calendar.hour_of_day(*t) == hour &&
-					crate::model::usable(spec, series, calendar, *t)
+				*t >= spec.max_lag()
+					&& calendar.hour_of_day(*t) == hour
+					&& crate::model::usable(spec, series, calendar, *t)
 			})
 			.collect();
 		let need = min_history(spec.m());
@@ -119,7 +119,12 @@ impl Forecaster {
 	/// (recursive multi-step forecasting: a forecast stands in for the lag it becomes).
 	/// Negative forecasts are clamped to zero (a meter cannot import or export less than
 	/// nothing). `None` if a lag the model needs is missing.
-	pub fn forecast_ahead(&self, series: &[f64], calendar: Calendar, steps: usize) -> Option<Vec<f64>> {
+	pub fn forecast_ahead(
+		&self,
+		series: &[f64],
+		calendar: Calendar,
+		steps: usize,
+	) -> Option<Vec<f64>> {
 		let mut extended = Vec::with_capacity(series.len() + steps);
 		extended.extend_from_slice(series);
 		for _ in 0..steps {
@@ -135,7 +140,11 @@ impl Forecaster {
 /// What the off-chain worker does for one meter's series: fits the best model on the whole
 /// history ([`fit_best`]) and forecasts the next `steps` hours. Fails with
 /// [`FitError::TooLittleHistory`] while the history rule forbids a forecast.
-pub fn forecast_next(series: &[f64], calendar: Calendar, steps: usize) -> Result<Vec<f64>, FitError> {
+pub fn forecast_next(
+	series: &[f64],
+	calendar: Calendar,
+	steps: usize,
+) -> Result<Vec<f64>, FitError> {
 	let forecaster = fit_best(series, calendar, 0..series.len())?;
 	forecaster.forecast_ahead(series, calendar, steps).ok_or(FitError::Degenerate)
 }

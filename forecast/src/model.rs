@@ -43,8 +43,7 @@ pub fn fit(
 ) -> Result<Model, FitError> {
 	let end = range.end.min(series.len());
 	let start = range.start.max(spec.max_lag());
-	let hours: Vec<usize> =
-		(start..end).filter(|t| usable(spec, series, calendar, *t)).collect();
+	let hours: Vec<usize> = (start..end).filter(|t| usable(spec, series, calendar, *t)).collect();
 	let need = min_history(spec.m());
 	if hours.len() < need {
 		return Err(FitError::TooLittleHistory { have: hours.len(), need });

@@ -106,6 +106,9 @@ pub trait MeterRegistry<AccountId> {
 	/// Meter `id`, if it is registered and not revoked.
 	fn meter(id: MeterId) -> Option<MeterInfo<AccountId>>;
 
+	/// Whether meter `id` is registered and not revoked (cheaper than [`Self::meter`]).
+	fn is_active(id: MeterId) -> bool;
+
 	/// The ids of every active meter, ascending. Reads the whole directory: for off-chain
 	/// workers and runtime APIs, not for dispatchables.
 	fn active_meters() -> Vec<MeterId>;

@@ -20,7 +20,8 @@ const NOW: u32 = 1_000_000;
 /// deterministic ripple, so that both the per-hour and the reference models are fitted.
 fn profile(slot: u32) -> u64 {
 	let hour = slot % 24;
-	let daily = [3, 2, 2, 2, 2, 3, 6, 9, 8, 6, 5, 5, 6, 5, 5, 5, 6, 8, 11, 12, 10, 8, 6, 4][hour as usize];
+	let daily =
+		[3, 2, 2, 2, 2, 3, 6, 9, 8, 6, 5, 5, 6, 5, 5, 5, 6, 8, 11, 12, 10, 8, 6, 4][hour as usize];
 	let weekend = if (slot / 24) % 7 >= 5 { 3 } else { 0 };
 	let ripple = (slot.wrapping_mul(2_654_435_761) >> 28) as u64;
 	(daily + weekend) * 40 + ripple
@@ -52,8 +53,7 @@ fn signed_batch<T: Config>(
 ) -> (ForecastBatchOf<T>, <T::ForecasterId as RuntimeAppPublic>::Signature) {
 	T::Clock::set_current_slot(NOW);
 	let key = T::ForecasterId::generate_pair(None);
-	Forecasts::<T>::do_set_forecasters(alloc::vec![key.clone()])
-		.expect("one forecaster fits; qed");
+	Forecasts::<T>::do_set_forecasters(alloc::vec![key.clone()]).expect("one forecaster fits; qed");
 	let owner: T::AccountId = account("member", 0, 0);
 	let forecasts: Vec<_> = (0..n)
 		.map(|_| {
@@ -143,7 +143,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_forecasters(n: Linear<1, { T::MaxForecasters::get() }>) -> Result<(), BenchmarkError> {
-		let keys: Vec<T::ForecasterId> = (0..n).map(|_| T::ForecasterId::generate_pair(None)).collect();
+		let keys: Vec<T::ForecasterId> =
+			(0..n).map(|_| T::ForecasterId::generate_pair(None)).collect();
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 

@@ -15,8 +15,8 @@ impl<T: Config> Pallet<T> {
 			if slot < prune_from {
 				return Err("a forecast older than the pruning point is stored".into());
 			}
-			let latest = LatestForecast::<T>::get(meter)
-				.ok_or("a forecast meter has no latest forecast")?;
+			let latest =
+				LatestForecast::<T>::get(meter).ok_or("a forecast meter has no latest forecast")?;
 			if latest.slot < slot || (latest.slot == slot && latest.forecast != forecast) {
 				return Err("a meter's latest forecast is not its newest".into());
 			}

@@ -103,19 +103,12 @@ pub mod pallet {
 	/// The forecast of each meter for each slot still kept: at most one per meter and slot,
 	/// the first accepted.
 	#[pallet::storage]
-	pub type Forecasts<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		MarketSlot,
-		Twox64Concat,
-		MeterId,
-		EnergyForecast,
-	>;
+	pub type Forecasts<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, MeterId, EnergyForecast>;
 
 	/// Each meter's forecast for the latest slot it has one for.
 	#[pallet::storage]
-	pub type LatestForecast<T: Config> =
-		StorageMap<_, Twox64Concat, MeterId, SlotForecast>;
+	pub type LatestForecast<T: Config> = StorageMap<_, Twox64Concat, MeterId, SlotForecast>;
 
 	/// The oldest slot whose forecasts may still be stored: pruning works upwards from here.
 	#[pallet::storage]

@@ -10,8 +10,7 @@ use sp_runtime::BuildStorage;
 type Block = frame_system::mocking::MockBlock<Test>;
 
 /// The transactions the off-chain worker builds in tests.
-pub type Extrinsic =
-	sp_runtime::testing::TestXt<RuntimeCall, frame_system::AuthorizeCall<Test>>;
+pub type Extrinsic = sp_runtime::testing::TestXt<RuntimeCall, frame_system::AuthorizeCall<Test>>;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -58,6 +57,9 @@ pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
 		METERS.with(|meters| meters.borrow().get(&id).cloned())
+	}
+	fn is_active(id: MeterId) -> bool {
+		METERS.with(|meters| meters.borrow().contains_key(&id))
 	}
 	fn active_meters() -> Vec<MeterId> {
 		METERS.with(|meters| meters.borrow().keys().copied().collect())

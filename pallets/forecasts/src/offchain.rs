@@ -9,9 +9,7 @@
 //! tool and the tests) and forecasts the current slot and the `ForecastHorizon` slots after
 //! it recursively; the current slot's forecast only feeds the later ones.
 
-use crate::{
-	Call, Config, ForecastBatch, Forecasters, Forecasts, Pallet, SeriesCache,
-};
+use crate::{Call, Config, ForecastBatch, Forecasters, Forecasts, Pallet, SeriesCache};
 use alloc::{vec, vec::Vec};
 use codec::Encode;
 use energy_forecast::{forecast_next, Calendar, FitError};
@@ -159,14 +157,19 @@ impl<T: Config> Pallet<T> {
 
 	/// Signs and submits the forecasts of `slot` for `forecasts`' meters (ascending, at most
 	/// `MaxForecastsPerBatch`); `false` if signing or the pool refused.
-	fn submit_batch(key: &T::ForecasterId, slot: MarketSlot, forecasts: &[(MeterId, EnergyForecast)]) -> bool {
+	fn submit_batch(
+		key: &T::ForecasterId,
+		slot: MarketSlot,
+		forecasts: &[(MeterId, EnergyForecast)],
+	) -> bool {
 		let Ok(forecasts) = BoundedVec::try_from(forecasts.to_vec()) else { return false };
 		let batch = ForecastBatch { forecaster: key.clone(), slot, forecasts };
 		let Some(signature) = key.sign(&batch.signing_payload(&Self::genesis_hash())) else {
 			return false;
 		};
 		let call = Call::<T>::submit_forecasts { batch, signature };
-		let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+		let xt =
+			<T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
 		SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok()
 	}
 }

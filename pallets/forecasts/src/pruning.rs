@@ -30,7 +30,8 @@ impl<T: Config> Pallet<T> {
 		while from < keep_from && entries_left > 0 && slots < PRUNE_SLOTS_PER_BLOCK {
 			let result = Forecasts::<T>::clear_prefix(from, entries_left, None);
 			entries_left = entries_left.saturating_sub(result.unique);
-			weight = weight.saturating_add(db.reads_writes(result.loops.into(), result.unique.into()));
+			weight =
+				weight.saturating_add(db.reads_writes(result.loops.into(), result.unique.into()));
 			if result.maybe_cursor.is_some() {
 				break;
 			}

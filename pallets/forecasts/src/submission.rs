@@ -77,8 +77,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_submit_forecasts(batch: ForecastBatchOf<T>) -> DispatchResultWithPostInfo {
 		let (mut stored, mut skipped) = (0u32, 0u32);
 		for (meter, forecast) in batch.forecasts.iter().copied() {
-			if Forecasts::<T>::contains_key(batch.slot, meter) || T::Meters::meter(meter).is_none()
-			{
+			if Forecasts::<T>::contains_key(batch.slot, meter) || !T::Meters::is_active(meter) {
 				skipped += 1;
 				continue;
 			}

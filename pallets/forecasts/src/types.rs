@@ -2,7 +2,9 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use energy_primitives::{EnergyForecast, MarketSlot, MeterId};
-use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
@@ -12,7 +14,16 @@ pub const FORECAST_SIGNING_CONTEXT: &[u8] = b"energy/forecast/v1";
 
 /// A meter's forecast for a given slot.
 #[derive(
-	Clone, Copy, Debug, Decode, DecodeWithMemTracking, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
 )]
 pub struct SlotForecast {
 	/// The slot the forecast is for.
@@ -34,7 +45,12 @@ pub struct SlotForecast {
 	TypeInfo,
 )]
 #[scale_info(skip_type_params(MaxEntries))]
-pub struct ForecastBatch<ForecasterId: Clone + core::fmt::Debug + PartialEq + Eq, MaxEntries: Get<u32>> {
+// The `NoBound` derives repeat the key's bounds on the field.
+#[allow(clippy::multiple_bound_locations)]
+pub struct ForecastBatch<
+	ForecasterId: Clone + core::fmt::Debug + PartialEq + Eq,
+	MaxEntries: Get<u32>,
+> {
 	/// The key that signed the batch.
 	pub forecaster: ForecasterId,
 	/// The slot forecast.

@@ -193,7 +193,7 @@ mod benchmarks {
 		let id = Market::<T>::do_set_standing_order(order).map_err(|_| "a valid template")?;
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer.clone()), id);
-		assert_eq!(StandingOrders::<T>::count(), 0);
+		assert!(!StandingOrders::<T>::contains_key(id));
 		Ok(())
 	}
 

@@ -9,7 +9,6 @@ use energy_primitives::{
 	EnergyForecast, EnergyMinter, ForecastProvider, MarketSlot, MeterId, MeterInfo, MeterRegistry,
 	Roles,
 };
-use std::collections::BTreeMap;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, OnPoll},
@@ -19,6 +18,7 @@ use frame_system::EnsureRoot;
 use pallet_res_assets::Technology;
 use sp_core::H256;
 use sp_runtime::BuildStorage;
+use std::collections::BTreeMap;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -153,6 +153,9 @@ pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
 		METERS.with(|m| m.borrow().get(&id).cloned())
+	}
+	fn is_active(id: MeterId) -> bool {
+		METERS.with(|m| m.borrow().contains_key(&id))
 	}
 	fn active_meters() -> Vec<MeterId> {
 		METERS.with(|m| m.borrow().keys().copied().collect())

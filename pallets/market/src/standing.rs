@@ -2,18 +2,13 @@
 //! opens, sized by the latest forecast of one of the member's meters (or a fixed energy),
 //! through the same code, holds and checks as a manual bid or offer.
 
+use crate::weights::WeightInfo;
 use crate::{
 	Config, Error, Event, NextStandingOrderId, Pallet, Side, StandingOrder, StandingOrderId,
 	StandingOrderSkip, StandingOrders, StandingOrdersOf, StandingQuantity,
 };
-use crate::weights::WeightInfo;
 use energy_primitives::{ForecastProvider, MarketSlot, MeterRegistry, ResRegistry, Wh};
-use frame_support::{
-	ensure,
-	storage::with_storage_layer,
-	traits::Get,
-	weights::Weight,
-};
+use frame_support::{ensure, storage::with_storage_layer, traits::Get, weights::Weight};
 use sp_runtime::{DispatchError, DispatchResult};
 
 impl<T: Config> Pallet<T> {
@@ -68,8 +63,8 @@ impl<T: Config> Pallet<T> {
 	/// The weight of placing one standing order at an auction's opening: the costlier of a
 	/// manual bid and offer, plus reading the template, the meter and its forecast.
 	pub fn standing_order_weight() -> Weight {
-		let place = <T as Config>::WeightInfo::place_bid()
-			.max(<T as Config>::WeightInfo::place_offer());
+		let place =
+			<T as Config>::WeightInfo::place_bid().max(<T as Config>::WeightInfo::place_offer());
 		place.saturating_add(T::DbWeight::get().reads(3))
 	}
 

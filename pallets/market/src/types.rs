@@ -372,9 +372,7 @@ pub struct StandingOrder<AccountId> {
 }
 
 /// Why a standing order placed nothing in a slot.
-#[derive(
-	Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, PartialEq, TypeInfo,
-)]
+#[derive(Clone, Debug, Decode, DecodeWithMemTracking, Encode, Eq, PartialEq, TypeInfo)]
 pub enum StandingOrderSkip {
 	/// No forecast of its meter for the slot (yet).
 	NoForecast,

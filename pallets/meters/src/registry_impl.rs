@@ -15,6 +15,10 @@ impl<T: Config> MeterRegistry<T::AccountId> for Pallet<T> {
 		})
 	}
 
+	fn is_active(id: MeterId) -> bool {
+		MeterDirectory::<T>::get(id).is_some_and(|entry| entry.status == MeterStatus::Active)
+	}
+
 	fn active_meters() -> Vec<MeterId> {
 		let mut ids: Vec<MeterId> = MeterDirectory::<T>::iter()
 			.filter(|(_, entry)| entry.status == MeterStatus::Active)
@@ -25,7 +29,10 @@ impl<T: Config> MeterRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmark(owner: &T::AccountId, res: Option<energy_primitives::ResId>) -> MeterId {
+	fn register_for_benchmark(
+		owner: &T::AccountId,
+		res: Option<energy_primitives::ResId>,
+	) -> MeterId {
 		use energy_primitives::{MeterPublicKey, ParticipantRegistry, Roles};
 		T::Participants::ensure_participant(owner, Roles::PROSUMER);
 		// A gateway of its own per meter, so that any number of meters fits.

@@ -6,8 +6,8 @@ use frame_system::EnsureRoot;
 use pallet_market::HourTariff;
 
 use crate::{
-	AccountId, Balances, EnergyTokens, Forecasts, Market, Meters, Participants, ResAssets,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension, UncheckedExtrinsic,
+	AccountId, Balances, EnergyTokens, Forecasts, Market, Meters, Participants, ResAssets, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension, UncheckedExtrinsic,
 };
 
 /// The community manager's origin. Root (sudo) on dev chains; a production chain would use a

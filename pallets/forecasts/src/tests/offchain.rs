@@ -33,7 +33,8 @@ fn column(name: &str) -> Vec<f64> {
 /// Meter 0: a household's consumption meter (H0-A, kW × 1000 = Wh per hour, no export);
 /// meter 1: a 5 kWp PV roof's production meter (PV1 per unit × 5000, no import).
 fn meter_series() -> Vec<(MeterId, Vec<u64>, Vec<u64>)> {
-	let household: Vec<u64> = column("H0-A").iter().map(|kw| (kw * 1000.0).round() as u64).collect();
+	let household: Vec<u64> =
+		column("H0-A").iter().map(|kw| (kw * 1000.0).round() as u64).collect();
 	let pv: Vec<u64> = column("PV1").iter().map(|pu| (pu * 5000.0).round() as u64).collect();
 	vec![(0, household.clone(), vec![0; household.len()]), (1, vec![0; pv.len()], pv)]
 }

@@ -2,7 +2,9 @@
 //! governance of the forecaster set, pruning.
 
 use super::*;
-use crate::{Error, Event, Forecasters, Forecasts as ForecastsStorage, LatestForecast, SlotForecast};
+use crate::{
+	Error, Event, Forecasters, Forecasts as ForecastsStorage, LatestForecast, SlotForecast,
+};
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource},
@@ -19,9 +21,9 @@ fn authorise_and_apply(
 	call.authorize(TransactionSource::External)
 		.expect("the call is authorised by its signature")
 		.map_err(|e| match e {
-			sp_runtime::transaction_validity::TransactionValidityError::Invalid(i) => i,
-			other => panic!("unexpected validity error {other:?}"),
-		})?;
+		sp_runtime::transaction_validity::TransactionValidityError::Invalid(i) => i,
+		other => panic!("unexpected validity error {other:?}"),
+	})?;
 	let call: RuntimeCall = call.into();
 	use sp_runtime::traits::Dispatchable;
 	call.dispatch(RawOrigin::Authorized.into()).expect("an authorised batch applies");
@@ -42,7 +44,9 @@ fn a_signed_batch_is_stored_with_its_events() {
 			LatestForecast::<Test>::get(3),
 			Some(SlotForecast { slot: 101, forecast: imports(7) })
 		);
-		System::assert_has_event(Event::Forecast { meter: 0, slot: 101, forecast: imports(420) }.into());
+		System::assert_has_event(
+			Event::Forecast { meter: 0, slot: 101, forecast: imports(420) }.into(),
+		);
 		System::assert_last_event(
 			Event::BatchProcessed { forecaster, slot: 101, stored: 2, skipped: 0 }.into(),
 		);
@@ -65,8 +69,13 @@ fn the_first_forecast_of_a_meter_for_a_slot_stands() {
 		assert_eq!(ForecastsStorage::<Test>::get(102, 1), Some(imports(50)));
 		assert_eq!(ForecastsStorage::<Test>::get(102, 0), Some(imports(9)));
 		System::assert_last_event(
-			Event::BatchProcessed { forecaster: forecaster.clone(), slot: 102, stored: 1, skipped: 1 }
-				.into(),
+			Event::BatchProcessed {
+				forecaster: forecaster.clone(),
+				slot: 102,
+				stored: 1,
+				skipped: 1,
+			}
+			.into(),
 		);
 		// A batch whose first meter is already forecast (a replay) is refused in the pool.
 		let (batch, signature) = signed(&forecaster, 102, vec![(1, imports(1))]);
@@ -131,7 +140,10 @@ fn governance_sets_distinct_forecasters_within_the_bound() {
 			sp_runtime::DispatchError::BadOrigin
 		);
 		assert_noop!(
-			Forecasts::set_forecasters(RuntimeOrigin::root(), vec![keys[0].clone(), keys[0].clone()]),
+			Forecasts::set_forecasters(
+				RuntimeOrigin::root(),
+				vec![keys[0].clone(), keys[0].clone()]
+			),
 			Error::<Test>::DuplicateForecaster
 		);
 		assert_noop!(

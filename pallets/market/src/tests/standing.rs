@@ -43,7 +43,13 @@ fn standing_orders_are_placed_from_forecasts_as_auctions_open_and_clear() {
 			by_forecast(ALICE_METER),
 			10_000
 		));
-		assert_ok!(standing(BOB, Side::Offer { res: BOB_RES }, 50_000, StandingQuantity::Fixed { wh: 300 }, 1_000));
+		assert_ok!(standing(
+			BOB,
+			Side::Offer { res: BOB_RES },
+			50_000,
+			StandingQuantity::Fixed { wh: 300 },
+			1_000
+		));
 		set_forecast(CHARLIE_METER, NEXT, forecast(1_000, 0));
 		set_forecast(ALICE_METER, NEXT, forecast(0, 600));
 		// For the slot after, only ALICE's meter has a forecast, and it is zero.
@@ -80,10 +86,9 @@ fn standing_orders_are_placed_from_forecasts_as_auctions_open_and_clear() {
 
 		run_to_ms(gate_of(NEXT));
 		assert_eq!(status_of(NEXT), Some(AuctionStatus::Cleared));
-		assert!(market_events().iter().any(|event| matches!(
-			event,
-			Event::Cleared { slot: NEXT, volume_wh: 800, .. }
-		)));
+		assert!(market_events()
+			.iter()
+			.any(|event| matches!(event, Event::Cleared { slot: NEXT, volume_wh: 800, .. })));
 		assert_invariants();
 	});
 }
