@@ -30,15 +30,17 @@ const HISTORY: u32 = 300;
 const DATA_HOURS: u32 = 8_784;
 
 /// A demo meter the gateway reports: its id, the data column and the watts one unit of the
-/// column stands for (household columns are in kW; PV columns per unit of nameplate).
+/// column stands for (PV columns per unit of nameplate; household columns are in kW, and each
+/// consumption meter stands for a building of ten such households, so that a one-minute slot
+/// has whole Wh to trade).
 /// Meter 2 (Dave's PV) has an ed25519 key the test's signer lacks: it stays silent, and the
 /// history rule keeps it unforecast.
 const METERS: [(u32, &str, f64); 5] = [
 	(0, "PV1", 5_000.0),
 	(1, "PV2", 4_000.0),
-	(3, "H0-A", 1_000.0),
-	(4, "H0-B", 1_000.0),
-	(5, "H0-C", 1_000.0),
+	(3, "H0-A", 10_000.0),
+	(4, "H0-B", 10_000.0),
+	(5, "H0-C", 10_000.0),
 ];
 
 /// A data column.
@@ -88,6 +90,26 @@ async fn latest_forecast(
 		number(inner.at("slot")).ok_or_else(|| anyhow!("slot in {inner:?}"))?,
 		number(inner.at("forecast").at("import_wh")).unwrap_or(0),
 		number(inner.at("forecast").at("export_wh")).unwrap_or(0),
+	)))
+}
+
+/// `ForecastsApi::forecast(meter, slot)` as `(import_wh, export_wh)`.
+async fn forecast(
+	api: &OnlineClient<PolkadotConfig>,
+	meter: u32,
+	slot: u32,
+) -> Result<Option<(u64, u64)>> {
+	let call = subxt::dynamic::runtime_api_call(
+		"ForecastsApi",
+		"forecast",
+		vec![Value::u128(meter.into()), Value::u128(slot.into())],
+	);
+	let value = api.runtime_api().at_latest().await?.call(call).await?.to_value()?;
+	let Some(inner) = value.at(0) else { return Ok(None) };
+	let number = |v: Option<&Value<u32>>| v.and_then(|v| v.as_u128()).map(|n| n as u64);
+	Ok(Some((
+		number(inner.at("import_wh")).unwrap_or(0),
+		number(inner.at("export_wh")).unwrap_or(0),
 	)))
 }
 
@@ -182,9 +204,23 @@ async fn forecasts_appear_each_slot_and_standing_orders_trade_on_them() -> Resul
 	.await?;
 	let report = rpc(&client, "market_slotReport", vec![traded.into()]).await?;
 	println!("market_slotReport({traded}) = {report}");
+	// The book holds exactly the standing orders whose forecast for the slot is not zero:
+	// Bob's and Charlie's offers (meters 0, 1: export), Eve's and Ferdie's bids (3, 4: import).
+	let mut expected = (0, 0);
+	for meter in [0, 1, 3, 4] {
+		let (import, export) = forecast(&api, meter, traded).await?.unwrap_or((0, 0));
+		println!("ForecastsApi.forecast({meter}, {traded}) = ({import}, {export})");
+		match meter {
+			0 | 1 if export > 0 => expected.1 += 1,
+			3 | 4 if import > 0 => expected.0 += 1,
+			_ => {},
+		}
+	}
 	let number = |field: &str| report[field].as_u64().unwrap_or(0);
-	assert!(number("bids") >= 2, "Eve's and Ferdie's standing bids: {report}");
-	assert!(number("offers") >= 1, "a standing PV offer: {report}");
+	assert_eq!((number("bids"), number("offers")), expected, "standing orders in the book");
+	assert!(expected.0 >= 1 && expected.1 >= 1, "a forecast bid and offer at midday: {report}");
+	// AverageBid: every offer (reserve 40,000 / 45,000) is under the mean of the bids (85,000
+	// / 90,000), and the highest bid is at or above it: something trades.
 	assert!(number("volume_wh") > 0, "the standing orders traded: {report}");
 
 	// 3. Forecasts keep coming, one slot further each slot.
