@@ -27,3 +27,16 @@ for component in rust-src rustfmt clippy; do
 		rustup component add "$component" --toolchain "$toolchain"
 	fi
 done
+
+# The polkadot.js check's packages (@polkadot/api 16.5.x, pinned by pjs-check/package-lock.json).
+if [ ! -d pjs-check/node_modules/@polkadot/api ]; then
+	if ! command -v npm >/dev/null 2>&1; then
+		sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo="sudo"
+		echo "==> installing nodejs and npm"
+		$sudo apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+	fi
+	echo "==> npm ci in pjs-check/"
+	npm ci --prefix pjs-check --no-audit --no-fund --loglevel=error
+fi

@@ -21,6 +21,9 @@ cargo build --release --locked -p energy-node
 step "main workspace tests"
 cargo test --release --locked --workspace
 
+step "gateway: unit tests and the binary the network tests run"
+(cd zombienet && cargo test --locked -p energy-gateway && cargo build --locked -p energy-gateway)
+
 step "network tests (zombienet/)"
 export ENERGY_NODE_DIR="$CARGO_TARGET_DIR/release"
-(cd zombienet && cargo test --locked -- --test-threads 1 --nocapture)
+(cd zombienet && cargo test --locked -p energy-zombienet -- --test-threads 1 --nocapture)

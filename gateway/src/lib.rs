@@ -4,6 +4,7 @@ pub mod chain;
 pub mod community;
 pub mod gateway;
 pub mod keystore;
+pub mod load;
 pub mod queue;
 pub mod reading;
 pub mod replay;

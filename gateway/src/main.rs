@@ -45,6 +45,22 @@ enum Command {
 		#[arg(long)]
 		slots: Option<u32>,
 	},
+	/// Measure finalized readings per second (by batch size and scheme) against balance
+	/// transfers on a dev node (`energy-node --dev`), in one run.
+	Load {
+		/// The node's WebSocket RPC endpoint.
+		#[arg(long, default_value = "ws://127.0.0.1:9944")]
+		url: String,
+		/// Readings per consumption phase (production phases send a third).
+		#[arg(long, default_value_t = 120_000)]
+		readings: u64,
+		/// Balance transfers.
+		#[arg(long, default_value_t = 20_000)]
+		transfers: u64,
+		/// The node's process id, to report its memory.
+		#[arg(long)]
+		node_pid: Option<u32>,
+	},
 	/// Print the queue's counters and backlog.
 	Status {
 		/// The queue database.
@@ -211,6 +227,9 @@ async fn main() -> Result<()> {
 			let (gateway, traders) =
 				tokio::join!(gateway::run(options), community::trade(&url, &dir, until_slot));
 			gateway.and(traders)
+		},
+		Command::Load { url, readings, transfers, node_pid } => {
+			energy_gateway::load::run(&url, readings, transfers, node_pid).await.map(|_| ())
 		},
 		Command::Status { store } => {
 			let queue = Queue::open(&store)?;
