@@ -9,7 +9,7 @@ cargo build --release --locked -p energy-node
 (cd zombienet && cargo build --release --locked -p energy-gateway)
 port=$((20000 + RANDOM % 10000))
 "$CARGO_TARGET_DIR/release/energy-node" --dev --tmp --no-prometheus --no-telemetry \
-	--rpc-port "$port" --port 0 --pool-limit 16384 --pool-kbytes 65536 2>/tmp/energy-performance-node.log &
+	--rpc-port "$port" --port 0 --pool-limit 32768 --pool-kbytes 131072 2>/tmp/energy-performance-node.log &
 node=$!
 trap 'kill $node 2>/dev/null || true' EXIT
 sleep 15

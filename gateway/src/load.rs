@@ -61,8 +61,15 @@ pub async fn run(
 	let chain = Chain::connect(url).await?;
 	let keystore = Keystore::from_file_content(&crate::keystore::dev_keystore())?;
 	let gateway = account(&keystore.gateway);
-	let now_slot =
-		chain.last_ended_slot().await?.ok_or_else(|| anyhow!("no finalized block yet"))?;
+	let mut now_slot = None;
+	for _ in 0..60 {
+		now_slot = chain.last_ended_slot().await?;
+		if now_slot.is_some() {
+			break;
+		}
+		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+	}
+	let now_slot = now_slot.ok_or_else(|| anyhow!("no block finalized within a minute"))?;
 	let mut meters = BTreeMap::new();
 	for meter in chain.page(&gateway).await? {
 		let Some(key) = keystore.meters.get(&meter.id) else { continue };
@@ -80,6 +87,19 @@ pub async fn run(
 			},
 		);
 	}
+	// The transfer senders are funded first: 20 accounts, one nonce chain each.
+	let senders: Vec<Keypair> = (0..20).map(|i| dev_key(&format!("//load//sender//{i}"))).collect();
+	let alice = dev_key("//Alice");
+	let funding = senders
+		.iter()
+		.map(|s| {
+			(
+				&alice,
+				energy::tx().balances().transfer_keep_alive(account(s).into(), 10_000 * 1_000_000),
+			)
+		})
+		.collect();
+	crate::community::submit_all(&chain.api, funding).await?;
 	let mut results = Vec::new();
 	let phases: [(&str, &[u32], usize); 4] = [
 		("readings, sr25519 consumption meters, batches of 1,024", &[3, 4, 5], 1024),
@@ -102,33 +122,32 @@ pub async fn run(
 					.ok_or_else(|| anyhow!("meter {id} is not on //Gateway's page"))?;
 				meter.sequence += 1;
 				meter.registers.0 += 3;
+				if id <= 2 {
+					// Production meters export a little (well under their nameplate).
+					meter.registers.1 += meter.sequence % 2;
+				}
 				let reading = Reading {
 					meter: meter.id,
 					sequence: meter.sequence,
 					slot: meter.next_slot,
 					import_wh: meter.registers.0,
-					export_wh: meter.registers.1 + if id <= 2 { meter.sequence % 2 } else { 0 },
+					export_wh: meter.registers.1,
 				};
 				meter.next_slot += 1;
 				signed.push(reading.sign(&chain.genesis, &meter.key).to_chain());
 				produced += 1;
 			}
 			let call = energy::tx().meters().submit_readings(BoundedVec(signed));
-			let params = PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
+			let params = PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonce).build();
 			txs.push(chain.api.tx().create_signed(&call, &keystore.gateway, params).await?);
 			nonce += 1;
 		}
-		let result = measure(&chain.api, label, txs, Counted::Readings).await?;
+		let result = measure(&chain.api, label, txs, Counted::Readings, 16).await?;
 		print_result(&result);
 		results.push(result);
 	}
 
-	// Plain balance transfers from the dev accounts (one nonce chain each) to Ferdie.
-	let senders: Vec<Keypair> =
-		["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//One", "//Two"]
-			.iter()
-			.map(|uri| dev_key(uri))
-			.collect();
+	// Plain balance transfers from the funded senders to Ferdie.
 	let ferdie = account(&dev_key("//Ferdie"));
 	let mut nonces = Vec::new();
 	for sender in &senders {
@@ -138,13 +157,19 @@ pub async fn run(
 	for i in 0..transfers {
 		let s = (i % senders.len() as u64) as usize;
 		let call = energy::tx().balances().transfer_keep_alive(ferdie.clone().into(), 1_000_000);
-		let params = PolkadotExtrinsicParamsBuilder::new().nonce(nonces[s]).build();
+		let params = PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonces[s]).build();
 		nonces[s] += 1;
 		txs.push(chain.api.tx().create_signed(&call, &senders[s], params).await?);
 	}
-	let result =
-		measure(&chain.api, "balance transfers (transfer_keep_alive)", txs, Counted::Transfers)
-			.await?;
+	// One lane per sender: each submits its nonces in order.
+	let result = measure(
+		&chain.api,
+		"balance transfers (transfer_keep_alive)",
+		txs,
+		Counted::Transfers,
+		senders.len(),
+	)
+	.await?;
 	print_result(&result);
 	results.push(result);
 	if let Some(pid) = node_pid {
@@ -167,34 +192,53 @@ enum Counted {
 	Transfers,
 }
 
-/// Submits `txs` (at most `WINDOW` ahead of the finalized ones) and counts, block by block,
-/// the finalized items until all are in.
+/// Submits `txs` from `lanes` concurrent tasks (one RPC round trip per transaction would
+/// otherwise bound the rate; transaction `i` goes to lane `i % lanes`, which submits in order)
+/// and counts, block by block, the finalized items until all are in.
 async fn measure(
 	api: &Api,
 	label: &str,
 	txs: Vec<SubmittableTransaction<PolkadotConfig, Api>>,
 	counted: Counted,
+	lanes: usize,
 ) -> Result<PhaseResult> {
-	/// Extrinsics in the pool at once (the pool holds 8,192 ready ones by default).
-	const WINDOW: usize = 4_000;
 	let total_txs = txs.len();
 	let start = Instant::now();
+	// Blocks finalized before the phase (the subscription starts with the current one) hold
+	// nothing of it.
+	let before = api.blocks().at_latest().await?.number();
 	let mut blocks_sub = api.blocks().subscribe_finalized().await?;
-	let mut queue = txs.into_iter();
-	let mut submitted = 0usize;
+	let mut lane_txs: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
+	for (i, tx) in txs.into_iter().enumerate() {
+		lane_txs[i % lanes].push(tx);
+	}
+	let mut submitters = tokio::task::JoinSet::new();
+	for lane in lane_txs {
+		submitters.spawn(async move {
+			for tx in lane {
+				tx.submit().await?;
+			}
+			Ok::<_, anyhow::Error>(())
+		});
+	}
 	let mut included_txs = 0usize;
 	let mut items = 0u64;
 	let mut per_block = Vec::new();
 	let mut previous_timestamp: Option<u64> = None;
 	let (mut first_ts, mut last_ts) = (None, 0u64);
 	while included_txs < total_txs {
-		while submitted < total_txs && submitted - included_txs < WINDOW {
-			let tx = queue.next().ok_or_else(|| anyhow!("ran out of transactions"))?;
-			tx.submit().await?;
-			submitted += 1;
+		while let Some(done) = submitters.try_join_next() {
+			done??;
 		}
-		let block =
-			blocks_sub.next().await.ok_or_else(|| anyhow!("block subscription ended"))??;
+		let next = tokio::time::timeout(std::time::Duration::from_secs(90), blocks_sub.next())
+			.await
+			.map_err(|_| {
+				anyhow!("no finalized block for 90 s ({included_txs}/{total_txs} transactions in)")
+			})?;
+		let block = next.ok_or_else(|| anyhow!("block subscription ended"))??;
+		if block.number() <= before {
+			continue;
+		}
 		let timestamp =
 			block.storage().fetch_or_default(&energy::storage().timestamp().now()).await?;
 		let events = block.events().await?;
@@ -223,6 +267,7 @@ async fn measure(
 			last_ts = timestamp;
 			per_block.push(in_block);
 		}
+		tracing::debug!(block = block.number(), timestamp, in_block, txs_in_block, "finalized");
 		previous_timestamp = Some(timestamp);
 		included_txs += txs_in_block;
 		items += in_block;
