@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates gateway/metadata/energy.scale, the runtime metadata (V15) the gateway's subxt
-# types are generated from, from a temporary dev node. Run it after a runtime change; the
-# zombienet test `metadata_is_current` fails until the file matches the runtime.
+# types are generated from, from a temporary dev node. Run it after a runtime change (subxt checks
+# each call against the node's metadata: a stale file makes the gateway and the network tests
+# fail with an "incompatible" error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
