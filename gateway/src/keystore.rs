@@ -46,23 +46,23 @@ pub struct KeystoreFile {
 #[derive(Clone)]
 pub enum MeterKey {
 	/// An sr25519 key (randomized signatures).
-	Sr25519(sr25519::Pair),
+	Sr25519(Box<sr25519::Pair>),
 	/// An ed25519 key (deterministic signatures).
-	Ed25519(ed25519::Pair),
+	Ed25519(Box<ed25519::Pair>),
 }
 
 impl MeterKey {
 	/// Derives the key of `scheme` from a secret URI.
 	pub fn from_secret(scheme: Scheme, secret: &str) -> Result<Self> {
 		Ok(match scheme {
-			Scheme::Sr25519 => MeterKey::Sr25519(
+			Scheme::Sr25519 => MeterKey::Sr25519(Box::new(
 				sr25519::Pair::from_string(secret, None)
 					.map_err(|e| anyhow::anyhow!("bad sr25519 secret: {e:?}"))?,
-			),
-			Scheme::Ed25519 => MeterKey::Ed25519(
+			)),
+			Scheme::Ed25519 => MeterKey::Ed25519(Box::new(
 				ed25519::Pair::from_string(secret, None)
 					.map_err(|e| anyhow::anyhow!("bad ed25519 secret: {e:?}"))?,
-			),
+			)),
 		})
 	}
 

@@ -134,7 +134,7 @@ mod tests {
 		));
 		assert!(!sr25519::Pair::verify(
 			&sr25519::Signature::from_raw(signature),
-			&Reading { sequence: 43, ..example() }.signing_payload(&genesis),
+			Reading { sequence: 43, ..example() }.signing_payload(&genesis),
 			&pair.public()
 		));
 	}

@@ -179,7 +179,7 @@ async fn run(network: &zombienet_sdk::Network<zombienet_sdk::LocalFileSystem>) -
 	// every meter, from the first slot after onboarding to the last.
 	let first_slot = readings.values().flat_map(|r| r.first()).map(|(_, s)| *s).min().unwrap_or(0);
 	ensure!(first_slot <= anchor, "the first readings close slot {first_slot}, after {anchor}");
-	for (meter, _) in &meters {
+	for meter in meters.keys() {
 		let got = readings.get(meter).cloned().unwrap_or_default();
 		let expected: Vec<(u64, u32)> =
 			(first_slot..=until).enumerate().map(|(i, slot)| (i as u64 + 1, slot)).collect();
