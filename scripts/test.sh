@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, the main workspace's unit, property and benchmark
-# tests, then the network tests under zombienet/ (a dev node on its own, a signed reading
-# minting tokens on a dev node, a market hour, forecasts and standing orders on a dev node, and
-# four validators with one killed and restarted).
+# tests, the gateway's unit tests, then the network tests under zombienet/ (a dev node on its own,
+# a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
+# a dev node, four validators with one killed and restarted, a simulated community of 20 members
+# on four validators with the gateway killed and restarted, and the polkadot.js check).
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."

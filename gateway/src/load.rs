@@ -4,10 +4,11 @@
 //!
 //! Readings come from the dev chain's demo meters (`//Gateway`'s page): genesis meters that
 //! have not reported may close any past slot, so each meter backfills consecutive past slots
-//! and one meter can carry many readings per block. Every extrinsic is signed up front with
-//! consecutive nonces and handed to the pool with `author_submitExtrinsic` (no status
-//! subscription per transaction: a node caps those per connection); the rate is counted from
-//! the finalized blocks' events over their timestamps.
+//! and one meter can carry many readings per block. Every extrinsic is signed up front and
+//! offline (immortal, consecutive nonces; subxt's online `create_signed` makes three RPC calls
+//! per transaction, which made signing 20,000 transfers outlast the phases) and handed to the
+//! pool with `author_submitExtrinsic` (no status subscription per transaction: a node caps those
+//! per connection); the rate is counted from the finalized blocks' events over their timestamps.
 
 use std::{collections::BTreeMap, time::Instant};
 
@@ -144,7 +145,7 @@ pub async fn run(
 			}
 			let call = energy::tx().meters().submit_readings(BoundedVec(signed));
 			let params = PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonce).build();
-			txs.push(chain.api.tx().create_signed(&call, &keystore.gateway, params).await?);
+			txs.push(chain.api.tx().create_partial_offline(&call, params)?.sign(&keystore.gateway));
 			nonce += 1;
 		}
 		let result = measure(&chain.api, &rpc, label, txs, Counted::Readings, 16).await?;
@@ -164,7 +165,7 @@ pub async fn run(
 		let call = energy::tx().balances().transfer_keep_alive(ferdie.clone().into(), 1_000_000);
 		let params = PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonces[s]).build();
 		nonces[s] += 1;
-		txs.push(chain.api.tx().create_signed(&call, &senders[s], params).await?);
+		txs.push(chain.api.tx().create_partial_offline(&call, params)?.sign(&senders[s]));
 	}
 	// One lane per sender: each submits its nonces in order.
 	let result = measure(
