@@ -3,17 +3,22 @@
 # where everything is present.
 #   - protobuf-compiler (Debian): the networking crates generate code with protoc;
 #   - the wasm target, rust-src, rustfmt and clippy of the toolchain in rust-toolchain.toml
-#     (rustup does not fetch them by itself where RUSTUP_AUTO_INSTALL=0).
+#     (rustup does not fetch them by itself where RUSTUP_AUTO_INSTALL=0);
+#   - Node.js and npm (Debian) and the npm packages of pjs-check/ and dashboard/ (from their
+#     package-lock.json files);
+#   - chromium (Debian) for the dashboard's browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v protoc >/dev/null 2>&1; then
-	sudo=""
+apt_install() {
+	local sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	echo "==> installing protobuf-compiler"
+	echo "==> installing $*"
 	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq protobuf-compiler >/dev/null
-fi
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v protoc >/dev/null 2>&1 || apt_install protobuf-compiler
 
 toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 installed_targets=$(rustup target list --installed --toolchain "$toolchain" 2>/dev/null || true)
@@ -28,15 +33,13 @@ for component in rust-src rustfmt clippy; do
 	fi
 done
 
-# The polkadot.js check's packages (@polkadot/api 16.5.x, pinned by pjs-check/package-lock.json).
-if [ ! -d pjs-check/node_modules/@polkadot/api ]; then
-	if ! command -v npm >/dev/null 2>&1; then
-		sudo=""
-		[ "$(id -u)" -eq 0 ] || sudo="sudo"
-		echo "==> installing nodejs and npm"
-		$sudo apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+
+# The polkadot.js check's and the dashboard's packages (@polkadot/api 16.5.x, vite, playwright-core).
+for dir in pjs-check dashboard; do
+	if [ ! "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+		echo "==> npm ci in $dir/"
+		npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
 	fi
-	echo "==> npm ci in pjs-check/"
-	npm ci --prefix pjs-check --no-audit --no-fund --loglevel=error
-fi
+done

@@ -3,7 +3,8 @@
 # tests, the gateway's unit tests, then the network tests under zombienet/ (a dev node on its own,
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
 # a dev node, four validators with one killed and restarted, a simulated community of 20 members
-# on four validators with the gateway killed and restarted, and the polkadot.js check).
+# on four validators with the gateway killed and restarted, the polkadot.js check, and the
+# dashboard in headless Chromium).
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,28 @@ cargo test --release --locked --workspace
 step "gateway: unit tests and the binary the network tests run"
 (cd zombienet && cargo test --locked -p energy-gateway && cargo build --locked -p energy-gateway)
 
-step "network tests (zombienet/)"
+step "dashboard: type-check and build"
+npm run build --prefix dashboard
+
+step "network tests (zombienet/): the multi-validator and the dev-node tests side by side"
+# The network tests mostly wait for one-minute market slots, so the two groups run at the same
+# time (each group's tests one after the other); every line says which group it comes from.
 export ENERGY_NODE_DIR="$CARGO_TARGET_DIR/release"
-(cd zombienet && cargo test --locked -p energy-zombienet -- --test-threads 1 --nocapture)
+cd zombienet
+cargo test --locked -p energy-zombienet --tests --no-run
+group() {
+	local name=$1
+	shift
+	cargo test --locked -p energy-zombienet "$@" -- --test-threads 1 --nocapture 2>&1 | sed -u "s/^/[$name] /"
+	return "${PIPESTATUS[0]}"
+}
+# The four-validator tests in one group, every other test file (the dev-node tests) in the other.
+group validators --test community --test finality &
+validators=$!
+mapfile -t dev_tests < <(cd tests && ls ./*.rs | sed 's|^\./||; s|\.rs$||' | grep -vx -e community -e finality)
+group dev "${dev_tests[@]/#/--test=}" &
+dev=$!
+failed=0
+wait "$validators" || failed=1
+wait "$dev" || failed=1
+exit "$failed"

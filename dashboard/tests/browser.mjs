@@ -1,0 +1,143 @@
+// The dashboard in headless Chromium against a running dev node:
+//   node tests/browser.mjs <ws-url> <screenshot-dir>
+// Serves dist/ (build it first: `npm run build`), puts an offer and a bid in an auction so that
+// it clears, waits until the dashboard shows that slot cleared, checks the clearing price shown
+// equals `market_slotReport`'s, places a bid through the member view and finds it in the order
+// book, checks that a refused bid shows the pallet error's name and doc, and saves screenshots.
+// Chromium is Debian's (`apt-get install chromium`), or the one at $CHROMIUM.
+
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+const [wsUrl = 'ws://127.0.0.1:9944', shots = 'screenshots'] = process.argv.slice(2);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+mkdirSync(shots, { recursive: true });
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+  console.log(`ok: ${message}`);
+}
+
+/// Signs and sends `tx`, resolving with its events once in a block (rejecting on a failure).
+function send(api, tx, signer, options = {}) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, options, ({ status, dispatchError, events }) => {
+      if (dispatchError) {
+        const m = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(m ? `${m.section}.${m.name}` : dispatchError.toString()));
+      } else if (status.isInBlock) resolve(events);
+    }).catch(reject);
+  });
+}
+
+const provider = new WsProvider(wsUrl);
+const api = await ApiPromise.create({ provider, noInitWarn: true });
+const keyring = new Keyring({ type: 'sr25519' });
+const dave = keyring.addFromUri('//Dave'); // prosumer, RES 2
+const ferdie = keyring.addFromUri('//Ferdie'); // consumer
+
+// The auction to clear: the nearest open one whose gate closes in more than 20 s.
+const now = Date.now();
+const current = (await api.call.marketApi.currentSlot()).toNumber();
+let slot = null;
+for (let s = current; s <= current + 5 && slot === null; s++) {
+  const report = await provider.send('market_slotReport', [s]);
+  if (report?.status === 'Open' && report.gate_closure_at > now + 20_000) slot = s;
+}
+check(slot !== null, `an open auction to trade in (slot ${slot})`);
+const nonce = async (pair) => (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
+await Promise.all([
+  send(api, api.tx.market.placeOffer(slot, 2, 50, 40_000), dave, { nonce: await nonce(dave) }),
+  send(api, api.tx.market.placeBid(slot, 50, 90_000), ferdie, { nonce: await nonce(ferdie) }),
+]);
+console.log(`Dave offered and Ferdie bid 50 Wh in slot ${slot}`);
+
+const server = await preview({ root, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+const pageUrl = `${server.resolvedUrls.local[0]}?rpc=${encodeURIComponent(wsUrl)}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage'],
+});
+let failed = false;
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+try {
+  await page.goto(pageUrl);
+  await page.waitForSelector('#chain-status.ok', { timeout: 60_000 });
+  check(true, `the dashboard connected (${await page.textContent('#chain-status')})`);
+
+  // The market view: wait for the slot to clear, compare the price with the RPC's.
+  const row = `#slots-table tr[data-slot="${slot}"]`;
+  await page.waitForFunction(
+    (sel) => {
+      const status = document.querySelector(`${sel} td.status`)?.textContent;
+      return status && status !== 'open' && status !== 'none';
+    },
+    row,
+    { timeout: 240_000, polling: 1000 },
+  );
+  const shownMcp = await page.getAttribute(`${row} td.mcp`, 'data-mcp');
+  const shownText = await page.textContent(`${row} td.mcp`);
+  const report = await provider.send('market_slotReport', [slot]);
+  check(report.mcp !== null && report.trades > 0, `slot ${slot} cleared on chain: mcp ${report.mcp}, ${report.trades} trades`);
+  check(Number(shownMcp) === report.mcp, `the clearing price shown (${shownText}) is the RPC's (${report.mcp})`);
+  check(shownText.startsWith((report.mcp / 1e6).toFixed(4)), 'the price text is in CEUR/kWh');
+  await page.screenshot({ path: join(shots, 'market.png'), fullPage: true });
+
+  // The member view: Eve places a bid through the form.
+  await page.click('nav button[data-view="member"]');
+  const eve = keyring.addFromUri('//Eve').address;
+  await page.selectOption('#account', eve);
+  await page.waitForFunction(() => document.querySelectorAll('#bid-form select[name="slot"] option').length > 0);
+  const slots = await page.$$eval('#bid-form select[name="slot"] option', (os) => os.map((o) => Number(o.value)));
+  const bidSlot = Math.max(...slots);
+  await page.selectOption('#bid-form select[name="slot"]', String(bidSlot));
+  await page.fill('#bid-form input[name="wh"]', '7');
+  await page.fill('#bid-form input[name="price"]', '0.0811');
+  await page.click('#place-bid');
+  await page.waitForSelector('#action-result.ok:has-text("Bid placed")', { timeout: 60_000 });
+  const placed = await page.textContent('#action-result');
+  const match = placed.match(/order #(\d+) in slot (\d+)/);
+  check(match && Number(match[2]) === bidSlot, `the bid was placed: "${placed}"`);
+  const orderId = Number(match[1]);
+  await page.waitForSelector(`#my-order-${bidSlot}-${orderId}`, { timeout: 30_000 });
+  check(true, `the bid is among Eve's open orders`);
+
+  // A bid above the retail tariff is refused with the pallet error's name and doc.
+  await page.fill('#bid-form input[name="price"]', '1.5');
+  await page.click('#place-bid');
+  await page.waitForSelector('#action-result.error', { timeout: 60_000 });
+  const refused = await page.textContent('#action-result');
+  check(/market\.PriceAboveRetail: \S/.test(refused), `a refused bid reads "${refused}"`);
+  await page.screenshot({ path: join(shots, 'member.png'), fullPage: true });
+
+  // The order book of that slot shows the bid.
+  await page.click('nav button[data-view="market"]');
+  await page.selectOption('#book-slot', String(bidSlot));
+  const orderRow = `#order-${bidSlot}-${orderId}`;
+  await page.waitForSelector(orderRow, { timeout: 30_000 });
+  const cells = await page.$$eval(`${orderRow} td`, (tds) => tds.map((td) => td.textContent));
+  check(cells[1] === 'bid' && cells[4] === '7 Wh' && cells[5].startsWith('0.0811'), `the order book shows it: ${cells.join(' | ')}`);
+  await page.screenshot({ path: join(shots, 'order-book.png'), fullPage: true });
+
+  await page.click('nav button[data-view="community"]');
+  await page.waitForSelector('#members tr.member', { timeout: 30_000 });
+  const members = await page.$$eval('#members tr.member', (rows) => rows.length);
+  check(members >= 8, `the community view lists the members (${members})`);
+  await page.waitForSelector('#meters .meter', { timeout: 30_000 });
+  await page.screenshot({ path: join(shots, 'community.png'), fullPage: true });
+} catch (e) {
+  failed = true;
+  console.error(e.message);
+  await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.httpServer.close(resolve));
+  await api.disconnect();
+}
+process.exit(failed ? 1 : 0);

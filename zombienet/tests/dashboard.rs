@@ -1,0 +1,84 @@
+//! The dashboard (`dashboard/`) in headless Chromium against a fresh dev node with the demo
+//! gateway reporting its meters: `dashboard/tests/browser.mjs` waits for an auction to clear and
+//! compares the clearing price shown with `market_slotReport`'s, places a bid through the
+//! member view and finds it in the order book, checks that a refused bid shows the pallet
+//! error, and saves screenshots under `$CARGO_TARGET_DIR/dashboard-screenshots`.
+//!
+//! Needs Node.js, Chromium, `npm ci --prefix dashboard && npm run build --prefix dashboard`
+//! (done by `scripts/test.sh`) and the gateway binary (`cargo build -p energy-gateway`).
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use anyhow::{ensure, Context, Result};
+use energy_zombienet::{chain::storage_u64, wait_until, DevNode};
+use tokio::process::Command;
+use zombienet_sdk::subxt::{OnlineClient, PolkadotConfig};
+
+fn target_dir() -> PathBuf {
+	std::env::var("CARGO_TARGET_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_shows_a_cleared_auction_and_places_a_bid() -> Result<()> {
+	let dashboard = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dashboard");
+	ensure!(
+		dashboard.join("node_modules/playwright-core").is_dir()
+			&& dashboard.join("dist/index.html").is_file(),
+		"run `npm ci --prefix dashboard && npm run build --prefix dashboard` first"
+	);
+	let node = DevNode::start().await?;
+	let api = OnlineClient::<PolkadotConfig>::from_url(node.url()).await?;
+	wait_until("the first auctions to open", Duration::from_secs(60), || async {
+		Ok(storage_u64(&api, "Market", "NextSlotToOpen", vec![]).await?.unwrap_or(0) > 0)
+	})
+	.await?;
+
+	// The demo gateway reports the dev chain's six meters, so the meters have readings.
+	let work = std::env::temp_dir().join(format!("energy-dashboard-{}", std::process::id()));
+	std::fs::create_dir_all(&work)?;
+	let gateway = target_dir().join("debug/energy-gateway");
+	let keys = work.join("keys.json");
+	let status = Command::new(&gateway)
+		.args(["keys", "dev", "--out"])
+		.arg(&keys)
+		.status()
+		.await
+		.with_context(|| {
+			format!("{} (build it with `cargo build -p energy-gateway`)", gateway.display())
+		})?;
+	ensure!(status.success(), "energy-gateway keys dev failed");
+	let _reporting = Command::new(&gateway)
+		.args(["run", "--accelerated", "--url", &node.url()])
+		.arg("--keystore")
+		.arg(&keys)
+		.arg("--replay")
+		.arg(dashboard.join("../gateway/examples/dev-replay.json"))
+		.arg("--store")
+		.arg(work.join("queue.redb"))
+		.stdout(Stdio::null())
+		.stderr(Stdio::null())
+		.kill_on_drop(true)
+		.spawn()?;
+
+	let screenshots = target_dir().join("dashboard-screenshots");
+	let output = Command::new("node")
+		.arg(dashboard.join("tests/browser.mjs"))
+		.arg(node.url())
+		.arg(&screenshots)
+		.current_dir(&dashboard)
+		.output()
+		.await
+		.context("running node (Node.js)")?;
+	println!("{}", String::from_utf8_lossy(&output.stdout));
+	eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+	let _ = std::fs::remove_dir_all(&work);
+	ensure!(
+		output.status.success(),
+		"the browser test failed: {} (screenshots in {})",
+		output.status,
+		screenshots.display()
+	);
+	Ok(())
+}
