@@ -3,7 +3,8 @@
 // Serves dist/ (build it first: `npm run build`), puts an offer and a bid in an auction so that
 // it clears, waits until the dashboard shows that slot cleared, checks the clearing price shown
 // equals `market_slotReport`'s, places a bid through the member view and finds it in the order
-// book, checks that a refused bid shows the pallet error's name and doc, and saves screenshots.
+// book, cancels it and a standing order set through the form, checks that a refused bid shows
+// the pallet error's name and doc, and saves screenshots.
 // Chromium is Debian's (`apt-get install chromium`), or the one at $CHROMIUM.
 
 import { mkdirSync } from 'node:fs';
@@ -116,6 +117,17 @@ try {
   check(/market\.PriceAboveRetail: \S/.test(refused), `a refused bid reads "${refused}"`);
   await page.screenshot({ path: join(shots, 'member.png'), fullPage: true });
 
+  // A standing order set through the form is listed; cancelling it through the UI removes it.
+  await page.fill('#standing-form input[name="amount"]', '12');
+  await page.click('#set-standing');
+  await page.waitForSelector('#action-result.ok:has-text("Standing order #")', { timeout: 60_000 });
+  const standing = (await page.textContent('#action-result')).match(/#(\d+)/)[1];
+  await page.waitForSelector(`#standing-${standing}`, { timeout: 30_000 });
+  check(true, `standing order #${standing} (12 Wh per slot) is listed`);
+  await page.click(`#standing-${standing} button[data-cancel]`);
+  await page.waitForSelector(`#standing-${standing}`, { state: 'detached', timeout: 60_000 });
+  check(true, `standing order #${standing} cancelled through the UI`);
+
   // The order book of that slot shows the bid.
   await page.click('nav button[data-view="market"]');
   await page.selectOption('#book-slot', String(bidSlot));
@@ -124,6 +136,13 @@ try {
   const cells = await page.$$eval(`${orderRow} td`, (tds) => tds.map((td) => td.textContent));
   check(cells[1] === 'bid' && cells[4] === '7 Wh' && cells[5].startsWith('0.0811'), `the order book shows it: ${cells.join(' | ')}`);
   await page.screenshot({ path: join(shots, 'order-book.png'), fullPage: true });
+
+  // Cancelling the bid from the member view releases it from the book.
+  await page.click('nav button[data-view="member"]');
+  await page.click(`#my-order-${bidSlot}-${orderId} button[data-cancel]`);
+  await page.waitForSelector(`#my-order-${bidSlot}-${orderId}`, { state: 'detached', timeout: 60_000 });
+  const left = await api.query.market.orders(bidSlot, orderId);
+  check(left.isNone, `order #${orderId} cancelled through the UI and gone from the chain`);
 
   await page.click('nav button[data-view="community"]');
   await page.waitForSelector('#members tr.member', { timeout: 30_000 });
