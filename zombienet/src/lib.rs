@@ -32,6 +32,18 @@ pub fn node_binary_dir() -> PathBuf {
 	Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release")
 }
 
+/// This workspace's target folder: `$CARGO_TARGET_DIR`, else `target/` here.
+pub fn target_dir() -> PathBuf {
+	std::env::var("CARGO_TARGET_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// The `energy-gateway` binary the network tests run (`cargo build -p energy-gateway`).
+pub fn gateway_binary() -> PathBuf {
+	target_dir().join("debug/energy-gateway")
+}
+
 /// Loads a network definition of this folder (e.g. `local-testnet.toml`) and spawns it with the
 /// native provider, with the node binary's folder first on `PATH`.
 pub async fn spawn_native(definition: &str) -> Result<Network<LocalFileSystem>> {
@@ -178,6 +190,19 @@ impl DevNode {
 	/// The node's WebSocket RPC URL.
 	pub fn url(&self) -> String {
 		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// Waits (at most a minute) until the market has opened its first auctions.
+	pub async fn wait_for_open_auctions(&self) -> Result<()> {
+		let api =
+			zombienet_sdk::subxt::OnlineClient::<zombienet_sdk::subxt::PolkadotConfig>::from_url(
+				self.url(),
+			)
+			.await?;
+		wait_until("the first auctions to open", Duration::from_secs(60), || async {
+			Ok(chain::storage_u64(&api, "Market", "NextSlotToOpen", vec![]).await?.unwrap_or(0) > 0)
+		})
+		.await
 	}
 }
 

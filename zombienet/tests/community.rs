@@ -10,7 +10,7 @@
 //! Run: `cargo build -p energy-gateway && cargo test --test community -- --nocapture`
 //! (after building `energy-node`).
 
-use std::{collections::BTreeMap, path::PathBuf, process::Stdio, time::Duration};
+use std::{collections::BTreeMap, process::Stdio, time::Duration};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use energy_gateway::{
@@ -20,18 +20,11 @@ use energy_gateway::{
 	replay::Flow,
 	runtime::energy::{self, runtime_types::pallet_market::types::AuctionStatus},
 };
-use energy_zombienet::{finalized_height, spawn_native, wait_until};
+use energy_zombienet::{finalized_height, gateway_binary, spawn_native, wait_until};
 use tokio::process::{Child, Command};
 
 /// Slots the gateway meters after onboarding.
 const SLOTS: u32 = 8;
-
-fn gateway_binary() -> PathBuf {
-	let target = std::env::var("CARGO_TARGET_DIR")
-		.map(PathBuf::from)
-		.unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-	target.join("debug/energy-gateway")
-}
 
 fn start_gateway(url: &str, dir: &std::path::Path, until_slot: u32) -> Result<Child> {
 	let paths = CommunityPaths::new(dir);

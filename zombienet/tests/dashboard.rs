@@ -7,18 +7,11 @@
 //! Needs Node.js, Chromium, `npm ci --prefix dashboard && npm run build --prefix dashboard`
 //! (done by `scripts/test.sh`) and the gateway binary (`cargo build -p energy-gateway`).
 
-use std::{path::PathBuf, process::Stdio, time::Duration};
+use std::{path::PathBuf, process::Stdio};
 
 use anyhow::{ensure, Context, Result};
-use energy_zombienet::{chain::storage_u64, wait_until, DevNode};
+use energy_zombienet::{gateway_binary, target_dir, DevNode};
 use tokio::process::Command;
-use zombienet_sdk::subxt::{OnlineClient, PolkadotConfig};
-
-fn target_dir() -> PathBuf {
-	std::env::var("CARGO_TARGET_DIR")
-		.map(PathBuf::from)
-		.unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_dashboard_shows_a_cleared_auction_and_places_a_bid() -> Result<()> {
@@ -29,16 +22,12 @@ async fn the_dashboard_shows_a_cleared_auction_and_places_a_bid() -> Result<()> 
 		"run `npm ci --prefix dashboard && npm run build --prefix dashboard` first"
 	);
 	let node = DevNode::start().await?;
-	let api = OnlineClient::<PolkadotConfig>::from_url(node.url()).await?;
-	wait_until("the first auctions to open", Duration::from_secs(60), || async {
-		Ok(storage_u64(&api, "Market", "NextSlotToOpen", vec![]).await?.unwrap_or(0) > 0)
-	})
-	.await?;
+	node.wait_for_open_auctions().await?;
 
 	// The demo gateway reports the dev chain's six meters, so the meters have readings.
 	let work = std::env::temp_dir().join(format!("energy-dashboard-{}", std::process::id()));
 	std::fs::create_dir_all(&work)?;
-	let gateway = target_dir().join("debug/energy-gateway");
+	let gateway = gateway_binary();
 	let keys = work.join("keys.json");
 	let status = Command::new(&gateway)
 		.args(["keys", "dev", "--out"])

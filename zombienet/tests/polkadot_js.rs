@@ -3,11 +3,10 @@
 //!
 //! Needs Node.js and `npm ci --prefix pjs-check` (done by `scripts/test.sh`).
 
-use std::{path::Path, time::Duration};
+use std::path::Path;
 
 use anyhow::{ensure, Context, Result};
-use energy_zombienet::{chain::storage_u64, wait_until, DevNode};
-use zombienet_sdk::subxt::{OnlineClient, PolkadotConfig};
+use energy_zombienet::DevNode;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn polkadot_js_reads_the_chain_and_places_a_bid() -> Result<()> {
@@ -17,11 +16,7 @@ async fn polkadot_js_reads_the_chain_and_places_a_bid() -> Result<()> {
 		"run `npm ci --prefix pjs-check` first"
 	);
 	let node = DevNode::start().await?;
-	let api = OnlineClient::<PolkadotConfig>::from_url(node.url()).await?;
-	wait_until("the first auctions to open", Duration::from_secs(60), || async {
-		Ok(storage_u64(&api, "Market", "NextSlotToOpen", vec![]).await?.unwrap_or(0) > 0)
-	})
-	.await?;
+	node.wait_for_open_auctions().await?;
 	let output = tokio::process::Command::new("node")
 		.arg(check.join("check.mjs"))
 		.arg(node.url())
