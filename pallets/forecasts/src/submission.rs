@@ -30,8 +30,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether a batch may go on chain: from an authorised forecaster, for a slot within the
-	/// horizon, meters strictly ascending, its first meter not yet forecast for the slot (a
-	/// replay or a second forecaster's copy is refused before its signature is checked), and
+	/// horizon, meters strictly ascending, its first meter registered and not yet forecast for
+	/// the slot (a replay or a second forecaster's copy is refused before its signature is
+	/// checked), and
 	/// signed by the forecaster's key over [`crate::ForecastBatch::signing_payload`].
 	pub(crate) fn authorize_forecasts(
 		_source: TransactionSource,
@@ -57,6 +58,13 @@ impl<T: Config> Pallet<T> {
 		}
 		if Forecasts::<T>::contains_key(batch.slot, first) {
 			return Err(InvalidTransaction::Stale.into());
+		}
+		// Replay protection rests on the first meter: an authorised batch always stores its
+		// first meter's forecast, after which every copy (under any transaction hash) is
+		// `Stale`. A batch whose first meter is not registered would store nothing for it and
+		// authorise again in every block, fee-free: it is refused.
+		if !T::Meters::is_active(*first) {
+			return Err(InvalidTransaction::Call.into());
 		}
 		let payload = batch.signing_payload(&Self::genesis_hash());
 		if !batch.forecaster.verify(&payload, signature) {

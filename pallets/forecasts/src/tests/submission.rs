@@ -80,11 +80,12 @@ fn the_first_forecast_of_a_meter_for_a_slot_stands() {
 		// A batch whose first meter is already forecast (a replay) is refused in the pool.
 		let (batch, signature) = signed(&forecaster, 102, vec![(1, imports(1))]);
 		assert_eq!(authorise_and_apply(batch, signature), Err(InvalidTransaction::Stale));
-		// Unregistered meters are skipped.
-		remove_meter(0);
-		let (batch, signature) = signed(&forecaster, 103, vec![(0, imports(1))]);
+		// Unregistered meters after the first are skipped.
+		remove_meter(1);
+		let (batch, signature) = signed(&forecaster, 103, vec![(0, imports(1)), (1, imports(2))]);
 		assert_eq!(authorise_and_apply(batch, signature), Ok(()));
-		assert_eq!(ForecastsStorage::<Test>::get(103, 0), None);
+		assert_eq!(ForecastsStorage::<Test>::get(103, 0), Some(imports(1)));
+		assert_eq!(ForecastsStorage::<Test>::get(103, 1), None);
 	});
 }
 
@@ -184,5 +185,36 @@ fn old_slots_are_pruned_and_latest_forecasts_stay() {
 			Some(SlotForecast { slot: 104, forecast: imports(104) })
 		);
 		assert_ok!(Forecasts::do_try_state());
+	});
+}
+
+/// The replay of the issue: a batch whose first meter is not registered stored nothing for
+/// it, so the same batch authorised again in every block (fee-free, at top priority) and
+/// under any new transaction hash. It is refused now, and a batch that did go on chain can
+/// never be authorised again.
+#[test]
+fn a_batch_cannot_be_replayed() {
+	let (mut ext, forecaster, _) = ext_with_keystore();
+	ext.execute_with(|| {
+		set_slot(100);
+		add_meter(1, 1, None);
+		add_meter(2, 1, None);
+		// Meter 0 is not registered (or was revoked): the batch is refused, changing nothing.
+		let before = state_root();
+		let (batch, signature) = signed(&forecaster, 101, vec![(0, imports(5)), (1, imports(5))]);
+		let call = crate::Call::<Test>::submit_forecasts { batch, signature };
+		for _ in 0..3 {
+			assert_eq!(
+				call.authorize(TransactionSource::External).map(|r| r.map(|_| ())),
+				Some(Err(InvalidTransaction::Call.into()))
+			);
+		}
+		assert_eq!(state_root(), before);
+		// A batch that went on chain is stale from then on, whatever else it holds.
+		let (batch, signature) = signed(&forecaster, 101, vec![(1, imports(5)), (2, imports(6))]);
+		assert_eq!(authorise_and_apply(batch.clone(), signature.clone()), Ok(()));
+		let after = state_root();
+		assert_eq!(authorise_and_apply(batch, signature), Err(InvalidTransaction::Stale));
+		assert_eq!(state_root(), after);
 	});
 }
