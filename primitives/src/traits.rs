@@ -11,6 +11,10 @@ pub trait ParticipantRegistry<AccountId> {
 	/// (unknown, suspended or left).
 	fn active_roles(who: &AccountId) -> Option<Roles>;
 
+	/// Whether `who` was a participant and left the community for good (a suspended member
+	/// has not left: it may be reactivated).
+	fn has_left(who: &AccountId) -> bool;
+
 	/// Whether `who` is an active participant holding every role in `roles`.
 	fn has_active_roles(who: &AccountId, roles: Roles) -> bool {
 		Self::active_roles(who).is_some_and(|held| held.contains(roles))

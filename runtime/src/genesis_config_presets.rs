@@ -150,6 +150,7 @@ fn demo_community() -> DemoCommunity {
 			price: 40_000,
 			quantity: on_forecast(0),
 			cap_wh: 83,
+			deposit: 0,
 		},
 		StandingOrder {
 			owner: Sr25519Keyring::Charlie.to_account_id(),
@@ -157,6 +158,7 @@ fn demo_community() -> DemoCommunity {
 			price: 45_000,
 			quantity: on_forecast(1),
 			cap_wh: 66,
+			deposit: 0,
 		},
 		StandingOrder {
 			owner: Sr25519Keyring::Eve.to_account_id(),
@@ -164,6 +166,7 @@ fn demo_community() -> DemoCommunity {
 			price: 90_000,
 			quantity: on_forecast(3),
 			cap_wh: 100,
+			deposit: 0,
 		},
 		StandingOrder {
 			owner: Sr25519Keyring::Ferdie.to_account_id(),
@@ -171,6 +174,7 @@ fn demo_community() -> DemoCommunity {
 			price: 85_000,
 			quantity: on_forecast(4),
 			cap_wh: 100,
+			deposit: 0,
 		},
 	];
 	DemoCommunity {

@@ -189,6 +189,7 @@ mod benchmarks {
 			price: 90_000,
 			quantity: StandingQuantity::Fixed { wh: 500 },
 			cap_wh: 500,
+			deposit: 0,
 		};
 		let id = Market::<T>::do_set_standing_order(order).map_err(|_| "a valid template")?;
 		#[extrinsic_call]

@@ -1,7 +1,8 @@
 //! The market's invariants, checked by `try_state` and by the tests after every step.
 
 use crate::{
-	AuctionStatus, Auctions, Config, HoldReason, Orders, OrdersOfMember, Pallet, Pending, Side,
+	AuctionStatus, Auctions, Config, HoldReason, OfferedOfRes, Orders, OrdersOfMember, Pallet,
+	Pending, Side,
 };
 use alloc::collections::BTreeMap;
 use frame_support::{ensure, traits::fungible::InspectHold};
@@ -10,16 +11,21 @@ impl<T: Config> Pallet<T> {
 	/// Checks that:
 	/// - held funds = open obligations: for every member with orders, its market holds equal
 	///   what its orders still hold (bids' maximum cost and offers' deposits, less what
-	///   settlement paid out of them);
-	/// - an open or cleared auction's counters match its book, and the per-member counters
-	///   match the orders;
+	///   settlement paid out of them), and its standing-order hold equals its templates'
+	///   deposits;
+	/// - an open or cleared auction's counters match its book, the per-member counters match
+	///   the orders, and each RES's offered energy is the sum of its offers;
 	/// - every pending auction exists and is not settled, oldest first;
 	/// - a settled slot's delivered and undelivered energy add up to what it traded.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut held: BTreeMap<(T::AccountId, bool), u128> = BTreeMap::new();
 		let mut books: BTreeMap<u32, (u32, u32, u64, u64)> = BTreeMap::new();
 		let mut per_member: BTreeMap<(u32, T::AccountId), u32> = BTreeMap::new();
+		let mut offered: BTreeMap<(u32, u32), u64> = BTreeMap::new();
 		for (slot, _, order) in Orders::<T>::iter() {
+			if let Side::Offer { res } = order.side {
+				*offered.entry((slot, res)).or_default() += order.wh;
+			}
 			let is_bid = order.side == Side::Bid;
 			let entry = held.entry((order.owner.clone(), is_bid)).or_default();
 			*entry = entry.saturating_add(order.still_held());
@@ -38,6 +44,24 @@ impl<T: Config> Pallet<T> {
 			let on_hold = T::Currency::balance_on_hold(&reason.into(), who);
 			ensure!(on_hold == *expected, "market holds differ from open obligations");
 		}
+		// Books being released at settlement lose their counts offer by offer: check the
+		// open and cleared books only.
+		let whole_book = |slot: u32| {
+			Auctions::<T>::get(slot)
+				.is_some_and(|a| matches!(a.status, AuctionStatus::Open | AuctionStatus::Cleared))
+		};
+		for (slot, res, wh) in OfferedOfRes::<T>::iter() {
+			if whole_book(slot) {
+				ensure!(
+					offered.remove(&(slot, res)) == Some(wh),
+					"a RES's offered energy differs from its offers in the book"
+				);
+			}
+		}
+		ensure!(
+			offered.keys().all(|(slot, _)| !whole_book(*slot)),
+			"offers of a RES not counted in OfferedOfRes"
+		);
 		for ((slot, who), count) in &per_member {
 			ensure!(
 				OrdersOfMember::<T>::get(slot, who) == *count,
@@ -54,11 +78,27 @@ impl<T: Config> Pallet<T> {
 			}
 			if auction.status == AuctionStatus::Settled {
 				ensure!(
-					auction.delivered_wh.saturating_add(auction.shortfall_wh) == auction.volume_wh,
-					"delivered + shortfall differs from the volume traded"
+					auction
+						.delivered_wh
+						.saturating_add(auction.shortfall_wh)
+						.saturating_add(auction.failed_wh)
+						== auction.volume_wh,
+					"delivered + shortfall + failed differs from the volume traded"
 				);
 				ensure!(!books.contains_key(&slot), "a settled slot still has orders");
 			}
+		}
+		let mut deposits: BTreeMap<T::AccountId, u128> = BTreeMap::new();
+		for (_, order) in crate::StandingOrders::<T>::iter() {
+			let entry = deposits.entry(order.owner).or_default();
+			*entry = entry.saturating_add(order.deposit);
+		}
+		for (who, expected) in &deposits {
+			let reason = HoldReason::StandingOrderDeposit.into();
+			ensure!(
+				T::Currency::balance_on_hold(&reason, who) == *expected,
+				"standing-order holds differ from the templates' deposits"
+			);
 		}
 		let pending = Pending::<T>::get();
 		ensure!(pending.windows(2).all(|w| w[0].slot < w[1].slot), "pending auctions out of order");

@@ -41,7 +41,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// The shortest market slot a chain may be configured with: one second.
 	pub const MIN_SLOT_LENGTH_MS: u64 = 1_000;
@@ -114,6 +114,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxStandingOrdersPerMember: Get<u32>;
 
+		/// The least delivery deposit an offer holds per kWh, whatever its reserve price: an
+		/// offer at the retail price would otherwise hold nothing and cost nothing to leave
+		/// undelivered. Also the least penalty per undelivered kWh.
+		#[pallet::constant]
+		type MinOfferDeposit: Get<Price>;
+
+		/// What each standing order holds of its owner until it is cancelled or dropped.
+		#[pallet::constant]
+		type StandingOrderDeposit: Get<Amount>;
+
 		/// How many settled slots keep their summary on chain.
 		#[pallet::constant]
 		type SummariesKept: Get<u32>;
@@ -134,6 +144,10 @@ pub mod pallet {
 		/// An offer's delivery deposit (`(retail − reserve) × Wh`, rounded up): what the seller
 		/// owes buyers if none of it is delivered.
 		OfferDeposit,
+		/// A standing order's deposit ([`Config::StandingOrderDeposit`]), released when the
+		/// template is cancelled or dropped: what it costs to take a place in the bounded
+		/// set of templates every auction opening works through.
+		StandingOrderDeposit,
 	}
 
 	#[pallet::type_value]
@@ -214,6 +228,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Deliverable<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh>;
+
+	/// The Wh each RES has on offer in a slot's open book: the sum of its offers, kept within
+	/// what its nameplate can export in one slot. Removed as the book is released.
+	#[pallet::storage]
+	pub type OfferedOfRes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh, ValueQuery>;
 
 	/// Standing orders by id: placed in every auction as it opens.
 	#[pallet::storage]
@@ -334,6 +354,18 @@ pub mod pallet {
 			paid: Amount,
 			penalty: Amount,
 		},
+		/// Trade `bid`–`offer` of `slot` could not settle (`error`: the seller's tokens could
+		/// not move, or a hold could not pay): nothing of it happened. The seller keeps the
+		/// tokens (feed-in may buy them) and both orders' holds are released with the book.
+		TradeFailed {
+			slot: MarketSlot,
+			bid: OrderId,
+			offer: OrderId,
+			buyer: T::AccountId,
+			seller: T::AccountId,
+			wh: Wh,
+			error: DispatchError,
+		},
 		/// The utility bought `wh` unsold tokens of RES `res` at the feed-in tariff.
 		FedIn { slot: MarketSlot, res: ResId, owner: T::AccountId, wh: Wh, paid: Amount },
 		/// The utility could not pay for `wh` unsold tokens of RES `res` (or no utility is
@@ -362,8 +394,11 @@ pub mod pallet {
 		UtilitySet { utility: T::AccountId },
 		/// A member registered standing order `id`.
 		StandingOrderSet { id: StandingOrderId, order: StandingOrder<T::AccountId> },
-		/// A member withdrew standing order `id`.
+		/// A member withdrew standing order `id`; its deposit was released.
 		StandingOrderCancelled { id: StandingOrderId, who: T::AccountId },
+		/// Standing order `id` was dropped at an auction's opening because its owner left the
+		/// community; its deposit was released.
+		StandingOrderDropped { id: StandingOrderId, who: T::AccountId },
 		/// Standing order `id` placed an order of `wh` in the auction of `slot` (the
 		/// `BidPlaced` / `OfferPlaced` event before it has the order's id and hold).
 		StandingOrderPlaced { id: StandingOrderId, slot: MarketSlot, wh: Wh },
@@ -393,7 +428,8 @@ pub mod pallet {
 		NotResOwner,
 		/// The RES is not active with an approved grid connection.
 		ResCannotProduce,
-		/// The offer is more than the RES's nameplate could produce in one slot.
+		/// The offer, with the RES's other offers in the slot, is more than its nameplate could
+		/// produce in one slot.
 		OfferAboveCapacity,
 		/// The member already has the most open orders allowed in this slot.
 		TooManyOrders,
@@ -427,6 +463,9 @@ pub mod pallet {
 		UnknownStandingOrder,
 		/// The standing order belongs to another member.
 		NotStandingOrderOwner,
+		/// Settlement: a trade would pay more than its bid still holds (a trade fails with
+		/// this rather than settle partly paid).
+		HoldExhausted,
 	}
 
 	#[pallet::hooks]
@@ -541,8 +580,11 @@ pub mod pallet {
 		/// Registers a standing order of the caller: from now on, every auction that opens
 		/// gets a bid or offer of `side` at `price`, for the slot's forecast of the caller's
 		/// meter (its import for a bid, its export for an offer) or a fixed energy, at most
-		/// `cap_wh`, placed with the holds and checks of a manual order. Returns its id in
+		/// `cap_wh`, placed with the holds and checks of a manual order. Holds
+		/// [`Config::StandingOrderDeposit`] until the template is cancelled. Returns its id in
 		/// `StandingOrderSet`.
+		///
+		/// Origin: an active consumer (for a bid) or producer (for an offer).
 		#[pallet::call_index(7)]
 		#[pallet::weight(<T as Config>::WeightInfo::set_standing_order())]
 		pub fn set_standing_order(
@@ -553,12 +595,14 @@ pub mod pallet {
 			cap_wh: Wh,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_set_standing_order(StandingOrder { owner, side, price, quantity, cap_wh })
-				.map(|_| ())
+			let order = StandingOrder { owner, side, price, quantity, cap_wh, deposit: 0 };
+			Self::do_set_standing_order(order).map(|_| ())
 		}
 
-		/// Withdraws the caller's standing order `id` (orders it already placed stay in their
-		/// books; cancel them with `cancel_order`).
+		/// Withdraws the caller's standing order `id` and releases its deposit (orders it
+		/// already placed stay in their books; cancel them with `cancel_order`).
+		///
+		/// Origin: the order's owner, in any status (a suspended member may withdraw).
 		#[pallet::call_index(8)]
 		#[pallet::weight(<T as Config>::WeightInfo::cancel_standing_order())]
 		pub fn cancel_standing_order(origin: OriginFor<T>, id: StandingOrderId) -> DispatchResult {

@@ -103,10 +103,18 @@ impl pallet_market::Config for Test {
 	type MaxClearingWeight = ClearingWeight;
 	type MaxStandingOrders = ConstU32<6>;
 	type MaxStandingOrdersPerMember = ConstU32<2>;
+	type MinOfferDeposit = ConstU128<MIN_OFFER_DEPOSIT>;
+	type StandingOrderDeposit = ConstU128<STANDING_DEPOSIT>;
 	type SummariesKept = ConstU32<3>;
 	type DefaultTariff = DefaultTariff;
 	type WeightInfo = ();
 }
+
+/// The least an offer holds per kWh (and pays per undelivered kWh).
+pub const MIN_OFFER_DEPOSIT: u128 = 5_000;
+
+/// What a standing order holds: one unit.
+pub const STANDING_DEPOSIT: u128 = 1_000_000;
 
 /// The slot length of the tests: one minute.
 pub const SLOT_MS: u64 = 60_000;

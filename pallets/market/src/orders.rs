@@ -1,8 +1,8 @@
 //! Placing and cancelling orders.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Error, Event, HoldReason, Order, OrderId, Orders,
-	OrdersOfMember, Pallet, Price, Side,
+	Auction, AuctionStatus, Auctions, Config, Error, Event, HoldReason, OfferedOfRes, Order,
+	OrderId, Orders, OrdersOfMember, Pallet, Price, Side,
 };
 use energy_clearing::money::cost_ceil;
 use energy_primitives::{
@@ -92,12 +92,14 @@ impl<T: Config> Pallet<T> {
 		let auction = Self::auction_taking_orders(slot)?;
 		ensure!(wh > 0, Error::<T>::ZeroEnergy);
 		ensure!(price <= auction.retail, Error::<T>::PriceAboveRetail);
-		// Nameplate W × slot length: the most the RES can export in the slot.
+		// Nameplate W × slot length: the most the RES can export in the slot, for all its
+		// offers of the slot together.
 		let capacity = (profile.nameplate_w as u128)
 			.saturating_mul(<Self as MarketClock>::slot_length_ms() as u128)
 			/ energy_primitives::HOUR_MS as u128;
-		ensure!(wh as u128 <= capacity, Error::<T>::OfferAboveCapacity);
-		let deposit = cost_ceil(auction.retail.saturating_sub(price), wh);
+		let offered = OfferedOfRes::<T>::get(slot, res).saturating_add(wh);
+		ensure!(offered as u128 <= capacity, Error::<T>::OfferAboveCapacity);
+		let deposit = cost_ceil(Self::penalty_rate(auction.retail, price), wh);
 		let order = Order {
 			owner: who.clone(),
 			side: Side::Offer { res },
@@ -107,6 +109,7 @@ impl<T: Config> Pallet<T> {
 			used: 0,
 		};
 		let id = Self::enter_order(slot, auction, order, HoldReason::OfferDeposit)?;
+		OfferedOfRes::<T>::insert(slot, res, offered);
 		Self::deposit_event(Event::OfferPlaced { slot, id, who, res, wh, price, deposit });
 		Ok(())
 	}
@@ -121,9 +124,12 @@ impl<T: Config> Pallet<T> {
 				auction.bids = auction.bids.saturating_sub(1);
 				auction.bid_wh = auction.bid_wh.saturating_sub(order.wh);
 			},
-			Side::Offer { .. } => {
+			Side::Offer { res } => {
 				auction.offers = auction.offers.saturating_sub(1);
 				auction.offer_wh = auction.offer_wh.saturating_sub(order.wh);
+				OfferedOfRes::<T>::mutate_exists(slot, res, |offered| {
+					*offered = offered.map(|wh| wh.saturating_sub(order.wh)).filter(|wh| *wh > 0);
+				});
 			},
 		}
 		let released = Self::release_hold(&order);
@@ -132,6 +138,14 @@ impl<T: Config> Pallet<T> {
 		Auctions::<T>::insert(slot, auction);
 		Self::deposit_event(Event::OrderCancelled { slot, id, who, released });
 		Ok(())
+	}
+
+	/// What an offer owes per undelivered kWh when it trades at `price` under `retail`: the
+	/// buyer's extra cost of buying from the grid instead, and never less than
+	/// [`Config::MinOfferDeposit`]. An offer's deposit holds this rate at its reserve price
+	/// (trades clear at or above it, so the deposit covers every penalty).
+	pub(crate) fn penalty_rate(retail: Price, price: Price) -> Price {
+		retail.saturating_sub(price).max(T::MinOfferDeposit::get())
 	}
 
 	/// Counts one open order of `who` in `slot` less.

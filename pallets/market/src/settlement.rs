@@ -2,8 +2,9 @@
 //! release of what orders still hold, then the utility's purchase of unsold tokens.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Deliverable, Event, HoldReason, Orders, Pallet,
-	SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility, TRADES_PER_PAGE,
+	Auction, AuctionStatus, Auctions, Config, Deliverable, Error, Event, HoldReason, OfferedOfRes,
+	Orders, Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility,
+	TRADES_PER_PAGE,
 };
 use energy_clearing::money::cost;
 use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
@@ -11,7 +12,7 @@ use frame_support::traits::{
 	fungible::{Mutate, MutateHold},
 	tokens::{Fortitude, Precision, Preservation, Restriction},
 };
-use frame_support::{pallet_prelude::DispatchResult, storage::with_storage_layer};
+use frame_support::{ensure, pallet_prelude::DispatchResult, storage::with_storage_layer};
 
 impl<T: Config> Pallet<T> {
 	/// The attested Wh of `res` in `slot` not yet delivered, as far as `seller` still owns
@@ -24,16 +25,17 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// Moves `amount` of `from`'s hold for `reason` to `to`'s free balance; returns what was
-	/// moved (nothing if the hold cannot cover it, which the invariants rule out).
+	/// Moves exactly `amount` of `from`'s hold for `reason` to `to`'s free balance. Fails
+	/// without effect if the hold cannot cover it (the invariants rule that out, but a hold
+	/// drained elsewhere must fail the trade, never turn into a smaller payment).
 	fn pay_from_hold(
 		reason: HoldReason,
 		from: &T::AccountId,
 		to: &T::AccountId,
 		amount: crate::Amount,
-	) -> crate::Amount {
+	) -> DispatchResult {
 		if amount == 0 {
-			return 0;
+			return Ok(());
 		}
 		T::Currency::transfer_on_hold(
 			&reason.into(),
@@ -44,11 +46,14 @@ impl<T: Config> Pallet<T> {
 			Restriction::Free,
 			Fortitude::Polite,
 		)
-		.unwrap_or_default()
+		.map(|_| ())
 	}
 
-	/// Settles one trade of `slot`: delivers what the seller's attested export covers,
-	/// the buyer pays for that, and the seller's deposit compensates the rest.
+	/// Settles one trade of `slot`, all or nothing: delivers what the seller's attested
+	/// export covers, the buyer pays for that, and the seller's deposit compensates the rest.
+	/// If any of the three fails (tokens, payment or penalty), nothing of the trade happens:
+	/// the tokens stay with the seller (feed-in may still buy them), both holds stay for the
+	/// release phase, and `TradeFailed` says why.
 	fn settle_trade(slot: MarketSlot, auction: &mut Auction, trade: &Trade) {
 		let (Some(mut bid), Some(mut offer)) =
 			(Orders::<T>::get(slot, trade.bid), Orders::<T>::get(slot, trade.offer))
@@ -59,20 +64,37 @@ impl<T: Config> Pallet<T> {
 		let (buyer, seller) = (bid.owner.clone(), offer.owner.clone());
 
 		let deliverable = Self::deliverable(slot, res, &seller);
-		let mut delivered = trade.wh.min(deliverable.unwrap_or(0)).min(T::Tokens::balance(&seller));
-		if T::Tokens::deliver(&seller, &buyer, delivered).is_err() {
-			delivered = 0;
-		}
-		if let Some(deliverable) = deliverable {
-			Deliverable::<T>::insert(slot, res, deliverable.saturating_sub(delivered));
-		}
+		let delivered = trade.wh.min(deliverable.unwrap_or(0)).min(T::Tokens::balance(&seller));
 		let shortfall = trade.wh.saturating_sub(delivered);
+		let paid = cost(trade.price, delivered);
+		let penalty = cost(Self::penalty_rate(auction.retail, trade.price), shortfall)
+			.min(offer.still_held());
 
-		let price_due = cost(trade.price, delivered).min(bid.still_held());
-		let paid = Self::pay_from_hold(HoldReason::BidMaxCost, &buyer, &seller, price_due);
-		let penalty_due =
-			cost(auction.retail.saturating_sub(trade.price), shortfall).min(offer.still_held());
-		let penalty = Self::pay_from_hold(HoldReason::OfferDeposit, &seller, &buyer, penalty_due);
+		let settled = with_storage_layer(|| -> DispatchResult {
+			// The order records bound what each hold may still pay: the buyer's hold covers
+			// the whole trade at its price (see `place_bid`).
+			ensure!(paid <= bid.still_held(), Error::<T>::HoldExhausted);
+			T::Tokens::deliver(&seller, &buyer, delivered)?;
+			Self::pay_from_hold(HoldReason::BidMaxCost, &buyer, &seller, paid)?;
+			Self::pay_from_hold(HoldReason::OfferDeposit, &seller, &buyer, penalty)?;
+			if let Some(deliverable) = deliverable {
+				Deliverable::<T>::insert(slot, res, deliverable.saturating_sub(delivered));
+			}
+			Ok(())
+		});
+		if let Err(error) = settled {
+			auction.failed_wh = auction.failed_wh.saturating_add(trade.wh);
+			Self::deposit_event(Event::TradeFailed {
+				slot,
+				bid: trade.bid,
+				offer: trade.offer,
+				buyer,
+				seller,
+				wh: trade.wh,
+				error,
+			});
+			return;
+		}
 
 		bid.used = bid.used.saturating_add(paid);
 		offer.used = offer.used.saturating_add(penalty);
@@ -125,6 +147,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn release_orders(slot: MarketSlot, count: u32) -> u32 {
 		let mut removed = 0;
 		for (_, order) in Orders::<T>::drain_prefix(slot).take(count as usize) {
+			if let Side::Offer { res } = order.side {
+				OfferedOfRes::<T>::remove(slot, res);
+			}
 			Self::release_hold(&order);
 			Self::forget_member_order(slot, &order.owner);
 			removed += 1;

@@ -1,22 +1,36 @@
 //! Standing orders: a member's order template that the chain places in every auction as it
 //! opens, sized by the latest forecast of one of the member's meters (or a fixed energy),
-//! through the same code, holds and checks as a manual bid or offer.
+//! through the same code, holds and checks as a manual bid or offer. Only an active consumer
+//! (bid) or producer (offer) may set one, and each holds a deposit until it is cancelled; a
+//! suspended owner's templates place nothing, and a departed owner's are dropped.
 
 use crate::weights::WeightInfo;
 use crate::{
-	Config, Error, Event, NextStandingOrderId, Pallet, Side, StandingOrder, StandingOrderId,
-	StandingOrderSkip, StandingOrders, StandingOrdersOf, StandingQuantity,
+	Config, Error, Event, HoldReason, NextStandingOrderId, Pallet, Side, StandingOrder,
+	StandingOrderId, StandingOrderSkip, StandingOrders, StandingOrdersOf, StandingQuantity,
 };
-use energy_primitives::{ForecastProvider, MarketSlot, MeterRegistry, ResRegistry, Wh};
-use frame_support::{ensure, storage::with_storage_layer, traits::Get, weights::Weight};
+use energy_primitives::{
+	ForecastProvider, MarketSlot, MeterRegistry, ParticipantRegistry, ResRegistry, Roles, Wh,
+};
+use frame_support::{
+	ensure,
+	storage::with_storage_layer,
+	traits::{fungible::MutateHold, tokens::Precision, Get},
+	weights::Weight,
+};
 use sp_runtime::{DispatchError, DispatchResult};
 
 impl<T: Config> Pallet<T> {
 	/// Registers `order` (owned by `order.owner`); returns its id.
 	pub fn do_set_standing_order(
-		order: StandingOrder<T::AccountId>,
+		mut order: StandingOrder<T::AccountId>,
 	) -> Result<StandingOrderId, DispatchError> {
 		let who = order.owner.clone();
+		let role = match order.side {
+			Side::Bid => (Roles::CONSUMER, Error::<T>::NotConsumer),
+			Side::Offer { .. } => (Roles::PRODUCER, Error::<T>::NotProducer),
+		};
+		ensure!(T::Participants::has_active_roles(&who, role.0), role.1);
 		ensure!(order.cap_wh > 0, Error::<T>::ZeroEnergy);
 		ensure!(order.price > 0 || order.side != Side::Bid, Error::<T>::ZeroPrice);
 		match order.quantity {
@@ -41,6 +55,9 @@ impl<T: Config> Pallet<T> {
 		);
 		let id = NextStandingOrderId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::StandingOrdersFull)?;
+		order.deposit = T::StandingOrderDeposit::get();
+		T::Currency::hold(&HoldReason::StandingOrderDeposit.into(), &who, order.deposit)
+			.map_err(|_| Error::<T>::InsufficientFunds)?;
 		StandingOrders::<T>::insert(id, order.clone());
 		StandingOrdersOf::<T>::insert(&who, count + 1);
 		NextStandingOrderId::<T>::put(next);
@@ -52,20 +69,34 @@ impl<T: Config> Pallet<T> {
 	pub fn do_cancel_standing_order(who: T::AccountId, id: StandingOrderId) -> DispatchResult {
 		let order = StandingOrders::<T>::get(id).ok_or(Error::<T>::UnknownStandingOrder)?;
 		ensure!(order.owner == who, Error::<T>::NotStandingOrderOwner);
-		StandingOrders::<T>::remove(id);
-		StandingOrdersOf::<T>::mutate_exists(&who, |count| {
-			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
-		});
+		Self::remove_standing_order(id, &order);
 		Self::deposit_event(Event::StandingOrderCancelled { id, who });
 		Ok(())
 	}
 
+	/// Removes standing order `id` and releases its deposit.
+	fn remove_standing_order(id: StandingOrderId, order: &StandingOrder<T::AccountId>) {
+		StandingOrders::<T>::remove(id);
+		StandingOrdersOf::<T>::mutate_exists(&order.owner, |count| {
+			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
+		});
+		// Exactly what the template held (the invariants check the holds add up).
+		let _ = T::Currency::release(
+			&HoldReason::StandingOrderDeposit.into(),
+			&order.owner,
+			order.deposit,
+			Precision::BestEffort,
+		);
+	}
+
 	/// The weight of placing one standing order at an auction's opening: the costlier of a
-	/// manual bid and offer, plus reading the template, the meter and its forecast.
+	/// manual bid and offer, plus reading the template, its owner, the meter and its
+	/// forecast, or dropping the template of an owner that left (its removal, count and
+	/// hold: three writes).
 	pub fn standing_order_weight() -> Weight {
 		let place =
 			<T as Config>::WeightInfo::place_bid().max(<T as Config>::WeightInfo::place_offer());
-		place.saturating_add(T::DbWeight::get().reads(3))
+		place.saturating_add(T::DbWeight::get().reads_writes(4, 3))
 	}
 
 	/// The weight of placing every standing order (at most `MaxStandingOrders`).
@@ -76,13 +107,24 @@ impl<T: Config> Pallet<T> {
 	/// Places every standing order in the just-opened auction of `slot` (the caller charged
 	/// [`Self::standing_orders_weight`]).
 	pub(crate) fn place_standing_orders(slot: MarketSlot) {
+		let mut dropped = alloc::vec::Vec::new();
 		for (id, order) in StandingOrders::<T>::iter() {
 			match Self::place_standing_order(slot, &order) {
 				Ok(wh) => Self::deposit_event(Event::StandingOrderPlaced { id, slot, wh }),
+				Err(StandingOrderSkip::OwnerNotActive)
+					if T::Participants::has_left(&order.owner) =>
+				{
+					dropped.push((id, order));
+				},
 				Err(reason) => {
 					Self::deposit_event(Event::StandingOrderSkipped { id, slot, reason })
 				},
 			}
+		}
+		// After the walk: the map is not changed under its iterator.
+		for (id, order) in dropped {
+			Self::remove_standing_order(id, &order);
+			Self::deposit_event(Event::StandingOrderDropped { id, who: order.owner });
 		}
 	}
 
@@ -91,6 +133,11 @@ impl<T: Config> Pallet<T> {
 		slot: MarketSlot,
 		order: &StandingOrder<T::AccountId>,
 	) -> Result<Wh, StandingOrderSkip> {
+		// A suspended or departed owner's templates place nothing (checked first: no
+		// forecast is read for them).
+		if T::Participants::active_roles(&order.owner).is_none() {
+			return Err(StandingOrderSkip::OwnerNotActive);
+		}
 		let wanted = match order.quantity {
 			StandingQuantity::Fixed { wh } => wh,
 			StandingQuantity::Forecast { meter } => {

@@ -191,6 +191,9 @@ pub struct Auction {
 	pub feed_in_wh: Wh,
 	/// What the utility paid for it.
 	pub feed_in_paid: Amount,
+	/// Traded energy of trades that failed to settle (nothing of them happened; see
+	/// `Event::TradeFailed`), Wh.
+	pub failed_wh: Wh,
 }
 
 impl Auction {
@@ -222,6 +225,7 @@ impl Auction {
 			penalties: 0,
 			feed_in_wh: 0,
 			feed_in_paid: 0,
+			failed_wh: 0,
 		}
 	}
 
@@ -369,6 +373,11 @@ pub struct StandingOrder<AccountId> {
 	pub quantity: StandingQuantity,
 	/// The most Wh one slot's order may be for.
 	pub cap_wh: Wh,
+	/// What the template holds of its owner until it is cancelled or dropped: set by the
+	/// chain to [`crate::Config::StandingOrderDeposit`] when the template is registered
+	/// (whatever a genesis config says).
+	#[serde(default)]
+	pub deposit: Amount,
 }
 
 /// Why a standing order placed nothing in a slot.
@@ -376,6 +385,9 @@ pub struct StandingOrder<AccountId> {
 pub enum StandingOrderSkip {
 	/// No forecast of its meter for the slot (yet).
 	NoForecast,
+	/// The owner is not an active participant (suspended): nothing is placed until the
+	/// community manager reactivates it. An owner that left has its templates dropped.
+	OwnerNotActive,
 	/// The forecast (or fixed quantity, after the cap) is zero Wh.
 	NothingToTrade,
 	/// The order was refused with this error, as a manual order would have been.

@@ -10,6 +10,10 @@ impl<T: Config> ParticipantRegistry<T::AccountId> for Pallet<T> {
 			.map(|p| p.roles)
 	}
 
+	fn has_left(who: &T::AccountId) -> bool {
+		Participants::<T>::get(who).is_some_and(|p| p.status == ParticipantStatus::Left)
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn ensure_participant(who: &T::AccountId, roles: Roles) {
 		use crate::{AccountOfCode, IdGridCode, Participant};

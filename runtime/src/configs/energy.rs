@@ -1,7 +1,11 @@
 //! Configuration of the community energy pallets: participants (IDgrid), RES assets, meters
 //! and their readings, energy tokens and the market clock.
 
-use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU128, ConstU32},
+	weights::Weight,
+};
 use frame_system::EnsureRoot;
 use pallet_market::HourTariff;
 
@@ -69,6 +73,12 @@ impl pallet_market::Config for Runtime {
 	/// reads), 1,000 take 0.41 s of the 0.5 s hook budget of the opening block.
 	type MaxStandingOrders = ConstU32<1_000>;
 	type MaxStandingOrdersPerMember = ConstU32<8>;
+	/// 0.01 CEUR per kWh: an offer at the retail price still holds a deposit, and an
+	/// undelivered kWh always costs its seller at least this.
+	type MinOfferDeposit = ConstU128<10_000>;
+	/// 5 CEUR per template: filling all 1,000 places ties up 5,000 CEUR, and only members with
+	/// the side's role may hold any.
+	type StandingOrderDeposit = ConstU128<{ 5 * crate::UNIT }>;
 	/// A week of hourly summaries.
 	type SummariesKept = ConstU32<168>;
 	type DefaultTariff = DefaultTariff;

@@ -102,7 +102,7 @@ fn member_and_book_bounds_are_enforced() {
 }
 
 #[test]
-fn an_offer_holds_a_deposit_of_retail_minus_reserve() {
+fn an_offer_holds_a_deposit_of_retail_minus_reserve_and_never_less_than_the_minimum() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
 		assert_ok!(Market::place_offer(
@@ -114,9 +114,9 @@ fn an_offer_holds_a_deposit_of_retail_minus_reserve() {
 		));
 		// (95,000 − 40,000) × 3 kWh.
 		assert_eq!(offer_hold(ALICE), 165_000);
-		// An offer at the retail price owes nothing if undelivered.
+		// An offer at the retail price still holds the least deposit per kWh.
 		assert_ok!(Market::place_offer(RuntimeOrigin::signed(BOB), SLOT, BOB_RES, 1_000, RETAIL));
-		assert_eq!(offer_hold(BOB), 0);
+		assert_eq!(offer_hold(BOB), MIN_OFFER_DEPOSIT);
 		assert_invariants();
 	});
 }
@@ -201,6 +201,60 @@ fn after_gate_closure_no_order_enters_or_leaves() {
 		assert_noop!(
 			Market::cancel_order(RuntimeOrigin::signed(CHARLIE), SLOT, 0),
 			Error::<Test>::AuctionNotOpen
+		);
+	});
+}
+
+/// The attack of the issue: a member splits more than its plant can produce into several
+/// offers of one slot, each within the nameplate. The RES's offers together are capped.
+#[test]
+fn a_res_cannot_offer_more_than_its_nameplate_across_several_offers() {
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		let offer =
+			|wh| Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, wh, RETAIL);
+		// 5,000 Wh per slot in all: 3,000 + 2,000 fit, one more Wh does not.
+		assert_ok!(offer(3_000));
+		assert_ok!(offer(2_000));
+		assert_noop!(offer(1), Error::<Test>::OfferAboveCapacity);
+		assert_eq!(crate::OfferedOfRes::<Test>::get(SLOT, ALICE_RES), 5_000);
+		// Every offer held a deposit, at the retail price too: over-offering costs.
+		assert_eq!(offer_hold(ALICE), 5 * MIN_OFFER_DEPOSIT);
+		// Cancelling one frees its share of the capacity, and only that.
+		assert_ok!(Market::cancel_order(RuntimeOrigin::signed(ALICE), SLOT, 0));
+		assert_eq!(crate::OfferedOfRes::<Test>::get(SLOT, ALICE_RES), 2_000);
+		assert_ok!(offer(3_000));
+		assert_noop!(offer(1), Error::<Test>::OfferAboveCapacity);
+		// Another slot has its own capacity.
+		assert_ok!(Market::place_offer(
+			RuntimeOrigin::signed(ALICE),
+			SLOT + 1,
+			ALICE_RES,
+			5_000,
+			RETAIL
+		));
+		assert_invariants();
+		// Settlement releases the book and its per-RES counts.
+		run_to_ms(settle_time_of(SLOT));
+		assert_eq!(crate::OfferedOfRes::<Test>::iter_prefix(SLOT).count(), 0);
+		assert_invariants();
+	});
+}
+
+/// A suspended member keeps no market access: its bids and offers are refused and change
+/// nothing.
+#[test]
+fn a_suspended_member_can_neither_bid_nor_offer() {
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		assert_ok!(Participants::suspend(RuntimeOrigin::root(), ALICE));
+		assert_noop!(
+			Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, 100, 40_000),
+			Error::<Test>::NotProducer
+		);
+		assert_noop!(
+			Market::place_bid(RuntimeOrigin::signed(ALICE), SLOT, 100, 40_000),
+			Error::<Test>::NotConsumer
 		);
 	});
 }

@@ -186,3 +186,68 @@ fn settlement_runs_in_bounded_steps_when_the_hook_budget_is_small() {
 		HookWeight::set(Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
 	});
 }
+
+/// Fault injection: the buyer's hold is drained behind the market's back (as a slash or a
+/// buggy pallet would) so the payment cannot be made. The trade must fail whole: no token
+/// delivered or retired, nothing paid, no penalty; the seller's tokens go to feed-in.
+#[test]
+fn a_trade_whose_payment_fails_settles_nothing_of_it() {
+	use frame_support::traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision},
+	};
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		one_trade_book();
+		run_to_ms(gate_of(SLOT));
+		attest(ALICE, ALICE_RES, SLOT, 2_500);
+		// Charlie's bid holds 180,000; leave 100,000, less than the 150,000 the trade costs.
+		let reason = HoldReason::BidMaxCost.into();
+		assert_ok!(Balances::burn_held(
+			&reason,
+			&CHARLIE,
+			80_000,
+			Precision::Exact,
+			Fortitude::Force
+		));
+		run_to_ms(settle_time_of(SLOT));
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Settled));
+
+		let failed = market_events().into_iter().find_map(|event| match event {
+			Event::TradeFailed { slot, bid, offer, buyer, seller, wh, error } => {
+				Some((slot, bid, offer, buyer, seller, wh, error))
+			},
+			_ => None,
+		});
+		assert_eq!(
+			failed,
+			Some((
+				SLOT,
+				1,
+				0,
+				CHARLIE,
+				ALICE,
+				2_000,
+				// What pallet-balances says of a hold that cannot cover the amount.
+				sp_runtime::TokenError::Frozen.into()
+			))
+		);
+		assert!(!market_events().iter().any(|e| matches!(e, Event::TradeSettled { .. })));
+		// Charlie got no energy and paid nothing; what was left of his hold came back.
+		assert_eq!(pallet_energy_tokens::TotalRetired::<Test>::get(), 0);
+		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(CHARLIE), 0);
+		assert_eq!(free(CHARLIE), START - 80_000);
+		// Alice's 2,500 Wh were unsold: the utility bought them at 39,000 per kWh.
+		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(ALICE), 0);
+		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(UTILITY), 2_500);
+		assert_eq!(free(ALICE), START + 97_500);
+		assert!(no_holds_left());
+		let summary = Auctions::<Test>::get(SLOT).expect("summary kept");
+		assert_eq!(
+			(summary.delivered_wh, summary.shortfall_wh, summary.failed_wh, summary.paid),
+			(0, 0, 2_000, 0)
+		);
+		assert_eq!(summary.penalties, 0);
+		assert_invariants();
+	});
+}

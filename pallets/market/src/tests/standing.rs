@@ -183,8 +183,108 @@ fn invalid_templates_are_refused_and_change_nothing() {
 				side: Side::Bid,
 				price: 50_000,
 				quantity: fixed(100),
-				cap_wh: 100
+				cap_wh: 100,
+				deposit: STANDING_DEPOSIT,
 			})
 		);
+	});
+}
+
+fn standing_hold(who: u64) -> u128 {
+	Balances::balance_on_hold(&HoldReason::StandingOrderDeposit.into(), &who)
+}
+
+/// The attack of the issue: throwaway accounts fill the global `MaxStandingOrders` with
+/// fixed-quantity bids. An outsider, and a member without the side's role, are refused.
+#[test]
+fn only_members_with_the_sides_role_may_set_standing_orders() {
+	new_test_ext().execute_with(|| {
+		let fixed = StandingQuantity::Fixed { wh: 500 };
+		assert_noop!(standing(STRANGER, Side::Bid, 80_000, fixed, 500), Error::<Test>::NotConsumer);
+		// The DSO is a participant but no consumer; Bob produces but does not consume.
+		assert_noop!(standing(DSO, Side::Bid, 80_000, fixed, 500), Error::<Test>::NotConsumer);
+		assert_noop!(standing(BOB, Side::Bid, 80_000, fixed, 500), Error::<Test>::NotConsumer);
+		assert_noop!(
+			standing(CHARLIE, Side::Offer { res: ALICE_RES }, 40_000, fixed, 500),
+			Error::<Test>::NotProducer
+		);
+		// A suspended consumer may not set one either.
+		assert_ok!(Participants::suspend(RuntimeOrigin::root(), DAVE));
+		assert_noop!(standing(DAVE, Side::Bid, 80_000, fixed, 500), Error::<Test>::NotConsumer);
+	});
+}
+
+#[test]
+fn a_standing_order_holds_its_deposit_until_cancelled() {
+	new_test_ext().execute_with(|| {
+		let fixed = StandingQuantity::Fixed { wh: 500 };
+		assert_ok!(standing(DAVE, Side::Bid, 80_000, fixed, 500));
+		assert_eq!(standing_hold(DAVE), STANDING_DEPOSIT);
+		assert_eq!(free(DAVE), START - STANDING_DEPOSIT);
+		assert_invariants();
+		assert_ok!(Market::cancel_standing_order(RuntimeOrigin::signed(DAVE), 0));
+		assert_eq!(standing_hold(DAVE), 0);
+		assert_eq!(free(DAVE), START);
+		assert_invariants();
+	});
+}
+
+#[test]
+fn a_member_that_cannot_pay_the_deposit_sets_nothing() {
+	new_test_ext().execute_with(|| {
+		// Dave keeps less than the deposit free.
+		assert_ok!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(DAVE),
+			STRANGER,
+			START - STANDING_DEPOSIT / 2
+		));
+		assert_noop!(
+			standing(DAVE, Side::Bid, 80_000, StandingQuantity::Fixed { wh: 500 }, 500),
+			Error::<Test>::InsufficientFunds
+		);
+	});
+}
+
+#[test]
+fn a_suspended_members_standing_orders_place_nothing_until_reactivated() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(standing(DAVE, Side::Bid, 80_000, StandingQuantity::Fixed { wh: 500 }, 500));
+		assert_ok!(Participants::suspend(RuntimeOrigin::root(), DAVE));
+		open_first_auctions();
+		for slot in [NEXT, AFTER] {
+			assert!(market_events().contains(&Event::StandingOrderSkipped {
+				id: 0,
+				slot,
+				reason: StandingOrderSkip::OwnerNotActive,
+			}));
+			assert_eq!(Orders::<Test>::iter_prefix(slot).count(), 0);
+		}
+		// Kept, with its deposit, while suspended; placed again once reactivated.
+		assert!(StandingOrders::<Test>::contains_key(0));
+		assert_eq!(standing_hold(DAVE), STANDING_DEPOSIT);
+		assert_ok!(Participants::reactivate(RuntimeOrigin::root(), DAVE));
+		run_to_ms((FIRST_SLOT + 1) as u64 * SLOT_MS + 1);
+		assert!(market_events().contains(&Event::StandingOrderPlaced {
+			id: 0,
+			slot: FIRST_SLOT + 3,
+			wh: 500
+		}));
+		assert_invariants();
+	});
+}
+
+#[test]
+fn a_departed_members_standing_orders_are_dropped_with_their_deposit() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(standing(DAVE, Side::Bid, 80_000, StandingQuantity::Fixed { wh: 500 }, 500));
+		assert_ok!(Participants::leave(RuntimeOrigin::signed(DAVE)));
+		open_first_auctions();
+		assert!(market_events().contains(&Event::StandingOrderDropped { id: 0, who: DAVE }));
+		assert!(!StandingOrders::<Test>::contains_key(0));
+		assert_eq!(StandingOrdersOf::<Test>::get(DAVE), 0);
+		assert_eq!(standing_hold(DAVE), 0);
+		assert_eq!(free(DAVE), START);
+		assert_eq!(Orders::<Test>::iter_prefix(NEXT).count(), 0);
+		assert_invariants();
 	});
 }
