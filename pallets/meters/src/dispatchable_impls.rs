@@ -4,25 +4,21 @@ use crate::{
 	Config, DirectoryEntry, Error, Event, GatewayPage, Gateways, Meter, MeterDirectory, MeterKind,
 	MeterStatus, NextMeterId, Pallet, ProductionMeterOf, Registers,
 };
-use energy_primitives::{
-	MarketClock, MeterId, MeterPublicKey, ParticipantRegistry, ResRegistry, Roles,
-};
+use energy_primitives::{MarketClock, MeterId, MeterPublicKey, ParticipantRegistry, ResRegistry};
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::EnsureOrigin};
 use frame_system::pallet_prelude::OriginFor;
 use sp_runtime::DispatchError;
 
 impl<T: Config> Pallet<T> {
-	/// Admits the community manager, or a signed active DSO (the metering operator).
+	/// Admits the community manager only. A DSO approves grid connections (`res-assets`);
+	/// installing meter keys is not its duty, so that no single key can both approve a plant
+	/// and install the key that mints for it.
 	pub(crate) fn ensure_meter_admin(origin: OriginFor<T>) -> DispatchResult {
 		match T::ManagerOrigin::try_origin(origin) {
 			Ok(_) => Ok(()),
 			Err(origin) => {
-				let who = frame_system::ensure_signed(origin)?;
-				ensure!(
-					T::Participants::has_active_roles(&who, Roles::DSO),
-					Error::<T>::NotMeterAdmin
-				);
-				Ok(())
+				frame_system::ensure_signed(origin)?;
+				Err(Error::<T>::NotMeterAdmin.into())
 			},
 		}
 	}

@@ -66,8 +66,8 @@ pub mod pallet {
 		/// The market clock: the current slot and the slot length.
 		type Clock: MarketClock;
 
-		/// The community manager, who administers gateways and meters (an active DSO, as the
-		/// metering operator, may too).
+		/// The community manager, who administers gateways and meters (and no one else: the
+		/// DSO approves grid connections, never meter keys).
 		type ManagerOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Most meters one gateway submits for.
@@ -139,7 +139,7 @@ pub mod pallet {
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The caller is neither the community manager nor an active DSO.
+		/// The caller is not the community manager.
 		NotMeterAdmin,
 		/// The meter owner is not an active participant.
 		NotParticipant,
@@ -212,7 +212,7 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Registers `gateway` as an account that may submit readings.
 		///
-		/// Origin: the community manager or an active DSO.
+		/// Origin: the community manager.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_gateway())]
 		pub fn register_gateway(origin: OriginFor<T>, gateway: T::AccountId) -> DispatchResult {
@@ -222,7 +222,7 @@ pub mod pallet {
 
 		/// Removes `gateway`, which must have no active meters left.
 		///
-		/// Origin: the community manager or an active DSO.
+		/// Origin: the community manager.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::remove_gateway())]
 		pub fn remove_gateway(origin: OriginFor<T>, gateway: T::AccountId) -> DispatchResult {
@@ -234,7 +234,7 @@ pub mod pallet {
 		/// production meter, the RES it measures, owned by `owner`), the `gateway` that
 		/// submits its readings and its registers at installation.
 		///
-		/// Origin: the community manager or an active DSO.
+		/// Origin: the community manager.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_meter(T::MaxMetersPerGateway::get()))]
 		pub fn register_meter(
@@ -251,7 +251,7 @@ pub mod pallet {
 
 		/// Revokes meter `meter`: its readings are rejected from now on.
 		///
-		/// Origin: the community manager or an active DSO.
+		/// Origin: the community manager.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::revoke_meter(T::MaxMetersPerGateway::get()))]
 		pub fn revoke_meter(origin: OriginFor<T>, meter: MeterId) -> DispatchResult {
@@ -262,7 +262,7 @@ pub mod pallet {
 		/// Replaces the key of meter `meter` (e.g. after a firmware reset): later readings
 		/// must be signed with `key`.
 		///
-		/// Origin: the community manager or an active DSO.
+		/// Origin: the community manager.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::rotate_meter_key(T::MaxMetersPerGateway::get()))]
 		pub fn rotate_meter_key(

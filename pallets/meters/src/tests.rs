@@ -74,15 +74,45 @@ fn assert_rejected_without_effect(readings: Vec<SignedReading>, reason: Rejectio
 
 // ---------------------------------------------------------------- gateways and meters
 
+/// Separation of duties: an account that is both DSO and producer (roles combine) tries to
+/// install a meter key it holds on its own RES, rotate the key of an existing production
+/// meter to one it holds, or revoke another member's meter. Only the manager installs keys.
 #[test]
-fn gateways_are_administered_by_manager_or_dso() {
+fn a_dso_cannot_install_revoke_or_rotate_meter_keys() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Participants::set_roles(
+			RuntimeOrigin::root(),
+			DSO,
+			energy_primitives::Roles::DSO.union(energy_primitives::Roles::PRODUCER)
+		));
+		let meter = register_production_meter(1);
+		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+		let dso = || RuntimeOrigin::signed(DSO);
+		let own_key = sr_key(&sr_pair(9));
+		assert_noop!(
+			Meters::register_meter(dso(), DSO, MeterKind::Consumption, own_key, GATEWAY, ZERO),
+			Error::<Test>::NotMeterAdmin
+		);
+		assert_noop!(Meters::rotate_meter_key(dso(), meter, own_key), Error::<Test>::NotMeterAdmin);
+		assert_noop!(Meters::revoke_meter(dso(), meter), Error::<Test>::NotMeterAdmin);
+		assert_noop!(Meters::register_gateway(dso(), DSO), Error::<Test>::NotMeterAdmin);
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
+	});
+}
+
+#[test]
+fn gateways_are_administered_by_the_manager_only() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
 			Meters::register_gateway(RuntimeOrigin::signed(CONSUMER), 20),
 			Error::<Test>::NotMeterAdmin
 		);
 		assert_noop!(Meters::register_gateway(RuntimeOrigin::none(), 20), DispatchError::BadOrigin);
-		assert_ok!(Meters::register_gateway(RuntimeOrigin::signed(DSO), 20));
+		assert_noop!(
+			Meters::register_gateway(RuntimeOrigin::signed(DSO), 20),
+			Error::<Test>::NotMeterAdmin
+		);
+		assert_ok!(Meters::register_gateway(RuntimeOrigin::root(), 20));
 		System::assert_last_event(Event::GatewayRegistered { gateway: 20 }.into());
 		assert_noop!(
 			Meters::register_gateway(RuntimeOrigin::root(), 20),
@@ -187,7 +217,11 @@ fn revoke_takes_the_meter_off_its_page_and_frees_its_res() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(Meters::revoke_meter(RuntimeOrigin::root(), 5), Error::<Test>::UnknownMeter);
 		let id = register_production_meter(1);
-		assert_ok!(Meters::revoke_meter(RuntimeOrigin::signed(DSO), id));
+		assert_noop!(
+			Meters::revoke_meter(RuntimeOrigin::signed(DSO), id),
+			Error::<Test>::NotMeterAdmin
+		);
+		assert_ok!(Meters::revoke_meter(RuntimeOrigin::root(), id));
 		System::assert_last_event(Event::MeterRevoked { meter: id }.into());
 		assert_eq!(Meters::meter(id), None);
 		assert_eq!(MeterDirectory::<Test>::get(id).map(|e| e.status), Some(MeterStatus::Revoked));

@@ -59,12 +59,14 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Records the DSO's decision on RES `id`'s grid connection.
+	/// Records the DSO's decision on RES `id`'s grid connection (never on a RES of its own).
 	pub fn do_decide_connection(dso: T::AccountId, id: ResId, approve: bool) -> DispatchResult {
 		ensure!(T::Participants::has_active_roles(&dso, Roles::DSO), Error::<T>::NotDso);
 		Assets::<T>::try_mutate(id, |maybe| {
 			let asset = maybe.as_mut().ok_or(Error::<T>::UnknownAsset)?;
 			ensure!(asset.status == ResStatus::PendingApproval, Error::<T>::NotPending);
+			// Separation of duties: a DSO that also produces never decides on its own plant.
+			ensure!(asset.owner != dso, Error::<T>::OwnRes);
 			asset.status = if approve { ResStatus::Approved } else { ResStatus::Rejected };
 			Ok::<_, Error<T>>(())
 		})?;

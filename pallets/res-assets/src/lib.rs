@@ -79,6 +79,8 @@ pub mod pallet {
 		NotProducer,
 		/// The caller is not an active DSO.
 		NotDso,
+		/// A DSO may not decide on the grid connection of its own RES.
+		OwnRes,
 		/// Nameplate capacity must be above zero.
 		ZeroCapacity,
 		/// Nameplate capacity is above 100 MW.
@@ -153,7 +155,7 @@ pub mod pallet {
 
 		/// Approves the grid connection of RES `id`.
 		///
-		/// Origin: an active DSO.
+		/// Origin: an active DSO that does not own the RES.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::approve_connection())]
 		pub fn approve_connection(origin: OriginFor<T>, id: ResId) -> DispatchResult {
@@ -163,7 +165,7 @@ pub mod pallet {
 
 		/// Rejects the grid connection of RES `id`.
 		///
-		/// Origin: an active DSO.
+		/// Origin: an active DSO that does not own the RES.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reject_connection())]
 		pub fn reject_connection(origin: OriginFor<T>, id: ResId) -> DispatchResult {

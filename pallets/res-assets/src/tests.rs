@@ -2,7 +2,7 @@
 //! unchanged on failure (`assert_noop!`).
 
 use crate::{mock::*, Assets, ConnectionPoint, Error, Event, NextResId, ResStatus, Technology};
-use energy_primitives::{ResProfile, ResRegistry};
+use energy_primitives::{ResProfile, ResRegistry, Roles};
 use frame_support::{assert_noop, assert_ok};
 use sp_runtime::DispatchError;
 
@@ -183,5 +183,31 @@ fn ids_are_sequential_and_exhaustion_is_an_error() {
 			ResAssets::register(RuntimeOrigin::signed(PRODUCER), Technology::Hydro, 1, point("P")),
 			Error::<Test>::IdsExhausted
 		);
+	});
+}
+
+/// Separation of duties: an account that is both DSO and producer registers a RES and tries
+/// to approve its own grid connection (and so mint at will from it).
+#[test]
+fn a_dso_cannot_decide_on_its_own_res() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Participants::set_roles(
+			RuntimeOrigin::root(),
+			DSO,
+			Roles::DSO.union(Roles::PRODUCER)
+		));
+		let own = register_pv(DSO);
+		assert_noop!(
+			ResAssets::approve_connection(RuntimeOrigin::signed(DSO), own),
+			Error::<Test>::OwnRes
+		);
+		assert_noop!(
+			ResAssets::reject_connection(RuntimeOrigin::signed(DSO), own),
+			Error::<Test>::OwnRes
+		);
+		assert_eq!(Assets::<Test>::get(own).map(|a| a.status), Some(ResStatus::PendingApproval));
+		// Another producer's RES it may approve.
+		let other = register_pv(OTHER_PRODUCER);
+		assert_ok!(ResAssets::approve_connection(RuntimeOrigin::signed(DSO), other));
 	});
 }
