@@ -128,6 +128,9 @@ pub trait ForecastProvider {
 	/// The forecast of meter `meter` for market slot `slot`, if one was made.
 	fn forecast(meter: MeterId, slot: MarketSlot) -> Option<EnergyForecast>;
 
+	/// How many slots ahead forecasts exist: made in slot `s`, they reach `s + horizon`.
+	fn horizon() -> u32;
+
 	/// Stores a forecast, for other pallets' tests and benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_forecast(meter: MeterId, slot: MarketSlot, forecast: EnergyForecast);
@@ -136,6 +139,11 @@ pub trait ForecastProvider {
 impl ForecastProvider for () {
 	fn forecast(_: MeterId, _: MarketSlot) -> Option<EnergyForecast> {
 		None
+	}
+
+	/// No forecasts at all: no schedule is held back for them.
+	fn horizon() -> u32 {
+		u32::MAX
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

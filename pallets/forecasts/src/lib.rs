@@ -221,6 +221,10 @@ pub mod pallet {
 			Forecasts::<T>::get(slot, meter)
 		}
 
+		fn horizon() -> u32 {
+			T::ForecastHorizon::get()
+		}
+
 		#[cfg(feature = "runtime-benchmarks")]
 		fn set_forecast(meter: MeterId, slot: MarketSlot, forecast: EnergyForecast) {
 			Forecasts::<T>::insert(slot, meter, forecast);

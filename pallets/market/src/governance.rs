@@ -5,6 +5,7 @@ use crate::{
 	AuctionSchedule, ClearingRule, Config, Error, Event, Pallet, Rule, Schedule, SlotLength,
 	TariffTable, Tariffs, Utility, MAX_PENDING_AUCTIONS,
 };
+use energy_primitives::ForecastProvider;
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::EnsureOrigin};
 use frame_system::pallet_prelude::OriginFor;
 
@@ -23,6 +24,14 @@ impl<T: Config> Pallet<T> {
 			&& schedule.gate_closure_ms < open_window
 			&& settle_slots <= MAX_SLOTS_AHEAD as u64
 			&& schedule.open_slots_ahead as u64 + settle_slots + 2 <= MAX_PENDING_AUCTIONS as u64
+	}
+
+	/// Whether a forecast of every slot exists when its auction opens under `schedule`, so
+	/// that forecast-sized standing orders are placed: the forecaster runs in each slot and
+	/// reaches `horizon` slots ahead, so an auction opened `open_slots_ahead` slots ahead
+	/// finds the forecast made in the slot before if `open_slots_ahead + 1 <= horizon`.
+	pub fn forecasts_reach(schedule: &AuctionSchedule) -> bool {
+		schedule.open_slots_ahead.saturating_add(1) <= T::Forecasts::horizon()
 	}
 
 	/// Whether no hour's feed-in tariff is above its retail tariff.
@@ -50,6 +59,7 @@ impl<T: Config> Pallet<T> {
 	/// Sets the schedule of auctions opened from now on.
 	pub fn do_set_schedule(schedule: AuctionSchedule) -> DispatchResult {
 		ensure!(Self::schedule_is_valid(&schedule), Error::<T>::InvalidSchedule);
+		ensure!(Self::forecasts_reach(&schedule), Error::<T>::ForecastsDoNotReach);
 		Schedule::<T>::put(schedule);
 		Self::deposit_event(Event::ScheduleSet { schedule });
 		Ok(())

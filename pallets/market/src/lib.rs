@@ -279,6 +279,10 @@ pub mod pallet {
 					Pallet::<T>::schedule_is_valid(&schedule),
 					"invalid auction schedule for this slot length"
 				);
+				assert!(
+					Pallet::<T>::forecasts_reach(&schedule),
+					"the auction schedule opens further ahead than the forecasts reach"
+				);
 				Schedule::<T>::put(schedule);
 			}
 			if let Some(tariffs) = self.tariffs {
@@ -463,6 +467,9 @@ pub mod pallet {
 		UnknownStandingOrder,
 		/// The standing order belongs to another member.
 		NotStandingOrderOwner,
+		/// The schedule opens auctions further ahead than the forecaster reaches: standing
+		/// orders sized by forecasts would never be placed.
+		ForecastsDoNotReach,
 		/// Settlement: a trade would pay more than its bid still holds (a trade fails with
 		/// this rather than settle partly paid).
 		HoldExhausted,
@@ -480,6 +487,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			Self::check_order_bound_fits_the_hook_budget();
+			assert!(
+				Self::forecasts_reach(&AuctionSchedule::default()),
+				"the default schedule opens auctions further ahead than the forecasts reach"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

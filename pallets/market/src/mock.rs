@@ -83,6 +83,9 @@ pub const FEED_IN: u128 = 39_000;
 parameter_types! {
 	pub const DefaultTariff: HourTariff = HourTariff { retail: RETAIL, feed_in: FEED_IN };
 	pub static MaxOrdersPerSlot: u32 = 64;
+	/// How far ahead the tests' forecasts reach: 25 slots, as the runtime's (the default
+	/// schedule opens 24 ahead); tests lower it.
+	pub static ForecastHorizon: u32 = 25;
 	pub static HookWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
 	pub static ClearingWeight: Weight = Weight::from_parts(u64::MAX / 2, u64::MAX / 2);
 }
@@ -183,6 +186,9 @@ pub struct TestForecasts;
 impl ForecastProvider for TestForecasts {
 	fn forecast(meter: MeterId, slot: MarketSlot) -> Option<EnergyForecast> {
 		FORECASTS.with(|f| f.borrow().get(&(meter, slot)).copied())
+	}
+	fn horizon() -> u32 {
+		ForecastHorizon::get()
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_forecast(meter: MeterId, slot: MarketSlot, forecast: EnergyForecast) {

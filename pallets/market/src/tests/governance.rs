@@ -99,3 +99,19 @@ fn governance_may_name_a_new_utility() {
 		assert_ok!(Market::set_tariffs(RuntimeOrigin::root(), Box::new(peak_table())));
 	});
 }
+
+/// A schedule that opens auctions further ahead than the forecaster reaches would leave every
+/// forecast-sized standing order unplaced (`NoForecast`): governance cannot set one.
+#[test]
+fn a_schedule_must_open_within_the_forecasts_reach() {
+	new_test_ext().execute_with(|| {
+		ForecastHorizon::set(3);
+		let opening = |open_slots_ahead| AuctionSchedule { open_slots_ahead, ..schedule() };
+		assert_noop!(
+			Market::set_schedule(RuntimeOrigin::root(), opening(3)),
+			Error::<Test>::ForecastsDoNotReach
+		);
+		assert_ok!(Market::set_schedule(RuntimeOrigin::root(), opening(2)));
+		ForecastHorizon::set(25);
+	});
+}
