@@ -1,5 +1,5 @@
-//! Chain specifications: `dev` and `local` are built from the runtime's genesis presets; any
-//! other `--chain` value is read as a chain-spec JSON file.
+//! Chain specifications: `dev`, `local` and `production` are built from the runtime's genesis
+//! presets; any other `--chain` value is read as a chain-spec JSON file.
 
 use energy_runtime::WASM_BINARY;
 use sc_service::ChainType;
@@ -38,6 +38,22 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_id("energy_local_testnet")
 		.with_chain_type(ChainType::Local)
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(chain_properties())
+		.build())
+}
+
+/// The starting point of a real network (`--chain production`): a live chain without any key,
+/// member or balance and with hourly market slots. Operators fill in the validators, the
+/// manager and its endowment in the plain spec and build the raw spec from it (see
+/// `scripts/production-spec.sh` and `docs/operators.md`); it does not run as it is.
+pub fn production_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("Energy Community")
+		.with_id("energy_community")
+		.with_chain_type(ChainType::Live)
+		.with_genesis_config_preset_name(
+			energy_runtime::genesis_config_presets::PRODUCTION_RUNTIME_PRESET,
+		)
 		.with_properties(chain_properties())
 		.build())
 }

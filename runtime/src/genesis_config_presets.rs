@@ -1,5 +1,7 @@
 //! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four validators:
-//! Alice, Bob, Charlie, Dave). `energy-node --chain dev|local` and `build-spec` use them.
+//! Alice, Bob, Charlie, Dave), both with the demo community on the public dev phrase, and
+//! `production`: no key at all, an empty community, hourly slots, for the operators to fill
+//! in. `energy-node --chain dev|local|production` and `build-spec` use them.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -263,11 +265,30 @@ pub fn local_config_genesis() -> Value {
 	)
 }
 
+/// The name of the production preset.
+pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
+
+/// The `production` preset: a real network's starting point. No validator, forecaster,
+/// manager (sudo) key or balance; no participant, RES, meter, gateway or standing order;
+/// hourly market slots with the production auction schedule (the runtime's defaults). The
+/// operators fill in the authorities, the manager key and its endowment before they build the
+/// raw spec (`scripts/production-spec.sh`, `docs/operators.md`): every key in it is theirs.
+pub fn production_config_genesis() -> Value {
+	serde_json::json!({
+		"balances": { "balances": [] },
+		"aura": { "authorities": [] },
+		"grandpa": { "authorities": [] },
+		"forecasts": { "forecasters": [] },
+		"sudo": { "key": null },
+	})
+}
+
 /// Provides the JSON representation of the preset with the given id.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		PRODUCTION_RUNTIME_PRESET => production_config_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -282,6 +303,7 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(PRODUCTION_RUNTIME_PRESET),
 	]
 }
 
@@ -304,21 +326,23 @@ mod tests {
 		}
 	}
 
-	/// Both presets build a genesis state (the genesis builds of the pallets check it).
+	/// The genesis state a preset builds (the genesis builds of the pallets check it).
+	fn preset_state(preset: &PresetId) -> sp_io::TestExternalities {
+		let json = get_preset(preset).expect("preset exists");
+		let patch: Value = serde_json::from_slice(&json).expect("valid json");
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+		json_merge(&mut config, patch);
+		let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a full config");
+		sp_io::TestExternalities::new(
+			sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
+		)
+	}
+
+	/// The dev presets build the demo community.
 	#[test]
-	fn presets_build() {
-		for preset in preset_names() {
-			let json = get_preset(&preset).expect("preset exists");
-			let patch: Value = serde_json::from_slice(&json).expect("valid json");
-			let mut config =
-				serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-			json_merge(&mut config, patch);
-			let config: RuntimeGenesisConfig =
-				serde_json::from_value(config).expect("a full config");
-			sp_io::TestExternalities::new(
-				sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
-			)
-			.execute_with(|| {
+	fn dev_presets_build() {
+		for preset in preset_names().iter().filter(|p| p.as_ref() != PRODUCTION_RUNTIME_PRESET) {
+			preset_state(preset).execute_with(|| {
 				assert_eq!(pallet_meters::NextMeterId::<crate::Runtime>::get(), 6);
 				assert_eq!(pallet_market::SlotLength::<crate::Runtime>::get(), DEV_SLOT_LENGTH_MS);
 				assert_eq!(pallet_market::Schedule::<crate::Runtime>::get(), DEV_AUCTION_SCHEDULE);
@@ -328,6 +352,30 @@ mod tests {
 				);
 			});
 		}
+	}
+
+	/// The production preset holds no key and no community: hourly slots, the production
+	/// schedule, nobody registered, nothing endowed, no sudo key.
+	#[test]
+	fn the_production_preset_is_empty_and_hourly() {
+		preset_state(&PresetId::from(PRODUCTION_RUNTIME_PRESET)).execute_with(|| {
+			use crate::Runtime;
+			assert_eq!(pallet_market::SlotLength::<Runtime>::get(), energy_primitives::HOUR_MS);
+			assert_eq!(
+				pallet_market::Schedule::<Runtime>::get(),
+				pallet_market::AuctionSchedule::default()
+			);
+			assert_eq!(pallet_market::Utility::<Runtime>::get(), None);
+			assert_eq!(pallet_market::StandingOrders::<Runtime>::count(), 0);
+			assert_eq!(pallet_participants::Participants::<Runtime>::iter().count(), 0);
+			assert_eq!(pallet_res_assets::Assets::<Runtime>::count(), 0);
+			assert_eq!(pallet_meters::NextMeterId::<Runtime>::get(), 0);
+			assert_eq!(pallet_meters::Gateways::<Runtime>::iter().count(), 0);
+			assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), 0);
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+			assert!(pallet_aura::Authorities::<Runtime>::get().is_empty());
+			assert!(pallet_forecasts::Forecasters::<Runtime>::get().is_empty());
+		});
 	}
 
 	/// Every pallet's integrity test, with this runtime's configuration: among them, that a

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds a production chain spec from `--chain production` with freshly generated keys: the
+# starting point of a real network, in which every key is the operators' own.
+#
+#   scripts/production-spec.sh OUT_DIR [VALIDATORS] [MANAGER_ENDOWMENT_CEUR]
+#
+# Writes, under OUT_DIR:
+#   secrets/validator-<i>.json, secrets/manager.json  the secret phrases (mode 600: keep them
+#                                                      offline, never commit them);
+#   production-plain.json                              the spec with the public keys filled in;
+#   production-raw.json                                the raw spec every node starts from;
+#   validator-<i>/                                     a base path with validator i's Aura,
+#                                                      GRANDPA and forecaster keys inserted.
+# Validator i's forecaster key is `<phrase>//forecaster` (sr25519), separate from its Aura key.
+# The manager (sudo, the community manager's origin until a council replaces it) is endowed with
+# MANAGER_ENDOWMENT_CEUR (default 1,000) so that it can pay the fees of onboarding the
+# community. On a real network each validator generates its own keys on its own machine and
+# sends only the public keys; this script is how the spec is assembled and how the tests check
+# that a spec built this way produces and finalizes blocks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+out=${1:?usage: scripts/production-spec.sh OUT_DIR [VALIDATORS] [MANAGER_ENDOWMENT_CEUR]}
+validators=${2:-1}
+endowment_ceur=${3:-1000}
+node=${ENERGY_NODE:-$CARGO_TARGET_DIR/release/energy-node}
+[ -x "$node" ] || {
+	echo "$node not found: build it with cargo build --release -p energy-node" >&2
+	exit 1
+}
+
+mkdir -p "$out/secrets"
+chmod 700 "$out/secrets"
+generate() {
+	(umask 077 && "$node" key generate --scheme sr25519 --output-type json >"$out/secrets/$1.json")
+}
+phrase() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"])' "$out/secrets/$1.json"; }
+ss58() { "$node" key inspect --scheme "$1" --output-type json "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ss58Address"])'; }
+
+authorities=()
+for i in $(seq 0 $((validators - 1))); do
+	generate "validator-$i"
+	secret=$(phrase "validator-$i")
+	authorities+=("$(ss58 sr25519 "$secret"),$(ss58 ed25519 "$secret"),$(ss58 sr25519 "$secret//forecaster")")
+done
+generate manager
+manager=$(ss58 sr25519 "$(phrase manager)")
+
+"$node" build-spec --chain production 2>/dev/null >"$out/production-preset.json"
+python3 - "$out/production-preset.json" "$out/production-plain.json" "$manager" "$endowment_ceur" "${authorities[@]}" <<'EOF'
+import json, sys
+source, target, manager, endowment = sys.argv[1:5]
+keys = [a.split(",") for a in sys.argv[5:]]
+spec = json.load(open(source))
+patch = spec["genesis"]["runtimeGenesis"]["patch"]
+patch["aura"]["authorities"] = [aura for aura, _, _ in keys]
+patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _ in keys]
+patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster in keys]
+patch["sudo"]["key"] = manager
+# One CEUR is 10^6 units (6 decimals).
+patch["balances"]["balances"] = [[manager, int(endowment) * 10**6]]
+json.dump(spec, open(target, "w"), indent=2)
+EOF
+rm "$out/production-preset.json"
+"$node" build-spec --chain "$out/production-plain.json" --raw 2>/dev/null >"$out/production-raw.json"
+
+for i in $(seq 0 $((validators - 1))); do
+	secret=$(phrase "validator-$i")
+	insert() {
+		"$node" key insert --base-path "$out/validator-$i" --chain "$out/production-raw.json" \
+			--scheme "$1" --key-type "$2" --suri "$3"
+	}
+	insert sr25519 aura "$secret"
+	insert ed25519 gran "$secret"
+	insert sr25519 fcst "$secret//forecaster"
+done
+
+echo "production spec for $validators validator(s), manager $manager:"
+echo "  $out/production-raw.json (start each validator with --chain on it and --base-path $out/validator-<i>)"
+echo "  secrets in $out/secrets/: move them offline"
