@@ -375,6 +375,36 @@ fn export_of_a_pending_res_is_accepted_but_mints_nothing() {
 	});
 }
 
+/// Suspending a producer stops its minting at the next reading: its export is metered (the
+/// registers advance, so no later reading can mint the suspension's energy) but mints nothing
+/// until the manager reactivates it.
+#[test]
+fn a_suspended_producers_export_mints_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = register_production_meter(1);
+		assert_ok!(Participants::suspend(RuntimeOrigin::root(), PROSUMER));
+		submit(vec![signed_sr(&sr_pair(1), reading(id, 1, 1_000, 0, 1_000))]);
+		System::assert_has_event(
+			Event::ReadingAccepted {
+				meter: id,
+				sequence: 1,
+				slot: 1_000,
+				import_wh: 0,
+				export_wh: 1_000,
+				minted_wh: 0,
+			}
+			.into(),
+		);
+		assert_eq!(TotalMinted::<Test>::get(), 0);
+		assert_eq!(Meters::meter(id).map(|m| m.registers.export_wh), Some(1_000));
+		assert_ok!(Participants::reactivate(RuntimeOrigin::root(), PROSUMER));
+		CurrentSlot::set(1_001);
+		submit(vec![signed_sr(&sr_pair(1), reading(id, 2, 1_001, 0, 1_600))]);
+		assert_eq!(TokenBalances::<Test>::get(PROSUMER), 600);
+		assert_ok!(EnergyTokens::do_try_state());
+	});
+}
+
 #[test]
 fn resubmitting_an_accepted_reading_is_a_no_op_that_pays() {
 	new_test_ext().execute_with(|| {

@@ -1,12 +1,16 @@
 //! The RES registry as the meters and tokens see it.
 
 use crate::{Assets, Config, Pallet, ResStatus};
-use energy_primitives::{ResId, ResProfile, ResRegistry};
+use energy_primitives::{ParticipantRegistry, ResId, ResProfile, ResRegistry, Roles};
 
 impl<T: Config> ResRegistry<T::AccountId> for Pallet<T> {
+	/// A RES may produce (mint, sell) while its grid connection is approved and its owner is
+	/// an active producer: suspending or leaving stops it at the next reading or offer, with
+	/// no index of RES by owner to walk.
 	fn profile(id: ResId) -> Option<ResProfile<T::AccountId>> {
 		Assets::<T>::get(id).map(|asset| ResProfile {
-			may_produce: asset.status == ResStatus::Approved,
+			may_produce: asset.status == ResStatus::Approved
+				&& T::Participants::has_active_roles(&asset.owner, Roles::PRODUCER),
 			owner: asset.owner,
 			nameplate_w: asset.nameplate_w,
 		})

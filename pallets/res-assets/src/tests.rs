@@ -211,3 +211,20 @@ fn a_dso_cannot_decide_on_its_own_res() {
 		assert_ok!(ResAssets::approve_connection(RuntimeOrigin::signed(DSO), other));
 	});
 }
+
+/// Suspension stops production where it acts: an approved RES of a suspended (or departed)
+/// owner may not produce, and produces again once the owner is reactivated.
+#[test]
+fn a_suspended_owners_res_may_not_produce() {
+	new_test_ext().execute_with(|| {
+		let id = register_pv(PRODUCER);
+		assert_ok!(ResAssets::approve_connection(RuntimeOrigin::signed(DSO), id));
+		assert!(ResAssets::profile(id).is_some_and(|p| p.may_produce));
+		assert_ok!(Participants::suspend(RuntimeOrigin::root(), PRODUCER));
+		assert!(ResAssets::profile(id).is_some_and(|p| !p.may_produce));
+		assert_ok!(Participants::reactivate(RuntimeOrigin::root(), PRODUCER));
+		assert!(ResAssets::profile(id).is_some_and(|p| p.may_produce));
+		assert_ok!(Participants::leave(RuntimeOrigin::signed(PRODUCER)));
+		assert!(ResAssets::profile(id).is_some_and(|p| !p.may_produce));
+	});
+}
