@@ -22,6 +22,7 @@ mod tests;
 mod types;
 pub mod weights;
 
+pub use standing::MAX_STANDING_DROPS_PER_OPENING;
 pub use types::*;
 pub use weights::WeightInfo;
 

@@ -240,7 +240,8 @@ impl<T: Config> Pallet<T> {
 		let standing = T::MaxStandingOrders::get();
 		let opening = <T as Config>::WeightInfo::open_auction()
 			.saturating_add(<T as Config>::WeightInfo::poll())
-			.saturating_add(Self::standing_order_weight().saturating_mul(standing.into()));
+			.saturating_add(Self::standing_order_weight().saturating_mul(standing.into()))
+			.saturating_add(Self::standing_order_drops_weight());
 		assert!(
 			opening.all_lte(T::MaxHookWeight::get()),
 			"opening an auction with {standing} standing orders needs {opening:?}, over the hook budget"

@@ -20,6 +20,10 @@ use frame_support::{
 };
 use sp_runtime::{DispatchError, DispatchResult};
 
+/// The most templates of departed owners one auction opening drops (the rest are skipped and
+/// dropped at later openings), so that the opening's weight stays bounded.
+pub const MAX_STANDING_DROPS_PER_OPENING: u32 = 16;
+
 impl<T: Config> Pallet<T> {
 	/// Registers `order` (owned by `order.owner`); returns its id.
 	pub fn do_set_standing_order(
@@ -90,18 +94,26 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of placing one standing order at an auction's opening: the costlier of a
-	/// manual bid and offer, plus reading the template, its owner, the meter and its
-	/// forecast, or dropping the template of an owner that left (its removal, count and
-	/// hold: three writes).
+	/// manual bid and offer, plus reading the template, its owner, the meter and its forecast.
 	pub fn standing_order_weight() -> Weight {
 		let place =
 			<T as Config>::WeightInfo::place_bid().max(<T as Config>::WeightInfo::place_offer());
-		place.saturating_add(T::DbWeight::get().reads_writes(4, 3))
+		place.saturating_add(T::DbWeight::get().reads(4))
 	}
 
-	/// The weight of placing every standing order (at most `MaxStandingOrders`).
+	/// The weight of dropping up to [`MAX_STANDING_DROPS_PER_OPENING`] templates of departed
+	/// owners at one opening (each: the owner's status, then the template, its count and its
+	/// hold written).
+	pub fn standing_order_drops_weight() -> Weight {
+		T::DbWeight::get().reads_writes(1, 3).saturating_mul(MAX_STANDING_DROPS_PER_OPENING.into())
+	}
+
+	/// The weight of placing every standing order (at most `MaxStandingOrders`) and dropping
+	/// the templates of departed owners at one opening.
 	pub fn standing_orders_weight() -> Weight {
-		Self::standing_order_weight().saturating_mul(StandingOrders::<T>::count().into())
+		Self::standing_order_weight()
+			.saturating_mul(StandingOrders::<T>::count().into())
+			.saturating_add(Self::standing_order_drops_weight())
 	}
 
 	/// Places every standing order in the just-opened auction of `slot` (the caller charged
