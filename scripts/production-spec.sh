@@ -5,12 +5,14 @@
 #   scripts/production-spec.sh OUT_DIR [VALIDATORS] [MANAGER_ENDOWMENT_CEUR]
 #
 # Writes, under OUT_DIR:
-#   secrets/validator-<i>.json, secrets/manager.json  the secret phrases (mode 600: keep them
-#                                                      offline, never commit them);
+#   secrets/validator-<i>.json, secrets/manager.json  the secret phrases, and as *.suri the
+#                                                      URIs the keys derive from (mode 600: keep
+#                                                      them offline, never commit them);
 #   production-plain.json                              the spec with the public keys filled in;
 #   production-raw.json                                the raw spec every node starts from;
 #   validator-<i>/                                     a base path with validator i's Aura,
-#                                                      GRANDPA and forecaster keys inserted.
+#                                                      GRANDPA and forecaster keys inserted and
+#                                                      its network key (the peer id is printed).
 # Validator i's forecaster key is `<phrase>//forecaster` (sr25519), separate from its Aura key.
 # The manager (sudo, the community manager's origin until a council replaces it) is endowed with
 # MANAGER_ENDOWMENT_CEUR (default 1,000) so that it can pay the fees of onboarding the
@@ -32,20 +34,29 @@ node=${ENERGY_NODE:-$CARGO_TARGET_DIR/release/energy-node}
 
 mkdir -p "$out/secrets"
 chmod 700 "$out/secrets"
+# Secrets go to files, never to command lines (which other local users can read): sc-cli reads a
+# `--suri` or `key inspect` argument that names a file from the file.
 generate() {
-	(umask 077 && "$node" key generate --scheme sr25519 --output-type json >"$out/secrets/$1.json")
+	(
+		umask 077
+		"$node" key generate --scheme sr25519 --output-type json >"$out/secrets/$1.json"
+		python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + sys.argv[2], end="")' \
+			"$out/secrets/$1.json" "" >"$out/secrets/$1.suri"
+		python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + sys.argv[2], end="")' \
+			"$out/secrets/$1.json" "//forecaster" >"$out/secrets/$1-forecaster.suri"
+	)
 }
-phrase() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"])' "$out/secrets/$1.json"; }
 ss58() { "$node" key inspect --scheme "$1" --output-type json "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ss58Address"])'; }
 
 authorities=()
 for i in $(seq 0 $((validators - 1))); do
 	generate "validator-$i"
-	secret=$(phrase "validator-$i")
-	authorities+=("$(ss58 sr25519 "$secret"),$(ss58 ed25519 "$secret"),$(ss58 sr25519 "$secret//forecaster")")
+	suri="$out/secrets/validator-$i.suri"
+	authorities+=("$(ss58 sr25519 "$suri"),$(ss58 ed25519 "$suri"),$(ss58 sr25519 "$out/secrets/validator-$i-forecaster.suri")")
 done
 generate manager
-manager=$(ss58 sr25519 "$(phrase manager)")
+rm "$out/secrets/manager-forecaster.suri"
+manager=$(ss58 sr25519 "$out/secrets/manager.suri")
 
 "$node" build-spec --chain production 2>/dev/null >"$out/production-preset.json"
 python3 - "$out/production-preset.json" "$out/production-plain.json" "$manager" "$endowment_ceur" "${authorities[@]}" <<'EOF'
@@ -66,14 +77,15 @@ rm "$out/production-preset.json"
 "$node" build-spec --chain "$out/production-plain.json" --raw 2>/dev/null >"$out/production-raw.json"
 
 for i in $(seq 0 $((validators - 1))); do
-	secret=$(phrase "validator-$i")
 	insert() {
 		"$node" key insert --base-path "$out/validator-$i" --chain "$out/production-raw.json" \
 			--scheme "$1" --key-type "$2" --suri "$3"
 	}
-	insert sr25519 aura "$secret"
-	insert ed25519 gran "$secret"
-	insert sr25519 fcst "$secret//forecaster"
+	insert sr25519 aura "$out/secrets/validator-$i.suri"
+	insert ed25519 gran "$out/secrets/validator-$i.suri"
+	insert sr25519 fcst "$out/secrets/validator-$i-forecaster.suri"
+	# The validator's network identity (libp2p key; its peer id goes into bootNodes).
+	"$node" key generate-node-key --chain "$out/production-raw.json" --base-path "$out/validator-$i" 2>/dev/null
 done
 
 echo "production spec for $validators validator(s), manager $manager:"

@@ -11,6 +11,7 @@ mod clearing;
 mod clock;
 mod governance;
 mod invariants;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod orders;

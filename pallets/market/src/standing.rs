@@ -124,7 +124,8 @@ impl<T: Config> Pallet<T> {
 			match Self::place_standing_order(slot, &order) {
 				Ok(wh) => Self::deposit_event(Event::StandingOrderPlaced { id, slot, wh }),
 				Err(StandingOrderSkip::OwnerNotActive)
-					if T::Participants::has_left(&order.owner) =>
+					if dropped.len() < MAX_STANDING_DROPS_PER_OPENING as usize
+						&& T::Participants::has_left(&order.owner) =>
 				{
 					dropped.push((id, order));
 				},

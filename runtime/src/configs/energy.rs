@@ -115,10 +115,12 @@ impl pallet_forecasts::Config for Runtime {
 	/// A batch of 512 forecasts is about 9 KiB.
 	type MaxForecastsPerBatch = ConstU32<512>;
 	/// Covers the production schedule's `open_slots_ahead` (24: a day-ahead book) plus one, so
-	/// a forecast exists when every auction opens (the market's `set_schedule` and integrity
-	/// test check it). Forecasting a day ahead costs one recursive model step per slot on top
-	/// of the fit; in steady state each slot adds one new forecast per meter.
-	type ForecastHorizon = ConstU32<25>;
+	/// that a forecast exists when every auction opens (the market's `set_schedule` and
+	/// integrity test check it), plus one slot of slack: a worker run missed (a restart) still
+	/// leaves the forecast of the run before. Forecasting a day ahead costs one recursive
+	/// model step per slot on top of the fit; in steady state each slot adds one new forecast
+	/// per meter.
+	type ForecastHorizon = ConstU32<26>;
 	/// A week of hourly forecasts to compare with the readings.
 	type ForecastsKept = ConstU32<168>;
 	/// Half a year of hourly readings: enough for the per-hour models to be validated on the

@@ -3,6 +3,7 @@
 
 mod governance;
 mod lifecycle;
+mod migrations;
 mod orders;
 mod properties;
 mod settlement;
