@@ -2,7 +2,10 @@
 # Regenerates the weights of the community pallets on this machine with the node's
 # `benchmark pallet` command (frame-benchmarking v2), into pallets/<name>/src/weights.rs.
 #   STEPS, REPEAT: the sampling (default 50 and 20, the polkadot-sdk defaults);
-#   PALLETS: which pallets (default: all of them).
+#   PALLETS: which pallets (default: all of them);
+#   EXTRINSICS: a comma-separated subset of the pallets' extrinsics: only these are measured and
+#     merged into the existing weights.rs (scripts/merge-weights.py), the others stay as their
+#     own run made them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -12,18 +15,26 @@ node="$CARGO_TARGET_DIR/release/energy-node"
 runtime="$CARGO_TARGET_DIR/release/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm"
 
 for pallet in ${PALLETS:-participants res_assets meters energy_tokens market}; do
-	echo "==> pallet_$pallet"
+	echo "==> pallet_$pallet ${EXTRINSICS:-}"
+	weights="pallets/${pallet//_/-}/src/weights.rs"
+	output=$weights
+	[ -z "${EXTRINSICS:-}" ] || output=$(mktemp --suffix .rs)
 	"$node" benchmark pallet \
 		--runtime "$runtime" \
 		--genesis-builder runtime \
 		--genesis-builder-preset development \
 		--pallet "pallet_$pallet" \
-		--extrinsic '*' \
+		--extrinsic "${EXTRINSICS:-*}" \
 		--steps "${STEPS:-50}" \
 		--repeat "${REPEAT:-20}" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
 		--template .maintain/frame-weight-template.hbs \
 		--header .maintain/HEADER \
-		--output "pallets/${pallet//_/-}/src/weights.rs"
+		--output "$output"
+	if [ -n "${EXTRINSICS:-}" ]; then
+		python3 scripts/merge-weights.py "$weights" "$output" \
+			"PALLETS=$pallet EXTRINSICS=$EXTRINSICS STEPS=${STEPS:-50} REPEAT=${REPEAT:-20} ./scripts/benchmark-pallets.sh"
+		rm "$output"
+	fi
 done
