@@ -2,9 +2,10 @@
 # Runs every test of the project: formatting, the main workspace's unit, property and benchmark
 # tests, the gateway's unit tests, then the network tests under zombienet/ (a dev node on its own,
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
-# a dev node, four validators with one killed and restarted, a simulated community of 20 members
-# on four validators with the gateway killed and restarted, the polkadot.js check, and the
-# dashboard in headless Chromium).
+# a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four
+# validators with one killed and restarted, a simulated community of 20 members on four
+# validators with the gateway killed and restarted, the polkadot.js check, and the dashboard in
+# headless Chromium).
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."

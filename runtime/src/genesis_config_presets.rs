@@ -341,7 +341,8 @@ mod tests {
 	/// The dev presets build the demo community.
 	#[test]
 	fn dev_presets_build() {
-		for preset in preset_names().iter().filter(|p| p.as_ref() != PRODUCTION_RUNTIME_PRESET) {
+		let production = PresetId::from(PRODUCTION_RUNTIME_PRESET);
+		for preset in preset_names().iter().filter(|p| **p != production) {
 			preset_state(preset).execute_with(|| {
 				assert_eq!(pallet_meters::NextMeterId::<crate::Runtime>::get(), 6);
 				assert_eq!(pallet_market::SlotLength::<crate::Runtime>::get(), DEV_SLOT_LENGTH_MS);
