@@ -10,6 +10,7 @@
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
+// Merged: authorize_submit_forecasts, forecast_meter_cold, forecast_meter_warm from `PALLETS=forecasts EXTRINSICS=authorize_submit_forecasts,forecast_meter_cold,forecast_meter_warm STEPS=10 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -91,32 +92,34 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Forecasts::Forecasters` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Forecasts::Forecasts` (r:1 w:0)
 	/// Proof: `Forecasts::Forecasts` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
+	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 512]`.
 	fn authorize_submit_forecasts(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `474`
-		//  Estimated: `3509`
-		// Minimum execution time: 45_548_000 picoseconds.
-		Weight::from_parts(48_274_614, 3509)
-			// Standard Error: 147
-			.saturating_add(Weight::from_parts(76_468, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `1276`
+		//  Estimated: `3510`
+		// Minimum execution time: 67_010_000 picoseconds.
+		Weight::from_parts(103_380_305, 3510)
+			// Standard Error: 2_347
+			.saturating_add(Weight::from_parts(177_410, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 	}
 	fn forecast_meter_cold() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_390_742_000 picoseconds.
-		Weight::from_parts(6_558_582_000, 0)
+		// Minimum execution time: 8_293_991_000 picoseconds.
+		Weight::from_parts(13_479_946_000, 0)
 	}
 	fn forecast_meter_warm() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_396_611_000 picoseconds.
-		Weight::from_parts(6_542_118_000, 0)
+		// Minimum execution time: 10_148_016_000 picoseconds.
+		Weight::from_parts(13_456_560_000, 0)
 	}
 	/// Storage: `Forecasts::Forecasters` (r:0 w:1)
 	/// Proof: `Forecasts::Forecasters` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
@@ -157,19 +160,21 @@ impl WeightInfo for () {
 	/// Proof: `Forecasts::Forecasters` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)
 	/// Storage: `Forecasts::Forecasts` (r:1 w:0)
 	/// Proof: `Forecasts::Forecasts` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
+	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 512]`.
 	fn authorize_submit_forecasts(n: u32, ) -> Weight {
-		Weight::from_parts(48_274_614, 3509)
-			.saturating_add(Weight::from_parts(76_468, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(103_380_305, 3510)
+			.saturating_add(Weight::from_parts(177_410, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 	}
 	fn forecast_meter_cold() -> Weight {
-		Weight::from_parts(6_558_582_000, 0)
+		Weight::from_parts(13_479_946_000, 0)
 	}
 	fn forecast_meter_warm() -> Weight {
-		Weight::from_parts(6_542_118_000, 0)
+		Weight::from_parts(13_456_560_000, 0)
 	}
 	/// Storage: `Forecasts::Forecasters` (r:0 w:1)
 	/// Proof: `Forecasts::Forecasters` (`max_values`: Some(1), `max_size`: Some(513), added: 1008, mode: `MaxEncodedLen`)

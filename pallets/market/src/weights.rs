@@ -11,6 +11,7 @@
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
+// Merged: place_offer, cancel_order, set_standing_order, cancel_standing_order, settle_trades, release_orders from `PALLETS=market EXTRINSICS=place_offer,cancel_order,set_standing_order,cancel_standing_order,release_orders,settle_trades STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -115,30 +116,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ResAssets::Assets` (r:1 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OfferedOfRes` (r:1 w:1)
+	/// Proof: `Market::OfferedOfRes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:0 w:1)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn place_offer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1281`
-		//  Estimated: `3662`
-		// Minimum execution time: 65_197_000 picoseconds.
-		Weight::from_parts(70_635_000, 3662)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		//  Measured:  `1498`
+		//  Estimated: `3670`
+		// Minimum execution time: 86_119_000 picoseconds.
+		Weight::from_parts(93_510_000, 3670)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:1 w:1)
@@ -146,15 +149,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `887`
-		//  Estimated: `3662`
-		// Minimum execution time: 49_905_000 picoseconds.
-		Weight::from_parts(55_202_000, 3662)
+		//  Measured:  `1126`
+		//  Estimated: `3670`
+		// Minimum execution time: 63_695_000 picoseconds.
+		Weight::from_parts(68_031_000, 3670)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -201,6 +204,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(6_700_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::Gateways` (r:1 w:0)
@@ -213,31 +218,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Market::CounterForStandingOrders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Market::NextStandingOrderId` (r:1 w:1)
 	/// Proof: `Market::NextStandingOrderId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Market::StandingOrders` (r:1 w:1)
-	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	fn set_standing_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1369`
+		//  Measured:  `2043`
 		//  Estimated: `108987`
-		// Minimum execution time: 30_706_000 picoseconds.
-		Weight::from_parts(33_850_000, 108987)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 83_715_000 picoseconds.
+		Weight::from_parts(99_128_000, 108987)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Market::StandingOrders` (r:1 w:1)
-	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Market::CounterForStandingOrders` (r:1 w:1)
 	/// Proof: `Market::CounterForStandingOrders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Market::StandingOrdersOf` (r:1 w:1)
 	/// Proof: `Market::StandingOrdersOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn cancel_standing_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `661`
-		//  Estimated: `3547`
-		// Minimum execution time: 16_344_000 picoseconds.
-		Weight::from_parts(17_707_000, 3547)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `973`
+		//  Estimated: `3593`
+		// Minimum execution time: 56_764_000 picoseconds.
+		Weight::from_parts(61_191_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -309,52 +322,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:510 w:510)
+	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:255 w:255)
+	/// Storage: `Market::Deliverable` (r:256 w:256)
 	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:255 w:0)
+	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:255 w:255)
+	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:510 w:510)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:510 w:510)
+	/// Storage: `Balances::Holds` (r:512 w:512)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:512 w:512)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `369 + n * (691 ±0)`
+		//  Measured:  `563 + n * (691 ±0)`
 		//  Estimated: `11683 + n * (5206 ±0)`
-		// Minimum execution time: 106_800_000 picoseconds.
-		Weight::from_parts(110_425_000, 11683)
-			// Standard Error: 222_204
-			.saturating_add(Weight::from_parts(97_792_665, 0).saturating_mul(n.into()))
+		// Minimum execution time: 134_801_000 picoseconds.
+		Weight::from_parts(137_845_000, 11683)
+			// Standard Error: 292_953
+			.saturating_add(Weight::from_parts(128_834_897, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
 	}
-	/// Storage: `Market::Orders` (r:256 w:255)
+	/// Storage: `Market::Orders` (r:257 w:256)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:255 w:255)
+	/// Storage: `System::Account` (r:256 w:256)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:255 w:255)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Market::OrdersOfMember` (r:255 w:255)
+	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:256 w:256)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn release_orders(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `321 + n * (324 ±0)`
+		//  Measured:  `553 + n * (324 ±0)`
 		//  Estimated: `3582 + n * (2603 ±0)`
-		// Minimum execution time: 42_603_000 picoseconds.
-		Weight::from_parts(43_495_000, 3582)
-			// Standard Error: 28_843
-			.saturating_add(Weight::from_parts(37_260_019, 0).saturating_mul(n.into()))
+		// Minimum execution time: 51_837_000 picoseconds.
+		Weight::from_parts(53_990_000, 3582)
+			// Standard Error: 49_992
+			.saturating_add(Weight::from_parts(47_659_228, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
@@ -426,26 +439,28 @@ impl WeightInfo for () {
 	/// Storage: `ResAssets::Assets` (r:1 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OfferedOfRes` (r:1 w:1)
+	/// Proof: `Market::OfferedOfRes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:0 w:1)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn place_offer() -> Weight {
-		Weight::from_parts(70_635_000, 3662)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(93_510_000, 3670)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:1 w:1)
@@ -453,11 +468,11 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
-		Weight::from_parts(55_202_000, 3662)
+		Weight::from_parts(68_031_000, 3670)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
@@ -488,6 +503,8 @@ impl WeightInfo for () {
 		Weight::from_parts(6_700_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::Gateways` (r:1 w:0)
@@ -500,23 +517,31 @@ impl WeightInfo for () {
 	/// Proof: `Market::CounterForStandingOrders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Market::NextStandingOrderId` (r:1 w:1)
 	/// Proof: `Market::NextStandingOrderId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Market::StandingOrders` (r:1 w:1)
-	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	fn set_standing_order() -> Weight {
-		Weight::from_parts(33_850_000, 108987)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(99_128_000, 108987)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Market::StandingOrders` (r:1 w:1)
-	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(82), added: 2557, mode: `MaxEncodedLen`)
+	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	/// Storage: `Market::CounterForStandingOrders` (r:1 w:1)
 	/// Proof: `Market::CounterForStandingOrders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Market::StandingOrdersOf` (r:1 w:1)
 	/// Proof: `Market::StandingOrdersOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn cancel_standing_order() -> Weight {
-		Weight::from_parts(17_707_000, 3547)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(61_191_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -574,42 +599,42 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:510 w:510)
+	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:255 w:255)
+	/// Storage: `Market::Deliverable` (r:256 w:256)
 	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:255 w:0)
+	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:255 w:255)
+	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:510 w:510)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:510 w:510)
+	/// Storage: `Balances::Holds` (r:512 w:512)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:512 w:512)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
-		Weight::from_parts(110_425_000, 11683)
-			.saturating_add(Weight::from_parts(97_792_665, 0).saturating_mul(n.into()))
+		Weight::from_parts(137_845_000, 11683)
+			.saturating_add(Weight::from_parts(128_834_897, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((9_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
 	}
-	/// Storage: `Market::Orders` (r:256 w:255)
+	/// Storage: `Market::Orders` (r:257 w:256)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:255 w:255)
+	/// Storage: `System::Account` (r:256 w:256)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:255 w:255)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `Market::OrdersOfMember` (r:255 w:255)
+	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:256 w:256)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn release_orders(n: u32, ) -> Weight {
-		Weight::from_parts(43_495_000, 3582)
-			.saturating_add(Weight::from_parts(37_260_019, 0).saturating_mul(n.into()))
+		Weight::from_parts(53_990_000, 3582)
+			.saturating_add(Weight::from_parts(47_659_228, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))

@@ -10,6 +10,7 @@
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
+// Merged: submit_readings_production from `PALLETS=meters EXTRINSICS=submit_readings_production STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -208,6 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1024 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1024 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Balances` (r:1024 w:1024)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalMinted` (r:1 w:1)
@@ -217,14 +220,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `792 + n * (184 ±0)`
+		//  Measured:  `1278 + n * (309 ±0)`
 		//  Estimated: `108987 + n * (2599 ±0)`
-		// Minimum execution time: 76_635_000 picoseconds.
-		Weight::from_parts(77_836_000, 108987)
-			// Standard Error: 242_700
-			.saturating_add(Weight::from_parts(49_798_457, 0).saturating_mul(n.into()))
+		// Minimum execution time: 172_857_000 picoseconds.
+		Weight::from_parts(174_070_000, 108987)
+			// Standard Error: 532_023
+			.saturating_add(Weight::from_parts(67_934_296, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(n.into()))
@@ -358,6 +361,8 @@ impl WeightInfo for () {
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1024 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1024 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Balances` (r:1024 w:1024)
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalMinted` (r:1 w:1)
@@ -366,10 +371,10 @@ impl WeightInfo for () {
 	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
-		Weight::from_parts(77_836_000, 108987)
-			.saturating_add(Weight::from_parts(49_798_457, 0).saturating_mul(n.into()))
+		Weight::from_parts(174_070_000, 108987)
+			.saturating_add(Weight::from_parts(67_934_296, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(n.into()))

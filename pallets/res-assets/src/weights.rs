@@ -10,6 +10,7 @@
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
+// Merged: approve_connection, reject_connection from `PALLETS=res_assets EXTRINSICS=approve_connection,reject_connection STEPS=50 REPEAT=10 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -87,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `762`
 		//  Estimated: `3589`
-		// Minimum execution time: 15_023_000 picoseconds.
-		Weight::from_parts(16_475_000, 3589)
+		// Minimum execution time: 17_827_000 picoseconds.
+		Weight::from_parts(19_700_000, 3589)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -100,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `762`
 		//  Estimated: `3589`
-		// Minimum execution time: 15_142_000 picoseconds.
-		Weight::from_parts(16_625_000, 3589)
+		// Minimum execution time: 17_316_000 picoseconds.
+		Weight::from_parts(19_148_000, 3589)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -138,7 +139,7 @@ impl WeightInfo for () {
 	/// Storage: `ResAssets::Assets` (r:1 w:1)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn approve_connection() -> Weight {
-		Weight::from_parts(16_475_000, 3589)
+		Weight::from_parts(19_700_000, 3589)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -147,7 +148,7 @@ impl WeightInfo for () {
 	/// Storage: `ResAssets::Assets` (r:1 w:1)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	fn reject_connection() -> Weight {
-		Weight::from_parts(16_625_000, 3589)
+		Weight::from_parts(19_148_000, 3589)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

@@ -69,14 +69,15 @@ impl pallet_market::Config for Runtime {
 	type MaxHookWeight = MarketHookWeight;
 	type MaxClearingWeight = MarketClearingWeight;
 	/// Every auction's opening places them all (checked against `MaxHookWeight` by the
-	/// pallet's integrity test): at 0.41 ms of weight each (a benchmarked placement plus three
-	/// reads), 1,000 take 0.41 s of the 0.5 s hook budget of the opening block.
-	type MaxStandingOrders = ConstU32<1_000>;
+	/// pallet's integrity test): at 0.50 ms of weight each (the benchmarked `place_offer`,
+	/// which checks the RES's offers of the slot and its owner's status, plus four reads),
+	/// 900 take 0.45 s of the 0.5 s hook budget of the opening block.
+	type MaxStandingOrders = ConstU32<900>;
 	type MaxStandingOrdersPerMember = ConstU32<8>;
 	/// 0.01 CEUR per kWh: an offer at the retail price still holds a deposit, and an
 	/// undelivered kWh always costs its seller at least this.
 	type MinOfferDeposit = ConstU128<10_000>;
-	/// 5 CEUR per template: filling all 1,000 places ties up 5,000 CEUR, and only members with
+	/// 5 CEUR per template: filling all 900 places ties up 4,500 CEUR, and only members with
 	/// the side's role may hold any.
 	type StandingOrderDeposit = ConstU128<{ 5 * crate::UNIT }>;
 	/// A week of hourly summaries.
