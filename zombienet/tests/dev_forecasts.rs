@@ -194,9 +194,23 @@ async fn forecasts_appear_each_slot_and_standing_orders_trade_on_them() -> Resul
 	assert!(latest_forecast(&api, 0).await?.is_some(), "Bob's PV is forecast");
 	assert_eq!(latest_forecast(&api, 2).await?, None, "a silent meter has no forecast");
 
-	// 2. The first auction to open after the forecasts gets the standing orders (this test
-	//    places no order by hand, so every order in a book is a standing one) and clears.
-	let traded = first.0 as u32;
+	// 2. The next auction to open gets the standing orders (this test places no order by
+	//    hand, so every order in a book is a standing one) and clears. The forecasts reach
+	//    `ForecastHorizon` slots ahead, further than auctions open (the dev schedule: 3 ahead),
+	//    so the forecast of that slot exists when its auction opens.
+	let open_ahead = api
+		.storage()
+		.at_latest()
+		.await?
+		.fetch(&subxt::dynamic::storage("Market", "Schedule", vec![]))
+		.await?
+		.ok_or_else(|| anyhow!("no auction schedule"))?
+		.to_value()?
+		.at("open_slots_ahead")
+		.and_then(|v| v.as_u128())
+		.ok_or_else(|| anyhow!("schedule without open_slots_ahead"))? as u32;
+	let traded = current_slot(&client).await? + open_ahead + 1;
+	assert!(traded <= first.0 as u32, "the forecasts reach the next auction to open");
 	wait_until("the standing orders' auction to clear", Duration::from_secs(420), || async {
 		let report = rpc(&client, "market_slotReport", vec![traded.into()]).await?;
 		Ok(report["status"] == "Cleared")

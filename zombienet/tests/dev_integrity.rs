@@ -47,11 +47,19 @@ async fn an_outsider_cannot_set_standing_orders() -> Result<()> {
 	for attempt in 0..2 {
 		let refused = submit(&api, &outsider, &fixed_standing_bid()).await;
 		let error = match refused {
-			Ok(events) => anyhow::bail!("attempt {attempt}: an outsider's standing bid went in: {events:?}"),
+			Ok(events) => {
+				anyhow::bail!("attempt {attempt}: an outsider's standing bid went in: {events:?}")
+			},
 			Err(error) => format!("{error:#}"),
 		};
-		ensure!(error.contains("NotConsumer"), "attempt {attempt}: refused, but not as NotConsumer: {error}");
-		ensure!(standing_orders(&api).await? == before, "the refused bid changed the standing orders");
+		ensure!(
+			error.contains("NotConsumer"),
+			"attempt {attempt}: refused, but not as NotConsumer: {error}"
+		);
+		ensure!(
+			standing_orders(&api).await? == before,
+			"the refused bid changed the standing orders"
+		);
 	}
 	println!("outsider refused twice with NotConsumer; standing orders unchanged");
 

@@ -16,11 +16,13 @@ use zombienet_sdk::subxt::{backend::rpc::RpcClient, ext::subxt_rpcs::client::Rpc
 
 /// The seeds of every key the dev presets use, on the public dev phrase.
 fn demo_seeds() -> Vec<String> {
-	let mut seeds: Vec<String> =
-		["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie", "One", "Two", "Gateway", "Dso", "Utility"]
-			.iter()
-			.map(|name| format!("//{name}"))
-			.collect();
+	let mut seeds: Vec<String> = [
+		"Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie", "One", "Two", "Gateway", "Dso",
+		"Utility",
+	]
+	.iter()
+	.map(|name| format!("//{name}"))
+	.collect();
 	for name in ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"] {
 		seeds.push(format!("//{name}//stash"));
 	}
@@ -77,14 +79,16 @@ async fn a_production_spec_with_fresh_keys_has_no_demo_key_and_finalizes() -> Re
 		for scheme in ["sr25519", "ed25519"] {
 			let (public, ss58) = inspect(&node, scheme, &seed)?;
 			ensure!(!raw.contains(&public), "{seed} ({scheme}) is in the raw genesis");
-			ensure!(!plain.contains(&ss58.to_lowercase()), "{seed} ({scheme}) is in the plain spec");
+			ensure!(
+				!plain.contains(&ss58.to_lowercase()),
+				"{seed} ({scheme}) is in the plain spec"
+			);
 			checked += 1;
 		}
 	}
 	println!("{checked} demo keys checked: none is in the production genesis");
 	// The generated keys are there: the check above would see a key that is.
-	let manager: Value =
-		serde_json::from_slice(&std::fs::read(out.join("secrets/manager.json"))?)?;
+	let manager: Value = serde_json::from_slice(&std::fs::read(out.join("secrets/manager.json"))?)?;
 	let manager_public = manager["publicKey"].as_str().unwrap_or_default().trim_start_matches("0x");
 	ensure!(raw.contains(&manager_public.to_lowercase()), "the manager key is not in the genesis");
 
