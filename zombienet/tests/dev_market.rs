@@ -179,9 +179,22 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	println!("money deltas (Bob, Eve, Ferdie, Utility): {deltas:?}");
 	assert_eq!(deltas, vec![3_750 + 780, -3_750, 0, -780]);
 	assert_eq!(deltas.iter().sum::<i128>(), 0, "money in = money out");
-	// Holds are gone: Bob's deposit and both bids' unused maximum cost are back.
-	for (((_, reserved), _), name) in after.iter().zip(["Bob", "Eve", "Ferdie", "Utility"]) {
-		assert_eq!(*reserved, 0, "{name} still has funds held");
+	// The hour's holds are gone: Bob's offer deposit and both bids' unused maximum cost are
+	// back. All that stays held are the deposits of the demo members' standing orders
+	// (`StandingOrderDeposit` per template, until cancelled).
+	let deposit = api
+		.constants()
+		.at(&subxt::dynamic::constant("Market", "StandingOrderDeposit"))?
+		.to_value()?
+		.as_u128()
+		.ok_or_else(|| anyhow!("no StandingOrderDeposit"))?;
+	let names = ["Bob", "Eve", "Ferdie", "Utility"];
+	for ((((_, held), _), account), name) in after.iter().zip(who).zip(names) {
+		let templates =
+			storage_u64(&api, "Market", "StandingOrdersOf", vec![Value::from_bytes(account)])
+				.await?
+				.unwrap_or(0) as u128;
+		assert_eq!(*held, templates * deposit, "{name} still has funds of this hour held");
 	}
 	// Tokens: Bob's 70 minted left him (50 retired for Eve, 20 to the utility).
 	assert_eq!(after[0].1, before[0].1 - 70);
