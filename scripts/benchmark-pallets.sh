@@ -6,15 +6,20 @@
 #   EXTRINSICS: a comma-separated subset of the pallets' extrinsics: only these are measured and
 #     merged into the existing weights.rs (scripts/merge-weights.py), the others stay as their
 #     own run made them.
+# The validator is built without the benchmarking machinery: this script builds the
+# benchmarking node (`--features runtime-benchmarks`, the `benchmark` subcommand and a runtime
+# with the benchmarking API) under its own cargo profile, `benchmark` (= release), so that it
+# never replaces the validator's binary or runtime in `$CARGO_TARGET_DIR/release/`. Its first
+# build on a machine is a full build of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 source scripts/env.sh
-cargo build --release --locked -p energy-node
-node="$CARGO_TARGET_DIR/release/energy-node"
-runtime="$CARGO_TARGET_DIR/release/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm"
+cargo build --profile benchmark --locked -p energy-node --features runtime-benchmarks
+node="$CARGO_TARGET_DIR/benchmark/energy-node"
+runtime="$CARGO_TARGET_DIR/benchmark/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm"
 
-for pallet in ${PALLETS:-participants res_assets meters energy_tokens market}; do
+for pallet in ${PALLETS:-participants res_assets meters energy_tokens market forecasts}; do
 	echo "==> pallet_$pallet ${EXTRINSICS:-}"
 	weights="pallets/${pallet//_/-}/src/weights.rs"
 	output=$weights

@@ -24,6 +24,14 @@ cargo build --release --locked -p energy-node
 step "main workspace tests"
 cargo test --release --locked --workspace
 
+step "benchmark tests: every pallet's benchmarks run once on its mock, and the runtime's benchmarking configuration compiles and passes the runtime's tests"
+# The validator and the workspace tests are built without `runtime-benchmarks`; this step builds
+# the pallets and the native runtime with it (no wasm: the benchmarking node that measures the
+# weights in wasm is `scripts/benchmark-pallets.sh`'s to build).
+SKIP_WASM_BUILD=1 cargo test --release --locked --features runtime-benchmarks \
+	-p pallet-participants -p pallet-res-assets -p pallet-meters -p pallet-energy-tokens \
+	-p pallet-market -p pallet-forecasts -p energy-runtime -- benchmarking:: genesis_config_presets::
+
 step "gateway: unit tests and the binary the network tests run"
 (cd zombienet && cargo test --locked -p energy-gateway && cargo build --locked -p energy-gateway)
 

@@ -1,6 +1,7 @@
-//! Extrinsic builders for `energy-node benchmark overhead` and `benchmark extrinsic`: they sign
-//! real transactions against the node's own client so that block and extrinsic overheads are
-//! measured on this runtime.
+//! The `benchmark` subcommand (built only with `--features runtime-benchmarks`): it runs
+//! `frame-benchmarking-cli`'s commands against this runtime, and its extrinsic builders for
+//! `benchmark overhead` and `benchmark extrinsic` sign real transactions against the node's own
+//! client so that block and extrinsic overheads are measured on this runtime.
 
 use std::{sync::Arc, time::Duration};
 
@@ -14,7 +15,56 @@ use sp_inherents::{InherentData, InherentDataProvider};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{generic::Era, OpaqueExtrinsic, SaturatedConversion};
 
-use crate::service::FullClient;
+use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
+use sc_service::PartialComponents;
+
+use crate::service::{self, FullClient};
+
+/// Runs one `benchmark` subcommand against this node's runtime and database.
+pub fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> Result<()> {
+	match cmd {
+		BenchmarkCmd::Pallet(cmd) => cmd
+			.run_with_spec::<sp_runtime::traits::HashingFor<runtime::Block>, ()>(Some(
+				config.chain_spec,
+			)),
+		BenchmarkCmd::Block(cmd) => {
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			cmd.run(client)
+		},
+		BenchmarkCmd::Storage(cmd) => {
+			let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+			let db = backend.expose_db();
+			let storage = backend.expose_storage();
+			let shared_cache = backend.expose_shared_trie_cache();
+			cmd.run(config, client, db, storage, shared_cache)
+		},
+		BenchmarkCmd::Overhead(cmd) => {
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let ext_builder = RemarkBuilder::new(client.clone());
+			cmd.run(
+				config.chain_spec.name().into(),
+				client,
+				inherent_benchmark_data()?,
+				Vec::new(),
+				&ext_builder,
+				false,
+			)
+		},
+		BenchmarkCmd::Extrinsic(cmd) => {
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let ext_factory = ExtrinsicFactory(vec![
+				Box::new(RemarkBuilder::new(client.clone())),
+				Box::new(TransferKeepAliveBuilder::new(
+					client.clone(),
+					Sr25519Keyring::Alice.to_account_id(),
+					runtime::EXISTENTIAL_DEPOSIT,
+				)),
+			]);
+			cmd.run(client, inherent_benchmark_data()?, Vec::new(), &ext_factory)
+		},
+		BenchmarkCmd::Machine(cmd) => cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
+	}
+}
 
 /// Builds `system::remark` extrinsics: the smallest transaction, for the overhead benchmark.
 pub struct RemarkBuilder {

@@ -1,4 +1,5 @@
-//! The command line of `energy-node`: the standard Substrate subcommands plus `benchmark`.
+//! The command line of `energy-node`: the standard Substrate subcommands, plus `benchmark` in a
+//! node built with `--features runtime-benchmarks`.
 
 /// Sub-commands supported by the node.
 #[derive(Debug, clap::Subcommand)]
@@ -33,7 +34,8 @@ pub enum Subcommand {
 	Revert(sc_cli::RevertCmd),
 
 	/// Sub-commands concerned with benchmarking: pallet, overhead, extrinsic, storage, machine,
-	/// block.
+	/// block. Only in a node built with `--features runtime-benchmarks`.
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

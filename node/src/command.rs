@@ -1,16 +1,13 @@
 //! Parses the command line and runs the node or the requested subcommand.
 
 use crate::{
-	benchmarking::{inherent_benchmark_data, RemarkBuilder, TransferKeepAliveBuilder},
 	chain_spec,
 	cli::{Cli, Subcommand},
 	service,
 };
-use energy_runtime::{Block, EXISTENTIAL_DEPOSIT};
-use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
+use energy_runtime::Block;
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
-use sp_keyring::Sr25519Keyring;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
@@ -109,9 +106,10 @@ pub fn run() -> sc_cli::Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
 		},
+		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
-			runner.sync_run(|config| run_benchmark(cmd, config))
+			runner.sync_run(|config| crate::benchmarking::run_benchmark(cmd, config))
 		},
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
@@ -140,60 +138,5 @@ pub fn run() -> sc_cli::Result<()> {
 				}
 			})
 		},
-	}
-}
-
-/// Runs one `benchmark` subcommand against this node's runtime and database.
-fn run_benchmark(cmd: &BenchmarkCmd, config: sc_service::Configuration) -> sc_cli::Result<()> {
-	match cmd {
-		BenchmarkCmd::Pallet(cmd) => {
-			if !cfg!(feature = "runtime-benchmarks") {
-				return Err("Runtime benchmarking wasn't enabled when building the node. \
-					You can enable it with `--features runtime-benchmarks`."
-					.into());
-			}
-			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
-		},
-		BenchmarkCmd::Block(cmd) => {
-			let PartialComponents { client, .. } = service::new_partial(&config)?;
-			cmd.run(client)
-		},
-		#[cfg(not(feature = "runtime-benchmarks"))]
-		BenchmarkCmd::Storage(_) => {
-			Err("Storage benchmarking can be enabled with `--features runtime-benchmarks`.".into())
-		},
-		#[cfg(feature = "runtime-benchmarks")]
-		BenchmarkCmd::Storage(cmd) => {
-			let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
-			let db = backend.expose_db();
-			let storage = backend.expose_storage();
-			let shared_cache = backend.expose_shared_trie_cache();
-			cmd.run(config, client, db, storage, shared_cache)
-		},
-		BenchmarkCmd::Overhead(cmd) => {
-			let PartialComponents { client, .. } = service::new_partial(&config)?;
-			let ext_builder = RemarkBuilder::new(client.clone());
-			cmd.run(
-				config.chain_spec.name().into(),
-				client,
-				inherent_benchmark_data()?,
-				Vec::new(),
-				&ext_builder,
-				false,
-			)
-		},
-		BenchmarkCmd::Extrinsic(cmd) => {
-			let PartialComponents { client, .. } = service::new_partial(&config)?;
-			let ext_factory = ExtrinsicFactory(vec![
-				Box::new(RemarkBuilder::new(client.clone())),
-				Box::new(TransferKeepAliveBuilder::new(
-					client.clone(),
-					Sr25519Keyring::Alice.to_account_id(),
-					EXISTENTIAL_DEPOSIT,
-				)),
-			]);
-			cmd.run(client, inherent_benchmark_data()?, Vec::new(), &ext_factory)
-		},
-		BenchmarkCmd::Machine(cmd) => cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
 	}
 }

@@ -9,6 +9,7 @@
 // polkadot-sdk node returns by value; boxing them here would only differ from the ecosystem.
 #![allow(clippy::result_large_err)]
 
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
 mod cli;
