@@ -1,7 +1,9 @@
 //! Integrity attacks against a running dev node: an outsider with a funded account (the dev
 //! phrase's `//Alice//stash`, endowed but no member) tries to take places in the chain-wide
 //! bounded set of standing orders with fixed-quantity bids. The chain refuses it by name
-//! (`Market.NotConsumer`) and stores nothing; a consumer member may, holding the deposit.
+//! (`Market.NotConsumer`) and stores nothing; a consumer member may, holding the deposit. And
+//! anyone calling the runtime the validator executes finds no benchmarking API in it (its
+//! helpers write `Timestamp::Now` and mint).
 
 use std::str::FromStr;
 
@@ -76,5 +78,29 @@ async fn an_outsider_cannot_set_standing_orders() -> Result<()> {
 	);
 	let after = standing_orders(&api).await?;
 	ensure!(after == (before.0 + 1, before.1 + 1), "standing orders {after:?} after a member's");
+	Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_validators_runtime_has_no_benchmarking_api() -> Result<()> {
+	let node = DevNode::start().await?;
+	let api = OnlineClient::<PolkadotConfig>::from_url(node.url()).await?;
+	let metadata = api.metadata();
+	ensure!(metadata.runtime_api_trait_by_name("Core").is_some(), "no Core API in the metadata");
+	ensure!(
+		metadata.runtime_api_trait_by_name("Benchmark").is_none(),
+		"the runtime's metadata lists the Benchmark API"
+	);
+	let runtime = api.runtime_api().at_latest().await?;
+	runtime.call_raw("Core_version", None).await?;
+	// `Benchmark_benchmark_metadata(extra: bool)`: the call a benchmarking runtime answers.
+	let error = match runtime.call_raw("Benchmark_benchmark_metadata", Some(&[0u8])).await {
+		Ok(answer) => {
+			anyhow::bail!("the runtime answered the Benchmark API: {} bytes", answer.len())
+		},
+		Err(error) => format!("{error:#}"),
+	};
+	ensure!(error.contains("not found"), "refused, but not as a missing export: {error}");
+	println!("Core_version answered; Benchmark_benchmark_metadata refused: {error}");
 	Ok(())
 }
