@@ -8,10 +8,12 @@
 
 extern crate alloc;
 
+pub mod attribution;
 pub mod energy;
 pub mod reading;
 pub mod traits;
 
+pub use attribution::*;
 pub use energy::*;
 pub use reading::*;
 pub use traits::*;

@@ -55,40 +55,71 @@ pub trait MarketClock {
 	/// The length of a market slot in milliseconds.
 	fn slot_length_ms() -> u64;
 
+	/// Whether energy of `slot` can still be delivered through the market: its auction exists
+	/// and its settlement has not begun. Only then is export in `slot` certified (minted):
+	/// once settlement has begun, tokens of the slot could neither be sold nor fed in, and a
+	/// gateway that withheld the slot's readings must not gain from it.
+	fn delivery_open(slot: MarketSlot) -> bool;
+
 	/// Moves the clock to the start of `slot`, for benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot);
+
+	/// Makes `slot` open for delivery (an auction that has not begun settling), for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_delivery(slot: MarketSlot);
 }
 
 /// Mints energy tokens for attested renewable export (used by the meters pallet).
 pub trait EnergyMinter<AccountId> {
-	/// Mints `wh` tokens to `owner` for the export of RES `res` in market slot `slot`, adding
-	/// them to the (RES, slot) issuance record. Fails without effect on overflow.
-	fn mint(owner: &AccountId, res: ResId, slot: MarketSlot, wh: Wh) -> Result<(), DispatchError>;
+	/// Mints up to `wh` tokens to `owner` for the export of RES `res` in market slot `slot`,
+	/// into the certificate of (`res`, `slot`), which never exceeds `slot_capacity_wh` (what
+	/// the RES can produce in one slot). Returns the Wh minted: less than `wh` only where the
+	/// certificate already holds energy of the slot (a replaced meter that reported the same
+	/// slot). Fails without effect on overflow.
+	fn mint(
+		owner: &AccountId,
+		res: ResId,
+		slot: MarketSlot,
+		wh: Wh,
+		slot_capacity_wh: Wh,
+	) -> Result<Wh, DispatchError>;
 }
 
-/// What market settlement needs from the token ledger.
+/// What market settlement needs from the token ledger. Tokens are held per certificate
+/// (`res`, `slot`): settlement of a slot moves only that slot's tokens.
 pub trait EnergyLedger<AccountId> {
-	/// The certificate of RES `res` in `slot`: its owner and the tokens (Wh) minted.
-	fn certificate(slot: MarketSlot, res: ResId) -> Option<(AccountId, Wh)>;
-
-	/// Up to `limit` certificates of `slot` as `(res, owner, minted Wh)`, in storage order,
-	/// starting after RES `after` (from the first when `None`).
+	/// Up to `limit` certificates of `slot` as `(res, owner)`, in storage order, starting
+	/// after RES `after` (from the first when `None`).
 	fn certificates_of_slot(
 		slot: MarketSlot,
 		after: Option<ResId>,
 		limit: u32,
-	) -> alloc::vec::Vec<(ResId, AccountId, Wh)>;
+	) -> alloc::vec::Vec<(ResId, AccountId)>;
 
-	/// The tokens (Wh) `who` holds.
-	fn balance(who: &AccountId) -> Wh;
+	/// The tokens (Wh) of certificate (`res`, `slot`) that `who` holds.
+	fn held(who: &AccountId, slot: MarketSlot, res: ResId) -> Wh;
 
-	/// Delivers `wh` of `seller`'s tokens to `buyer` and retires them in the buyer's name.
-	/// Fails without effect if the seller holds fewer.
-	fn deliver(seller: &AccountId, buyer: &AccountId, wh: Wh) -> Result<(), DispatchError>;
+	/// Delivers `wh` of `seller`'s tokens of certificate (`res`, `slot`) to `buyer` and
+	/// retires them in the buyer's name. Fails without effect if the seller holds fewer.
+	fn deliver(
+		seller: &AccountId,
+		buyer: &AccountId,
+		slot: MarketSlot,
+		res: ResId,
+		wh: Wh,
+	) -> Result<(), DispatchError>;
 
-	/// Moves `wh` tokens from `from` to `to`. Fails without effect if `from` holds fewer.
-	fn transfer(from: &AccountId, to: &AccountId, wh: Wh) -> Result<(), DispatchError>;
+	/// Sells `wh` of `owner`'s tokens of certificate (`res`, `slot`) to the utility `to` at the
+	/// feed-in tariff: a terminal state, the tokens are no longer held by anyone. Fails without
+	/// effect if `owner` holds fewer.
+	fn feed_in(
+		owner: &AccountId,
+		to: &AccountId,
+		slot: MarketSlot,
+		res: ResId,
+		wh: Wh,
+	) -> Result<(), DispatchError>;
 
 	/// Mints `wh` tokens of RES `res` in `slot` to `owner` with their certificate, for other
 	/// pallets' benchmarks.

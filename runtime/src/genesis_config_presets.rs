@@ -41,11 +41,12 @@ pub const DEV_SLOT_LENGTH_MS: u64 = 60_000;
 pub const DSO_PUBLIC: [u8; 32] =
 	hex_literal::hex!("7256e60b269f449855204ec8819422f813ce104bc48c3d974d3cb27c467e7a04");
 /// Auctions of the development networks: open 3 one-minute slots ahead, close 15 s before the
-/// slot, settle 20 s after it (the readings' grace window).
+/// slot, settle 30 s after it (the readings' grace window: a gateway that meters a slot by its
+/// finalized end, a block or two late, still gets its readings in).
 pub const DEV_AUCTION_SCHEDULE: pallet_market::AuctionSchedule = pallet_market::AuctionSchedule {
 	open_slots_ahead: 3,
 	gate_closure_ms: 15_000,
-	settlement_delay_ms: 20_000,
+	settlement_delay_ms: 30_000,
 };
 
 /// The demo community's utility: `//Utility` of the dev phrase.

@@ -77,7 +77,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -136,6 +136,11 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 type Migrations = (
 	// Auction summaries gain `failed_wh`, standing orders their `deposit` (market v2 → v3).
 	pallet_market::migrations::MigrateV2ToV3<Runtime>,
+	// Tokens are held per certificate (energy tokens v1 → v2); the market's `Deliverable`
+	// goes (v3 → v4); genesis meters get an installation slot (meters v1 → v2).
+	pallet_energy_tokens::migrations::MigrateV1ToV2<Runtime>,
+	pallet_market::migrations::MigrateV3ToV4<Runtime>,
+	pallet_meters::migrations::MigrateV1ToV2<Runtime>,
 );
 
 /// Executive: handles dispatch to the various modules.

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::Pallet as EnergyTokens;
-use energy_primitives::EnergyMinter;
+use energy_primitives::{EnergyMinter, Wh};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 
@@ -10,17 +10,24 @@ use frame_system::RawOrigin;
 mod benchmarks {
 	use super::*;
 
+	/// Retiring from `n` certificates, each with tokens left over (a holding written back).
 	#[benchmark]
-	fn retire() -> Result<(), BenchmarkError> {
+	fn retire(n: Linear<1, MAX_RETIRED_CERTIFICATES>) -> Result<(), BenchmarkError> {
 		let who: T::AccountId = whitelisted_caller();
-		EnergyTokens::<T>::mint(&who, 0, 0, 2_000).map_err(|_| BenchmarkError::Weightless)?;
+		let mut list = alloc::vec::Vec::new();
+		for slot in 0..n {
+			EnergyTokens::<T>::mint(&who, 0, slot, 2_000, Wh::MAX)
+				.map_err(|_| BenchmarkError::Weightless)?;
+			list.push(CertificateAmount { slot, res: 0, wh: 1_000 });
+		}
+		let certificates: RetiredCertificates = list.try_into().expect("n within the bound; qed");
 		let claim: RetirementClaim =
 			alloc::vec![b'c'; MAX_CLAIM_LEN as usize].try_into().expect("exact bound; qed");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), 1_000, claim);
+		_(RawOrigin::Signed(who.clone()), certificates, claim);
 
-		assert_eq!(crate::Balances::<T>::get(&who), 1_000);
+		assert_eq!(EnergyTokens::<T>::holding(&who, 0, 0), 1_000);
 		Ok(())
 	}
 

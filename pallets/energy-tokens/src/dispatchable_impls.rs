@@ -1,49 +1,38 @@
-//! The logic behind the token ledger's calls and its invariants.
+//! The logic behind the token ledger's calls.
 
-use crate::{Balances, Config, Error, Event, Pallet, RetirementClaim, TotalRetired};
-use energy_primitives::Wh;
+use crate::{
+	ledger_impl::Outflow, Config, Error, Event, Pallet, RetiredCertificates, RetirementClaim,
+	TotalFedIn, TotalMinted, TotalRetired,
+};
 use frame_support::{ensure, pallet_prelude::DispatchResult};
 
 impl<T: Config> Pallet<T> {
-	/// The number of tokens (Wh) in circulation: minted − retired.
+	/// The number of tokens (Wh) still held by someone: minted − retired − fed in.
 	pub fn supply() -> u128 {
-		crate::TotalMinted::<T>::get().saturating_sub(TotalRetired::<T>::get())
+		TotalMinted::<T>::get()
+			.saturating_sub(TotalRetired::<T>::get())
+			.saturating_sub(TotalFedIn::<T>::get())
 	}
 
-	/// Burns `wh` of `who`'s tokens with `claim`.
-	pub fn do_retire(who: T::AccountId, wh: Wh, claim: RetirementClaim) -> DispatchResult {
-		ensure!(wh > 0, Error::<T>::ZeroAmount);
-		let balance = Balances::<T>::get(&who);
-		let remaining = balance.checked_sub(wh).ok_or(Error::<T>::InsufficientTokens)?;
-		let retired =
-			TotalRetired::<T>::get().checked_add(wh as u128).ok_or(Error::<T>::Overflow)?;
-		if remaining == 0 {
-			Balances::<T>::remove(&who);
-		} else {
-			Balances::<T>::insert(&who, remaining);
+	/// Retires `who`'s tokens of each of `certificates` with `claim`, all or nothing (the
+	/// call's storage layer undoes the earlier certificates if a later one fails).
+	pub fn do_retire(
+		who: T::AccountId,
+		certificates: RetiredCertificates,
+		claim: RetirementClaim,
+	) -> DispatchResult {
+		ensure!(!certificates.is_empty(), Error::<T>::NothingToRetire);
+		ensure!(certificates.iter().all(|c| c.wh > 0), Error::<T>::ZeroAmount);
+		for amount in &certificates {
+			Self::take_out(&who, amount.slot, amount.res, amount.wh, Outflow::Retired)?;
+			Self::deposit_event(Event::Retired {
+				who: who.clone(),
+				slot: amount.slot,
+				res: amount.res,
+				wh: amount.wh,
+				claim: claim.clone(),
+			});
 		}
-		TotalRetired::<T>::put(retired);
-		Self::deposit_event(Event::Retired { who, wh, claim });
-		Ok(())
-	}
-
-	/// Checks the ledger's invariants: the balances add up to minted − retired, retired never
-	/// exceeds minted, no balance is stored as zero, and certificates add up to what was
-	/// minted.
-	/// (Also run by the tests, and by other pallets' tests that compose this one.)
-	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		let minted = crate::TotalMinted::<T>::get();
-		let retired = TotalRetired::<T>::get();
-		ensure!(retired <= minted, "more tokens retired than minted");
-		let mut held: u128 = 0;
-		for (_, balance) in Balances::<T>::iter() {
-			ensure!(balance > 0, "zero balance stored");
-			held = held.saturating_add(balance as u128);
-		}
-		ensure!(held == minted - retired, "balances do not add up to minted - retired");
-		let certified: u128 =
-			crate::Certificates::<T>::iter_values().map(|c| c.minted_wh as u128).sum();
-		ensure!(certified == minted, "certificates do not add up to minted");
 		Ok(())
 	}
 }

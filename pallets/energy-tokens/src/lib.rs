@@ -6,7 +6,9 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod dispatchable_impls;
+mod invariants;
 mod ledger_impl;
+pub mod migrations;
 mod minter_impl;
 #[cfg(test)]
 mod mock;
@@ -27,7 +29,9 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: tokens are held per certificate (`Holdings`) instead of one fungible balance per
+	/// account, and certificates record where their tokens went.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -43,12 +47,22 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Token balance (Wh) of each holder; absent means zero.
+	/// The tokens (Wh) each holder holds of each certificate: holder, then slot and RES, so a
+	/// wallet lists its holdings with one prefix. Absent means zero. A holding keeps its
+	/// origin: tokens of one certificate never become tokens of another.
 	#[pallet::storage]
-	pub type Balances<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Wh, ValueQuery>;
+	pub type Holdings<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Blake2_128Concat, T::AccountId>,
+			NMapKey<Twox64Concat, MarketSlot>,
+			NMapKey<Twox64Concat, ResId>,
+		),
+		Wh,
+	>;
 
-	/// Issuance records (certificates of origin) by market slot and RES: slot first, so that
-	/// settlement can walk the certificates of one slot.
+	/// Certificates of origin by market slot and RES: slot first, so that settlement can walk
+	/// the certificates of one slot.
 	#[pallet::storage]
 	pub type Certificates<T: Config> = StorageDoubleMap<
 		_,
@@ -63,29 +77,44 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalMinted<T: Config> = StorageValue<_, u128, ValueQuery>;
 
-	/// All tokens ever retired (Wh). Supply = minted − retired.
+	/// All tokens ever retired (Wh): delivered to buyers by settlement, or retired by their
+	/// holders.
 	#[pallet::storage]
 	pub type TotalRetired<T: Config> = StorageValue<_, u128, ValueQuery>;
+
+	/// All tokens ever sold to the utility at the feed-in tariff (Wh).
+	/// Supply (held by someone) = minted − retired − fed in.
+	#[pallet::storage]
+	pub type TotalFedIn<T: Config> = StorageValue<_, u128, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A holder retired (burnt) tokens, claiming the renewable energy they stand for.
-		/// Minting has no event of its own: the meters pallet's `ReadingAccepted` carries it.
-		Retired { who: T::AccountId, wh: Wh, claim: RetirementClaim },
-		/// Market settlement delivered `wh` tokens of `seller` to `buyer`, and they were
-		/// retired in the buyer's name: the buyer consumed that renewable energy.
-		Delivered { seller: T::AccountId, buyer: T::AccountId, wh: Wh },
-		/// Market settlement moved `wh` tokens from `from` to `to` (unsold energy bought by the
-		/// utility at the feed-in tariff).
-		Transferred { from: T::AccountId, to: T::AccountId, wh: Wh },
+		/// A holder retired `wh` tokens of certificate (`res`, `slot`), claiming the renewable
+		/// energy they stand for. Minting has no event of its own: the meters pallet's
+		/// `ReadingAccepted` carries it.
+		Retired { who: T::AccountId, slot: MarketSlot, res: ResId, wh: Wh, claim: RetirementClaim },
+		/// Market settlement delivered `wh` tokens of certificate (`res`, `slot`) of `seller` to
+		/// `buyer`, and they were retired in the buyer's name: the buyer consumed that energy.
+		Delivered {
+			seller: T::AccountId,
+			buyer: T::AccountId,
+			slot: MarketSlot,
+			res: ResId,
+			wh: Wh,
+		},
+		/// Market settlement sold `wh` unsold tokens of certificate (`res`, `slot`) of `owner`
+		/// to `utility` at the feed-in tariff: they leave circulation.
+		FedIn { owner: T::AccountId, utility: T::AccountId, slot: MarketSlot, res: ResId, wh: Wh },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
-		/// Nothing to retire.
+		/// A retirement must name at least one certificate.
+		NothingToRetire,
+		/// An amount of zero tokens.
 		ZeroAmount,
-		/// The holder has fewer tokens than it asked to retire.
+		/// The holder has fewer tokens of the certificate than asked for.
 		InsufficientTokens,
 		/// A token counter would overflow.
 		Overflow,
@@ -101,15 +130,21 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Retires (burns) `wh` of the caller's tokens with a public `claim` of what the energy
-		/// was used for. Retired tokens can never be spent again.
+		/// Retires (burns) the caller's tokens of the named `certificates` (slot, RES, Wh each)
+		/// with a public `claim` of what the energy was used for. All or nothing: if the caller
+		/// holds too few of any certificate, nothing is retired. Retired tokens can never be
+		/// spent again.
 		///
-		/// Origin: any token holder.
+		/// Origin: any holder of the certificates.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::retire())]
-		pub fn retire(origin: OriginFor<T>, wh: Wh, claim: RetirementClaim) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::retire(certificates.len() as u32))]
+		pub fn retire(
+			origin: OriginFor<T>,
+			certificates: RetiredCertificates,
+			claim: RetirementClaim,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_retire(who, wh, claim)
+			Self::do_retire(who, certificates, claim)
 		}
 	}
 }

@@ -49,8 +49,8 @@ use core::marker::PhantomData;
 
 /// Weight functions needed for `pallet_energy_tokens`.
 pub trait WeightInfo {
-	/// Weight of `retire`.
-	fn retire() -> Weight;
+	/// Weight of `retire` naming `n` certificates.
+	fn retire(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_energy_tokens` with the runtime's database weights.
@@ -60,14 +60,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	fn retire() -> Weight {
+	fn retire(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `191`
 		//  Estimated: `3521`
 		// Minimum execution time: 10_605_000 picoseconds.
 		Weight::from_parts(11_758_000, 3521)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(11_758_000, 2539).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 	}
 }
 
@@ -77,9 +80,12 @@ impl WeightInfo for () {
 	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	fn retire() -> Weight {
+	fn retire(n: u32, ) -> Weight {
 		Weight::from_parts(11_758_000, 3521)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(Weight::from_parts(11_758_000, 2539).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 	}
 }

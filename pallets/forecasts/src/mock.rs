@@ -41,10 +41,16 @@ impl MarketClock for TestClock {
 	fn slot_length_ms() -> u64 {
 		SLOT_MS
 	}
+	/// The forecaster never asks: no market runs here.
+	fn delivery_open(_: MarketSlot) -> bool {
+		false
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		set_slot(slot)
 	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_delivery(_: MarketSlot) {}
 }
 
 /// Moves the clock to `slot`.
@@ -136,6 +142,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 /// Test externalities with an in-memory keystore (the benchmarks generate forecaster keys)
 /// and off-chain storage (the forecaster's benchmarks read indexed readings), as the
 /// benchmark command provides them.
+#[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> sp_io::TestExternalities {
 	use sp_core::offchain::{testing::TestOffchainExt, OffchainDbExt, OffchainWorkerExt};
 	let mut ext = new_test_ext();

@@ -1,6 +1,8 @@
 //! The market clock: market slots from the block timestamp, and the tariff of a slot.
 
-use crate::{Config, HourTariff, Pallet, SlotLength, Tariffs, HOURS_PER_DAY};
+use crate::{
+	AuctionStatus, Auctions, Config, HourTariff, Pallet, SlotLength, Tariffs, HOURS_PER_DAY,
+};
 use energy_primitives::{MarketClock, MarketSlot, HOUR_MS};
 
 impl<T: Config> Pallet<T> {
@@ -41,8 +43,28 @@ impl<T: Config> MarketClock for Pallet<T> {
 		SlotLength::<T>::get()
 	}
 
+	/// The slot's auction is open or cleared: its settlement, which delivers the slot's tokens
+	/// and sells the rest at feed-in, has not begun.
+	fn delivery_open(slot: MarketSlot) -> bool {
+		Auctions::<T>::get(slot).is_some_and(|auction| {
+			matches!(auction.status, AuctionStatus::Open | AuctionStatus::Cleared)
+		})
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		pallet_timestamp::Now::<T>::put(Self::slot_start_ms(slot));
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_delivery(slot: MarketSlot) {
+		let mut auction = crate::Auction::open(
+			crate::Rule::<T>::get(),
+			Self::tariff_of(slot),
+			Self::slot_start_ms(slot),
+			Self::slot_start_ms(slot.saturating_add(1)),
+		);
+		auction.status = AuctionStatus::Cleared;
+		Auctions::<T>::insert(slot, auction);
 	}
 }

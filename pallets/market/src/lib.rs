@@ -43,7 +43,9 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	/// 4: `Deliverable` is gone (settlement reads the seller's holding of the slot's
+	/// certificate).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	/// The shortest market slot a chain may be configured with: one second.
 	pub const MIN_SLOT_LENGTH_MS: u64 = 1_000;
@@ -225,11 +227,6 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TradePages<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, u32, TradePage>;
-
-	/// During settlement: the attested Wh of each RES in the slot not yet delivered.
-	#[pallet::storage]
-	pub type Deliverable<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh>;
 
 	/// The Wh each RES has on offer in a slot's open book: the sum of its offers, kept within
 	/// what its nameplate can export in one slot. Removed as the book is released.

@@ -60,3 +60,33 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for AppendZeroFields<T> {
 		Ok(())
 	}
 }
+
+/// Version 3 → 4: the `Deliverable` map is gone. Settlement used it to track what each RES
+/// could still deliver of a slot while tokens were fungible; with tokens held per certificate
+/// the seller's holding of the slot's certificate is that amount. Entries exist only for slots
+/// in the middle of settlement (at most one per RES with a certificate in them); they are
+/// removed.
+pub type MigrateV3ToV4<T> = VersionedMigration<
+	3,
+	4,
+	RemoveDeliverable<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// The unversioned step of [`MigrateV3ToV4`].
+pub struct RemoveDeliverable<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for RemoveDeliverable<T> {
+	fn on_runtime_upgrade() -> Weight {
+		use frame_support::traits::PalletInfoAccess;
+		let result = frame_support::storage::migration::clear_storage_prefix(
+			Pallet::<T>::name().as_bytes(),
+			b"Deliverable",
+			b"",
+			None,
+			None,
+		);
+		T::DbWeight::get().reads_writes(result.loops as u64, result.unique as u64)
+	}
+}

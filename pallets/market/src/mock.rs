@@ -277,7 +277,7 @@ pub fn open_first_auctions() {
 
 /// Mints `wh` tokens of `res` in `slot` to its owner, as an accepted production reading would.
 pub fn attest(owner: u64, res: u32, slot: MarketSlot, wh: u64) {
-	EnergyTokens::mint(&owner, res, slot, wh).expect("mint in tests");
+	EnergyTokens::mint(&owner, res, slot, wh, u64::MAX).expect("mint in tests");
 }
 
 /// The free balance of `who`.

@@ -2,12 +2,11 @@
 //! release of what orders still hold, then the utility's purchase of unsold tokens.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Deliverable, Error, Event, HoldReason, OfferedOfRes,
-	Orders, Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility,
-	TRADES_PER_PAGE,
+	Auction, AuctionStatus, Auctions, Config, Error, Event, HoldReason, OfferedOfRes, Orders,
+	Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility, TRADES_PER_PAGE,
 };
 use energy_clearing::money::cost;
-use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
+use energy_primitives::{EnergyLedger, MarketSlot, ResId};
 use frame_support::traits::{
 	fungible::{Mutate, MutateHold},
 	tokens::{Fortitude, Precision, Preservation, Restriction},
@@ -15,16 +14,6 @@ use frame_support::traits::{
 use frame_support::{ensure, pallet_prelude::DispatchResult, storage::with_storage_layer};
 
 impl<T: Config> Pallet<T> {
-	/// The attested Wh of `res` in `slot` not yet delivered, as far as `seller` still owns
-	/// them: the RES's certificate for the slot, less what earlier trades delivered. `None` if
-	/// the RES has no certificate for the slot (nothing attested, nothing to track).
-	fn deliverable(slot: MarketSlot, res: ResId, seller: &T::AccountId) -> Option<Wh> {
-		Deliverable::<T>::get(slot, res).or_else(|| {
-			T::Tokens::certificate(slot, res)
-				.map(|(owner, minted)| if owner == *seller { minted } else { 0 })
-		})
-	}
-
 	/// Moves exactly `amount` of `from`'s hold for `reason` to `to`'s free balance. Fails
 	/// without effect if the hold cannot cover it (the invariants rule that out, but a hold
 	/// drained elsewhere must fail the trade, never turn into a smaller payment).
@@ -49,8 +38,10 @@ impl<T: Config> Pallet<T> {
 		.map(|_| ())
 	}
 
-	/// Settles one trade of `slot`, all or nothing: delivers what the seller's attested
-	/// export covers, the buyer pays for that, and the seller's deposit compensates the rest.
+	/// Settles one trade of `slot`, all or nothing: delivers what the seller still holds of
+	/// its RES's certificate of `slot` (its attested export in that slot, less what earlier
+	/// trades of the slot delivered: tokens of other slots never count), the buyer pays for
+	/// that, and the seller's deposit compensates the rest.
 	/// If any of the three fails (tokens, payment or penalty), nothing of the trade happens:
 	/// the tokens stay with the seller (feed-in may still buy them), both holds stay for the
 	/// release phase, and `TradeFailed` says why.
@@ -63,8 +54,7 @@ impl<T: Config> Pallet<T> {
 		let Side::Offer { res } = offer.side else { return };
 		let (buyer, seller) = (bid.owner.clone(), offer.owner.clone());
 
-		let deliverable = Self::deliverable(slot, res, &seller);
-		let delivered = trade.wh.min(deliverable.unwrap_or(0)).min(T::Tokens::balance(&seller));
+		let delivered = trade.wh.min(T::Tokens::held(&seller, slot, res));
 		let shortfall = trade.wh.saturating_sub(delivered);
 		let paid = cost(trade.price, delivered);
 		let penalty = cost(Self::penalty_rate(auction.retail, trade.price), shortfall)
@@ -74,12 +64,9 @@ impl<T: Config> Pallet<T> {
 			// The order records bound what each hold may still pay: the buyer's hold covers
 			// the whole trade at its price (see `place_bid`).
 			ensure!(paid <= bid.still_held(), Error::<T>::HoldExhausted);
-			T::Tokens::deliver(&seller, &buyer, delivered)?;
+			T::Tokens::deliver(&seller, &buyer, slot, res, delivered)?;
 			Self::pay_from_hold(HoldReason::BidMaxCost, &buyer, &seller, paid)?;
 			Self::pay_from_hold(HoldReason::OfferDeposit, &seller, &buyer, penalty)?;
-			if let Some(deliverable) = deliverable {
-				Deliverable::<T>::insert(slot, res, deliverable.saturating_sub(delivered));
-			}
 			Ok(())
 		});
 		if let Err(error) = settled {
@@ -158,8 +145,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Sells the unsold tokens of up to `count` RES of `slot` to the utility at the
-	/// slot's feed-in tariff, RES after `after`. Returns the last RES handled and whether
-	/// the slot's certificates are done.
+	/// slot's feed-in tariff, RES after `after`: what each RES's owner still holds of the
+	/// slot's certificate. Feed-in is terminal: the tokens leave circulation. Returns the last
+	/// RES handled and whether the slot's certificates are done.
 	pub(crate) fn feed_in(
 		slot: MarketSlot,
 		auction: &mut Auction,
@@ -170,10 +158,9 @@ impl<T: Config> Pallet<T> {
 		let done = (certificates.len() as u32) < count;
 		let utility = Utility::<T>::get();
 		let mut last = after;
-		for (res, owner, minted) in certificates {
+		for (res, owner) in certificates {
 			last = Some(res);
-			let unsold = Deliverable::<T>::take(slot, res).unwrap_or(minted);
-			let wh = unsold.min(T::Tokens::balance(&owner));
+			let wh = T::Tokens::held(&owner, slot, res);
 			if wh == 0 {
 				continue;
 			}
@@ -182,7 +169,7 @@ impl<T: Config> Pallet<T> {
 			let bought = match &utility {
 				Some(utility) if *utility != owner => with_storage_layer(|| -> DispatchResult {
 					T::Currency::transfer(utility, &owner, paid, Preservation::Preserve)?;
-					T::Tokens::transfer(&owner, utility, wh)
+					T::Tokens::feed_in(&owner, utility, slot, res, wh)
 				})
 				.is_ok(),
 				_ => false,
@@ -202,8 +189,6 @@ impl<T: Config> Pallet<T> {
 	/// beyond [`Config::SummariesKept`] is removed.
 	pub(crate) fn finish_settlement(slot: MarketSlot, auction: &mut Auction) {
 		auction.status = AuctionStatus::Settled;
-		// Feed-in took every entry of a RES with a certificate; this only guards the bound.
-		let _ = Deliverable::<T>::clear_prefix(slot, TRADES_PER_PAGE, None);
 		Self::deposit_event(Event::Settled {
 			slot,
 			delivered_wh: auction.delivered_wh,

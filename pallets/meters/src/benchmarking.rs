@@ -1,10 +1,12 @@
 //! Benchmarks of the meter registry and of reading submission (frame-benchmarking v2).
 //!
 //! `submit_readings_*` measure a batch on a gateway page of `m` meters: readings of one meter
-//! over consecutive slots (`sr25519`, `ed25519`: the signature check dominates), readings of
-//! `n` production meters of `n` RES with `n` owners (`production`: adds the RES read and the
-//! token mint), and readings of meters listed on another gateway (`unchecked`: one directory
-//! read each, no signature check).
+//! over consecutive ended slots (`sr25519`, `ed25519`: the signature check dominates; the
+//! reading window of the chain's slot length must hold `MaxReadingsPerBatch` slots, as the
+//! development preset's one-minute slots do), readings of `n` production meters of `n` RES with
+//! `n` owners, each minting into its RES's certificate of a slot open for delivery
+//! (`production`: adds the RES read, the delivery check and the mint), and readings of meters
+//! listed on another gateway (`unchecked`: one directory read each, no signature check).
 
 use super::*;
 use crate::Pallet as Meters;
@@ -252,6 +254,7 @@ mod benchmarks {
 		let gateway = gateway::<T>();
 		fill_page::<T>(&gateway, 0, Scheme::Sr25519);
 		T::Clock::set_current_slot(INSTALL_SLOT);
+		T::Clock::open_delivery(INSTALL_SLOT);
 		// What a 10 kW RES can export in one slot of this chain's clock.
 		let export_wh = (10_000 * T::Clock::slot_length_ms() / 3_600_000).max(1);
 		let mut readings = Vec::new();
@@ -279,6 +282,8 @@ mod benchmarks {
 			last = id;
 		}
 		let batch: ReadingBatch<T> = readings.try_into().expect("n is bounded; qed");
+		// The slot has ended: its readings are in.
+		T::Clock::set_current_slot(INSTALL_SLOT + 1);
 
 		#[extrinsic_call]
 		submit_readings(RawOrigin::Signed(gateway.clone()), batch);
@@ -294,7 +299,7 @@ mod benchmarks {
 		let own = fill_page::<T>(&gateway, 1, Scheme::Sr25519);
 		let other: T::AccountId = account("gateway", 1, 0);
 		let foreign = fill_page::<T>(&other, n, Scheme::Sr25519);
-		T::Clock::set_current_slot(INSTALL_SLOT);
+		T::Clock::set_current_slot(INSTALL_SLOT + 1);
 		let batch: ReadingBatch<T> = foreign
 			.iter()
 			.map(|(id, key)| {

@@ -6,6 +6,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod dispatchable_impls;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -33,7 +34,8 @@ pub mod pallet {
 	use frame_support::{dispatch::DispatchResultWithPostInfo, pallet_prelude::*};
 	use frame_system::pallet_prelude::*;
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: `GenesisSlot` is set (the installation slot of the meters registered at genesis).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	/// The meters a gateway submits for, sorted by id.
 	pub type GatewayPage<T> = BoundedVec<
@@ -78,6 +80,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReadingsPerBatch: Get<u32>;
 
+		/// How long after a slot ended (ms) a reading may still close it: older readings are
+		/// rejected (`SlotTooOld`). Converted to whole slots of the chain's slot length (at
+		/// least one).
+		#[pallet::constant]
+		type MaxReadingAgeMs: Get<u64>;
+
+		/// Of the slots one reading covers, at most this many (the newest that are still open
+		/// for delivery) are certified; the shares of the others are metered but mint
+		/// nothing. Bounds the mints, and so the weight, of one reading.
+		#[pallet::constant]
+		type MaxCertifiedSlotsPerReading: Get<u32>;
+
 		/// Weight information for the extrinsics of this pallet.
 		type WeightInfo: WeightInfo;
 	}
@@ -101,6 +115,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextMeterId<T: Config> = StorageValue<_, MeterId, ValueQuery>;
 
+	/// The market slot of the chain's first block: the installation slot of every meter
+	/// registered at genesis (when no clock runs yet), whose first reading may close no slot
+	/// before it. Set at the end of block 1 (or by the migration that introduced it).
+	#[pallet::storage]
+	pub type GenesisSlot<T: Config> = StorageValue<_, MarketSlot, OptionQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -119,12 +139,16 @@ pub mod pallet {
 		MeterRevoked { meter: MeterId },
 		/// A meter's key was replaced.
 		MeterKeyRotated { meter: MeterId, key: MeterPublicKey },
-		/// A reading was applied. `import_wh` and `export_wh` are the interval energy (register
-		/// deltas since the last accepted reading); `minted_wh` the tokens minted from it.
+		/// A reading was applied. It closes `slot` and covers the `slots` slots up to it (more
+		/// than one after a gap); `import_wh` and `export_wh` are the interval energy (register
+		/// deltas since the last accepted reading), attributed pro rata to the covered slots
+		/// (`energy_primitives::CoveredSlots`); `minted_wh` the tokens minted from the export's
+		/// shares in slots still open for delivery.
 		ReadingAccepted {
 			meter: MeterId,
 			sequence: u64,
 			slot: MarketSlot,
+			slots: u32,
 			import_wh: Wh,
 			export_wh: Wh,
 			minted_wh: Wh,
@@ -202,6 +226,30 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Block 1 records the genesis meters' installation slot in `on_finalize`, once its
+		/// timestamp is set; no other block does any work here.
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			if Self::is_first_block(n) {
+				T::DbWeight::get().reads_writes(2, 1)
+			} else {
+				Weight::zero()
+			}
+		}
+
+		fn on_finalize(n: BlockNumberFor<T>) {
+			if Self::is_first_block(n) && GenesisSlot::<T>::get().is_none() {
+				GenesisSlot::<T>::put(T::Clock::current_slot());
+			}
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxReadingAgeMs::get() > 0, "readings must be accepted for some time");
+			assert!(
+				T::MaxCertifiedSlotsPerReading::get() > 0,
+				"a reading must certify at least the slot it closes"
+			);
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()

@@ -6,7 +6,10 @@ use energy_primitives::{
 	MarketClock, MarketSlot, MeterPublicKey, MeterReading, MeterSignature, Roles, SignedReading,
 	HOUR_MS,
 };
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64},
+};
 use frame_system::EnsureRoot;
 use sp_core::{ed25519, sr25519, Pair, H256};
 use sp_runtime::BuildStorage;
@@ -51,6 +54,9 @@ impl pallet_energy_tokens::Config for Test {
 parameter_types! {
 	/// The slot the mock chain is in.
 	pub static CurrentSlot: MarketSlot = 1_000;
+	/// Slots from this one on are open for delivery (their auctions have not begun settling);
+	/// earlier ones are settled.
+	pub static DeliveryOpenFrom: MarketSlot = 0;
 }
 
 /// A market clock the tests move by hand; slots are one hour.
@@ -62,11 +68,22 @@ impl MarketClock for MockClock {
 	fn slot_length_ms() -> u64 {
 		HOUR_MS
 	}
+	fn delivery_open(slot: MarketSlot) -> bool {
+		slot >= DeliveryOpenFrom::get()
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		CurrentSlot::set(slot)
 	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_delivery(slot: MarketSlot) {
+		DeliveryOpenFrom::set(DeliveryOpenFrom::get().min(slot))
+	}
 }
+
+/// Readings are accepted for three days after their slot ended (72 one-hour slots: the
+/// benchmarks' batch of 64 consecutive readings of one meter fits).
+pub const MAX_READING_AGE_MS: u64 = 72 * HOUR_MS;
 
 impl pallet_meters::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
@@ -77,6 +94,8 @@ impl pallet_meters::Config for Test {
 	type ManagerOrigin = EnsureRoot<u64>;
 	type MaxMetersPerGateway = ConstU32<64>;
 	type MaxReadingsPerBatch = ConstU32<64>;
+	type MaxReadingAgeMs = ConstU64<MAX_READING_AGE_MS>;
+	type MaxCertifiedSlotsPerReading = ConstU32<2>;
 	type WeightInfo = ();
 }
 
@@ -134,7 +153,7 @@ pub fn signed_ed(pair: &ed25519::Pair, reading: MeterReading) -> SignedReading {
 	SignedReading { reading, signature: MeterSignature::Ed25519(signature) }
 }
 
-/// Block 1 in slot 1,000 with participants, an approved and a pending RES, and two gateways.
+/// Block 1 in slot 1,000 (every slot open for delivery) with participants, an approved and a pending RES, and two gateways.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage =
 		frame_system::GenesisConfig::<Test>::default().build_storage().expect("genesis builds");
@@ -160,6 +179,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		CurrentSlot::set(1_000);
+		DeliveryOpenFrom::set(0);
 		frame_support::assert_ok!(ResAssets::register(
 			RuntimeOrigin::signed(PENDING_PRODUCER),
 			pallet_res_assets::Technology::Solar,

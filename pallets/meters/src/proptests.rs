@@ -2,8 +2,10 @@
 //! approvals, revocations and retirements across many meters; after every step the DESIGN.md
 //! invariants hold and every reading's outcome matches a reference model.
 //!
-//! - token supply = minted − retired, balances add up (the token ledger's `try_state`);
-//! - per meter, sequence numbers, closed slots and registers only increase;
+//! - per certificate, minted = held + retired (the token ledger's `try_state`), and no
+//!   certificate holds more than its RES can produce in one slot;
+//! - per meter, sequence numbers, closed slots and registers only increase; readings close
+//!   only ended slots within the reading window, after the meter's installation;
 //! - nothing is minted without an accepted production reading of an approved RES: total minted
 //!   equals the sum of `minted_wh` over `ReadingAccepted` events;
 //! - the registry's invariants (`try_state` of participants, RES and meters).
@@ -30,7 +32,7 @@ enum Op {
 	Revoke { meter: u8 },
 	/// Approve the pending RES.
 	Approve,
-	/// A holder retires `wh` tokens.
+	/// The producer retires `wh` tokens of its first certificate.
 	Retire { wh: u16 },
 }
 
@@ -148,10 +150,12 @@ fn run(ops: Vec<Op>) {
 					};
 					let elapsed =
 						m.last_slot.map_or(1, |last| reading.slot.saturating_sub(last)) as u64;
+					let window = (MAX_READING_AGE_MS / energy_primitives::HOUR_MS) as u32;
 					let expect_accept = !m.revoked
 						&& reading.sequence > m.last_sequence
 						&& m.last_slot.is_none_or(|last| reading.slot > last)
-						&& reading.slot <= CurrentSlot::get()
+						&& reading.slot < CurrentSlot::get()
+						&& reading.slot >= CurrentSlot::get().saturating_sub(window)
 						&& good_signature && reading.import_wh
 						>= m.registers.import_wh
 						&& reading.export_wh >= m.registers.export_wh
@@ -190,10 +194,15 @@ fn run(ops: Vec<Op>) {
 					pending_approved = true;
 				},
 				Op::Retire { wh } => {
-					let held = pallet_energy_tokens::Balances::<Test>::get(PROSUMER);
+					let first = pallet_energy_tokens::Holdings::<Test>::iter_prefix((PROSUMER,))
+						.next()
+						.unwrap_or(((1_000, APPROVED_RES), 0));
+					let ((slot, res), held) = first;
+					let amount =
+						pallet_energy_tokens::CertificateAmount { slot, res, wh: wh as u64 };
 					let result = EnergyTokens::retire(
 						RuntimeOrigin::signed(PROSUMER),
-						wh as u64,
+						vec![amount].try_into().expect("one certificate fits"),
 						Default::default(),
 					);
 					assert_eq!(result.is_ok(), wh > 0 && wh as u64 <= held);
@@ -214,6 +223,10 @@ fn run(ops: Vec<Op>) {
 				"tokens minted without an accepted reading"
 			);
 			assert_ok!(EnergyTokens::do_try_state());
+			for (_, res, certificate) in pallet_energy_tokens::Certificates::<Test>::iter() {
+				let capacity = if res == APPROVED_RES { 5_000 } else { 3_000 };
+				assert!(certificate.minted_wh <= capacity, "a certificate above one slot");
+			}
 			assert_ok!(Meters::do_try_state());
 			assert_ok!(Participants::do_try_state());
 			assert_ok!(ResAssets::do_try_state());

@@ -7,32 +7,42 @@
 //! 1. the meter is on this gateway's page (else unknown, another gateway's, or revoked);
 //! 2. the sequence is above the last accepted one (an exact copy of the last accepted reading
 //!    is a harmless `Duplicate`; anything else older is `StaleSequence`);
-//! 3. the slot is after the last closed slot and not in the future;
+//! 3. the slot is after the last closed slot (for a meter's first reading: not before its
+//!    installation slot), has ended, and ended at most `MaxReadingAgeMs` ago;
 //! 4. the meter key's signature over the domain-separated payload verifies;
 //! 5. no register went backwards;
-//! 6. for a production meter, the export delta is at most nameplate × elapsed time.
+//! 6. for a production meter, the export delta is at most what the nameplate can produce in
+//!    the slots the reading covers.
 //!
-//! An accepted reading advances the meter's state, mints tokens for a production meter of an
-//! approved RES, is indexed off-chain for the forecaster, and emits `ReadingAccepted`.
+//! An accepted reading advances the meter's state, is indexed off-chain for the forecaster,
+//! and emits `ReadingAccepted`. For a production meter of a RES that may produce, its export
+//! is attributed pro rata to the slots it covers, and the shares of the newest
+//! `MaxCertifiedSlotsPerReading` of them whose auctions have not begun settling are minted
+//! into their certificates (each within the RES's capacity for one slot). Export in older
+//! slots, in slots without an auction, or in slots already settling is metered but not
+//! certified: it can no longer be delivered, and minting it would let a gateway that withheld
+//! readings sell energy in a slot it was not produced in.
 
 use crate::{
-	BatchCost, BatchTally, Config, Event, Gateways, Meter, MeterDirectory, MeterKind, MeterStatus,
-	Pallet, ReadingBatch, ReadingOutcome, Registers, RejectionReason, WeightInfo,
+	BatchCost, BatchTally, Config, Event, Gateways, GenesisSlot, Meter, MeterDirectory, MeterKind,
+	MeterStatus, Pallet, ReadingBatch, ReadingOutcome, Registers, RejectionReason, WeightInfo,
 };
 use codec::{Decode, Encode};
 use energy_primitives::{
-	EnergyMinter, MarketClock, MarketSlot, MeterId, MeterPublicKey, ResRegistry, SignedReading, Wh,
-	HOUR_MS,
+	slot_capacity_wh, CoveredSlots, EnergyMinter, MarketClock, MarketSlot, MeterId, MeterPublicKey,
+	ResId, ResProfile, ResRegistry, SignedReading, Wh,
 };
 use frame_support::{
 	dispatch::{DispatchResultWithPostInfo, Pays, PostDispatchInfo},
 	ensure,
+	storage::with_storage_layer,
 	traits::Get,
 	weights::Weight,
 };
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::traits::Zero;
+use sp_runtime::DispatchError;
 
 /// Prefix of the off-chain index keys of accepted readings.
 pub const OFFCHAIN_READING_PREFIX: &[u8] = b"energy/meters/reading";
@@ -64,6 +74,28 @@ struct BatchContext {
 	genesis_hash: H256,
 	current_slot: MarketSlot,
 	slot_length_ms: u64,
+	/// The oldest slot a reading may close (`MaxReadingAgeMs` back from the current slot).
+	oldest_slot: MarketSlot,
+	/// The last slot closed before a genesis meter's installation.
+	before_genesis_slot: Option<MarketSlot>,
+}
+
+impl BatchContext {
+	fn new<T: Config>() -> Self {
+		let current_slot = T::Clock::current_slot();
+		let slot_length_ms = T::Clock::slot_length_ms().max(1);
+		let window = (T::MaxReadingAgeMs::get() / slot_length_ms).clamp(1, MarketSlot::MAX as u64);
+		BatchContext {
+			genesis_hash: frame_system::Pallet::<T>::block_hash(
+				frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
+			),
+			current_slot,
+			slot_length_ms,
+			oldest_slot: current_slot.saturating_sub(window as MarketSlot),
+			// Before block 1 has recorded it, the installation slot is the current one.
+			before_genesis_slot: GenesisSlot::<T>::get().unwrap_or(current_slot).checked_sub(1),
+		}
+	}
 }
 
 impl<T: Config> Pallet<T> {
@@ -75,13 +107,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!readings.is_empty(), crate::Error::<T>::EmptyBatch);
 		let mut page = Gateways::<T>::get(&gateway).ok_or(crate::Error::<T>::NotGateway)?;
 		let page_len = page.len() as u32;
-		let context = BatchContext {
-			genesis_hash: frame_system::Pallet::<T>::block_hash(
-				frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
-			),
-			current_slot: T::Clock::current_slot(),
-			slot_length_ms: T::Clock::slot_length_ms(),
-		};
+		let context = BatchContext::new::<T>();
 
 		let mut tally = BatchTally::default();
 		let mut cost = BatchCost::default();
@@ -148,15 +174,24 @@ impl<T: Config> Pallet<T> {
 				&& new_registers == meter.registers;
 			return if exact_copy { ReadingOutcome::Duplicate } else { Rejected(StaleSequence) };
 		}
-		if meter.last_slot.is_some_and(|last| reading.slot <= last) {
+		// The last slot closed, or the one before the meter's installation.
+		let closed = meter.last_slot.or(context.before_genesis_slot);
+		if closed.is_some_and(|last| reading.slot <= last) {
 			cost.unchecked += 1;
-			return Rejected(SlotNotAfterLast);
+			return Rejected(if meter.last_sequence == 0 {
+				BeforeInstallation
+			} else {
+				SlotNotAfterLast
+			});
 		}
-		if reading.slot > context.current_slot {
+		if reading.slot >= context.current_slot {
 			cost.unchecked += 1;
-			return Rejected(SlotInFuture);
+			return Rejected(SlotNotEnded);
 		}
-
+		if reading.slot < context.oldest_slot {
+			cost.unchecked += 1;
+			return Rejected(SlotTooOld);
+		}
 		// From here on the signature is checked: count the reading in its scheme's class, or
 		// in the production class once it is accepted as a production reading.
 		let scheme_checked = |cost: &mut BatchCost| match meter.key {
@@ -174,27 +209,40 @@ impl<T: Config> Pallet<T> {
 			scheme_checked(cost);
 			return Rejected(RegisterWentBackwards);
 		};
-		// At least 1: the slot is after the last closed one (checked above).
-		let elapsed_slots = meter.last_slot.map_or(1, |last| reading.slot.saturating_sub(last));
+		// The closed slot is before the reading's (checked above), so `first <= slot`.
+		let first = closed.map_or(0, |last| last.saturating_add(1));
+		let Some(covered) = CoveredSlots::new(first, reading.slot) else {
+			scheme_checked(cost);
+			return Rejected(SlotNotAfterLast);
+		};
 
 		let mut minted_wh = 0;
 		match meter.kind {
 			MeterKind::Consumption => scheme_checked(cost),
 			MeterKind::Production { res } => {
-				cost.production += 1;
 				// RES records are never removed; a missing one could produce nothing.
 				let profile = T::Res::profile(res);
 				let nameplate_w = profile.as_ref().map_or(0, |p| p.nameplate_w);
-				if export_wh > Self::max_export(nameplate_w, elapsed_slots, context) {
+				let capacity = slot_capacity_wh(nameplate_w, context.slot_length_ms);
+				if export_wh > capacity.saturating_mul(covered.count() as Wh) {
+					cost.production += 1;
 					return Rejected(ExportAboveCapacity);
 				}
-				if let Some(profile) = profile.filter(|p| p.may_produce && export_wh > 0) {
-					if T::Tokens::mint(&profile.owner, res, reading.slot, export_wh).is_err() {
+				let certified = match profile.filter(|p| p.may_produce && export_wh > 0) {
+					Some(profile) => Self::certify(&profile, res, covered, export_wh, capacity),
+					None => Ok((0, 0)),
+				};
+				match certified {
+					Ok((minted, certificates)) => {
+						cost.production += certificates.max(1);
+						minted_wh = minted;
+					},
+					Err(_) => {
+						cost.production += T::MaxCertifiedSlotsPerReading::get();
 						return Rejected(MintOverflow);
-					}
-					minted_wh = export_wh;
-					tally.minted_wh = tally.minted_wh.saturating_add(minted_wh);
+					},
 				}
+				tally.minted_wh = tally.minted_wh.saturating_add(minted_wh);
 			},
 		}
 
@@ -205,7 +253,7 @@ impl<T: Config> Pallet<T> {
 			&offchain_reading_key(meter.id, reading.slot),
 			&IndexedReading {
 				sequence: reading.sequence,
-				elapsed_slots,
+				elapsed_slots: covered.count(),
 				import_wh,
 				export_wh,
 				registers: new_registers,
@@ -216,6 +264,7 @@ impl<T: Config> Pallet<T> {
 			meter: meter.id,
 			sequence: reading.sequence,
 			slot: reading.slot,
+			slots: covered.count(),
 			import_wh,
 			export_wh,
 			minted_wh,
@@ -223,14 +272,31 @@ impl<T: Config> Pallet<T> {
 		ReadingOutcome::Accepted
 	}
 
-	/// The most a RES of `nameplate_w` can export in `elapsed_slots` slots, in Wh (rounded
-	/// down): `nameplate_w × elapsed_slots × slot_length_ms / 3_600_000`.
-	fn max_export(nameplate_w: u64, elapsed_slots: u32, context: &BatchContext) -> Wh {
-		let wh = (nameplate_w as u128)
-			.saturating_mul(elapsed_slots as u128)
-			.saturating_mul(context.slot_length_ms as u128)
-			/ HOUR_MS as u128;
-		wh.min(Wh::MAX as u128) as Wh
+	/// Mints the pro-rata shares of `export_wh` in the newest `MaxCertifiedSlotsPerReading`
+	/// covered slots that are still open for delivery, each into its certificate of RES `res`
+	/// (within `capacity` Wh per slot), all or nothing. Returns the Wh minted and how many
+	/// certificates were looked at (the reading's weight).
+	fn certify(
+		profile: &ResProfile<T::AccountId>,
+		res: ResId,
+		covered: CoveredSlots,
+		export_wh: Wh,
+		capacity: Wh,
+	) -> Result<(Wh, u32), DispatchError> {
+		let newest = covered.count().min(T::MaxCertifiedSlotsPerReading::get());
+		with_storage_layer(|| {
+			let mut minted: Wh = 0;
+			for back in 0..newest {
+				let slot = covered.last - back;
+				if !T::Clock::delivery_open(slot) {
+					continue;
+				}
+				let share = covered.share_of(export_wh, slot);
+				let into = T::Tokens::mint(&profile.owner, res, slot, share, capacity)?;
+				minted = minted.saturating_add(into);
+			}
+			Ok((minted, newest))
+		})
 	}
 
 	/// Why meter `meter` is not on `gateway`'s page.
@@ -243,6 +309,11 @@ impl<T: Config> Pallet<T> {
 			// cannot happen while the invariants hold; treat it as unknown.
 			Some(_) => RejectionReason::UnknownMeter,
 		}
+	}
+
+	/// Whether `n` is the chain's first block, the one that records [`GenesisSlot`].
+	pub(crate) fn is_first_block(n: frame_system::pallet_prelude::BlockNumberFor<T>) -> bool {
+		n == 1u32.into()
 	}
 
 	/// The weight of a batch on a page of `page_len` meters with the given cost classes.
@@ -261,9 +332,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight charged before dispatch for a batch of `n` readings: a full page and every
-	/// reading in the costliest class.
+	/// reading in the costliest class (a production reading minting into the most slots).
 	pub fn max_batch_weight(n: u32) -> Weight {
-		let worst = BatchCost { production: n, ..Default::default() };
+		let worst = BatchCost {
+			production: n.saturating_mul(T::MaxCertifiedSlotsPerReading::get()),
+			..Default::default()
+		};
 		let all_sr = BatchCost { sr25519_checked: n, ..Default::default() };
 		let all_unchecked = BatchCost { unchecked: n, ..Default::default() };
 		let page = T::MaxMetersPerGateway::get();

@@ -86,7 +86,8 @@ pub struct Meter<AccountId> {
 	pub last_sequence: u64,
 	/// The last market slot closed by an accepted reading; at registration, the slot before
 	/// the one the meter was installed in. `None` for a meter registered at genesis (when no
-	/// clock runs yet) that has not reported: its first reading is taken to cover one slot.
+	/// clock runs yet) that has not reported: it was installed in
+	/// [`GenesisSlot`](crate::GenesisSlot).
 	pub last_slot: Option<MarketSlot>,
 	/// The registers at the end of `last_slot` (the installation registers at first).
 	pub registers: Registers,
@@ -120,11 +121,15 @@ pub enum RejectionReason {
 	StaleSequence,
 	/// The reading closes a slot that is not after the last closed one.
 	SlotNotAfterLast,
-	/// The reading closes a slot that has not started yet.
-	SlotInFuture,
+	/// The meter's first reading closes a slot before the meter was installed.
+	BeforeInstallation,
+	/// The reading closes a slot that has not ended yet (the current slot or a later one).
+	SlotNotEnded,
+	/// The reading closes a slot that ended longer ago than `MaxReadingAgeMs`.
+	SlotTooOld,
 	/// A register is below its last accepted value.
 	RegisterWentBackwards,
-	/// The export delta is above what the RES nameplate could produce in the elapsed slots.
+	/// The export delta is above what the RES nameplate could produce in the covered slots.
 	ExportAboveCapacity,
 	/// Minting the tokens would overflow a counter.
 	MintOverflow,
@@ -161,7 +166,8 @@ pub struct BatchCost {
 	pub sr25519_checked: u32,
 	/// Readings whose ed25519 signature was checked.
 	pub ed25519_checked: u32,
-	/// Accepted production readings (signature checked, RES read, tokens minted).
+	/// Accepted production readings (signature checked, RES read), counted once per
+	/// certificate they minted into (at least once).
 	pub production: u32,
 	/// Readings decided without a signature check (duplicates, stale, revoked, slot errors,
 	/// unknown meters: at most one storage read each).

@@ -3,7 +3,7 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU128, ConstU32},
+	traits::{ConstU128, ConstU32, ConstU64},
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
@@ -98,6 +98,18 @@ impl pallet_meters::Config for Runtime {
 	type MaxMetersPerGateway = ConstU32<1024>;
 	/// A batch of 1,024 readings is about 95 KiB and fits a block many times over.
 	type MaxReadingsPerBatch = ConstU32<1024>;
+	/// Two days: a gateway that was offline for a day (a weekend's outage found on Monday
+	/// morning, a broken uplink replaced the next day) still delivers its queued readings,
+	/// each closing its own slot, so the meters' per-slot history (the forecasts, and the
+	/// per-slot import that flexibility and hourly claims settle against) has no gap. Readings
+	/// older than that could only rewrite settled history. Energy of slots already settled is
+	/// metered but no longer certified, whatever the window.
+	type MaxReadingAgeMs = ConstU64<{ 48 * energy_primitives::HOUR_MS }>;
+	/// A reading after a lost one covers two slots; with the production schedule (settlement
+	/// 15 minutes after the slot) only the slot it closes is still open, with a longer
+	/// settlement delay both may be: certifying two keeps a single lost reading free of loss
+	/// and bounds a batch's worst case at two mints per reading.
+	type MaxCertifiedSlotsPerReading = ConstU32<2>;
 	type WeightInfo = pallet_meters::weights::SubstrateWeight<Runtime>;
 }
 

@@ -40,10 +40,41 @@ fn version_2_summaries_and_standing_orders_migrate_with_zero_fields() {
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_eq!(Auctions::<Test>::get(slot), Some(auction));
 		assert_eq!(StandingOrders::<Test>::get(id), Some(order));
-		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 3);
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 3, "v2 → v3 only");
 		// Run again: the version gate makes it a no-op.
 		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
+	});
+}
+
+#[test]
+fn version_3_deliverable_entries_are_removed() {
+	use crate::migrations::MigrateV3ToV4;
+	use frame_support::traits::PalletInfoAccess;
+	new_test_ext().execute_with(|| {
+		StorageVersion::new(3).put::<crate::Pallet<Test>>();
+		let prefix = frame_support::storage::storage_prefix(
+			crate::Pallet::<Test>::name().as_bytes(),
+			b"Deliverable",
+		);
+		for res in 0u32..3 {
+			let mut key = prefix.to_vec();
+			key.extend_from_slice(&(FIRST_SLOT, res).encode());
+			unhashed::put_raw(&key, &500u64.encode());
+		}
+		assert!(unhashed::get_raw(&[&prefix[..], &(FIRST_SLOT, 0u32).encode()].concat()).is_some());
+
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 4);
+		assert_eq!(
+			frame_support::storage::KeyPrefixIterator::new(
+				prefix.to_vec(),
+				prefix.to_vec(),
+				|_| Ok(())
+			)
+			.count(),
+			0
+		);
 	});
 }

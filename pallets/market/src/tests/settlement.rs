@@ -11,6 +11,11 @@ use frame_support::{
 
 const SLOT: MarketSlot = FIRST_SLOT + 1;
 
+/// The tokens `who` holds of the certificate of `res` in `slot`.
+fn held(who: u64, slot: MarketSlot, res: u32) -> u64 {
+	pallet_energy_tokens::Pallet::<Test>::holding(&who, slot, res)
+}
+
 /// Alice offers 3,000 Wh at 40,000; Charlie bids 2,000 at 90,000 and Dave 1,000 at 60,000.
 /// AverageBid: MCP 75,000; Dave's 60,000 is under it; Charlie buys 2,000 Wh from Alice.
 fn one_trade_book() {
@@ -50,10 +55,16 @@ fn full_delivery_pays_the_seller_retires_the_tokens_and_sells_the_rest_at_feed_i
 		assert_eq!(free(DAVE), START);
 		assert!(no_holds_left());
 		assert_eq!(total_money(), 7 * START);
-		// 2,000 tokens delivered and retired, 500 bought by the utility.
-		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(ALICE), 0);
-		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(UTILITY), 500);
+		// 2,000 tokens delivered and retired, 500 bought by the utility: none left in
+		// circulation, and the certificate says where each went.
+		assert_eq!(held(ALICE, SLOT, ALICE_RES), 0);
+		assert_eq!(held(UTILITY, SLOT, ALICE_RES), 0);
 		assert_eq!(pallet_energy_tokens::TotalRetired::<Test>::get(), 2_000);
+		let certificate = pallet_energy_tokens::Certificates::<Test>::get(SLOT, ALICE_RES);
+		assert_eq!(
+			certificate.map(|c| (c.minted_wh, c.delivered_wh, c.fed_in_wh)),
+			Some((2_500, 2_000, 500))
+		);
 		let events = market_events();
 		assert!(events.contains(&Event::TradeSettled {
 			slot: SLOT,
@@ -125,7 +136,31 @@ fn tokens_of_another_slot_do_not_deliver_this_one() {
 		run_to_ms(settle_time_of(SLOT));
 		let summary = Auctions::<Test>::get(SLOT).expect("summary kept");
 		assert_eq!((summary.delivered_wh, summary.shortfall_wh), (0, 2_000));
-		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(ALICE), 5_000);
+		assert_eq!(held(ALICE, SLOT + 1, ALICE_RES), 5_000);
+	});
+}
+
+/// Hole 9: a seller's tokens are held per certificate. Alice holds plenty of her RES's tokens
+/// of the next slot and earlier slots, and Bob's RES's tokens of this very slot were minted to
+/// Bob: none of them delivers Alice's trade of this slot, which falls short and pays its
+/// penalty; the tokens stay where they were.
+#[test]
+fn only_the_sellers_tokens_of_that_slot_and_res_deliver_its_trade() {
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		one_trade_book();
+		attest(ALICE, ALICE_RES, SLOT - 1, 5_000);
+		attest(ALICE, ALICE_RES, SLOT + 1, 5_000);
+		attest(BOB, BOB_RES, SLOT, 4_000);
+		run_to_ms(settle_time_of(SLOT));
+		let summary = Auctions::<Test>::get(SLOT).expect("summary kept");
+		assert_eq!((summary.delivered_wh, summary.shortfall_wh), (0, 2_000));
+		assert_eq!(held(ALICE, SLOT - 1, ALICE_RES), 5_000);
+		assert_eq!(held(ALICE, SLOT + 1, ALICE_RES), 5_000);
+		// Bob's unsold tokens of the slot went to feed-in, Bob paid for them.
+		assert_eq!(held(BOB, SLOT, BOB_RES), 0);
+		assert_eq!(summary.feed_in_wh, 4_000);
+		assert_invariants();
 	});
 }
 
@@ -139,7 +174,6 @@ fn settled_slots_are_pruned_and_only_the_last_summaries_are_kept() {
 		assert_eq!(Orders::<Test>::iter_prefix(SLOT).count(), 0);
 		assert_eq!(TradePages::<Test>::iter_prefix(SLOT).count(), 0);
 		assert_eq!(OrdersOfMember::<Test>::iter_prefix(SLOT).count(), 0);
-		assert_eq!(crate::Deliverable::<Test>::iter_prefix(SLOT).count(), 0);
 		// Three summaries are kept (the mock's `SummariesKept`): after three more slots
 		// settle, SLOT's is gone.
 		for later in 1..=3 {
@@ -235,11 +269,10 @@ fn a_trade_whose_payment_fails_settles_nothing_of_it() {
 		assert!(!market_events().iter().any(|e| matches!(e, Event::TradeSettled { .. })));
 		// Charlie got no energy and paid nothing; what was left of his hold came back.
 		assert_eq!(pallet_energy_tokens::TotalRetired::<Test>::get(), 0);
-		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(CHARLIE), 0);
 		assert_eq!(free(CHARLIE), START - 80_000);
 		// Alice's 2,500 Wh were unsold: the utility bought them at 39,000 per kWh.
-		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(ALICE), 0);
-		assert_eq!(pallet_energy_tokens::Balances::<Test>::get(UTILITY), 2_500);
+		assert_eq!(held(ALICE, SLOT, ALICE_RES), 0);
+		assert_eq!(pallet_energy_tokens::TotalFedIn::<Test>::get(), 2_500);
 		assert_eq!(free(ALICE), START + 97_500);
 		assert!(no_holds_left());
 		let summary = Auctions::<Test>::get(SLOT).expect("summary kept");

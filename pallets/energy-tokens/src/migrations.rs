@@ -1,0 +1,122 @@
+//! Storage migrations of the token ledger.
+
+use crate::{
+	Certificate, Certificates, Config, Holdings, Pallet, TotalFedIn, TotalMinted, TotalRetired,
+};
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use energy_primitives::{MarketSlot, ResId};
+use frame_support::{
+	migrations::VersionedMigration,
+	traits::{Get, UncheckedOnRuntimeUpgrade},
+	weights::Weight,
+};
+
+/// The storage of version 1.
+pub mod v1 {
+	use crate::{Config, Pallet};
+	use codec::{Decode, Encode};
+	use energy_primitives::{MarketSlot, ResId, Wh};
+	use frame_support::{storage_alias, Blake2_128Concat, Twox64Concat};
+
+	/// A version-1 certificate: its owner and the Wh minted.
+	#[derive(Decode, Encode)]
+	pub struct Certificate<AccountId> {
+		/// The RES owner.
+		pub owner: AccountId,
+		/// Tokens minted.
+		pub minted_wh: Wh,
+	}
+
+	/// Version 1's certificates.
+	#[storage_alias]
+	pub type Certificates<T: Config> = StorageDoubleMap<
+		Pallet<T>,
+		Twox64Concat,
+		MarketSlot,
+		Twox64Concat,
+		ResId,
+		Certificate<<T as frame_system::Config>::AccountId>,
+	>;
+
+	/// Version 1's fungible token balance per account.
+	#[storage_alias]
+	pub type Balances<T: Config> =
+		StorageMap<Pallet<T>, Blake2_128Concat, <T as frame_system::Config>::AccountId, Wh>;
+}
+
+/// Version 1 → 2: tokens held per certificate. Version 1 kept one fungible balance per account
+/// and certificates with only their minted amount, so it cannot tell which certificate's tokens
+/// an account still holds. The migration gives each RES owner holdings of its own certificates,
+/// newest slot first, up to its balance (the newest tokens are those its open auctions may still
+/// deliver). What the owner no longer holds of a certificate left circulation before the upgrade
+/// (delivered, retired or fed in: version 1 cannot tell which) and is recorded as retired.
+/// Balances of accounts that own no certificate (the utility's fed-in tokens) are dropped: they
+/// were fed in, a terminal state from version 2 on, and are among the tokens recorded as retired.
+/// The totals become the certificates' sums (`TotalFedIn` 0).
+///
+/// It reads every certificate and balance in one block: fine for the development and test
+/// networks this chain has run on so far; a chain with years of certificates would need a
+/// multi-block migration.
+pub type MigrateV1ToV2<T> = VersionedMigration<
+	1,
+	2,
+	HoldPerCertificate<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// The unversioned step of [`MigrateV1ToV2`].
+pub struct HoldPerCertificate<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for HoldPerCertificate<T> {
+	fn on_runtime_upgrade() -> Weight {
+		let mut reads = 0u64;
+		let mut writes = 0u64;
+		// Every certificate, and each owner's certificates newest slot first.
+		let mut certificates: BTreeMap<(MarketSlot, ResId), Certificate<T::AccountId>> =
+			BTreeMap::new();
+		let mut by_owner: BTreeMap<T::AccountId, Vec<(MarketSlot, ResId)>> = BTreeMap::new();
+		for (slot, res, old) in v1::Certificates::<T>::drain() {
+			reads += 1;
+			by_owner.entry(old.owner.clone()).or_default().push((slot, res));
+			let mut certificate = Certificate::new(old.owner);
+			certificate.minted_wh = old.minted_wh;
+			// Until a holding is found: all of it left circulation before the upgrade.
+			certificate.retired_wh = old.minted_wh;
+			certificates.insert((slot, res), certificate);
+		}
+		for (who, mut balance) in v1::Balances::<T>::drain() {
+			reads += 1;
+			writes += 1;
+			let Some(owned) = by_owner.get_mut(&who) else { continue };
+			owned.sort_by(|a, b| b.cmp(a));
+			for key in owned.iter() {
+				let Some(certificate) = certificates.get_mut(key) else { continue };
+				let held = balance.min(certificate.minted_wh);
+				if held == 0 {
+					break;
+				}
+				balance -= held;
+				certificate.retired_wh -= held;
+				Holdings::<T>::insert((&who, key.0, key.1), held);
+				writes += 1;
+			}
+		}
+		let (mut minted, mut retired) = (0u128, 0u128);
+		for ((slot, res), certificate) in certificates {
+			minted += certificate.minted_wh as u128;
+			retired += certificate.retired_wh as u128;
+			Certificates::<T>::insert(slot, res, certificate);
+			writes += 1;
+		}
+		TotalMinted::<T>::put(minted);
+		TotalRetired::<T>::put(retired);
+		TotalFedIn::<T>::put(0);
+		T::DbWeight::get().reads_writes(reads, writes + 3)
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		Pallet::<T>::do_try_state()
+	}
+}
