@@ -174,7 +174,7 @@ export class MemberView {
     const [info, holds, tokens, pending] = await Promise.all([
       api.query.system.account(who),
       api.query.balances.holds(who),
-      api.query.energyTokens.balances(who),
+      api.query.energyTokens.holdings.entries(who),
       api.query.market.pending(),
     ]);
     const data = (info as unknown as { data: { free: unknown; reserved: unknown; frozen: unknown } }).data;
@@ -189,7 +189,16 @@ export class MemberView {
       <div>free <b id="free">${money(String(data.free), d, sym)}</b></div>
       <div>held <b id="held">${money(String(data.reserved), d, sym)}</b></div>
       ${holdRows ? `<table class="grid"><thead><tr><th>held for</th><th>amount</th></tr></thead><tbody>${holdRows}</tbody></table>` : ''}`;
-    this.root.querySelector('#tokens')!.innerHTML = `<div><b id="token-balance">${energy(num(tokens.toString()))}</b> of renewable energy (1 token = 1 Wh)</div>`;
+    // Tokens are held per certificate: (slot, RES) → Wh, newest slot first.
+    const certificates = (tokens as unknown as Array<[{ args: unknown[] }, { toString(): string }]>)
+      .map(([key, wh]) => ({ slot: num(String(key.args[1])), res: num(String(key.args[2])), wh: num(wh.toString()) }))
+      .sort((a, b) => b.slot - a.slot || a.res - b.res);
+    const held = certificates.reduce((sum, c) => sum + c.wh, 0);
+    const certificateRows = certificates
+      .map((c) => `<tr><td>${c.slot}</td><td>RES ${c.res}</td><td>${energy(c.wh)}</td></tr>`)
+      .join('');
+    this.root.querySelector('#tokens')!.innerHTML = `<div><b id="token-balance">${energy(held)}</b> of renewable energy (1 token = 1 Wh), held per certificate of origin</div>
+      ${certificateRows ? `<table class="grid"><thead><tr><th>slot</th><th>produced by</th><th>held</th></tr></thead><tbody>${certificateRows}</tbody></table>` : ''}`;
 
     const slots = (pending.toJSON() as Array<{ slot: number }>).map((p) => num(p.slot));
     const key = `${who}:${this.chain.best}`;
@@ -266,8 +275,8 @@ export class MemberView {
     const rows = this.chain
       .eventsOf('energyTokens.Delivered', 'energyTokens.Retired')
       .filter((e) => (e.method === 'Delivered' ? e.data.buyer : e.data.who) === who)
-      .map((e) => `<tr><td>#${e.block}</td><td>${e.method === 'Delivered' ? 'bought in the market' : 'retired by the holder'}</td><td>${energy(e.data.wh)}</td></tr>`);
-    this.root.querySelector('#retired')!.innerHTML = rows.length === 0 ? '<p class="note">None in the last hour of blocks.</p>' : `<table class="grid"><thead><tr><th>block</th><th>how</th><th>energy</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+      .map((e) => `<tr><td>#${e.block}</td><td>${e.method === 'Delivered' ? 'bought in the market' : 'retired by the holder'}</td><td>slot ${num(e.data.slot)}, RES ${num(e.data.res)}</td><td>${energy(e.data.wh)}</td></tr>`);
+    this.root.querySelector('#retired')!.innerHTML = rows.length === 0 ? '<p class="note">None in the last hour of blocks.</p>' : `<table class="grid"><thead><tr><th>block</th><th>how</th><th>certificate</th><th>energy</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
     return Promise.resolve();
   }
 }

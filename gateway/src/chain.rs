@@ -74,6 +74,18 @@ impl Chain {
 		Ok((now > 0).then(|| ((now / self.slot_ms) as u32).saturating_sub(1)))
 	}
 
+	/// The market slot the chain's first block was in: the installation slot of the meters
+	/// registered at genesis (`None` until block 1 is finalized).
+	pub async fn genesis_slot(&self) -> Result<Option<u32>> {
+		Ok(self
+			.api
+			.storage()
+			.at_latest()
+			.await?
+			.fetch(&energy::storage().meters().genesis_slot())
+			.await?)
+	}
+
 	/// The meters `gateway` submits for, with their state at the last finalized block.
 	pub async fn page(&self, gateway: &AccountId32) -> Result<Vec<Meter<AccountId32>>> {
 		let page = self
@@ -155,11 +167,13 @@ async fn finalized_outcomes(
 	Ok(outcomes)
 }
 
-/// A meter's state on chain as the gateway's starting point (registers in mWh).
-pub fn state_of(meter: &Meter<AccountId32>) -> MeterState {
+/// A meter's state on chain as the gateway's starting point (registers in mWh). A meter
+/// registered at genesis that has not reported was installed in the chain's first slot
+/// (`genesis_slot`): the gateway meters every slot from there on.
+pub fn state_of(meter: &Meter<AccountId32>, genesis_slot: Option<u32>) -> MeterState {
 	MeterState {
 		sequence: meter.last_sequence,
-		last_slot: meter.last_slot,
+		last_slot: meter.last_slot.or_else(|| genesis_slot.and_then(|slot| slot.checked_sub(1))),
 		import_mwh: meter.registers.import_wh * 1000,
 		export_mwh: meter.registers.export_wh * 1000,
 	}

@@ -145,9 +145,10 @@ async fn connect(
 			keystore.gateway_address()
 		);
 	}
+	let genesis_slot = chain.genesis_slot().await?;
 	let mut confirmed = 0;
 	for meter in &page {
-		queue.init_meter(meter.id, state_of(meter))?;
+		queue.init_meter(meter.id, state_of(meter, genesis_slot))?;
 		confirmed += queue.confirm_up_to(meter.id, meter.last_sequence)?;
 	}
 	info!(

@@ -1,16 +1,19 @@
-//! The load tool: on one dev node, in one run, how many attested readings per second the
-//! chain finalizes (by batch size and signature scheme) next to plain balance transfers, and
-//! the node's memory.
+//! The load tool: on one node of the load-test chain (`energy-node --chain load`), in one run,
+//! how many attested readings per second the chain finalizes (by batch size and signature
+//! scheme) next to plain balance transfers, and the node's memory.
 //!
-//! Readings come from the dev chain's demo meters (`//Gateway`'s page): genesis meters that
-//! have not reported may close any past slot, so each meter backfills consecutive past slots
-//! and one meter can carry many readings per block. Every extrinsic is signed up front and
-//! offline (immortal, consecutive nonces; subxt's online `create_signed` makes three RPC calls
-//! per transaction, which made signing 20,000 transfers outlast the phases) and handed to the
-//! pool with `author_submitExtrinsic` (no status subscription per transaction: a node caps those
-//! per connection); the rate is counted from the finalized blocks' events over their timestamps.
+//! A meter reports at most once per market slot and never before its installation, so the load
+//! comes from the load-test chain's 6,144 genesis meters on six gateways (the dev phrase's stash
+//! accounts) with six-second slots: each phase waits until its meters have enough ended slots,
+//! then sends one reading per meter and slot, oldest first. The production meters' readings are
+//! of slots already settled, so they are metered but not certified (nothing mints: the minting
+//! path's cost is the `submit_readings_production` benchmark's). Every extrinsic is signed up
+//! front and offline (immortal, consecutive nonces; subxt's online `create_signed` makes three
+//! RPC calls per transaction) and handed to the pool with `author_submitExtrinsic` (no status
+//! subscription per transaction: a node caps those per connection); the rate is counted from the
+//! finalized blocks' events over their timestamps.
 
-use std::{collections::BTreeMap, time::Instant};
+use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
 use subxt::{
@@ -25,7 +28,7 @@ use subxt_signer::sr25519::Keypair;
 use crate::{
 	chain::{Api, Chain},
 	community::dev_key,
-	keystore::{Keystore, MeterKey},
+	keystore::{MeterKey, Scheme},
 	reading::Reading,
 	runtime::energy::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
 };
@@ -47,14 +50,59 @@ pub struct PhaseResult {
 	pub wall_seconds: f64,
 }
 
-/// A meter the tool backfills: its key and where its sequence and slots stand.
+/// A load meter: its gateway (index into the phase's gateways), and where its sequence, slots
+/// and registers stand.
 struct LoadMeter {
 	id: u32,
-	key: MeterKey,
+	gateway: usize,
+	production: bool,
 	sequence: u64,
 	next_slot: u32,
 	registers: (u64, u64),
 }
+
+/// A phase of readings: which load gateways' meters, with which key, in batches of how many.
+struct ReadingPhase {
+	label: &'static str,
+	gateways: &'static [&'static str],
+	key: (Scheme, &'static str),
+	batch: usize,
+	/// The share of `--readings` the phase sends (production and ed25519 send a third).
+	divisor: u64,
+}
+
+/// The reading phases, on the load-test chain's gateways (`runtime::genesis_config_presets::
+/// LOAD_GATEWAYS`) and keys.
+const PHASES: [ReadingPhase; 4] = [
+	ReadingPhase {
+		label: "readings, sr25519 consumption meters, batches of 1,024",
+		gateways: &["//Alice//stash", "//Bob//stash", "//Charlie//stash", "//Dave//stash"],
+		key: (Scheme::Sr25519, "//load//meter"),
+		batch: 1024,
+		divisor: 1,
+	},
+	ReadingPhase {
+		label: "readings, sr25519 consumption meters, batches of 128",
+		gateways: &["//Alice//stash", "//Bob//stash", "//Charlie//stash", "//Dave//stash"],
+		key: (Scheme::Sr25519, "//load//meter"),
+		batch: 128,
+		divisor: 1,
+	},
+	ReadingPhase {
+		label: "readings, ed25519 consumption meters, batches of 1,024",
+		gateways: &["//Eve//stash"],
+		key: (Scheme::Ed25519, "//load//meter"),
+		batch: 1024,
+		divisor: 3,
+	},
+	ReadingPhase {
+		label: "readings, sr25519 production meters (settled slots: metered, not certified), batches of 1,024",
+		gateways: &["//Ferdie//stash"],
+		key: (Scheme::Sr25519, "//load//pv"),
+		batch: 1024,
+		divisor: 3,
+	},
+];
 
 /// Runs the phases and prints a table; `node_pid` adds the node's memory.
 pub async fn run(
@@ -65,34 +113,21 @@ pub async fn run(
 ) -> Result<Vec<PhaseResult>> {
 	let chain = Chain::connect(url).await?;
 	let rpc = RpcClient::from_insecure_url(url).await?;
-	let keystore = Keystore::from_file_content(&crate::keystore::dev_keystore())?;
-	let gateway = account(&keystore.gateway);
-	let mut now_slot = None;
+	if chain.slot_ms > 6_000 {
+		bail!(
+			"{} ms market slots: run the load tool on the load-test chain (`energy-node --chain load`)",
+			chain.slot_ms
+		);
+	}
+	let mut genesis_slot = None;
 	for _ in 0..60 {
-		now_slot = chain.last_ended_slot().await?;
-		if now_slot.is_some() {
+		genesis_slot = chain.genesis_slot().await?;
+		if genesis_slot.is_some() {
 			break;
 		}
 		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
 	}
-	let now_slot = now_slot.ok_or_else(|| anyhow!("no block finalized within a minute"))?;
-	let mut meters = BTreeMap::new();
-	for meter in chain.page(&gateway).await? {
-		let Some(key) = keystore.meters.get(&meter.id) else { continue };
-		// Backfill from far in the past (or just after the last slot the meter closed).
-		let next_slot =
-			meter.last_slot.map(|s| s + 1).unwrap_or(now_slot.saturating_sub(3_000_000));
-		meters.insert(
-			meter.id,
-			LoadMeter {
-				id: meter.id,
-				key: key.clone(),
-				sequence: meter.last_sequence,
-				next_slot,
-				registers: (meter.registers.import_wh, meter.registers.export_wh),
-			},
-		);
-	}
+	let genesis_slot = genesis_slot.ok_or_else(|| anyhow!("no block finalized within a minute"))?;
 	// The transfer senders are funded first: 20 accounts, one nonce chain each.
 	let senders: Vec<Keypair> = (0..20).map(|i| dev_key(&format!("//load//sender//{i}"))).collect();
 	let alice = dev_key("//Alice");
@@ -107,29 +142,60 @@ pub async fn run(
 		.collect();
 	crate::community::submit_all(&chain.api, funding).await?;
 	let mut results = Vec::new();
-	let phases: [(&str, &[u32], usize); 4] = [
-		("readings, sr25519 consumption meters, batches of 1,024", &[3, 4, 5], 1024),
-		("readings, sr25519 consumption meters, batches of 128", &[3, 4, 5], 128),
-		("readings, sr25519 production meter (mints tokens), batches of 1,024", &[1], 1024),
-		("readings, ed25519 production meter (mints tokens), batches of 1,024", &[2], 1024),
-	];
-	for (label, ids, batch) in phases {
-		let count = if ids.len() == 1 { readings / 3 } else { readings };
-		println!("{label}: signing {count} readings");
-		let mut txs = Vec::new();
-		let mut nonce = chain.api.tx().account_nonce(&gateway).await?;
+	for phase in &PHASES {
+		let count = readings / phase.divisor;
+		let key = MeterKey::from_secret(phase.key.0, phase.key.1)?;
+		let gateways: Vec<Keypair> = phase.gateways.iter().map(|uri| dev_key(uri)).collect();
+		let mut meters = Vec::new();
+		for (index, gateway) in gateways.iter().enumerate() {
+			for meter in chain.page(&account(gateway)).await? {
+				meters.push(LoadMeter {
+					id: meter.id,
+					gateway: index,
+					production: matches!(
+						meter.kind,
+						energy::runtime_types::pallet_meters::types::MeterKind::Production { .. }
+					),
+					sequence: meter.last_sequence,
+					next_slot: meter.last_slot.map_or(genesis_slot, |s| s + 1),
+					registers: (meter.registers.import_wh, meter.registers.export_wh),
+				});
+			}
+		}
+		if meters.is_empty() {
+			bail!("no meters on {:?}: is this the load-test chain?", phase.gateways);
+		}
+		// One reading per meter and slot: wait until the last slot a meter reports has ended.
+		let per_meter = count.div_ceil(meters.len() as u64) as u32;
+		let needed = meters.iter().map(|m| m.next_slot + per_meter - 1).max().unwrap_or(0);
+		println!(
+			"{}: {count} readings of {} meters; waiting for slot {needed} to end",
+			phase.label,
+			meters.len()
+		);
+		loop {
+			let ended = chain.last_ended_slot().await?.unwrap_or(0);
+			if ended >= needed {
+				break;
+			}
+			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+		}
+		let mut nonces = Vec::new();
+		for gateway in &gateways {
+			nonces.push(chain.api.tx().account_nonce(&account(gateway)).await?);
+		}
+		// Readings in slot order across meters, so that each batch is one gateway's.
+		let mut per_gateway: Vec<Vec<_>> = gateways.iter().map(|_| Vec::new()).collect();
 		let mut produced = 0;
-		while produced < count {
-			let mut signed = Vec::with_capacity(batch);
-			while signed.len() < batch && produced < count {
-				let id = ids[(produced % ids.len() as u64) as usize];
-				let meter = meters
-					.get_mut(&id)
-					.ok_or_else(|| anyhow!("meter {id} is not on //Gateway's page"))?;
+		'slots: for _ in 0..per_meter {
+			for meter in meters.iter_mut() {
+				if produced == count {
+					break 'slots;
+				}
 				meter.sequence += 1;
 				meter.registers.0 += 3;
-				if id <= 2 {
-					// Production meters export a little (well under their nameplate).
+				if meter.production {
+					// One Wh every other slot: well within a 5 kW RES's 8 Wh per six-second slot.
 					meter.registers.1 += meter.sequence % 2;
 				}
 				let reading = Reading {
@@ -140,15 +206,23 @@ pub async fn run(
 					export_wh: meter.registers.1,
 				};
 				meter.next_slot += 1;
-				signed.push(reading.sign(&chain.genesis, &meter.key).to_chain());
+				per_gateway[meter.gateway].push(reading.sign(&chain.genesis, &key).to_chain());
 				produced += 1;
 			}
-			let call = energy::tx().meters().submit_readings(BoundedVec(signed));
-			let params = PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonce).build();
-			txs.push(chain.api.tx().create_partial_offline(&call, params)?.sign(&keystore.gateway));
-			nonce += 1;
 		}
-		let result = measure(&chain.api, &rpc, label, txs, Counted::Readings, 16).await?;
+		let mut txs = Vec::new();
+		for (index, signed) in per_gateway.into_iter().enumerate() {
+			for batch in signed.chunks(phase.batch) {
+				let call = energy::tx().meters().submit_readings(BoundedVec(batch.to_vec()));
+				let params =
+					PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonces[index]).build();
+				nonces[index] += 1;
+				txs.push(
+					chain.api.tx().create_partial_offline(&call, params)?.sign(&gateways[index]),
+				);
+			}
+		}
+		let result = measure(&chain.api, &rpc, phase.label, txs, Counted::Readings, 16).await?;
 		print_result(&result);
 		results.push(result);
 	}

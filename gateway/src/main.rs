@@ -46,12 +46,13 @@ enum Command {
 		slots: Option<u32>,
 	},
 	/// Measure finalized readings per second (by batch size and scheme) against balance
-	/// transfers on a dev node (`energy-node --dev`), in one run.
+	/// transfers on a node of the load-test chain (`energy-node --chain load`), in one run.
 	Load {
 		/// The node's WebSocket RPC endpoint.
 		#[arg(long, default_value = "ws://127.0.0.1:9944")]
 		url: String,
-		/// Readings per consumption phase (production phases send a third).
+		/// Readings per sr25519 consumption phase (the ed25519 and production phases send a
+		/// third).
 		#[arg(long, default_value_t = 120_000)]
 		readings: u64,
 		/// Balance transfers.

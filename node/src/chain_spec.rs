@@ -1,5 +1,5 @@
-//! Chain specifications: `dev`, `local` and `production` are built from the runtime's genesis
-//! presets; any other `--chain` value is read as a chain-spec JSON file.
+//! Chain specifications: `dev`, `local`, `load` and `production` are built from the runtime's
+//! genesis presets; any other `--chain` value is read as a chain-spec JSON file.
 
 use energy_runtime::WASM_BINARY;
 use sc_service::ChainType;
@@ -38,6 +38,20 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_id("energy_local_testnet")
 		.with_chain_type(ChainType::Local)
 		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_properties(chain_properties())
+		.build())
+}
+
+/// The load-test chain (`--chain load`): the development chain with six-second market slots
+/// and 6,144 load meters, for `energy-gateway load` (see `scripts/performance.sh`).
+pub fn load_test_chain_spec() -> Result<ChainSpec, String> {
+	Ok(ChainSpec::builder(wasm_binary()?, None)
+		.with_name("Energy Community Load Test")
+		.with_id("energy_load_test")
+		.with_chain_type(ChainType::Development)
+		.with_genesis_config_preset_name(
+			energy_runtime::genesis_config_presets::LOAD_TEST_RUNTIME_PRESET,
+		)
 		.with_properties(chain_properties())
 		.build())
 }

@@ -39,6 +39,7 @@ impl SubstrateCli for Cli {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
 			"production" => Box::new(chain_spec::production_chain_spec()?),
+			"load" => Box::new(chain_spec::load_test_chain_spec()?),
 			path => {
 				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
 			},

@@ -3,14 +3,21 @@
 //!
 //! A reading carries cumulative registers at the end of the slot it closes, so its delta covers
 //! every slot since the meter's last accepted reading. A meter that reported every slot gives
-//! exact per-slot values; a reading after a gap only proves the gap's total. That total is
-//! attributed **pro rata** over the slots it covers, so that withheld readings cannot move
-//! energy into a later (dearer) slot: the `i`-th of `K` slots gets
-//! `⌊Δ·i/K⌋ − ⌊Δ·(i−1)/K⌋` Wh. The shares add up to `Δ` exactly, differ by at most 1 Wh, and
-//! none exceeds `⌈Δ/K⌉`: if `Δ ≤ K × cap` then every share is `≤ cap`.
+//! exact per-slot values; a reading after a gap only proves the gap's total.
 //!
-//! The chain (minting, per slot), the forecaster and any indexer use these functions, so that
-//! every reader of the same reading attributes it the same way.
+//! - **Attribution** (what a reading says about each slot, for history and reports): the total
+//!   is spread **pro rata** over the slots it covers: the `i`-th of `K` slots gets
+//!   `⌊Δ·i/K⌋ − ⌊Δ·(i−1)/K⌋` Wh. The shares add up to `Δ` exactly, differ by at most 1 Wh, and
+//!   none exceeds `⌈Δ/K⌉`.
+//! - **Certification** (what a reading *proves* of each slot, and may mint): no more than the
+//!   total less the most the other `K − 1` slots could have produced,
+//!   `Δ − export_limit_wh(K − 1) − 1` (the 1 Wh for the registers' rounding). Whatever readings
+//!   a gateway withheld, no slot produced less than that, so no certificate says more than its
+//!   slot produced: withholding the reading of a sunny slot cannot sell its energy in the next,
+//!   dearer one. A one-slot reading proves its whole delta.
+//!
+//! The chain, the forecaster and any indexer use these functions, so that every reader of the
+//! same reading attributes it the same way.
 
 use crate::energy::{MarketSlot, Watts, Wh, HOUR_MS};
 
@@ -19,6 +26,35 @@ use crate::energy::{MarketSlot, Watts, Wh, HOUR_MS};
 pub fn slot_capacity_wh(nameplate_w: Watts, slot_length_ms: u64) -> Wh {
 	let wh = (nameplate_w as u128).saturating_mul(slot_length_ms as u128) / HOUR_MS as u128;
 	wh.min(Wh::MAX as u128) as Wh
+}
+
+/// The most a RES of `nameplate_w` can export in `slots` slots of `slot_length_ms`, in whole Wh
+/// rounded **up**: the largest export delta a reading over `slots` slots may carry (a meter's
+/// registers count whole Wh, so an interval at full power may read one Wh over the exact
+/// figure, and an honest meter must never be stuck on that).
+pub fn export_limit_wh(nameplate_w: Watts, slot_length_ms: u64, slots: u32) -> Wh {
+	let wh = (nameplate_w as u128)
+		.saturating_mul(slot_length_ms as u128)
+		.saturating_mul(slots as u128)
+		.div_ceil(HOUR_MS as u128);
+	wh.min(Wh::MAX as u128) as Wh
+}
+
+/// What a reading of `export_wh` over `slots` slots proves was exported in **each** of them:
+/// the export less what the other `slots − 1` slots could have exported at most
+/// ([`export_limit_wh`]) and less the 1 Wh its registers may have rounded up; zero if that is
+/// negative. The whole export for a one-slot reading.
+pub fn provable_per_slot_wh(
+	export_wh: Wh,
+	nameplate_w: Watts,
+	slot_length_ms: u64,
+	slots: u32,
+) -> Wh {
+	if slots <= 1 {
+		return export_wh;
+	}
+	let others = export_limit_wh(nameplate_w, slot_length_ms, slots - 1);
+	export_wh.saturating_sub(others).saturating_sub(1)
 }
 
 /// The share of `total` Wh that falls in the `index`-th (1-based) of `slots` slots under the
@@ -109,6 +145,53 @@ mod tests {
 		let total: u128 = (1..=7).map(|i| pro_rata_share(Wh::MAX, 7, i) as u128).sum();
 		assert_eq!(total, Wh::MAX as u128);
 		assert_eq!(slot_capacity_wh(Watts::MAX, u64::MAX), Wh::MAX);
+	}
+
+	/// Whatever the true production of each slot (each at most the nameplate's), and whatever
+	/// the register rounding, what a multi-slot reading proves of a slot is never more than that
+	/// slot produced.
+	#[test]
+	fn a_reading_never_proves_more_than_a_slot_produced() {
+		// 5 kW on one-minute slots: 83.33 Wh per slot at most. True production in tenths of a
+		// Wh per slot, over 3 slots; the registers count whole Wh (floor of the true count).
+		let (nameplate, len) = (5_000, 60_000);
+		let max_tenths = 833u64;
+		let steps = [0u64, 1, 200, 416, 700, 832, 833];
+		for a in steps {
+			for b in steps {
+				for c in steps {
+					for offset in [0u64, 3, 9] {
+						let start = offset;
+						let end = offset + a + b + c;
+						let delta = end / 10 - start / 10;
+						assert!(
+							delta <= export_limit_wh(nameplate, len, 3),
+							"an honest delta fits"
+						);
+						let proven = provable_per_slot_wh(delta, nameplate, len, 3);
+						for produced in [a, b, c] {
+							assert!(
+								proven * 10 <= produced,
+								"{proven} Wh proven, {produced}/10 made"
+							);
+						}
+						assert!(max_tenths * 3 / 10 <= export_limit_wh(nameplate, len, 3));
+					}
+				}
+			}
+		}
+		// All three slots at full power prove most of a slot each.
+		assert_eq!(provable_per_slot_wh(250, nameplate, len, 3), 250 - 167 - 1);
+		assert_eq!(provable_per_slot_wh(83, nameplate, len, 1), 83);
+	}
+
+	#[test]
+	fn the_export_limit_rounds_up_to_whole_wh() {
+		assert_eq!(export_limit_wh(5_000, 60_000, 1), 84);
+		assert_eq!(export_limit_wh(5_000, 60_000, 3), 250);
+		assert_eq!(export_limit_wh(5_000, HOUR_MS, 2), 10_000);
+		assert_eq!(export_limit_wh(0, HOUR_MS, 2), 0);
+		assert_eq!(export_limit_wh(Watts::MAX, u64::MAX, u32::MAX), Wh::MAX);
 	}
 
 	#[test]

@@ -1,7 +1,12 @@
 //! Genesis presets: `development` (one validator, Alice) and `local_testnet` (four validators:
-//! Alice, Bob, Charlie, Dave), both with the demo community on the public dev phrase, and
-//! `production`: no key at all, an empty community, hourly slots, for the operators to fill
-//! in. `energy-node --chain dev|local|production` and `build-spec` use them.
+//! Alice, Bob, Charlie, Dave), both with the demo community on the public dev phrase;
+//! `load_test`, the development chain with six-second slots and thousands of meters for the load
+//! tool; and `production`: no key at all, an empty community, hourly slots, for the operators
+//! to fill in. `energy-node --chain dev|local|load|production` and `build-spec` use them.
+
+mod load_test;
+
+pub use load_test::*;
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -195,10 +200,29 @@ fn demo_community() -> DemoCommunity {
 /// sudo key, the demo community and one-minute market slots.
 fn testnet_genesis(
 	initial_authorities: Vec<AuthorityKeys>,
-	mut endowed_accounts: Vec<AccountId>,
+	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 ) -> Value {
-	let community = demo_community();
+	community_genesis(
+		initial_authorities,
+		endowed_accounts,
+		root,
+		demo_community(),
+		DEV_SLOT_LENGTH_MS,
+		DEV_AUCTION_SCHEDULE,
+	)
+}
+
+/// Builds the genesis JSON patch of a chain with the given validators, endowed accounts, sudo
+/// key, community and market clock.
+fn community_genesis(
+	initial_authorities: Vec<AuthorityKeys>,
+	mut endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+	community: DemoCommunity,
+	slot_length_ms: u64,
+	schedule: pallet_market::AuctionSchedule,
+) -> Value {
 	endowed_accounts.extend(community.accounts.iter().cloned());
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -215,8 +239,8 @@ fn testnet_genesis(
 			meters: community.meters
 		},
 		market: pallet_market::GenesisConfig {
-			slot_length_ms: Some(DEV_SLOT_LENGTH_MS),
-			schedule: Some(DEV_AUCTION_SCHEDULE),
+			slot_length_ms: Some(slot_length_ms),
+			schedule: Some(schedule),
 			utility: Some(community.utility),
 			standing_orders: community.standing_orders,
 		},
@@ -290,6 +314,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
 		PRODUCTION_RUNTIME_PRESET => production_config_genesis(),
+		LOAD_TEST_RUNTIME_PRESET => load_test_genesis(),
 		_ => return None,
 	};
 	Some(
@@ -305,6 +330,7 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
 		PresetId::from(PRODUCTION_RUNTIME_PRESET),
+		PresetId::from(LOAD_TEST_RUNTIME_PRESET),
 	]
 }
 
@@ -342,8 +368,11 @@ mod tests {
 	/// The dev presets build the demo community.
 	#[test]
 	fn dev_presets_build() {
-		let production = PresetId::from(PRODUCTION_RUNTIME_PRESET);
-		for preset in preset_names().iter().filter(|p| **p != production) {
+		let dev = [
+			sp_genesis_builder::DEV_RUNTIME_PRESET,
+			sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+		];
+		for preset in dev.map(PresetId::from).iter() {
 			preset_state(preset).execute_with(|| {
 				assert_eq!(pallet_meters::NextMeterId::<crate::Runtime>::get(), 6);
 				assert_eq!(pallet_market::SlotLength::<crate::Runtime>::get(), DEV_SLOT_LENGTH_MS);
@@ -387,6 +416,32 @@ mod tests {
 		use frame_support::traits::IntegrityTest;
 		sp_io::TestExternalities::default()
 			.execute_with(crate::AllPalletsWithSystem::integrity_test);
+	}
+
+	/// The load-test preset: the demo community plus full pages of load meters on six more
+	/// gateways (the documented shared keys), and six-second slots.
+	#[test]
+	fn the_load_test_preset_builds_its_meters() {
+		let sr = |s: &str| sr25519::Pair::from_string(s, None).expect("dev derivation").public().0;
+		let ed = |s: &str| ed25519::Pair::from_string(s, None).expect("dev derivation").public().0;
+		assert_eq!(LOAD_METER_SR25519, sr("//load//meter"));
+		assert_eq!(LOAD_METER_ED25519, ed("//load//meter"));
+		assert_eq!(LOAD_PV_SR25519, sr("//load//pv"));
+		preset_state(&PresetId::from(LOAD_TEST_RUNTIME_PRESET)).execute_with(|| {
+			use crate::Runtime;
+			let load = LOAD_GATEWAYS.len() as u32 * LOAD_METERS_PER_GATEWAY;
+			assert_eq!(pallet_meters::NextMeterId::<Runtime>::get(), 6 + load);
+			assert_eq!(pallet_market::SlotLength::<Runtime>::get(), LOAD_SLOT_LENGTH_MS);
+			for (gateway, _) in LOAD_GATEWAYS {
+				let page = pallet_meters::Gateways::<Runtime>::get(gateway.to_account_id());
+				assert_eq!(page.map(|p| p.len() as u32), Some(LOAD_METERS_PER_GATEWAY));
+			}
+			assert_eq!(
+				pallet_res_assets::Assets::<Runtime>::count(),
+				3 + LOAD_METERS_PER_GATEWAY,
+				"one RES per load production meter"
+			);
+		});
 	}
 
 	fn json_merge(a: &mut Value, b: Value) {

@@ -138,7 +138,11 @@ type Migrations = (
 	pallet_market::migrations::MigrateV2ToV3<Runtime>,
 	// Tokens are held per certificate (energy tokens v1 → v2); the market's `Deliverable`
 	// goes (v3 → v4); genesis meters get an installation slot (meters v1 → v2).
-	pallet_energy_tokens::migrations::MigrateV1ToV2<Runtime>,
+	// (before the market's step: it reads what settling slots still have to deliver)
+	pallet_energy_tokens::migrations::MigrateV1ToV2<
+		Runtime,
+		pallet_market::migrations::v3::SettlingDeliverable<Runtime>,
+	>,
 	pallet_market::migrations::MigrateV3ToV4<Runtime>,
 	pallet_meters::migrations::MigrateV1ToV2<Runtime>,
 );

@@ -126,3 +126,169 @@ pub async fn submit(
 		.map(|e| (e.pallet_name().to_string(), e.variant_name().to_string()))
 		.collect())
 }
+
+/// The tokens `who` holds of every certificate together (`EnergyTokens::Holdings` under its
+/// account), Wh.
+pub async fn token_holdings(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> Result<u64> {
+	let address = subxt::dynamic::storage("EnergyTokens", "Holdings", vec![Value::from_bytes(who)]);
+	let mut entries = api.storage().at_latest().await?.iter(address).await?;
+	let mut total = 0u64;
+	while let Some(entry) = entries.next().await {
+		let value = entry?.value.to_value()?;
+		total += value.as_u128().ok_or_else(|| anyhow!("a holding is not a number"))? as u64;
+	}
+	Ok(total)
+}
+
+/// Where the tokens of certificate (`res`, `slot`) went, Wh: minted, delivered, retired, fed
+/// in (`None`: nothing was certified for the RES in the slot).
+pub async fn certificate(
+	api: &OnlineClient<PolkadotConfig>,
+	slot: u32,
+	res: u32,
+) -> Result<Option<[u64; 4]>> {
+	use subxt::dynamic::At;
+	let address = subxt::dynamic::storage(
+		"EnergyTokens",
+		"Certificates",
+		vec![Value::u128(slot.into()), Value::u128(res.into())],
+	);
+	let Some(value) = api.storage().at_latest().await?.fetch(&address).await? else {
+		return Ok(None);
+	};
+	let value = value.to_value()?;
+	let field = |name: &str| {
+		value
+			.at(name)
+			.and_then(|v| v.as_u128())
+			.map(|v| v as u64)
+			.ok_or_else(|| anyhow!("certificate without {name}: {value:?}"))
+	};
+	Ok(Some([
+		field("minted_wh")?,
+		field("delivered_wh")?,
+		field("retired_wh")?,
+		field("fed_in_wh")?,
+	]))
+}
+
+/// The market slot of the last finalized block (`Timestamp::Now / Market::SlotLength`).
+pub async fn current_slot(api: &OnlineClient<PolkadotConfig>) -> Result<u32> {
+	let now = storage_u64(api, "Timestamp", "Now", vec![]).await?.unwrap_or(0);
+	let length = storage_u64(api, "Market", "SlotLength", vec![])
+		.await?
+		.ok_or_else(|| anyhow!("no slot length"))?;
+	Ok((now / length.max(1)) as u32)
+}
+
+/// Waits until the best block of the node at `url` is past `slot` (`market_currentSlot`), so
+/// that readings may close it: at most three slots of the dev chain. (The finalized block, what
+/// storage queries read, lags a block or two: too late for a reading's grace window.)
+pub async fn wait_for_end_of(url: &str, slot: u32) -> Result<()> {
+	use zombienet_sdk::subxt::{backend::rpc::RpcClient, ext::subxt_rpcs::client::RpcParams};
+	let client = RpcClient::from_url(url).await?;
+	crate::wait_until(
+		&format!("the end of slot {slot}"),
+		std::time::Duration::from_secs(200),
+		|| async {
+			let current: serde_json::Value =
+				client.request("market_currentSlot", RpcParams::new()).await?;
+			Ok(current.as_u64().unwrap_or(0) > u64::from(slot))
+		},
+	)
+	.await
+}
+
+/// Where the forecaster finds a meter's reading of a slot in the node's off-chain storage:
+/// SCALE of `(b"energy/meters/reading", meter, slot)` (`pallet_meters::offchain_reading_key`).
+pub fn offchain_reading_key(meter: u32, slot: u32) -> Vec<u8> {
+	const PREFIX: &[u8] = b"energy/meters/reading";
+	// A byte slice is SCALE-encoded with its compact length first (one byte below 64).
+	let mut key = vec![(PREFIX.len() as u8) << 2];
+	key.extend_from_slice(PREFIX);
+	key.extend_from_slice(&meter.to_le_bytes());
+	key.extend_from_slice(&slot.to_le_bytes());
+	key
+}
+
+/// A one-slot `pallet_meters::IndexedReading` (SCALE): what the chain indexes for an accepted
+/// reading, and what an imported metering history is seeded as.
+pub fn indexed_reading(sequence: u64, import: u64, export: u64, registers: (u64, u64)) -> Vec<u8> {
+	let mut value = sequence.to_le_bytes().to_vec();
+	value.extend_from_slice(&1u32.to_le_bytes());
+	for n in [import, export, registers.0, registers.1] {
+		value.extend_from_slice(&n.to_le_bytes());
+	}
+	value
+}
+
+/// Whether the market has an auction for `slot` (open, cleared, settling or its summary).
+pub async fn auction_exists(api: &OnlineClient<PolkadotConfig>, slot: u32) -> Result<bool> {
+	let address = subxt::dynamic::storage("Market", "Auctions", vec![Value::u128(slot.into())]);
+	Ok(api.storage().at_latest().await?.fetch(&address).await?.is_some())
+}
+
+/// An event of a finalized extrinsic: pallet, variant and its fields as one composite value.
+pub type EventWithFields = (String, String, Value<u32>);
+
+/// Signs and submits `call` as `signer`, waits for it to be finalized successfully, and
+/// returns its events with their fields.
+pub async fn submit_with_fields(
+	api: &OnlineClient<PolkadotConfig>,
+	signer: &sr25519::Keypair,
+	call: &subxt::tx::DynamicPayload,
+) -> Result<Vec<EventWithFields>> {
+	let events = api
+		.tx()
+		.sign_and_submit_then_watch_default(call, signer)
+		.await?
+		.wait_for_finalized_success()
+		.await
+		.context("the call was not finalized successfully")?;
+	let mut out = Vec::new();
+	for event in events.iter() {
+		let event = event?;
+		let fields = Value {
+			value: subxt::ext::scale_value::ValueDef::Composite(event.field_values()?),
+			context: 0,
+		};
+		out.push((event.pallet_name().to_string(), event.variant_name().to_string(), fields));
+	}
+	Ok(out)
+}
+
+/// Submits signed readings as one batch of `gateway` and returns the `Meters` events of its
+/// finalized block with their fields, and the fee the batch paid.
+pub async fn submit_readings_with_fields(
+	api: &OnlineClient<PolkadotConfig>,
+	gateway: &sr25519::Keypair,
+	readings: Vec<(Reading, [u8; 64])>,
+) -> Result<(Vec<(String, Value<u32>)>, u128)> {
+	use subxt::dynamic::At;
+	let batch = readings
+		.into_iter()
+		.map(|(reading, signature)| signed_reading_value(reading, signature))
+		.collect::<Vec<_>>();
+	let call =
+		subxt::dynamic::tx("Meters", "submit_readings", vec![Value::unnamed_composite(batch)]);
+	let events = submit_with_fields(api, gateway, &call).await.context("submit_readings")?;
+	let fee = events
+		.iter()
+		.find(|(pallet, event, _)| pallet == "TransactionPayment" && event == "TransactionFeePaid")
+		.and_then(|(_, _, fields)| fields.at("actual_fee").and_then(|v| v.as_u128()))
+		.unwrap_or(0);
+	let meters = events
+		.into_iter()
+		.filter(|(pallet, ..)| pallet == "Meters")
+		.map(|(_, event, fields)| (event, fields))
+		.collect();
+	Ok((meters, fee))
+}
+
+/// The name of the variant a value holds (e.g. a rejection reason), if it is one.
+pub fn variant_name(value: &Value<u32>) -> Option<&str> {
+	match &value.value {
+		subxt::ext::scale_value::ValueDef::Variant(variant) => Some(variant.name.as_str()),
+		_ => None,
+	}
+}

@@ -1,15 +1,18 @@
-//! Forecasts and standing orders on the dev chain, end to end: the demo gateway reports five
-//! demo meters every one-minute slot from the real profiles of `data/` (after bringing 300
-//! slots of history, the meters' past), Alice's node forecasts every meter each slot with its
-//! off-chain worker and forecaster key, and the demo members' standing orders (Bob and Charlie
-//! offer their PV's forecast export, Eve and Ferdie bid for their forecast consumption) are
-//! placed by the chain as auctions open and clear.
+//! Forecasts and standing orders on the dev chain, end to end: the meters' past (300 slots of
+//! history from the real profiles of `data/`, before the chain started) is imported into the
+//! node's off-chain storage, where the chain indexes every reading; the demo gateway then
+//! reports five demo meters every one-minute slot from their installation on; Alice's node
+//! forecasts every meter each slot with its off-chain worker and forecaster key, and the demo
+//! members' standing orders (Bob and Charlie offer their PV's forecast export, Eve and Ferdie
+//! bid for their forecast consumption) are placed by the chain as auctions open and clear.
 //!
 //! Run: `cargo test --test dev_forecasts -- --nocapture` (after building `energy-node`).
 
 use anyhow::{anyhow, Context, Result};
 use energy_zombienet::{
-	chain::{sign_reading, submit_readings, Reading},
+	chain::{
+		indexed_reading, offchain_reading_key, sign_reading, storage_u64, submit_readings, Reading,
+	},
 	wait_until, DevNode,
 };
 use serde_json::Value as Json;
@@ -22,8 +25,9 @@ use zombienet_sdk::{
 	subxt_signer::{sr25519, SecretUri},
 };
 
-/// Slots of past readings the gateway brings before reporting live: more than the 168 + 83
-/// the lag-only model needs.
+/// Slots of metering history imported before the chain started: more than the 168 + 83 the
+/// lag-only model needs. (No reading may close a slot before its meter's installation, so a
+/// meter's past comes in as history, not as readings.)
 const HISTORY: u32 = 300;
 
 /// Hours in the 2016 data (a leap year).
@@ -113,9 +117,44 @@ async fn forecast(
 	)))
 }
 
-/// The gateway: reports every demo meter for every slot from `from` on as slots close.
-/// Data hour of slot `s` = `(s + offset) mod 8784`; Wh per one-minute slot = W / 60; a
-/// reading carries the meter's cumulative registers.
+/// A demo meter's import and export (Wh) in `slot`: data hour `(slot + offset) mod 8784`,
+/// W / 60 per one-minute slot; PV meters export, household meters import.
+fn slot_energy(id: u32, profile: &[f64], watts: f64, slot: u32, offset: u32) -> (u64, u64) {
+	let hour = ((slot + offset) % DATA_HOURS) as usize;
+	let wh = (profile[hour] * watts / 60.0).round() as u64;
+	if id <= 2 {
+		(0, wh)
+	} else {
+		(wh, 0)
+	}
+}
+
+/// Imports each demo meter's history of the `HISTORY` slots before `until` into the node's
+/// off-chain storage, as the chain's off-chain index would have stored its readings
+/// (`offchain_localStorageSet`, persistent).
+async fn import_history(client: &RpcClient, until: u32, offset: u32) -> Result<()> {
+	for (id, name, watts) in METERS {
+		let profile = column(name)?;
+		let mut registers = (0u64, 0u64);
+		for slot in until - HISTORY..until {
+			let (import, export) = slot_energy(id, &profile, watts, slot, offset);
+			registers = (registers.0 + import, registers.1 + export);
+			let sequence = u64::from(slot + HISTORY - until) + 1;
+			let key = offchain_reading_key(id, slot);
+			let value = indexed_reading(sequence, import, export, registers);
+			let params = vec!["PERSISTENT".into(), hex_of(&key).into(), hex_of(&value).into()];
+			rpc(client, "offchain_localStorageSet", params).await?;
+		}
+	}
+	Ok(())
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// The gateway: reports every demo meter for every slot from `from` (their installation) on
+/// as slots end; a reading carries the meter's cumulative registers.
 async fn run_gateway(
 	api: OnlineClient<PolkadotConfig>,
 	client: Arc<RpcClient>,
@@ -136,14 +175,9 @@ async fn run_gateway(
 		if next < current {
 			let mut readings = Vec::new();
 			for slot in next..current {
-				let hour = ((slot + offset) % DATA_HOURS) as usize;
 				for (id, profile, watts, key, registers) in &mut meters {
-					let wh = (profile[hour] * *watts / 60.0).round() as u64;
-					if *id <= 2 {
-						registers.1 += wh;
-					} else {
-						registers.0 += wh;
-					}
+					let (import, export) = slot_energy(*id, profile, *watts, slot, offset);
+					*registers = (registers.0 + import, registers.1 + export);
 					// Sequence numbers count the meter's readings from the first one.
 					let sequence = u64::from(slot - from) + 1;
 					let reading: Reading = (*id, sequence, slot, registers.0, registers.1);
@@ -169,15 +203,21 @@ async fn forecasts_appear_each_slot_and_standing_orders_trade_on_them() -> Resul
 	let node = DevNode::start().await?;
 	let api = OnlineClient::<PolkadotConfig>::from_url(node.url()).await?;
 	let client = Arc::new(RpcClient::from_url(node.url()).await?);
-	wait_until("the market clock", Duration::from_secs(60), || async {
-		Ok(current_slot(&client).await? > 0)
+	wait_until("the first block to be finalized", Duration::from_secs(60), || async {
+		Ok(storage_u64(&api, "Meters", "GenesisSlot", vec![]).await?.is_some())
 	})
 	.await?;
 	let start = current_slot(&client).await?;
 	// Replay the profiles so that the slots traded in this test are a June midday: the PV
 	// meters export, so the standing offers have something to sell.
 	let offset = 24 * 160 + (12 + 48 - (start + 6) % 24) % 24;
-	let gateway = tokio::spawn(run_gateway(api.clone(), client.clone(), start - HISTORY, offset));
+	// The meters' history ends where the chain's first block installed them.
+	let installed = storage_u64(&api, "Meters", "GenesisSlot", vec![])
+		.await?
+		.ok_or_else(|| anyhow!("block 1 recorded no GenesisSlot"))? as u32;
+	import_history(&client, installed, offset).await?;
+	println!("imported {HISTORY} slots of history before slot {installed}");
+	let gateway = tokio::spawn(run_gateway(api.clone(), client.clone(), installed, offset));
 
 	// 1. Alice's off-chain worker forecasts the reporting meters.
 	wait_until("a forecast of Eve's meter", Duration::from_secs(240), || async {

@@ -1,14 +1,18 @@
 //! A market hour on the dev chain, end to end: the demo community's auction for a slot opens
 //! by itself; Bob offers PV energy, Eve and Ferdie bid; at gate closure the book clears under
-//! `AverageBid`; Bob's meter attests what his PV exported in the slot; after the grace window
-//! the trade settles against that attestation: tokens retired for Eve, money to Bob, the
-//! unsold rest bought by the utility at the feed-in tariff. Balances must add up.
+//! `AverageBid`; once the slot has ended, Bob's meter attests what his PV exported in it; after
+//! the grace window the trade settles against that attestation: the slot's tokens retired for
+//! Eve, money to Bob, the unsold rest bought by the utility at the feed-in tariff. Balances and
+//! the slot's certificate must add up.
 //!
 //! Run: `cargo test --test dev_market -- --nocapture` (after building `energy-node`).
 
 use anyhow::{anyhow, bail, Result};
 use energy_zombienet::{
-	chain::{signing_payload, storage_u64, submit, submit_reading},
+	chain::{
+		certificate, signing_payload, storage_u64, submit, submit_reading, token_holdings,
+		wait_for_end_of,
+	},
 	wait_until, DevNode,
 };
 use serde_json::Value as Json;
@@ -56,12 +60,6 @@ async fn money(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> Result<(u12
 		account.at("data").at(name).and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no {name}"))
 	};
 	Ok((field("free")?, field("reserved")?))
-}
-
-async fn tokens(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -> Result<u64> {
-	Ok(storage_u64(api, "EnergyTokens", "Balances", vec![Value::from_bytes(who)])
-		.await?
-		.unwrap_or(0))
 }
 
 fn u(report: &Json, field: &str) -> u128 {
@@ -128,32 +126,32 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	assert_eq!(u(&cleared, "mcp"), 75_000);
 	assert_eq!(u(&cleared, "volume_wh"), 50);
 
-	// 4. Bob's PV meter 0 attests 70 Wh exported in the slot, via the demo gateway.
-	wait_until("the delivery slot", Duration::from_secs(120), || async {
-		let now = rpc(&client, "market_currentSlot", vec![]).await?.as_u64().unwrap_or(0);
-		Ok(now >= slot as u64)
-	})
-	.await?;
-	let genesis: [u8; 32] = api.genesis_hash().0;
-	let reading = (0u32, 1u64, slot, 0u64, 70u64);
-	let meter = sr25519::Keypair::from_uri(&SecretUri::from_str("//meter//0")?)?;
-	let signature = meter
-		.sign(&signing_payload(genesis, reading.0, reading.1, reading.2, reading.3, reading.4))
-		.0;
-	let gateway = sr25519::Keypair::from_uri(&SecretUri::from_str("//Gateway")?)?;
-	let events = submit_reading(&api, &gateway, reading, signature).await?;
-	println!("reading: {events:?}");
-	assert!(events.contains(&"ReadingAccepted".to_string()));
-
-	// Every transaction is in: what follows is the market's own doing.
+	// Every transaction that moves money is in: what follows is the market's own doing (a
+	// gateway's readings pay no fee).
 	let utility = sr25519::Keypair::from_uri(&SecretUri::from_str("//Utility")?)?.public_key().0;
 	let who = [bob.public_key().0, eve.public_key().0, ferdie.public_key().0, utility];
 	let mut before = Vec::new();
 	for account in who {
-		before.push((money(&api, account).await?, tokens(&api, account).await?));
+		before.push((money(&api, account).await?, token_holdings(&api, account).await?));
 	}
-	let retired_before =
-		storage_u64(&api, "EnergyTokens", "TotalRetired", vec![]).await?.unwrap_or(0);
+
+	// 4. Bob's PV meter 0 attests what it exported, via the demo gateway: first the slot
+	//    before (nothing: all of Bob's export is in the traded slot), then, once the traded
+	//    slot has ended and within its grace window, 70 Wh in the slot.
+	let genesis: [u8; 32] = api.genesis_hash().0;
+	let meter = sr25519::Keypair::from_uri(&SecretUri::from_str("//meter//0")?)?;
+	let gateway = sr25519::Keypair::from_uri(&SecretUri::from_str("//Gateway")?)?;
+	for (reading, closes) in
+		[((0u32, 1u64, slot - 1, 0u64, 0u64), slot - 1), ((0, 2, slot, 0, 70), slot)]
+	{
+		wait_for_end_of(&node.url(), closes).await?;
+		let signature = meter
+			.sign(&signing_payload(genesis, reading.0, reading.1, reading.2, reading.3, reading.4))
+			.0;
+		let events = submit_reading(&api, &gateway, reading, signature).await?;
+		println!("reading of slot {closes}: {events:?}");
+		assert!(events.contains(&"ReadingAccepted".to_string()));
+	}
 
 	// 5. After the slot and its grace window, the trade settles.
 	wait_until("the auction to settle", Duration::from_secs(200), || async {
@@ -172,7 +170,7 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 
 	let mut after = Vec::new();
 	for account in who {
-		after.push((money(&api, account).await?, tokens(&api, account).await?));
+		after.push((money(&api, account).await?, token_holdings(&api, account).await?));
 	}
 	let total = |((free, reserved), _): &((u128, u128), u64)| (*free + *reserved) as i128;
 	let deltas: Vec<i128> = before.iter().zip(&after).map(|(b, a)| total(a) - total(b)).collect();
@@ -196,10 +194,14 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 				.unwrap_or(0) as u128;
 		assert_eq!(*held, templates * deposit, "{name} still has funds of this hour held");
 	}
-	// Tokens: Bob's 70 minted left him (50 retired for Eve, 20 to the utility).
-	assert_eq!(after[0].1, before[0].1 - 70);
-	assert_eq!(after[3].1, before[3].1 + 20);
-	let retired = storage_u64(&api, "EnergyTokens", "TotalRetired", vec![]).await?.unwrap_or(0);
-	assert_eq!(retired - retired_before, 50);
+	// Tokens: the slot's certificate of Bob's RES says where its 70 Wh went: 50 delivered to
+	// Eve (retired in her name), 20 fed in; nobody holds any of it, the utility included.
+	let certificate = certificate(&api, slot, 0)
+		.await?
+		.ok_or_else(|| anyhow!("no certificate for slot {slot}"))?;
+	println!("certificate (minted, delivered, retired, fed in): {certificate:?}");
+	assert_eq!(certificate, [70, 50, 0, 20]);
+	assert_eq!(after[0].1, before[0].1, "Bob holds none of the slot's tokens");
+	assert_eq!(after[3].1, before[3].1, "fed-in tokens are not held by the utility");
 	Ok(())
 }

@@ -4,10 +4,10 @@ use crate::{
 	Certificate, Certificates, Config, Holdings, Pallet, TotalFedIn, TotalMinted, TotalRetired,
 };
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
-use energy_primitives::{MarketSlot, ResId};
+use energy_primitives::{MarketSlot, ResId, Wh};
 use frame_support::{
 	migrations::VersionedMigration,
-	traits::{Get, UncheckedOnRuntimeUpgrade},
+	traits::{Get, GetDefault, UncheckedOnRuntimeUpgrade},
 	weights::Weight,
 };
 
@@ -46,10 +46,13 @@ pub mod v1 {
 
 /// Version 1 → 2: tokens held per certificate. Version 1 kept one fungible balance per account
 /// and certificates with only their minted amount, so it cannot tell which certificate's tokens
-/// an account still holds. The migration gives each RES owner holdings of its own certificates,
-/// newest slot first, up to its balance (the newest tokens are those its open auctions may still
-/// deliver). What the owner no longer holds of a certificate left circulation before the upgrade
-/// (delivered, retired or fed in: version 1 cannot tell which) and is recorded as retired.
+/// an account still holds. The migration gives each RES owner holdings of its own certificates
+/// up to its balance: first those of slots in the middle of settlement, exactly what the market
+/// says each still has to deliver (`Settling`: `(slot, res, Wh)`, from the market's version-3
+/// `Deliverable`), then the others newest slot first (the newest tokens are those its open
+/// auctions may still deliver). What the owner no longer holds of a certificate left circulation
+/// before the upgrade (delivered, retired or fed in: version 1 cannot tell which) and is recorded
+/// as retired.
 /// Balances of accounts that own no certificate (the utility's fed-in tokens) are dropped: they
 /// were fed in, a terminal state from version 2 on, and are among the tokens recorded as retired.
 /// The totals become the certificates' sums (`TotalFedIn` 0).
@@ -57,19 +60,23 @@ pub mod v1 {
 /// It reads every certificate and balance in one block: fine for the development and test
 /// networks this chain has run on so far; a chain with years of certificates would need a
 /// multi-block migration.
-pub type MigrateV1ToV2<T> = VersionedMigration<
+pub type MigrateV1ToV2<T, Settling = GetDefault> = VersionedMigration<
 	1,
 	2,
-	HoldPerCertificate<T>,
+	HoldPerCertificate<T, Settling>,
 	Pallet<T>,
 	<T as frame_system::Config>::DbWeight,
 >;
 
 /// The unversioned step of [`MigrateV1ToV2`].
-pub struct HoldPerCertificate<T>(core::marker::PhantomData<T>);
+pub struct HoldPerCertificate<T, Settling>(core::marker::PhantomData<(T, Settling)>);
 
-impl<T: Config> UncheckedOnRuntimeUpgrade for HoldPerCertificate<T> {
+impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeUpgrade
+	for HoldPerCertificate<T, Settling>
+{
 	fn on_runtime_upgrade() -> Weight {
+		let settling: BTreeMap<(MarketSlot, ResId), Wh> =
+			Settling::get().into_iter().map(|(slot, res, wh)| ((slot, res), wh)).collect();
 		let mut reads = 0u64;
 		let mut writes = 0u64;
 		// Every certificate, and each owner's certificates newest slot first.
@@ -89,12 +96,17 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for HoldPerCertificate<T> {
 			reads += 1;
 			writes += 1;
 			let Some(owned) = by_owner.get_mut(&who) else { continue };
-			owned.sort_by(|a, b| b.cmp(a));
+			// Settling certificates first, then newest first.
+			owned.sort_by_key(|key| (!settling.contains_key(key), core::cmp::Reverse(*key)));
 			for key in owned.iter() {
 				let Some(certificate) = certificates.get_mut(key) else { continue };
-				let held = balance.min(certificate.minted_wh);
-				if held == 0 {
+				let undelivered = settling.get(key).copied().unwrap_or(certificate.minted_wh);
+				let held = balance.min(certificate.minted_wh).min(undelivered);
+				if balance == 0 {
 					break;
+				}
+				if held == 0 {
+					continue;
 				}
 				balance -= held;
 				certificate.retired_wh -= held;
@@ -107,7 +119,8 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for HoldPerCertificate<T> {
 			minted += certificate.minted_wh as u128;
 			retired += certificate.retired_wh as u128;
 			Certificates::<T>::insert(slot, res, certificate);
-			writes += 1;
+			// Drained (a write) and written again.
+			writes += 2;
 		}
 		TotalMinted::<T>::put(minted);
 		TotalRetired::<T>::put(retired);

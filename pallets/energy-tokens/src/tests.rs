@@ -262,6 +262,35 @@ mod migration {
 	use crate::migrations::{v1, MigrateV1ToV2};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
+	frame_support::parameter_types! {
+		/// Slot 100 is in the middle of settlement: 600 Wh of RES 7's certificate undelivered.
+		pub Settling: Vec<(u32, u32, Wh)> = vec![(100, 7, 600)];
+	}
+
+	/// A slot in the middle of settlement at the upgrade keeps exactly what the market says it
+	/// still has to deliver; the rest of the balance goes to the newest other certificates.
+	#[test]
+	fn a_settling_slot_keeps_what_it_still_has_to_deliver() {
+		new_test_ext().execute_with(|| {
+			StorageVersion::new(1).put::<crate::Pallet<Test>>();
+			for (slot, minted) in [(100, 1_000), (101, 500)] {
+				v1::Certificates::<Test>::insert(
+					slot,
+					7,
+					v1::Certificate { owner: 1u64, minted_wh: minted },
+				);
+			}
+			v1::Balances::<Test>::insert(1, 900);
+			TotalMinted::<Test>::put(1_500);
+			TotalRetired::<Test>::put(600);
+
+			MigrateV1ToV2::<Test, Settling>::on_runtime_upgrade();
+			assert_eq!(held(1, 100, 7), 600);
+			assert_eq!(held(1, 101, 7), 300);
+			assert_ok!(EnergyTokens::do_try_state());
+		});
+	}
+
 	/// Version 1: owner 1 minted 1,000 in slot 100 and 500 in slot 101, sold 700 (its balance
 	/// is 800), 300 went to the utility (account 3) at feed-in. After the migration owner 1
 	/// holds its newest certificate whole and 300 of the older one; the rest is recorded as

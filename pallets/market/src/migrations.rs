@@ -61,6 +61,30 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for AppendZeroFields<T> {
 	}
 }
 
+/// The storage of version 3 that version 4 removed.
+pub mod v3 {
+	use crate::{Config, Pallet};
+	use alloc::vec::Vec;
+	use energy_primitives::{MarketSlot, ResId, Wh};
+	use frame_support::{storage_alias, traits::Get, Twox64Concat};
+
+	/// During settlement: the attested Wh of each RES in the slot not yet delivered.
+	#[storage_alias]
+	pub type Deliverable<T: Config> =
+		StorageDoubleMap<Pallet<T>, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh>;
+
+	/// What the certificates of slots in the middle of settlement still have to deliver, as the
+	/// token ledger's migration to holdings per certificate needs it (run it before
+	/// [`super::MigrateV3ToV4`] removes the map).
+	pub struct SettlingDeliverable<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> Get<Vec<(MarketSlot, ResId, Wh)>> for SettlingDeliverable<T> {
+		fn get() -> Vec<(MarketSlot, ResId, Wh)> {
+			Deliverable::<T>::iter().collect()
+		}
+	}
+}
+
 /// Version 3 → 4: the `Deliverable` map is gone. Settlement used it to track what each RES
 /// could still deliver of a slot while tokens were fungible; with tokens held per certificate
 /// the seller's holding of the slot's certificate is that amount. Entries exist only for slots

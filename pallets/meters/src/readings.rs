@@ -29,8 +29,9 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use energy_primitives::{
-	slot_capacity_wh, CoveredSlots, EnergyMinter, MarketClock, MarketSlot, MeterId, MeterPublicKey,
-	ResId, ResProfile, ResRegistry, SignedReading, Wh,
+	export_limit_wh, provable_per_slot_wh, slot_capacity_wh, CoveredSlots, EnergyMinter,
+	MarketClock, MarketSlot, MeterId, MeterPublicKey, ResId, ResProfile, ResRegistry,
+	SignedReading, Wh,
 };
 use frame_support::{
 	dispatch::{DispatchResultWithPostInfo, Pays, PostDispatchInfo},
@@ -223,13 +224,17 @@ impl<T: Config> Pallet<T> {
 				// RES records are never removed; a missing one could produce nothing.
 				let profile = T::Res::profile(res);
 				let nameplate_w = profile.as_ref().map_or(0, |p| p.nameplate_w);
-				let capacity = slot_capacity_wh(nameplate_w, context.slot_length_ms);
-				if export_wh > capacity.saturating_mul(covered.count() as Wh) {
+				let length = context.slot_length_ms;
+				if export_wh > export_limit_wh(nameplate_w, length, covered.count()) {
 					cost.production += 1;
 					return Rejected(ExportAboveCapacity);
 				}
-				let certified = match profile.filter(|p| p.may_produce && export_wh > 0) {
-					Some(profile) => Self::certify(&profile, res, covered, export_wh, capacity),
+				let proven = provable_per_slot_wh(export_wh, nameplate_w, length, covered.count());
+				let capacity = slot_capacity_wh(nameplate_w, length);
+				let certified = match profile.filter(|p| p.may_produce && proven > 0) {
+					Some(profile) => {
+						Self::certify(&profile, res, covered, export_wh, proven, capacity)
+					},
 					None => Ok((0, 0)),
 				};
 				match certified {
@@ -272,15 +277,17 @@ impl<T: Config> Pallet<T> {
 		ReadingOutcome::Accepted
 	}
 
-	/// Mints the pro-rata shares of `export_wh` in the newest `MaxCertifiedSlotsPerReading`
-	/// covered slots that are still open for delivery, each into its certificate of RES `res`
-	/// (within `capacity` Wh per slot), all or nothing. Returns the Wh minted and how many
-	/// certificates were looked at (the reading's weight).
+	/// Mints into each of the newest `MaxCertifiedSlotsPerReading` covered slots that are still
+	/// open for delivery what the reading proves of it (`proven`, never more than the slot's
+	/// pro-rata share of `export_wh`), each into its certificate of RES `res` (within `capacity`
+	/// Wh per slot), all or nothing. Returns the Wh minted and how many slots were looked at (the
+	/// reading's weight).
 	fn certify(
 		profile: &ResProfile<T::AccountId>,
 		res: ResId,
 		covered: CoveredSlots,
 		export_wh: Wh,
+		proven: Wh,
 		capacity: Wh,
 	) -> Result<(Wh, u32), DispatchError> {
 		let newest = covered.count().min(T::MaxCertifiedSlotsPerReading::get());
@@ -291,7 +298,7 @@ impl<T: Config> Pallet<T> {
 				if !T::Clock::delivery_open(slot) {
 					continue;
 				}
-				let share = covered.share_of(export_wh, slot);
+				let share = covered.share_of(export_wh, slot).min(proven);
 				let into = T::Tokens::mint(&profile.owner, res, slot, share, capacity)?;
 				minted = minted.saturating_add(into);
 			}

@@ -166,8 +166,9 @@ pub struct BatchCost {
 	pub sr25519_checked: u32,
 	/// Readings whose ed25519 signature was checked.
 	pub ed25519_checked: u32,
-	/// Accepted production readings (signature checked, RES read), counted once per
-	/// certificate they minted into (at least once).
+	/// Accepted production readings (signature checked, RES read), counted once per covered
+	/// slot looked at for certification (at least once, at most
+	/// `MaxCertifiedSlotsPerReading`).
 	pub production: u32,
 	/// Readings decided without a signature check (duplicates, stale, revoked, slot errors,
 	/// unknown meters: at most one storage read each).

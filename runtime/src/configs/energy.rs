@@ -107,8 +107,8 @@ impl pallet_meters::Config for Runtime {
 	type MaxReadingAgeMs = ConstU64<{ 48 * energy_primitives::HOUR_MS }>;
 	/// A reading after a lost one covers two slots; with the production schedule (settlement
 	/// 15 minutes after the slot) only the slot it closes is still open, with a longer
-	/// settlement delay both may be: certifying two keeps a single lost reading free of loss
-	/// and bounds a batch's worst case at two mints per reading.
+	/// settlement delay both may be: two certifies both then, and bounds a batch's worst case
+	/// at two mints per reading.
 	type MaxCertifiedSlotsPerReading = ConstU32<2>;
 	type WeightInfo = pallet_meters::weights::SubstrateWeight<Runtime>;
 }

@@ -195,7 +195,9 @@ fn a_lost_reading_is_folded_into_the_next() {
 		CurrentSlot::set(1_003);
 		submit(vec![signed_sr(&sr_pair(1), reading(id, 1, 1_000, 0, 4_000))]);
 		// The reading for slot 1,001 never arrives; the one for 1,002 covers two slots, so up to
-		// 2 × 5 kWh may be exported, attributed half to each slot.
+		// 2 × 5 kWh may be exported. It proves 9,001 − 5,000 − 1 = 4,000 Wh in each slot (the
+		// other could have made 5,000 at most; 1 Wh of register rounding): that much is
+		// certified in each, the rest is metered only.
 		submit(vec![signed_sr(&sr_pair(1), reading(id, 3, 1_002, 0, 13_001))]);
 		System::assert_has_event(
 			Event::ReadingAccepted {
@@ -205,12 +207,12 @@ fn a_lost_reading_is_folded_into_the_next() {
 				slots: 2,
 				import_wh: 0,
 				export_wh: 9_001,
-				minted_wh: 9_001,
+				minted_wh: 8_000,
 			}
 			.into(),
 		);
-		assert_eq!(certified(1_001, APPROVED_RES), 4_500);
-		assert_eq!(certified(1_002, APPROVED_RES), 4_501);
+		assert_eq!(certified(1_001, APPROVED_RES), 4_000);
+		assert_eq!(certified(1_002, APPROVED_RES), 4_000);
 		assert_ok!(EnergyTokens::do_try_state());
 	});
 }
@@ -345,11 +347,11 @@ fn mint_overflow_is_rejected_without_effect() {
 	new_test_ext().execute_with(|| {
 		let id = register_production_meter(1);
 		CurrentSlot::set(1_002);
-		TotalMinted::<Test>::put(u128::MAX - 20);
-		// Two slots, both open: the first mint fits, the second overflows, and the reading is
-		// rejected with neither (all or nothing).
+		TotalMinted::<Test>::put(u128::MAX - 6_000);
+		// Two slots at full power, both open: 4,999 Wh proven in each; the first mint fits, the
+		// second overflows, and the reading is rejected with neither (all or nothing).
 		assert_rejected_without_effect(
-			vec![signed_sr(&sr_pair(1), reading(id, 1, 1_001, 0, 30))],
+			vec![signed_sr(&sr_pair(1), reading(id, 1, 1_001, 0, 10_000))],
 			RejectionReason::MintOverflow,
 		);
 	});

@@ -105,10 +105,10 @@ fn a_reading_older_than_the_window_is_refused() {
 
 /// Hole 2, time shift: a gateway withholds the readings of six sunny slots (1,001 to 1,006)
 /// and reports them all with the reading that closes the evening slot 1,007, hoping to sell
-/// the day's energy in the evening auction. The reading's export is spread pro rata over the
-/// seven slots it covers; the shares of slots whose auctions have begun settling mint nothing,
-/// and the evening certificate gets one seventh, never more than the RES can produce in one
-/// slot.
+/// the day's energy in the evening auction. The reading's export is attributed pro rata over
+/// the seven slots it covers (the event says so), but it proves nothing of the evening: the six
+/// other slots could have made all of it. The settled slots mint nothing, and the evening
+/// certificate gets nothing either.
 #[test]
 fn withheld_readings_cannot_move_energy_into_a_later_slot() {
 	new_test_ext().execute_with(|| {
@@ -127,23 +127,23 @@ fn withheld_readings_cannot_move_energy_into_a_later_slot() {
 				slots: 7,
 				import_wh: 0,
 				export_wh: 25_000,
-				minted_wh: 3_572,
+				minted_wh: 0,
 			}
 			.into(),
 		);
-		assert_eq!(certified(1_007, APPROVED_RES), 3_572, "⌊25,000 × 7/7⌋ − ⌊25,000 × 6/7⌋");
-		assert_eq!(held(PROSUMER, 1_007, APPROVED_RES), 3_572);
-		for slot in 1_001..1_007 {
-			assert_eq!(certified(slot, APPROVED_RES), 0, "slot {slot} is settled");
+		for slot in 1_001..=1_007 {
+			assert_eq!(certified(slot, APPROVED_RES), 0, "slot {slot}");
 		}
-		assert_eq!(TotalMinted::<Test>::get(), 4_000 + 3_572);
+		assert_eq!(held(PROSUMER, 1_007, APPROVED_RES), 0);
+		assert_eq!(TotalMinted::<Test>::get(), 4_000);
 		assert_ok!(EnergyTokens::do_try_state());
 	});
 }
 
 /// With every covered slot still open, only the newest `MaxCertifiedSlotsPerReading` (2) are
-/// certified, each with its share: a reading cannot put more than one slot's capacity into
-/// any certificate, whatever the total it reports.
+/// certified, each with what the reading proves of it: ten slots at full power prove
+/// 50,000 − 9 × 5,000 − 1 Wh of each. No certificate gets more than one slot's capacity,
+/// whatever the total reported.
 #[test]
 fn a_multi_slot_reading_certifies_its_newest_open_slots_each_within_capacity() {
 	new_test_ext().execute_with(|| {
@@ -155,16 +155,16 @@ fn a_multi_slot_reading_certifies_its_newest_open_slots_each_within_capacity() {
 			RejectionReason::ExportAboveCapacity,
 		);
 		submit(vec![signed_sr(&sr_pair(1), reading(id, 1, 1_009, 0, 50_000))]);
-		assert_eq!(certified(1_009, APPROVED_RES), 5_000);
-		assert_eq!(certified(1_008, APPROVED_RES), 5_000);
+		assert_eq!(certified(1_009, APPROVED_RES), 4_999);
+		assert_eq!(certified(1_008, APPROVED_RES), 4_999);
 		assert_eq!(certified(1_007, APPROVED_RES), 0);
-		assert_eq!(TotalMinted::<Test>::get(), 10_000);
+		assert_eq!(TotalMinted::<Test>::get(), 9_998);
 	});
 }
 
-/// A meter silent for longer than the window reports again: its reading covers the whole gap,
-/// so its export is spread over every slot of it, and only the newest slot's share (one slot's
-/// worth of the average) can mint. The gap cannot be dumped into the current auction.
+/// A meter silent for longer than the window reports again: its reading covers the whole gap
+/// and is accepted, but proves nothing of any one slot of it (the other 99 slots could have made
+/// it all), so the gap mints nothing. It reports slot by slot again from there.
 #[test]
 fn a_meter_silent_beyond_the_window_reports_again_without_minting_its_gap() {
 	new_test_ext().execute_with(|| {
@@ -177,8 +177,8 @@ fn a_meter_silent_beyond_the_window_reports_again_without_minting_its_gap() {
 		let reading_ = reading(id, 2, 1_100, 0, 1_000 + 100_000);
 		submit(vec![signed_sr(&sr_pair(1), reading_)]);
 		assert_eq!(Meters::meter(id).map(|m| m.last_slot), Some(Some(1_100)));
-		assert_eq!(certified(1_100, APPROVED_RES), 1_000, "100 kWh over 100 slots: 1 kWh");
-		assert_eq!(TotalMinted::<Test>::get(), 2_000);
+		assert_eq!(certified(1_100, APPROVED_RES), 0, "100 kWh over 100 slots prove nothing");
+		assert_eq!(TotalMinted::<Test>::get(), 1_000);
 		// From here on it reports slot by slot again, and mints what it exports.
 		end_slot();
 		DeliveryOpenFrom::set(1_101);
