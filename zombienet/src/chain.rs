@@ -81,18 +81,8 @@ pub async fn submit_readings(
 	gateway: &sr25519::Keypair,
 	readings: Vec<(Reading, [u8; 64])>,
 ) -> Result<Vec<String>> {
-	let batch = readings
-		.into_iter()
-		.map(|(reading, signature)| signed_reading_value(reading, signature))
-		.collect::<Vec<_>>();
-	let call =
-		subxt::dynamic::tx("Meters", "submit_readings", vec![Value::unnamed_composite(batch)]);
-	let events = submit(api, gateway, &call).await.context("submit_readings")?;
-	Ok(events
-		.into_iter()
-		.filter(|(pallet, _)| pallet == "Meters")
-		.map(|(_, event)| event)
-		.collect())
+	let (events, _) = submit_readings_with_fields(api, gateway, readings).await?;
+	Ok(events.into_iter().map(|(event, _)| event).collect())
 }
 
 /// Submits one signed reading as `gateway` and returns the names of the `Meters` events of
@@ -113,18 +103,8 @@ pub async fn submit(
 	signer: &sr25519::Keypair,
 	call: &subxt::tx::DynamicPayload,
 ) -> Result<Vec<(String, String)>> {
-	let events = api
-		.tx()
-		.sign_and_submit_then_watch_default(call, signer)
-		.await?
-		.wait_for_finalized_success()
-		.await
-		.context("the call was not finalized successfully")?;
-	Ok(events
-		.iter()
-		.filter_map(|e| e.ok())
-		.map(|e| (e.pallet_name().to_string(), e.variant_name().to_string()))
-		.collect())
+	let events = submit_with_fields(api, signer, call).await?;
+	Ok(events.into_iter().map(|(pallet, event, _)| (pallet, event)).collect())
 }
 
 /// The tokens `who` holds of every certificate together (`EnergyTokens::Holdings` under its
@@ -265,10 +245,10 @@ pub async fn submit_readings_with_fields(
 	readings: Vec<(Reading, [u8; 64])>,
 ) -> Result<(Vec<(String, Value<u32>)>, u128)> {
 	use subxt::dynamic::At;
-	let batch = readings
+	let batch: Vec<Value> = readings
 		.into_iter()
 		.map(|(reading, signature)| signed_reading_value(reading, signature))
-		.collect::<Vec<_>>();
+		.collect();
 	let call =
 		subxt::dynamic::tx("Meters", "submit_readings", vec![Value::unnamed_composite(batch)]);
 	let events = submit_with_fields(api, gateway, &call).await.context("submit_readings")?;

@@ -262,6 +262,18 @@ mod migration {
 	use crate::migrations::{v1, MigrateV1ToV2};
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
 
+	/// Version 1's storage: owner 1 minted 1,000 Wh of RES 7 in slot 100 and 500 in slot 101.
+	fn version_1_certificates_of_owner_1() {
+		StorageVersion::new(1).put::<crate::Pallet<Test>>();
+		for (slot, minted) in [(100, 1_000), (101, 500)] {
+			v1::Certificates::<Test>::insert(
+				slot,
+				7,
+				v1::Certificate { owner: 1u64, minted_wh: minted },
+			);
+		}
+	}
+
 	frame_support::parameter_types! {
 		/// Slot 100 is in the middle of settlement: 600 Wh of RES 7's certificate undelivered.
 		pub Settling: Vec<(u32, u32, Wh)> = vec![(100, 7, 600)];
@@ -272,14 +284,7 @@ mod migration {
 	#[test]
 	fn a_settling_slot_keeps_what_it_still_has_to_deliver() {
 		new_test_ext().execute_with(|| {
-			StorageVersion::new(1).put::<crate::Pallet<Test>>();
-			for (slot, minted) in [(100, 1_000), (101, 500)] {
-				v1::Certificates::<Test>::insert(
-					slot,
-					7,
-					v1::Certificate { owner: 1u64, minted_wh: minted },
-				);
-			}
+			version_1_certificates_of_owner_1();
 			v1::Balances::<Test>::insert(1, 900);
 			TotalMinted::<Test>::put(1_500);
 			TotalRetired::<Test>::put(600);
@@ -298,14 +303,7 @@ mod migration {
 	#[test]
 	fn fungible_balances_become_holdings_of_the_newest_certificates() {
 		new_test_ext().execute_with(|| {
-			StorageVersion::new(1).put::<crate::Pallet<Test>>();
-			for (slot, minted) in [(100, 1_000), (101, 500)] {
-				v1::Certificates::<Test>::insert(
-					slot,
-					7,
-					v1::Certificate { owner: 1u64, minted_wh: minted },
-				);
-			}
+			version_1_certificates_of_owner_1();
 			v1::Balances::<Test>::insert(1, 800);
 			v1::Balances::<Test>::insert(3, 300);
 			TotalMinted::<Test>::put(1_500);

@@ -5,17 +5,17 @@
 //! reference machine. Regenerate them with `./scripts/benchmark-pallets.sh`; never edit by hand.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-11-24, STEPS: `20`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-02, STEPS: `20`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Executed Command:
-// /root/.cache/energy-target/release/energy-node
+// /root/.cache/energy-target/benchmark/energy-node
 // benchmark
 // pallet
 // --runtime
-// /root/.cache/energy-target/release/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm
+// /root/.cache/energy-target/benchmark/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm
 // --genesis-builder
 // runtime
 // --genesis-builder-preset
@@ -49,43 +49,52 @@ use core::marker::PhantomData;
 
 /// Weight functions needed for `pallet_energy_tokens`.
 pub trait WeightInfo {
-	/// Weight of `retire` naming `n` certificates.
+	/// Weight of `retire`.
 	fn retire(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_energy_tokens` with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `EnergyTokens::Balances` (r:1 w:1)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:24 w:24)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:24 w:24)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 24]`.
 	fn retire(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `191`
-		//  Estimated: `3521`
-		// Minimum execution time: 10_605_000 picoseconds.
-		Weight::from_parts(11_758_000, 3521)
-			.saturating_add(Weight::from_parts(11_758_000, 2539).saturating_mul(n.into()))
+		//  Measured:  `199 + n * (97 ±0)`
+		//  Estimated: `1501 + n * (2563 ±0)`
+		// Minimum execution time: 28_101_000 picoseconds.
+		Weight::from_parts(18_423_415, 1501)
+			// Standard Error: 97_741
+			.saturating_add(Weight::from_parts(26_487_774, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights with ParityDB's reference database weights, for tests and mocks.
 impl WeightInfo for () {
-	/// Storage: `EnergyTokens::Balances` (r:1 w:1)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:24 w:24)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:24 w:24)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 24]`.
 	fn retire(n: u32, ) -> Weight {
-		Weight::from_parts(11_758_000, 3521)
-			.saturating_add(Weight::from_parts(11_758_000, 2539).saturating_mul(n.into()))
+		Weight::from_parts(18_423_415, 1501)
+			.saturating_add(Weight::from_parts(26_487_774, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(n.into()))
 	}
 }

@@ -12,6 +12,7 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Merged: place_offer, cancel_order, set_standing_order, cancel_standing_order, settle_trades, release_orders from `PALLETS=market EXTRINSICS=place_offer,cancel_order,set_standing_order,cancel_standing_order,release_orders,settle_trades STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
+// Merged: settle_trades, feed_in, finish_settlement from `PALLETS=market EXTRINSICS=settle_trades,feed_in,finish_settlement STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -324,12 +325,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:256 w:256)
-	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:256 w:256)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
@@ -339,14 +338,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `563 + n * (691 ±0)`
+		//  Measured:  `563 + n * (741 ±0)`
 		//  Estimated: `11683 + n * (5206 ±0)`
-		// Minimum execution time: 134_801_000 picoseconds.
-		Weight::from_parts(137_845_000, 11683)
-			// Standard Error: 292_953
-			.saturating_add(Weight::from_parts(128_834_897, 0).saturating_mul(n.into()))
+		// Minimum execution time: 155_270_000 picoseconds.
+		Weight::from_parts(281_111_435, 11683)
+			// Standard Error: 5_883_645
+			.saturating_add(Weight::from_parts(183_265_520, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
@@ -373,41 +372,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
-	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:257 w:256)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Utility` (r:1 w:0)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:255 w:0)
-	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:256 w:256)
+	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalFedIn` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalFedIn` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn feed_in(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `514 + n * (204 ±0)`
+		//  Measured:  `602 + n * (254 ±0)`
 		//  Estimated: `3593 + n * (2603 ±0)`
-		// Minimum execution time: 61_892_000 picoseconds.
-		Weight::from_parts(4_845_717, 3593)
-			// Standard Error: 31_183
-			.saturating_add(Weight::from_parts(48_045_422, 0).saturating_mul(n.into()))
+		// Minimum execution time: 93_478_000 picoseconds.
+		Weight::from_parts(96_774_000, 3593)
+			// Standard Error: 791_342
+			.saturating_add(Weight::from_parts(89_797_190, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `924`
+		//  Measured:  `1013`
 		//  Estimated: `2159`
-		// Minimum execution time: 11_037_000 picoseconds.
-		Weight::from_parts(13_200_000, 2159)
+		// Minimum execution time: 14_812_000 picoseconds.
+		Weight::from_parts(23_515_000, 2159)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -601,12 +600,10 @@ impl WeightInfo for () {
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:256 w:256)
-	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:256 w:256)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
@@ -615,10 +612,10 @@ impl WeightInfo for () {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
-		Weight::from_parts(137_845_000, 11683)
-			.saturating_add(Weight::from_parts(128_834_897, 0).saturating_mul(n.into()))
+		Weight::from_parts(281_111_435, 11683)
+			.saturating_add(Weight::from_parts(183_265_520, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().reads((9_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((8_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((8_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
@@ -640,32 +637,32 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
-	/// Storage: `EnergyTokens::Certificates` (r:256 w:0)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:257 w:256)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Utility` (r:1 w:0)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Deliverable` (r:255 w:0)
-	/// Proof: `Market::Deliverable` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:256 w:256)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:256 w:256)
+	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalFedIn` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalFedIn` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn feed_in(n: u32, ) -> Weight {
-		Weight::from_parts(4_845_717, 3593)
-			.saturating_add(Weight::from_parts(48_045_422, 0).saturating_mul(n.into()))
+		Weight::from_parts(96_774_000, 3593)
+			.saturating_add(Weight::from_parts(89_797_190, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(13_200_000, 2159)
+		Weight::from_parts(23_515_000, 2159)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}

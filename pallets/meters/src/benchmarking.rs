@@ -4,8 +4,9 @@
 //! over consecutive ended slots (`sr25519`, `ed25519`: the signature check dominates; the
 //! reading window of the chain's slot length must hold `MaxReadingsPerBatch` slots, as the
 //! development preset's one-minute slots do), readings of `n` production meters of `n` RES with
-//! `n` owners, each minting into its RES's certificate of a slot open for delivery
-//! (`production`: adds the RES read, the delivery check and the mint), and readings of meters
+//! `n` owners, each closing a slot of its own open for delivery and minting into its RES's
+//! certificate of it (`production`: adds the RES read, the delivery check — the slot's auction —
+//! and the mint), and readings of meters
 //! listed on another gateway (`unchecked`: one directory read each, no signature check).
 
 use super::*;
@@ -253,13 +254,17 @@ mod benchmarks {
 	) {
 		let gateway = gateway::<T>();
 		fill_page::<T>(&gateway, 0, Scheme::Sr25519);
-		T::Clock::set_current_slot(INSTALL_SLOT);
-		T::Clock::open_delivery(INSTALL_SLOT);
 		// What a 10 kW RES can export in one slot of this chain's clock.
 		let export_wh = (10_000 * T::Clock::slot_length_ms() / 3_600_000).max(1);
 		let mut readings = Vec::new();
 		let mut last = 0;
 		for i in 0..n {
+			// Each meter installed in a slot of its own, whose auction is open for delivery:
+			// every reading checks and mints into another slot (the worst case: no storage
+			// item read twice).
+			let slot = INSTALL_SLOT + i;
+			T::Clock::set_current_slot(slot);
+			T::Clock::open_delivery(slot);
 			let owner = participant::<T>("producer", i);
 			let res = T::Res::create_approved(&owner, 10_000);
 			let key = new_key(Scheme::Sr25519);
@@ -271,19 +276,13 @@ mod benchmarks {
 				Registers::default(),
 			)
 			.expect("valid production meter; qed");
-			let reading = MeterReading {
-				meter: id,
-				sequence: 1,
-				slot: INSTALL_SLOT,
-				import_wh: 5,
-				export_wh,
-			};
+			let reading = MeterReading { meter: id, sequence: 1, slot, import_wh: 5, export_wh };
 			readings.push(sign::<T>(&key, reading));
 			last = id;
 		}
 		let batch: ReadingBatch<T> = readings.try_into().expect("n is bounded; qed");
-		// The slot has ended: its readings are in.
-		T::Clock::set_current_slot(INSTALL_SLOT + 1);
+		// Every slot has ended: their readings are in.
+		T::Clock::set_current_slot(INSTALL_SLOT + n);
 
 		#[extrinsic_call]
 		submit_readings(RawOrigin::Signed(gateway.clone()), batch);

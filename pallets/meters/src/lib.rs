@@ -230,7 +230,8 @@ pub mod pallet {
 		/// timestamp is set; no other block does any work here.
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			if Self::is_first_block(n) {
-				T::DbWeight::get().reads_writes(2, 1)
+				// GenesisSlot, and the clock's timestamp and slot length; GenesisSlot written.
+				T::DbWeight::get().reads_writes(3, 1)
 			} else {
 				Weight::zero()
 			}

@@ -11,6 +11,7 @@
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
 // Merged: submit_readings_production from `PALLETS=meters EXTRINSICS=submit_readings_production STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
+// Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -157,101 +158,113 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
 	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `534 + m * (99 ±0)`
+		//  Measured:  `623 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 168_341_000 picoseconds.
-		Weight::from_parts(172_428_000, 108987)
-			// Standard Error: 75_682
-			.saturating_add(Weight::from_parts(33_608_960, 0).saturating_mul(n.into()))
-			// Standard Error: 75_682
-			.saturating_add(Weight::from_parts(70_542, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 296_880_000 picoseconds.
+		Weight::from_parts(327_597_000, 108987)
+			// Standard Error: 775_803
+			.saturating_add(Weight::from_parts(61_432_020, 0).saturating_mul(n.into()))
+			// Standard Error: 775_803
+			.saturating_add(Weight::from_parts(380_670, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_ed25519(n: u32, _m: u32, ) -> Weight {
+	fn submit_readings_ed25519(n: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `534 + m * (99 ±0)`
+		//  Measured:  `623 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 191_506_000 picoseconds.
-		Weight::from_parts(1_820_483, 108987)
-			// Standard Error: 105_693
-			.saturating_add(Weight::from_parts(34_650_970, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 273_446_000 picoseconds.
+		Weight::from_parts(314_818_000, 108987)
+			// Standard Error: 536_856
+			.saturating_add(Weight::from_parts(49_871_652, 0).saturating_mul(n.into()))
+			// Standard Error: 536_856
+			.saturating_add(Weight::from_parts(800_556, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1024 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1024 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:1024 w:1024)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Auctions` (r:1024 w:0)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:1024 w:1024)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:1024 w:1024)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalMinted` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:1024 w:1024)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1278 + n * (309 ±0)`
-		//  Estimated: `108987 + n * (2599 ±0)`
-		// Minimum execution time: 172_857_000 picoseconds.
-		Weight::from_parts(174_070_000, 108987)
-			// Standard Error: 532_023
-			.saturating_add(Weight::from_parts(67_934_296, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+		//  Measured:  `1328 + n * (499 ±0)`
+		//  Estimated: `108987 + n * (2680 ±0)`
+		// Minimum execution time: 216_131_000 picoseconds.
+		Weight::from_parts(223_191_000, 108987)
+			// Standard Error: 1_572_039
+			.saturating_add(Weight::from_parts(112_154_622, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2680).saturating_mul(n.into()))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:0)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1024 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `945 + n * (47 ±0)`
+		//  Measured:  `1034 + n * (47 ±0)`
 		//  Estimated: `108987 + n * (2520 ±0)`
-		// Minimum execution time: 34_081_000 picoseconds.
-		Weight::from_parts(6_743_888, 108987)
-			// Standard Error: 24_544
-			.saturating_add(Weight::from_parts(4_690_314, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 43_855_000 picoseconds.
+		Weight::from_parts(45_197_000, 108987)
+			// Standard Error: 211_856
+			.saturating_add(Weight::from_parts(7_740_663, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
 	}
@@ -320,80 +333,91 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
 	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight {
-		Weight::from_parts(172_428_000, 108987)
-			.saturating_add(Weight::from_parts(33_608_960, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(70_542, 0).saturating_mul(m.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(327_597_000, 108987)
+			.saturating_add(Weight::from_parts(61_432_020, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(380_670, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_ed25519(n: u32, _m: u32, ) -> Weight {
-		Weight::from_parts(1_820_483, 108987)
-			.saturating_add(Weight::from_parts(34_650_970, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+	fn submit_readings_ed25519(n: u32, m: u32, ) -> Weight {
+		Weight::from_parts(314_818_000, 108987)
+			.saturating_add(Weight::from_parts(49_871_652, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(800_556, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1024 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1024 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Balances` (r:1024 w:1024)
-	/// Proof: `EnergyTokens::Balances` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Auctions` (r:1024 w:0)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:1024 w:1024)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:1024 w:1024)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalMinted` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Certificates` (r:1024 w:1024)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
-		Weight::from_parts(174_070_000, 108987)
-			.saturating_add(Weight::from_parts(67_934_296, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+		Weight::from_parts(223_191_000, 108987)
+			.saturating_add(Weight::from_parts(112_154_622, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2680).saturating_mul(n.into()))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:0)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLength` (r:1 w:0)
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1024 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
-		Weight::from_parts(6_743_888, 108987)
-			.saturating_add(Weight::from_parts(4_690_314, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(45_197_000, 108987)
+			.saturating_add(Weight::from_parts(7_740_663, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
 	}

@@ -28,7 +28,7 @@ fn the_first_block_records_the_genesis_meters_installation_slot() {
 		use frame_support::traits::Get;
 		let db: frame_support::weights::RuntimeDbWeight =
 			<Test as frame_system::Config>::DbWeight::get();
-		assert_eq!(Meters::on_initialize(1), db.reads_writes(2, 1), "block 1 pays for the write");
+		assert_eq!(Meters::on_initialize(1), db.reads_writes(3, 1), "block 1 pays for the write");
 		Meters::on_finalize(1);
 		assert_eq!(GenesisSlot::<Test>::get(), Some(1_000));
 		CurrentSlot::set(2_000);
