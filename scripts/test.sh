@@ -19,7 +19,8 @@ cargo fmt --all --check
 (cd zombienet && cargo fmt --check)
 
 step "build the node"
-cargo build --release --locked -p energy-node
+# `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/ (README, "Building").
+cargo build --release --locked -p energy-node --timings
 
 step "main workspace tests"
 cargo test --release --locked --workspace
