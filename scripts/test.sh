@@ -19,7 +19,7 @@ cargo fmt --all --check
 (cd zombienet && cargo fmt --check)
 
 step "build the node"
-# `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/ (README, "Building").
+# `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/ (README, "Build times on this machine").
 cargo build --release --locked -p energy-node --timings
 
 step "main workspace tests"
