@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, the main workspace's unit, property and benchmark
-# tests, the gateway's unit tests, then the network tests under zombienet/ (a dev node on its own,
+# tests (the pallets, the runtime, the gateway, the clearing and forecasting crates), then the
+# network tests under zombienet/ (a dev node on its own,
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
 # a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four
 # validators with one killed and restarted, a simulated community of 20 members on four
@@ -22,6 +23,9 @@ step "build the node"
 # `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/ (README, "Build times on this machine").
 cargo build --release --locked -p energy-node --timings
 
+step "build the clients: the meter gateway, the demo community, the load tool"
+cargo build --release --locked -p energy-gateway -p energy-demo -p energy-load
+
 step "main workspace tests"
 cargo test --release --locked --workspace
 
@@ -32,9 +36,6 @@ step "benchmark tests: every pallet's benchmarks run once on its mock, and the r
 SKIP_WASM_BUILD=1 cargo test --release --locked --features runtime-benchmarks \
 	-p pallet-participants -p pallet-res-assets -p pallet-meters -p pallet-energy-tokens \
 	-p pallet-market -p pallet-forecasts -p energy-runtime -- benchmarking:: genesis_config_presets::
-
-step "gateway: unit tests and the binary the network tests run"
-(cd zombienet && cargo test --locked -p energy-gateway && cargo build --locked -p energy-gateway)
 
 step "dashboard: type-check and build"
 npm run build --prefix dashboard

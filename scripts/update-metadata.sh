@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates gateway/metadata/energy.scale, the runtime metadata (V15) the gateway's subxt
-# types are generated from, from a temporary dev node. Run it after a runtime change (subxt checks
-# each call against the node's metadata: a stale file makes the gateway and the network tests
-# fail with an "incompatible" error).
+# types are generated from, from a temporary dev node (built first if needed). Run it after a
+# runtime change: `cargo test -p energy-gateway --test metadata` fails while the file is not the
+# runtime's own metadata, and subxt refuses calls whose shape differs from the node's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+cargo build --release --locked -p energy-node
 node="$CARGO_TARGET_DIR/release/energy-node"
 port=$((20000 + RANDOM % 10000))
 "$node" --dev --tmp --no-prometheus --no-telemetry --rpc-port "$port" --port 0 2>/dev/null &

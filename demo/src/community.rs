@@ -11,16 +11,21 @@ use std::{
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use subxt::{tx::Payload, utils::AccountId32};
-use subxt_signer::{sr25519::Keypair, SecretUri};
+use subxt::{
+	ext::scale_encode::{self, EncodeAsFields, FieldIter, TypeResolver},
+	tx::{Payload, StaticPayload, ValidationDetails},
+	utils::AccountId32,
+};
+use subxt_signer::sr25519::Keypair;
 use tracing::{info, warn};
 
-use crate::{
-	chain::{Api, Chain},
-	keystore::{self, KeystoreFile, MeterEntry, MeterKey, Scheme},
+use energy_gateway::{
+	chain::{submit_all, Chain},
+	keystore::{self, dev_key, KeystoreFile, MeterEntry, MeterKey, Scheme},
 	replay::{self, Clock, Flow, ReplayFile, ReplayMeter, Size},
 	runtime::energy::{
 		self,
+		market::calls::{PlaceBid, PlaceOffer},
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
 			energy_primitives::energy::Roles,
@@ -115,40 +120,8 @@ pub fn gateway_secret() -> &'static str {
 	"//sim//gateway"
 }
 
-/// An sr25519 account from a dev secret URI.
-pub fn dev_key(uri: &str) -> Keypair {
-	let uri: SecretUri = uri.parse().expect("dev secret URIs parse; qed");
-	Keypair::from_uri(&uri).expect("dev secret URIs derive; qed")
-}
-
 fn account(key: &Keypair) -> AccountId32 {
 	key.public_key().to_account_id()
-}
-
-/// Signs and submits the calls of several signers (consecutive nonces per signer, all in the
-/// pool at once), waits until all are finalized successfully and returns their events.
-pub async fn submit_all<C: Payload>(
-	api: &Api,
-	calls: Vec<(&Keypair, C)>,
-) -> Result<Vec<subxt::blocks::ExtrinsicEvents<subxt::PolkadotConfig>>> {
-	let mut nonces: BTreeMap<[u8; 32], u64> = BTreeMap::new();
-	let mut progress = Vec::new();
-	for (signer, call) in calls {
-		let id = account(signer);
-		let nonce = match nonces.get(&id.0) {
-			Some(n) => *n,
-			None => api.tx().account_nonce(&id).await?,
-		};
-		nonces.insert(id.0, nonce + 1);
-		let params =
-			subxt::config::polkadot::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
-		progress.push(api.tx().sign_and_submit_then_watch(&call, signer, params).await?);
-	}
-	let mut events = Vec::new();
-	for p in progress {
-		events.push(p.wait_for_finalized_success().await.context("a call failed")?);
-	}
-	Ok(events)
 }
 
 /// Onboards a community of `members` (≥ 2) on the chain at `url` with `sudo` as the
@@ -229,7 +202,8 @@ pub async fn setup(
 	let mut res_of = BTreeMap::new();
 	for events in submit_all(api, calls).await.context("registering PV roofs")? {
 		let registered = events
-			.find_first::<energy::res_assets::events::Registered>()?
+			.find_first::<energy::res_assets::events::Registered>()
+			.transpose()?
 			.ok_or_else(|| anyhow!("no Registered event"))?;
 		res_of.insert(registered.owner.0, registered.id);
 	}
@@ -274,7 +248,7 @@ pub async fn setup(
 			energy::tx().sudo().sudo(RuntimeCall::Meters(MetersCall::register_meter {
 				owner,
 				kind,
-				key,
+				key: key.into(),
 				gateway: account(&gateway),
 				installed_registers: Registers { import_wh: 0, export_wh: 0 },
 			})),
@@ -283,7 +257,8 @@ pub async fn setup(
 	let mut ids = Vec::new();
 	for events in submit_all(api, calls).await.context("registering meters")? {
 		let sudid = events
-			.find_first::<energy::meters::events::MeterRegistered>()?
+			.find_first::<energy::meters::events::MeterRegistered>()
+			.transpose()?
 			.ok_or_else(|| anyhow!("no MeterRegistered event (sudo call failed?)"))?;
 		ids.push(sudid.meter);
 	}
@@ -410,7 +385,7 @@ pub async fn trade(url: &str, dir: &Path, until_slot: Option<u32>) -> Result<()>
 			let slot = last_ended + 3;
 			if traded.insert(slot) {
 				let hour = clock.profile_hour(slot, chain.slot_ms);
-				let mut calls: Vec<(&Keypair, Box<dyn Payload + Send + Sync>)> = Vec::new();
+				let mut calls: Vec<(&Keypair, Order)> = Vec::new();
 				let keys: Vec<Keypair> =
 					community.members.iter().map(|m| member_key(m.index)).collect();
 				for member in community.members.iter().filter(|m| !m.standing) {
@@ -421,7 +396,7 @@ pub async fn trade(url: &str, dir: &Path, until_slot: Option<u32>) -> Result<()>
 						match (flow, member.pv) {
 							(Flow::Import, _) if import >= 1.0 => calls.push((
 								key,
-								Box::new(energy::tx().market().place_bid(
+								Order::Bid(energy::tx().market().place_bid(
 									slot,
 									import.round() as u64,
 									RETAIL - 20_000 + mix,
@@ -429,7 +404,7 @@ pub async fn trade(url: &str, dir: &Path, until_slot: Option<u32>) -> Result<()>
 							)),
 							(Flow::Export, Some((res, _))) if export >= 1.0 => calls.push((
 								key,
-								Box::new(energy::tx().market().place_offer(
+								Order::Offer(energy::tx().market().place_offer(
 									slot,
 									res,
 									export.round() as u64,
@@ -449,6 +424,56 @@ pub async fn trade(url: &str, dir: &Path, until_slot: Option<u32>) -> Result<()>
 				}
 			}
 			tokio::time::sleep(Duration::from_secs(3)).await;
+		}
+	}
+}
+
+/// A hand-trader's order: a bid or an offer, so one slot's orders of all members go into the
+/// pool together (each signer's with consecutive nonces).
+enum Order {
+	Bid(StaticPayload<PlaceBid>),
+	Offer(StaticPayload<PlaceOffer>),
+}
+
+impl EncodeAsFields for Order {
+	fn encode_as_fields_to<R: TypeResolver>(
+		&self,
+		fields: &mut dyn FieldIter<'_, R::TypeId>,
+		types: &R,
+		out: &mut Vec<u8>,
+	) -> Result<(), scale_encode::Error> {
+		match self {
+			Order::Bid(call) => call.call_data().encode_as_fields_to(fields, types, out),
+			Order::Offer(call) => call.call_data().encode_as_fields_to(fields, types, out),
+		}
+	}
+}
+
+impl Payload for Order {
+	type CallData = Self;
+
+	fn pallet_name(&self) -> &str {
+		match self {
+			Order::Bid(call) => Payload::pallet_name(call),
+			Order::Offer(call) => Payload::pallet_name(call),
+		}
+	}
+
+	fn call_name(&self) -> &str {
+		match self {
+			Order::Bid(call) => Payload::call_name(call),
+			Order::Offer(call) => Payload::call_name(call),
+		}
+	}
+
+	fn call_data(&self) -> &Self {
+		self
+	}
+
+	fn validation_details(&self) -> Option<ValidationDetails<'_>> {
+		match self {
+			Order::Bid(call) => Payload::validation_details(call),
+			Order::Offer(call) => Payload::validation_details(call),
 		}
 	}
 }

@@ -1,18 +1,24 @@
 //! The gateway's connection to the chain: finalized time and pages, and batches of signed
 //! readings submitted with consecutive nonces and followed to finality.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use anyhow::{anyhow, Context, Result};
+use energy_primitives::reading::SignedReading;
 use subxt::{
-	config::polkadot::PolkadotExtrinsicParamsBuilder, tx::TxStatus, utils::AccountId32,
+	backend::LegacyBackend,
+	client::OnlineClientAtBlockImpl,
+	config::polkadot::PolkadotExtrinsicParamsBuilder,
+	extrinsics::ExtrinsicEvents,
+	rpcs::RpcClient,
+	tx::{Payload, TransactionProgress, TransactionStatus},
+	utils::{AccountId32, Static},
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::Keypair;
 
 use crate::{
 	queue::{MeterState, Outcome},
-	reading::StoredReading,
 	runtime::energy::{
 		self,
 		meters::events::{ReadingAccepted, ReadingDuplicate, ReadingRejected},
@@ -25,6 +31,37 @@ use crate::{
 
 /// The client type of the energy chain.
 pub type Api = OnlineClient<PolkadotConfig>;
+
+/// A client at one (finalized) block: storage, transactions, events there.
+pub type AtBlock =
+	subxt::client::ClientAtBlock<PolkadotConfig, OnlineClientAtBlockImpl<PolkadotConfig>>;
+
+/// A submitted transaction followed by the gateway.
+pub type Progress = TransactionProgress<PolkadotConfig, OnlineClientAtBlockImpl<PolkadotConfig>>;
+
+/// Transaction parameters (nonce, mortality, tip).
+pub type Params = PolkadotExtrinsicParamsBuilder<PolkadotConfig>;
+
+/// Connects a client to the node at `url` (WebSocket RPC; `ws://` only to this machine, `wss://`
+/// elsewhere).
+///
+/// The chain uses Polkadot's account, address and signature types, without the relay chain's
+/// historic types. The client talks to the node with the legacy RPC methods
+/// (`author_submitAndWatchExtrinsic`, `chain_*`, `state_*`), which every Substrate node serves
+/// and which follow a transaction to finality without the new JSON-RPC API's time limit on a
+/// watch.
+pub async fn connect_api(url: &str) -> Result<Api> {
+	let connect = async {
+		let rpc = RpcClient::from_url(url).await?;
+		let config = PolkadotConfig::builder().use_historic_types(false).build();
+		let backend = LegacyBackend::builder().build(rpc);
+		Ok::<_, anyhow::Error>(Api::from_backend_with_config(config, Arc::new(backend)).await?)
+	};
+	tokio::time::timeout(Duration::from_secs(20), connect)
+		.await
+		.map_err(|_| anyhow!("connecting to {url} timed out"))?
+		.with_context(|| format!("connecting to {url}"))
+}
 
 /// A connection to a node of the energy chain.
 pub struct Chain {
@@ -42,29 +79,23 @@ pub type BatchOutcomes = Vec<((u32, u64), Outcome)>;
 impl Chain {
 	/// Connects to the node at `url` (WebSocket RPC) and reads the chain's constants.
 	pub async fn connect(url: &str) -> Result<Self> {
-		let api = tokio::time::timeout(Duration::from_secs(20), Api::from_url(url))
-			.await
-			.map_err(|_| anyhow!("connecting to {url} timed out"))?
-			.with_context(|| format!("connecting to {url}"))?;
+		let api = connect_api(url).await?;
 		let genesis = api.genesis_hash().0;
-		let slot_ms = api
-			.storage()
-			.at_latest()
-			.await?
-			.fetch_or_default(&energy::storage().market().slot_length())
-			.await?;
+		let at = api.at_current_block().await?;
+		let slot_ms =
+			at.storage().fetch(energy::storage().market().slot_length(), ()).await?.decode()?;
 		Ok(Chain { api, genesis, slot_ms })
+	}
+
+	/// The client at the last finalized block.
+	pub async fn finalized(&self) -> Result<AtBlock> {
+		Ok(self.api.at_current_block().await?)
 	}
 
 	/// The timestamp of the last finalized block, ms.
 	pub async fn finalized_now_ms(&self) -> Result<u64> {
-		Ok(self
-			.api
-			.storage()
-			.at_latest()
-			.await?
-			.fetch_or_default(&energy::storage().timestamp().now())
-			.await?)
+		let at = self.finalized().await?;
+		Ok(at.storage().fetch(energy::storage().timestamp().now(), ()).await?.decode()?)
 	}
 
 	/// The last slot that had ended by the last finalized block (readings close ended slots);
@@ -77,24 +108,20 @@ impl Chain {
 	/// The market slot the chain's first block was in: the installation slot of the meters
 	/// registered at genesis (`None` until block 1 is finalized).
 	pub async fn genesis_slot(&self) -> Result<Option<u32>> {
-		Ok(self
-			.api
-			.storage()
-			.at_latest()
-			.await?
-			.fetch(&energy::storage().meters().genesis_slot())
-			.await?)
+		let at = self.finalized().await?;
+		let value = at.storage().try_fetch(energy::storage().meters().genesis_slot(), ()).await?;
+		Ok(value.map(|value| value.decode()).transpose()?)
 	}
 
 	/// The meters `gateway` submits for, with their state at the last finalized block.
 	pub async fn page(&self, gateway: &AccountId32) -> Result<Vec<Meter<AccountId32>>> {
-		let page = self
-			.api
+		let at = self.finalized().await?;
+		let page = at
 			.storage()
-			.at_latest()
+			.try_fetch(energy::storage().meters().gateways(), (*gateway,))
 			.await?
-			.fetch(&energy::storage().meters().gateways(gateway.clone()))
-			.await?;
+			.map(|value| value.decode())
+			.transpose()?;
 		Ok(page.map(|BoundedVec(meters)| meters).unwrap_or_default())
 	}
 
@@ -104,16 +131,17 @@ impl Chain {
 	pub async fn submit_batches(
 		&self,
 		signer: &Keypair,
-		batches: Vec<Vec<StoredReading>>,
+		batches: Vec<Vec<SignedReading>>,
 	) -> Result<Vec<Result<BatchOutcomes>>> {
 		let account = signer.public_key().to_account_id();
-		let mut nonce = self.api.tx().account_nonce(&account).await?;
+		let mut tx = self.api.tx().await?;
+		let mut nonce = tx.account_nonce(&account).await?;
 		let mut watches = Vec::new();
 		for batch in batches {
-			let batch = batch.iter().map(StoredReading::to_chain).collect();
+			let batch = batch.into_iter().map(Static).collect();
 			let call = energy::tx().meters().submit_readings(BoundedVec(batch));
-			let params = PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
-			let progress = self.api.tx().sign_and_submit_then_watch(&call, signer, params).await?;
+			let params = Params::new().nonce(nonce).build();
+			let progress = tx.sign_and_submit_then_watch(&call, signer, params).await?;
 			nonce += 1;
 			watches.push(progress);
 		}
@@ -131,16 +159,42 @@ impl Chain {
 	}
 }
 
+/// Signs and submits the calls of several signers (consecutive nonces per signer, all in the
+/// pool at once), waits until all are finalized successfully and returns their events.
+pub async fn submit_all<C: Payload>(
+	api: &Api,
+	calls: Vec<(&Keypair, C)>,
+) -> Result<Vec<ExtrinsicEvents<PolkadotConfig>>> {
+	let mut tx = api.tx().await?;
+	let mut nonces: BTreeMap<[u8; 32], u64> = BTreeMap::new();
+	let mut progress = Vec::new();
+	for (signer, call) in calls {
+		let id = signer.public_key().to_account_id();
+		let nonce = match nonces.get(&id.0) {
+			Some(n) => *n,
+			None => tx.account_nonce(&id).await?,
+		};
+		nonces.insert(id.0, nonce + 1);
+		let params = Params::new().nonce(nonce).build();
+		progress.push(tx.sign_and_submit_then_watch(&call, signer, params).await?);
+	}
+	let mut events = Vec::new();
+	for p in progress {
+		events.push(p.wait_for_finalized_success().await.context("a call failed")?);
+	}
+	Ok(events)
+}
+
 /// Follows a submitted batch to finality and maps its events to outcomes.
-async fn finalized_outcomes(
-	mut progress: subxt::tx::TxProgress<PolkadotConfig, Api>,
-) -> Result<BatchOutcomes> {
+async fn finalized_outcomes(mut progress: Progress) -> Result<BatchOutcomes> {
 	let in_block = loop {
 		match progress.next().await.ok_or_else(|| anyhow!("subscription ended"))?? {
-			TxStatus::InFinalizedBlock(in_block) => break in_block,
-			TxStatus::Error { message }
-			| TxStatus::Invalid { message }
-			| TxStatus::Dropped { message } => return Err(anyhow!("batch not included: {message}")),
+			TransactionStatus::InFinalizedBlock(in_block) => break in_block,
+			TransactionStatus::Error { message }
+			| TransactionStatus::Invalid { message }
+			| TransactionStatus::Dropped { message } => {
+				return Err(anyhow!("batch not included: {message}"))
+			},
 			_ => continue,
 		}
 	};

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sp_core::{crypto::Ss58Codec, ed25519, sr25519, Pair};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
-use crate::runtime::{MeterPublicKey, MeterSignature};
+use energy_primitives::reading::{MeterPublicKey, MeterSignature};
 
 /// The signature scheme of a meter key.
 #[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize, clap::ValueEnum)]
@@ -69,8 +69,8 @@ impl MeterKey {
 	/// The public key, as the chain's `register_meter` takes it.
 	pub fn public(&self) -> MeterPublicKey {
 		match self {
-			MeterKey::Sr25519(pair) => MeterPublicKey::Sr25519(pair.public().0),
-			MeterKey::Ed25519(pair) => MeterPublicKey::Ed25519(pair.public().0),
+			MeterKey::Sr25519(pair) => MeterPublicKey::Sr25519(pair.public()),
+			MeterKey::Ed25519(pair) => MeterPublicKey::Ed25519(pair.public()),
 		}
 	}
 
@@ -85,8 +85,8 @@ impl MeterKey {
 	/// Signs `message`.
 	pub fn sign(&self, message: &[u8]) -> MeterSignature {
 		match self {
-			MeterKey::Sr25519(pair) => MeterSignature::Sr25519(pair.sign(message).0),
-			MeterKey::Ed25519(pair) => MeterSignature::Ed25519(pair.sign(message).0),
+			MeterKey::Sr25519(pair) => MeterSignature::Sr25519(pair.sign(message)),
+			MeterKey::Ed25519(pair) => MeterSignature::Ed25519(pair.sign(message)),
 		}
 	}
 }
@@ -174,6 +174,16 @@ pub fn dev_keystore() -> KeystoreFile {
 			})
 			.collect(),
 	}
+}
+
+/// An sr25519 account key from a secret URI known to be valid (the dev chains' and the demo's
+/// `//Name` accounts).
+///
+/// # Panics
+/// If `uri` is not a valid secret URI: use [`Keystore::load`] for keys from users.
+pub fn dev_key(uri: &str) -> Keypair {
+	let uri: SecretUri = uri.parse().expect("dev secret URIs parse; qed");
+	Keypair::from_uri(&uri).expect("dev secret URIs derive; qed")
 }
 
 /// A new random secret seed (`0x…`) of `scheme`.

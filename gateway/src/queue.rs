@@ -12,10 +12,9 @@ use anyhow::{bail, Context, Result};
 use codec::{Decode, Encode};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
-use crate::{
-	keystore::MeterKey,
-	reading::{Reading, StoredReading},
-};
+use energy_primitives::reading::{MeterReading, SignedReading};
+
+use crate::{keystore::MeterKey, signing};
 
 /// Meter id → SCALE-encoded [`MeterState`].
 const METERS: TableDefinition<u32, &[u8]> = TableDefinition::new("meters");
@@ -40,7 +39,7 @@ pub struct MeterState {
 }
 
 /// The outcome counters, as printed by the progress line and `energy-gateway status`.
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
+#[derive(Clone, Debug, Default, Eq, PartialEq, serde::Serialize)]
 pub struct Counters {
 	/// Readings signed and queued.
 	pub produced: u64,
@@ -165,14 +164,14 @@ impl Queue {
 					state.export_mwh += (export * 1000.0).round() as u64;
 					state.sequence += 1;
 					state.last_slot = Some(slot);
-					let reading = Reading {
+					let reading = MeterReading {
 						meter,
 						sequence: state.sequence,
 						slot,
 						import_wh: state.import_mwh / 1000,
 						export_wh: state.export_mwh / 1000,
 					};
-					let signed = reading.sign(genesis, key);
+					let signed = signing::sign(reading, genesis, key);
 					pending.insert((meter, state.sequence), signed.encode().as_slice())?;
 					produced += 1;
 				}
@@ -186,13 +185,13 @@ impl Queue {
 	}
 
 	/// Up to `limit` queued readings, by meter and sequence.
-	pub fn pending(&self, limit: usize) -> Result<Vec<StoredReading>> {
+	pub fn pending(&self, limit: usize) -> Result<Vec<SignedReading>> {
 		let txn = self.db.begin_read()?;
 		let table = txn.open_table(PENDING)?;
 		let mut out = Vec::new();
 		for entry in table.iter()?.take(limit) {
 			let (_, bytes) = entry?;
-			out.push(StoredReading::decode(&mut bytes.value())?);
+			out.push(SignedReading::decode(&mut bytes.value())?);
 		}
 		Ok(out)
 	}
@@ -343,6 +342,23 @@ mod tests {
 		assert_eq!(queue.produce(&keys(), &[1; 32], 500, 10, |_, _| (0.0, 0.0)).unwrap(), 10);
 		assert_eq!(queue.meter_state(3).unwrap().unwrap().last_slot, Some(110));
 		std::fs::remove_file(path).unwrap();
+	}
+
+	/// Queues written before the gateway used `energy-primitives`' type stored
+	/// `reading ++ is_ed25519: bool ++ signature: [u8; 64]`: the same bytes as the SCALE of
+	/// `SignedReading` (the enum's index is the bool), so they stay readable.
+	#[test]
+	fn stored_readings_keep_the_earlier_queue_format() {
+		use energy_primitives::reading::MeterSignature;
+		let reading = MeterReading { meter: 3, sequence: 8, slot: 100, import_wh: 1, export_wh: 2 };
+		let old_format =
+			|ed25519: bool| [reading.encode(), vec![ed25519 as u8], vec![7; 64]].concat();
+		let ed = sp_core::ed25519::Signature::from_raw([7; 64]);
+		let sr = sp_core::sr25519::Signature::from_raw([7; 64]);
+		let decoded = SignedReading::decode(&mut &old_format(true)[..]).unwrap();
+		assert_eq!(decoded, SignedReading { reading, signature: MeterSignature::Ed25519(ed) });
+		let decoded = SignedReading::decode(&mut &old_format(false)[..]).unwrap();
+		assert_eq!(decoded, SignedReading { reading, signature: MeterSignature::Sr25519(sr) });
 	}
 
 	#[test]

@@ -1,103 +1,33 @@
-//! What a meter signs: the reading's fields in SCALE after a domain tag and the chain's genesis
-//! hash, exactly as `energy_primitives::MeterReading::signing_payload` checks it on chain.
+//! Signing readings in keystore mode: the gateway holds the meter's key and signs on its behalf.
+//!
+//! The payload, its encoding and the signature check are `energy-primitives`' (one
+//! implementation for the runtime, the gateway and the simulated meter); this module only binds
+//! a keystore key to them.
 
-use codec::Encode;
+use energy_primitives::reading::{MeterReading, SignedReading};
+use sp_core::H256;
 
-use crate::{
-	keystore::MeterKey,
-	runtime::{MeterReading, MeterSignature, SignedReading},
-};
+use crate::keystore::MeterKey;
 
-/// The domain tag in front of every signed reading (binds signatures to their purpose).
-pub const READING_DOMAIN: [u8; 16] = *b"energy/reading/1";
-
-/// A reading of a meter's cumulative registers at the end of a market slot.
-#[derive(Clone, Copy, Debug, Encode, Eq, PartialEq, codec::Decode)]
-pub struct Reading {
-	/// The meter's id.
-	pub meter: u32,
-	/// Strictly increasing per meter.
-	pub sequence: u64,
-	/// The market slot this reading closes.
-	pub slot: u32,
-	/// Cumulative import register, Wh.
-	pub import_wh: u64,
-	/// Cumulative export register, Wh.
-	pub export_wh: u64,
+/// Signs `reading` for the chain of `genesis` with the meter's `key`.
+pub fn sign(reading: MeterReading, genesis: &[u8; 32], key: &MeterKey) -> SignedReading {
+	let signature = key.sign(&reading.signing_payload(&H256(*genesis)));
+	SignedReading { reading, signature }
 }
 
-impl Reading {
-	/// The bytes the meter signs for the chain of `genesis`.
-	pub fn signing_payload(&self, genesis: &[u8; 32]) -> Vec<u8> {
-		(READING_DOMAIN, genesis, self).encode()
-	}
-
-	/// Signs the reading with the meter's `key`.
-	pub fn sign(&self, genesis: &[u8; 32], key: &MeterKey) -> StoredReading {
-		let (ed25519, signature) = match key.sign(&self.signing_payload(genesis)) {
-			MeterSignature::Sr25519(signature) => (false, signature),
-			MeterSignature::Ed25519(signature) => (true, signature),
-		};
-		StoredReading { reading: *self, ed25519, signature }
-	}
-}
-
-/// A signed reading as the gateway's queue stores it (SCALE).
-#[derive(Clone, Copy, Debug, Encode, Eq, PartialEq, codec::Decode)]
-pub struct StoredReading {
-	/// The reading.
-	pub reading: Reading,
-	/// Whether the signature is ed25519 (else sr25519).
-	pub ed25519: bool,
-	/// The meter's signature over [`Reading::signing_payload`].
-	pub signature: [u8; 64],
-}
-
-impl StoredReading {
-	/// The `(meter, sequence)` key of the reading.
-	pub fn key(&self) -> (u32, u64) {
-		(self.reading.meter, self.reading.sequence)
-	}
-
-	/// The chain's type for it.
-	pub fn to_chain(&self) -> SignedReading {
-		let r = self.reading;
-		SignedReading {
-			reading: MeterReading {
-				meter: r.meter,
-				sequence: r.sequence,
-				slot: r.slot,
-				import_wh: r.import_wh,
-				export_wh: r.export_wh,
-			},
-			signature: if self.ed25519 {
-				MeterSignature::Ed25519(self.signature)
-			} else {
-				MeterSignature::Sr25519(self.signature)
-			},
-		}
-	}
+/// The `(meter, sequence)` key of a reading in the queue and in the chain's events.
+pub fn key_of(signed: &SignedReading) -> (u32, u64) {
+	(signed.reading.meter, signed.reading.sequence)
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use crate::keystore::Scheme;
+	use energy_primitives::reading::{MeterPublicKey, MeterSignature};
 
-	/// The test vector of the workspace README (and of `energy-primitives`' tests).
-	const PAYLOAD: &str = "656e657267792f72656164696e672f31\
-		1111111111111111111111111111111111111111111111111111111111111111\
-		03000000\
-		2a00000000000000\
-		e8ccc101\
-		87d6120000000000\
-		b45b010000000000";
-	const ED25519_SIGNATURE: &str =
-		"dbc210f7fb780b3597ca1a8457cc0674362260a28a1b9d897a4234b671614f4c\
-		a4f72fa7390f59b706b6925e0db256b9354f69b7ed854034f4033880a6083401";
-
-	fn example() -> Reading {
-		Reading {
+	fn example() -> MeterReading {
+		MeterReading {
 			meter: 3,
 			sequence: 42,
 			slot: 29_478_120,
@@ -106,40 +36,38 @@ mod tests {
 		}
 	}
 
+	/// The documented ed25519 vector (README, `energy-primitives`' tests) through the keystore.
 	#[test]
-	fn payload_and_ed25519_signature_match_the_chain_vector() {
-		let genesis = [0x11; 32];
-		assert_eq!(hex::encode(example().signing_payload(&genesis)), PAYLOAD);
+	fn keystore_ed25519_signature_is_the_documented_vector() {
 		let key = MeterKey::from_secret(Scheme::Ed25519, "//meter//2").unwrap();
-		let signed = example().sign(&genesis, &key).to_chain();
-		assert_eq!(signed.signature, MeterSignature::Ed25519(hex_64(ED25519_SIGNATURE)));
+		let signed = sign(example(), &[0x11; 32], &key);
+		let MeterSignature::Ed25519(signature) = signed.signature else { panic!("wrong scheme") };
+		assert_eq!(
+			hex::encode(signature.0),
+			"dbc210f7fb780b3597ca1a8457cc0674362260a28a1b9d897a4234b671614f4c\
+			 a4f72fa7390f59b706b6925e0db256b9354f69b7ed854034f4033880a6083401"
+				.replace(' ', "")
+		);
+		assert!(signed.verify(&H256([0x11; 32]), &key.public()));
 	}
 
 	#[test]
-	fn sr25519_signatures_verify_against_the_meter_key() {
-		use sp_core::{sr25519, Pair};
-		let genesis = [0x11; 32];
-		let key = MeterKey::from_secret(Scheme::Sr25519, "//meter//0").unwrap();
-		let MeterSignature::Sr25519(signature) =
-			example().sign(&genesis, &key).to_chain().signature
-		else {
-			panic!("wrong scheme")
-		};
-		let MeterKey::Sr25519(pair) = key else { panic!("wrong scheme") };
-		let message = example().signing_payload(&genesis);
-		assert!(sr25519::Pair::verify(
-			&sr25519::Signature::from_raw(signature),
-			&message,
-			&pair.public()
-		));
-		assert!(!sr25519::Pair::verify(
-			&sr25519::Signature::from_raw(signature),
-			Reading { sequence: 43, ..example() }.signing_payload(&genesis),
-			&pair.public()
-		));
-	}
-
-	fn hex_64(s: &str) -> [u8; 64] {
-		hex::decode(s).unwrap().try_into().unwrap()
+	fn keystore_signatures_verify_only_for_their_reading_chain_and_key() {
+		for scheme in [Scheme::Sr25519, Scheme::Ed25519] {
+			let key = MeterKey::from_secret(scheme, "//meter//0").unwrap();
+			let signed = sign(example(), &[0x11; 32], &key);
+			assert!(signed.verify(&H256([0x11; 32]), &key.public()));
+			assert!(!signed.verify(&H256([0x12; 32]), &key.public()));
+			let moved =
+				SignedReading { reading: MeterReading { slot: 29_478_121, ..example() }, ..signed };
+			assert!(!moved.verify(&H256([0x11; 32]), &key.public()));
+			let other = MeterKey::from_secret(scheme, "//meter//1").unwrap();
+			assert!(!signed.verify(&H256([0x11; 32]), &other.public()));
+			assert!(matches!(
+				(scheme, key.public()),
+				(Scheme::Sr25519, MeterPublicKey::Sr25519(_))
+					| (Scheme::Ed25519, MeterPublicKey::Ed25519(_))
+			));
+		}
 	}
 }

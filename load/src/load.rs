@@ -16,22 +16,25 @@
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
+use energy_gateway::{
+	chain::{submit_all, Api, Chain, Params},
+	keystore::{dev_key, MeterKey, Scheme},
+	runtime::energy::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
+	signing,
+};
+use energy_primitives::reading::MeterReading;
 use subxt::{
-	backend::{legacy::LegacyRpcMethods, rpc::RpcClient},
-	config::polkadot::PolkadotExtrinsicParamsBuilder,
+	client::OnlineClientAtBlockImpl,
+	config::RpcConfigFor,
+	rpcs::{rpc_params, LegacyRpcMethods, RpcClient},
 	tx::SubmittableTransaction,
-	utils::AccountId32,
+	utils::{AccountId32, Static},
 	PolkadotConfig,
 };
 use subxt_signer::sr25519::Keypair;
 
-use crate::{
-	chain::{Api, Chain},
-	community::dev_key,
-	keystore::{MeterKey, Scheme},
-	reading::Reading,
-	runtime::energy::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
-};
+/// A transaction signed up front, ready for the pool.
+type Signed = SubmittableTransaction<PolkadotConfig, OnlineClientAtBlockImpl<PolkadotConfig>>;
 
 /// One measured phase.
 #[derive(Clone, Debug)]
@@ -140,7 +143,7 @@ pub async fn run(
 			)
 		})
 		.collect();
-	crate::community::submit_all(&chain.api, funding).await?;
+	submit_all(&chain.api, funding).await?;
 	let mut results = Vec::new();
 	for phase in &PHASES {
 		let count = readings / phase.divisor;
@@ -180,9 +183,10 @@ pub async fn run(
 			}
 			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 		}
+		let tx = chain.api.tx().await?;
 		let mut nonces = Vec::new();
 		for gateway in &gateways {
-			nonces.push(chain.api.tx().account_nonce(&account(gateway)).await?);
+			nonces.push(tx.account_nonce(&account(gateway)).await?);
 		}
 		// Readings in slot order across meters, so that each batch is one gateway's.
 		let mut per_gateway: Vec<Vec<_>> = gateways.iter().map(|_| Vec::new()).collect();
@@ -198,7 +202,7 @@ pub async fn run(
 					// One Wh every other slot: well within a 5 kW RES's 8 Wh per six-second slot.
 					meter.registers.1 += meter.sequence % 2;
 				}
-				let reading = Reading {
+				let reading = MeterReading {
 					meter: meter.id,
 					sequence: meter.sequence,
 					slot: meter.next_slot,
@@ -206,7 +210,11 @@ pub async fn run(
 					export_wh: meter.registers.1,
 				};
 				meter.next_slot += 1;
-				per_gateway[meter.gateway].push(reading.sign(&chain.genesis, &key).to_chain());
+				per_gateway[meter.gateway].push(Static(signing::sign(
+					reading,
+					&chain.genesis,
+					&key,
+				)));
 				produced += 1;
 			}
 		}
@@ -214,12 +222,9 @@ pub async fn run(
 		for (index, signed) in per_gateway.into_iter().enumerate() {
 			for batch in signed.chunks(phase.batch) {
 				let call = energy::tx().meters().submit_readings(BoundedVec(batch.to_vec()));
-				let params =
-					PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonces[index]).build();
+				let params = Params::new().immortal().nonce(nonces[index]).build();
 				nonces[index] += 1;
-				txs.push(
-					chain.api.tx().create_partial_offline(&call, params)?.sign(&gateways[index]),
-				);
+				txs.push(tx.create_signable_offline(&call, params)?.sign(&gateways[index])?);
 			}
 		}
 		let result = measure(&chain.api, &rpc, phase.label, txs, Counted::Readings, 16).await?;
@@ -229,17 +234,18 @@ pub async fn run(
 
 	// Plain balance transfers from the funded senders to Ferdie.
 	let ferdie = account(&dev_key("//Ferdie"));
+	let tx = chain.api.tx().await?;
 	let mut nonces = Vec::new();
 	for sender in &senders {
-		nonces.push(chain.api.tx().account_nonce(&account(sender)).await?);
+		nonces.push(tx.account_nonce(&account(sender)).await?);
 	}
 	let mut txs = Vec::new();
 	for i in 0..transfers {
 		let s = (i % senders.len() as u64) as usize;
-		let call = energy::tx().balances().transfer_keep_alive(ferdie.clone().into(), 1_000_000);
-		let params = PolkadotExtrinsicParamsBuilder::new().immortal().nonce(nonces[s]).build();
+		let call = energy::tx().balances().transfer_keep_alive(ferdie.into(), 1_000_000);
+		let params = Params::new().immortal().nonce(nonces[s]).build();
 		nonces[s] += 1;
-		txs.push(chain.api.tx().create_partial_offline(&call, params)?.sign(&senders[s]));
+		txs.push(tx.create_signable_offline(&call, params)?.sign(&senders[s])?);
 	}
 	// One lane per sender: each submits its nonces in order.
 	let result = measure(
@@ -280,7 +286,7 @@ async fn measure(
 	api: &Api,
 	rpc: &RpcClient,
 	label: &str,
-	txs: Vec<SubmittableTransaction<PolkadotConfig, Api>>,
+	txs: Vec<Signed>,
 	counted: Counted,
 	lanes: usize,
 ) -> Result<PhaseResult> {
@@ -288,8 +294,8 @@ async fn measure(
 	let start = Instant::now();
 	// Blocks finalized before the phase (the subscription starts with the current one) hold
 	// nothing of it.
-	let before = api.blocks().at_latest().await?.number();
-	let mut blocks_sub = api.blocks().subscribe_finalized().await?;
+	let before = api.at_current_block().await?.block_number();
+	let mut blocks_sub = api.stream_blocks().await?;
 	let mut lane_txs: Vec<Vec<_>> = (0..lanes).map(|_| Vec::new()).collect();
 	for (i, tx) in txs.into_iter().enumerate() {
 		lane_txs[i % lanes].push(tx);
@@ -298,7 +304,7 @@ async fn measure(
 	let mut submitters = tokio::task::JoinSet::new();
 	for lane in lane_txs {
 		let (rpc, submitted) =
-			(LegacyRpcMethods::<PolkadotConfig>::new(rpc.clone()), submitted.clone());
+			(LegacyRpcMethods::<RpcConfigFor<PolkadotConfig>>::new(rpc.clone()), submitted.clone());
 		submitters.spawn(async move {
 			for tx in lane {
 				rpc.author_submit_extrinsic(tx.encoded())
@@ -332,9 +338,10 @@ async fn measure(
 		if block.number() <= before {
 			continue;
 		}
-		let timestamp =
-			block.storage().fetch_or_default(&energy::storage().timestamp().now()).await?;
-		let events = block.events().await?;
+		let at = block.at().await?;
+		let timestamp: u64 =
+			at.storage().fetch(energy::storage().timestamp().now(), ()).await?.decode()?;
+		let events = at.events().fetch().await?;
 		let mut in_block = 0u64;
 		let mut txs_in_block = 0usize;
 		match counted {
@@ -371,9 +378,8 @@ async fn measure(
 		previous_timestamp = Some(timestamp);
 		idle_blocks = if txs_in_block == 0 { idle_blocks + 1 } else { 0 };
 		if idle_blocks >= 15 {
-			let pending: Vec<String> = rpc
-				.request("author_pendingExtrinsics", subxt::ext::subxt_rpcs::rpc_params![])
-				.await?;
+			let pending: Vec<String> =
+				rpc.request("author_pendingExtrinsics", rpc_params![]).await?;
 			bail!(
 				"15 finalized blocks without a transaction of the phase ({included_txs}/{total_txs} \
 				 in, {} submitted, {} in the pool)",

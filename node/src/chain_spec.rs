@@ -43,7 +43,7 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 }
 
 /// The load-test chain (`--chain load`): the development chain with six-second market slots
-/// and 6,144 load meters, for `energy-gateway load` (see `scripts/performance.sh`).
+/// and 6,144 load meters, for `energy-load` (see `scripts/performance.sh`).
 pub fn load_test_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
 		.with_name("Energy Community Load Test")

@@ -1,5 +1,6 @@
-//! Helpers shared by the zombienet tests: where the `energy-node` binary is, how to load the
-//! network definitions in this folder, and small JSON-RPC queries (peers, finalized height).
+//! Helpers shared by the zombienet tests: where the `energy-node` binary and the main
+//! workspace's client binaries are, how to load the network definitions in this folder, and small
+//! JSON-RPC queries (peers, finalized height).
 
 pub mod chain;
 
@@ -39,9 +40,17 @@ pub fn target_dir() -> PathBuf {
 		.unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
-/// The `energy-gateway` binary the network tests run (`cargo build -p energy-gateway`).
-pub fn gateway_binary() -> PathBuf {
-	target_dir().join("debug/energy-gateway")
+/// A client binary of the main workspace the network tests run as a process (`energy-gateway`,
+/// `energy-demo`, …), next to the node: an error names the build command when it is missing.
+pub fn client_binary(name: &str) -> Result<PathBuf> {
+	let binary = node_binary_dir().join(name);
+	if !binary.is_file() {
+		bail!(
+			"{} not found: build it in the main workspace with `cargo build --release -p {name}`",
+			binary.display()
+		);
+	}
+	Ok(binary)
 }
 
 /// Loads a network definition of this folder (e.g. `local-testnet.toml`) and spawns it with the

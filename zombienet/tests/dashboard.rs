@@ -5,12 +5,12 @@
 //! error, and saves screenshots under `$CARGO_TARGET_DIR/dashboard-screenshots`.
 //!
 //! Needs Node.js, Chromium, `npm ci --prefix dashboard && npm run build --prefix dashboard`
-//! (done by `scripts/test.sh`) and the gateway binary (`cargo build -p energy-gateway`).
+//! (done by `scripts/test.sh`) and the gateway binary (`cargo build --release -p energy-gateway` in the main workspace).
 
 use std::{path::PathBuf, process::Stdio};
 
 use anyhow::{ensure, Context, Result};
-use energy_zombienet::{gateway_binary, target_dir, DevNode};
+use energy_zombienet::{client_binary, target_dir, DevNode};
 use tokio::process::Command;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -27,16 +27,9 @@ async fn the_dashboard_shows_a_cleared_auction_and_places_a_bid() -> Result<()> 
 	// The demo gateway reports the dev chain's six meters, so the meters have readings.
 	let work = std::env::temp_dir().join(format!("energy-dashboard-{}", std::process::id()));
 	std::fs::create_dir_all(&work)?;
-	let gateway = gateway_binary();
+	let gateway = client_binary("energy-gateway")?;
 	let keys = work.join("keys.json");
-	let status = Command::new(&gateway)
-		.args(["keys", "dev", "--out"])
-		.arg(&keys)
-		.status()
-		.await
-		.with_context(|| {
-			format!("{} (build it with `cargo build -p energy-gateway`)", gateway.display())
-		})?;
+	let status = Command::new(&gateway).args(["keys", "dev", "--out"]).arg(&keys).status().await?;
 	ensure!(status.success(), "energy-gateway keys dev failed");
 	let _reporting = Command::new(&gateway)
 		.args(["run", "--accelerated", "--url", &node.url()])

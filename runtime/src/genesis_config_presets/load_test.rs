@@ -1,6 +1,6 @@
 //! The `load_test` preset (`energy-node --chain load`): the development chain (Alice validates
 //! and holds sudo; the demo community) with six-second market slots (one per block) and six more
-//! gateways, each with a full page of load meters, for the load tool (`energy-gateway load`). A
+//! gateways, each with a full page of load meters, for the load tool (`energy-load`). A
 //! meter reports at most once per slot and never before its installation, so the load needs
 //! many meters and short slots: three minutes after the chain starts, its 6,144 load meters have
 //! 30 ended slots each to report. (Shorter slots would clear several auctions in every block:
