@@ -50,7 +50,7 @@ pub type Params = PolkadotExtrinsicParamsBuilder<PolkadotConfig>;
 /// (`author_submitAndWatchExtrinsic`, `chain_*`, `state_*`), which every Substrate node serves
 /// and which follow a transaction to finality without the new JSON-RPC API's time limit on a
 /// watch.
-pub async fn connect_api(url: &str) -> Result<Api> {
+async fn connect_api(url: &str) -> Result<Api> {
 	let connect = async {
 		let rpc = RpcClient::from_url(url).await?;
 		let config = PolkadotConfig::builder().use_historic_types(false).build();

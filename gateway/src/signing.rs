@@ -15,11 +15,6 @@ pub fn sign(reading: MeterReading, genesis: &[u8; 32], key: &MeterKey) -> Signed
 	SignedReading { reading, signature }
 }
 
-/// The `(meter, sequence)` key of a reading in the queue and in the chain's events.
-pub fn key_of(signed: &SignedReading) -> (u32, u64) {
-	(signed.reading.meter, signed.reading.sequence)
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;

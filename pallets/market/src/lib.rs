@@ -292,6 +292,8 @@ pub mod pallet {
 			if let Some(utility) = &self.utility {
 				Utility::<T>::put(utility);
 			}
+			// A chain spec whose standing orders a member could not place is a mistake: refuse
+			// to start (the panic is intended, as for the other genesis checks).
 			for order in &self.standing_orders {
 				Pallet::<T>::do_set_standing_order(order.clone())
 					.expect("genesis standing orders pass the checks of a member's own");
