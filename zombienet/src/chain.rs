@@ -36,15 +36,22 @@ pub async fn storage_u64(
 	item: &str,
 	keys: Vec<Value>,
 ) -> Result<Option<u64>> {
+	Ok(storage_u128(api, pallet, item, keys).await?.map(|v| v as u64))
+}
+
+/// A numeric storage value as u128 (balances, issuance; `None` if absent).
+pub async fn storage_u128(
+	api: &OnlineClient<PolkadotConfig>,
+	pallet: &str,
+	item: &str,
+	keys: Vec<Value>,
+) -> Result<Option<u128>> {
 	let address = subxt::dynamic::storage(pallet, item, keys);
 	let Some(value) = api.storage().at_latest().await?.fetch(&address).await? else {
 		return Ok(None);
 	};
 	let value = value.to_value()?;
-	value
-		.as_u128()
-		.map(|v| Some(v as u64))
-		.ok_or_else(|| anyhow!("{pallet}.{item} is not a number: {value:?}"))
+	value.as_u128().map(Some).ok_or_else(|| anyhow!("{pallet}.{item} is not a number: {value:?}"))
 }
 
 /// A meter reading: `(meter, sequence, slot, import_wh, export_wh)`.

@@ -17,7 +17,8 @@ use std::{collections::BTreeMap, path::Path, process::Stdio, time::Duration};
 
 use anyhow::{anyhow, ensure, Context, Result};
 use energy_zombienet::{
-	chain::variant_name, client_binary, finalized_height, rpc_call_with, spawn_native, wait_until,
+	chain::{self, variant_name},
+	client_binary, finalized_height, rpc_call_with, spawn_native, wait_until,
 };
 use serde_json::Value as Json;
 use tokio::process::{Child, Command};
@@ -60,19 +61,12 @@ fn spawn(command: &mut Command) -> Result<Child> {
 
 /// A storage value at the last finalized block as a number (0 if absent).
 async fn storage_u128(api: &Api, pallet: &str, item: &str) -> Result<u128> {
-	let address = subxt::dynamic::storage(pallet, item, Vec::<Value>::new());
-	let Some(value) = api.storage().at_latest().await?.fetch(&address).await? else {
-		return Ok(0);
-	};
-	let value = value.to_value()?;
-	value.as_u128().ok_or_else(|| anyhow!("{pallet}.{item} is not a number: {value:?}"))
+	Ok(chain::storage_u128(api, pallet, item, vec![]).await?.unwrap_or(0))
 }
 
 /// The last market slot that had ended by the last finalized block.
 async fn last_ended_slot(api: &Api) -> Result<u32> {
-	let now = storage_u128(api, "Timestamp", "Now").await?;
-	let length = storage_u128(api, "Market", "SlotLength").await?.max(1);
-	Ok(((now / length) as u32).saturating_sub(1))
+	Ok(chain::current_slot(api).await?.saturating_sub(1))
 }
 
 /// A numeric field of an event.
