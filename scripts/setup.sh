@@ -10,7 +10,9 @@
 #     (rustup does not fetch them by itself where RUSTUP_AUTO_INSTALL=0);
 #   - Node.js and npm (Debian) and the npm packages of pjs-check/ and dashboard/ (from their
 #     package-lock.json files);
-#   - chromium (Debian) for the dashboard's browser test.
+#   - chromium (Debian) for the dashboard's browser test;
+#   - mosquitto and mosquitto-clients (Debian): the MQTT broker the meters-over-MQTT network
+#     test starts with its own configuration, and `mosquitto_pub`, which injects bad messages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +43,8 @@ done
 
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 command -v chromium >/dev/null 2>&1 || apt_install chromium
+{ command -v mosquitto || [ -x /usr/sbin/mosquitto ]; } >/dev/null 2>&1 && command -v mosquitto_pub >/dev/null 2>&1 ||
+	apt_install mosquitto mosquitto-clients
 
 # The polkadot.js check's and the dashboard's packages (@polkadot/api 16.5.x, vite, playwright-core).
 for dir in pjs-check dashboard; do

@@ -5,7 +5,8 @@
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
 # a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four
 # validators with one killed and restarted, a simulated community of 20 members on four
-# validators with the gateway killed and restarted, the polkadot.js check, and the dashboard in
+# validators with the gateway killed and restarted, meters signing for themselves over MQTT with
+# the broker and the gateway killed and restarted, the polkadot.js check, and the dashboard in
 # headless Chromium).
 # `.ci/run` calls exactly this.
 set -euo pipefail
@@ -23,8 +24,8 @@ step "build the node"
 # `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/ (README, "Build times on this machine").
 cargo build --release --locked -p energy-node --timings
 
-step "build the clients: the meter gateway, the demo community, the load tool"
-cargo build --release --locked -p energy-gateway -p energy-demo -p energy-load
+step "build the clients: the meter gateway, the simulated meter, the demo community, the load tool"
+cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
 
 step "main workspace tests"
 cargo test --release --locked --workspace
@@ -40,12 +41,13 @@ SKIP_WASM_BUILD=1 cargo test --release --locked --features runtime-benchmarks \
 step "dashboard: type-check and build"
 npm run build --prefix dashboard
 
-step "network tests (zombienet/): three groups side by side"
-# The network tests mostly wait for one-minute market slots, so three groups run at the same time
+step "network tests (zombienet/): four groups side by side"
+# The network tests mostly wait for one-minute market slots, so four groups run at the same time
 # (each group's tests one after the other; every line says which group it comes from), balanced
 # by the durations of the cold CI run of 2026-12-02: the 20-member community on four validators
 # (712 s); finality on four validators, the integrity attacks and a market hour (151 + 339 +
-# 255 s); the other dev-node tests (621 s). A test file not named below runs in the third group.
+# 255 s); the meters over MQTT on a dev node (new: about 9 min); the other dev-node tests (621 s).
+# A test file not named below runs in the last group.
 export ENERGY_NODE_DIR="$CARGO_TARGET_DIR/release"
 cd zombienet
 cargo test --locked -p energy-zombienet --tests --no-run
@@ -57,11 +59,15 @@ group() {
 }
 community=(community)
 second=(finality dev_integrity dev_market)
-mapfile -t dev < <(cd tests && ls ./*.rs | sed 's|^\./||; s|\.rs$||' | grep -vx "${community[@]/#/-e}" "${second[@]/#/-e}")
+mqtt=(meters_mqtt)
+mapfile -t dev < <(cd tests && ls ./*.rs | sed 's|^\./||; s|\.rs$||' |
+	grep -vx "${community[@]/#/-e}" "${second[@]/#/-e}" "${mqtt[@]/#/-e}")
 pids=()
 group community "${community[@]/#/--test=}" &
 pids+=($!)
 group second "${second[@]/#/--test=}" &
+pids+=($!)
+group mqtt "${mqtt[@]/#/--test=}" &
 pids+=($!)
 group dev "${dev[@]/#/--test=}" &
 pids+=($!)

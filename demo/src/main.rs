@@ -110,7 +110,9 @@ async fn main() -> Result<()> {
 			let options = GatewayOptions {
 				url: url.clone(),
 				keystore: paths.keystore.clone(),
-				replay: paths.replay.clone(),
+				replay: Some(paths.replay.clone()),
+				mqtt: None,
+				mqtt_client_id: None,
 				store: dir.join("queue.redb"),
 				accelerated: true,
 				start_hour: 4_300,

@@ -125,6 +125,20 @@ impl Chain {
 		Ok(page.map(|BoundedVec(meters)| meters).unwrap_or_default())
 	}
 
+	/// Meter `id` as its gateway's page holds it at the last finalized block (`None`: no such
+	/// meter, or revoked).
+	pub async fn meter(&self, id: u32) -> Result<Option<Meter<AccountId32>>> {
+		let at = self.finalized().await?;
+		let entry = at
+			.storage()
+			.try_fetch(energy::storage().meters().meter_directory(), (id,))
+			.await?
+			.map(|value| value.decode())
+			.transpose()?;
+		let Some(entry) = entry else { return Ok(None) };
+		Ok(self.page(&entry.gateway).await?.into_iter().find(|meter| meter.id == id))
+	}
+
 	/// Submits `batches` as `signer` with consecutive nonces (all in the pool at once), then
 	/// waits for each to be finalized and reads its readings' outcomes. A batch that is dropped
 	/// or not finalized gives an error; its readings stay queued.
@@ -211,8 +225,9 @@ async fn finalized_outcomes(mut progress: Progress) -> Result<BatchOutcomes> {
 	for event in events.find::<ReadingRejected>() {
 		let event = event?;
 		let outcome = match event.reason {
-			// The gateway numbers each meter's readings without gaps, so an older sequence of
-			// its own was applied already (sent before a restart and finalized since).
+			// Each meter's readings are queued without gaps (numbered so by the gateway in
+			// keystore mode, required of the meters in MQTT mode), so an older sequence of its
+			// own was applied already (sent before a restart and finalized since).
 			RejectionReason::StaleSequence => Outcome::AlreadyOnChain,
 			reason => Outcome::Rejected(format!("{reason:?}")),
 		};

@@ -1,9 +1,11 @@
-//! The gateway loop: meter the ended slots, queue the signed readings, submit them in batches
-//! and settle them when finalized; survive node restarts and lost connections.
+//! The gateway loop: queue the readings of the ended slots (signed here with keystore keys, or
+//! received signed from the meters over MQTT), submit them in batches and settle them when
+//! finalized; survive node, broker and gateway restarts and lost connections.
 
 use std::{
 	collections::BTreeMap,
 	path::PathBuf,
+	sync::Arc,
 	time::{Duration, Instant},
 };
 
@@ -12,7 +14,9 @@ use tracing::{info, warn};
 
 use crate::{
 	chain::{state_of, Chain},
-	keystore::Keystore,
+	intake::ChainView,
+	keystore::{Keystore, MeterKey},
+	mqtt::{self, Broker},
 	queue::{Counters, Queue},
 	replay::{self, Clock, MeterSource},
 };
@@ -23,12 +27,22 @@ pub struct GatewayOptions {
 	/// The node's WebSocket RPC endpoint.
 	#[arg(long, env = "ENERGY_NODE_URL", default_value = "ws://127.0.0.1:9944")]
 	pub url: String,
-	/// The keystore file (JSON, mode 600): the gateway account and the meters' keys.
+	/// The keystore file (JSON, mode 600): the gateway account and, in keystore mode, the keys
+	/// of the meters that cannot sign for themselves (none in MQTT-only mode).
 	#[arg(long)]
 	pub keystore: PathBuf,
-	/// The replay file: which profile each meter replays, and how big its installation is.
+	/// Keystore mode: the replay file (which profile each meter replays, and how big its
+	/// installation is); the gateway meters and signs for these meters.
+	#[arg(long, required_unless_present = "mqtt")]
+	pub replay: Option<PathBuf>,
+	/// MQTT mode: the broker (`mqtt://host:port`) the meters publish their signed readings on;
+	/// the gateway forwards those of the meters on its page that have no key in the keystore.
 	#[arg(long)]
-	pub replay: PathBuf,
+	pub mqtt: Option<Broker>,
+	/// The gateway's MQTT client id (its persistent session on the broker); default
+	/// `energy-gateway-<gateway address>`.
+	#[arg(long)]
+	pub mqtt_client_id: Option<String>,
 	/// The queue database (created on first run; keep it across restarts).
 	#[arg(long)]
 	pub store: PathBuf,
@@ -48,7 +62,8 @@ pub struct GatewayOptions {
 	/// Most slots metered per meter and cycle when catching up after downtime.
 	#[arg(long, default_value_t = 60)]
 	pub max_catch_up: u32,
-	/// Stop once this slot is metered and the queue is empty.
+	/// Stop once this slot is metered (in MQTT mode: every forwarded meter's reading of it is
+	/// queued) and the queue is empty.
 	#[arg(long)]
 	pub until_slot: Option<u32>,
 	/// Seconds between cycles.
@@ -59,7 +74,10 @@ pub struct GatewayOptions {
 /// Runs the gateway until `--until-slot` (or forever).
 pub async fn run(options: GatewayOptions) -> Result<()> {
 	let keystore = Keystore::load(&options.keystore)?;
-	let (file_clock, sources) = replay::load_file(&options.replay)?;
+	let (file_clock, sources) = match &options.replay {
+		Some(path) => replay::load_file(path)?,
+		None => (None, Vec::new()),
+	};
 	let sources: BTreeMap<u32, MeterSource> =
 		sources.into_iter().map(|source| (source.definition.meter, source)).collect();
 	let keys: BTreeMap<_, _> = keystore
@@ -71,8 +89,15 @@ pub async fn run(options: GatewayOptions) -> Result<()> {
 	if let Some(meter) = sources.keys().find(|meter| !keystore.meters.contains_key(meter)) {
 		bail!("meter {meter} is replayed but has no key in the keystore");
 	}
-	let queue = Queue::open(&options.store)?;
-	info!(gateway = %keystore.gateway_address(), meters = keys.len(), "gateway starting");
+	let queue = Arc::new(Queue::open(&options.store)?);
+	let view = Arc::new(ChainView::default());
+	let mut intake = None;
+	info!(
+		gateway = %keystore.gateway_address(),
+		keystore_meters = keys.len(),
+		mqtt = options.mqtt.is_some(),
+		"gateway starting"
+	);
 
 	let mut chain: Option<(Chain, Clock)> = None;
 	let mut last_line = Instant::now() - Duration::from_secs(60);
@@ -89,7 +114,38 @@ pub async fn run(options: GatewayOptions) -> Result<()> {
 			}
 		}
 		let Some((connected, clock)) = chain.as_ref() else { continue };
-		match cycle(&options, &keystore, &keys, &sources, &queue, connected, *clock).await {
+		let result = match refresh_view(connected, &keystore, &keys, &queue, &view).await {
+			Ok(last_ended) => {
+				cycle(&options, &keystore, &keys, &sources, &queue, connected, *clock, last_ended)
+					.await
+			},
+			Err(e) => Err(e),
+		};
+		// The MQTT intake starts once the view holds the page and the clock, and then runs
+		// whether or not the node is reachable (the queue keeps what it receives).
+		if let (None, Some(broker), true) = (&intake, &options.mqtt, view.is_ready()) {
+			let client_id = options
+				.mqtt_client_id
+				.clone()
+				.unwrap_or_else(|| format!("energy-gateway-{}", keystore.gateway_address()));
+			let task = mqtt::run_intake(
+				broker.clone(),
+				client_id,
+				connected.genesis,
+				queue.clone(),
+				view.clone(),
+			);
+			intake = Some(tokio::spawn(task));
+		}
+		if intake.as_ref().is_some_and(|task| task.is_finished()) {
+			let finished = intake.take().expect("checked above; qed");
+			return match finished.await {
+				Ok(Err(e)) => Err(e.context("the MQTT intake failed")),
+				Ok(Ok(())) => Err(anyhow!("the MQTT intake stopped")),
+				Err(e) => Err(anyhow!("the MQTT intake panicked: {e}")),
+			};
+		}
+		match result {
 			Ok(None) => {},
 			Ok(Some(last_ended)) => {
 				let backlog = queue.backlog()?;
@@ -101,9 +157,13 @@ pub async fn run(options: GatewayOptions) -> Result<()> {
 					last_line = Instant::now();
 					last_shown = Some(counters);
 				}
-				if options.until_slot.is_some_and(|until| last_ended >= until) && backlog == 0 {
-					print_progress(last_ended, backlog, &queue.counters()?);
-					return Ok(());
+				if let Some(until) = options.until_slot {
+					let forwarded =
+						options.mqtt.is_none() || forwarded_up_to(&view, &queue, until)?;
+					if last_ended >= until && backlog == 0 && forwarded {
+						print_progress(last_ended, backlog, &queue.counters()?);
+						return Ok(());
+					}
 				}
 			},
 			Err(e) => {
@@ -113,6 +173,42 @@ pub async fn run(options: GatewayOptions) -> Result<()> {
 		}
 		tokio::time::sleep(Duration::from_secs(options.poll_seconds)).await;
 	}
+}
+
+/// Whether every meter forwarded over MQTT has a reading of `slot` (or a later one) queued.
+fn forwarded_up_to(view: &ChainView, queue: &Queue, slot: u32) -> Result<bool> {
+	for meter in view.meters() {
+		if queue.meter_state(meter)?.and_then(|state| state.last_slot).is_none_or(|s| s < slot) {
+			return Ok(false);
+		}
+	}
+	Ok(true)
+}
+
+/// Reads the gateway's page and the chain's clock at the last finalized block: meters new on
+/// the page start from their chain state; the MQTT intake's view gets the keys of the page's
+/// meters that the keystore does not sign for, and the clock. Returns the last ended slot
+/// (`None` while only the genesis block is finalized).
+async fn refresh_view(
+	chain: &Chain,
+	keystore: &Keystore,
+	keys: &BTreeMap<u32, MeterKey>,
+	queue: &Queue,
+	view: &ChainView,
+) -> Result<Option<u32>> {
+	let Some(last_ended) = chain.last_ended_slot().await? else { return Ok(None) };
+	let page = chain.page(&keystore.gateway.public_key().to_account_id()).await?;
+	let genesis_slot = chain.genesis_slot().await?;
+	let states: Vec<_> = page.iter().map(|m| (m.id, state_of(m, genesis_slot))).collect();
+	queue.init_meters(&states)?;
+	view.set_keys(
+		page.iter()
+			.filter(|meter| !keys.contains_key(&meter.id))
+			.map(|meter| (meter.id, meter.key.0))
+			.collect(),
+	);
+	view.set_last_ended(last_ended, chain.slot_ms);
+	Ok(Some(last_ended))
 }
 
 /// Connects, checks the queue belongs to this chain, and reconciles the queue with the
@@ -162,23 +258,26 @@ async fn connect(
 	Ok((chain, clock))
 }
 
-/// One cycle: meter the ended slots, submit one round of queued batches, settle outcomes.
-/// Returns the last ended slot (`None`: no block finalized yet, nothing done).
+/// One cycle: meter the ended slots (keystore mode), submit one round of queued batches of
+/// readings of ended slots, settle outcomes. Returns the last ended slot (`None`: no block
+/// finalized yet, nothing done).
+#[allow(clippy::too_many_arguments)]
 async fn cycle(
 	options: &GatewayOptions,
 	keystore: &Keystore,
-	keys: &BTreeMap<u32, crate::keystore::MeterKey>,
+	keys: &BTreeMap<u32, MeterKey>,
 	sources: &BTreeMap<u32, MeterSource>,
 	queue: &Queue,
 	chain: &Chain,
 	clock: Clock,
+	last_ended: Option<u32>,
 ) -> Result<Option<u32>> {
-	let Some(last_ended) = chain.last_ended_slot().await? else { return Ok(None) };
+	let Some(last_ended) = last_ended else { return Ok(None) };
 	let slot_ms = chain.slot_ms;
 	queue.produce(keys, &chain.genesis, last_ended, options.max_catch_up, |meter, slot| {
 		sources[&meter].slot_energy(clock.profile_hour(slot, slot_ms), slot_ms)
 	})?;
-	let pending = queue.pending(options.batch * options.in_flight)?;
+	let pending = queue.pending(options.batch * options.in_flight, last_ended)?;
 	if pending.is_empty() {
 		return Ok(Some(last_ended));
 	}
@@ -201,9 +300,10 @@ async fn cycle(
 /// Prints the progress line.
 pub fn print_progress(last_ended: u32, backlog: u64, counters: &Counters) {
 	let rejected: u64 = counters.rejected.values().sum();
+	let refused: u64 = counters.refused.values().sum();
 	println!(
-		"slot {last_ended}: produced {}, sent {}, accepted {}, already on chain {}, rejected {} {:?}, backlog {backlog}",
+		"slot {last_ended}: produced {}, sent {}, accepted {}, already on chain {}, rejected {} {:?}, refused {} {:?}, backlog {backlog}",
 		counters.produced, counters.sent, counters.accepted, counters.already_on_chain, rejected,
-		counters.rejected,
+		counters.rejected, refused, counters.refused,
 	);
 }

@@ -91,6 +91,53 @@ impl MeterKey {
 	}
 }
 
+/// A meter's own key file (`energy-meter`): the meters' keys only. A gateway keystore file
+/// reads as one too (its gateway secret is ignored).
+#[derive(Clone, Deserialize, Serialize)]
+pub struct MeterKeysFile {
+	/// The meters' keys.
+	pub meters: Vec<MeterEntry>,
+}
+
+/// Reads a meter key file (mode 600, as a keystore): meter id → key.
+pub fn load_meter_keys(path: &Path) -> Result<BTreeMap<u32, MeterKey>> {
+	check_private(path)?;
+	let content: MeterKeysFile = serde_json::from_slice(&fs::read(path)?)
+		.with_context(|| format!("parsing {}", path.display()))?;
+	meter_keys(&content.meters)
+}
+
+fn meter_keys(entries: &[MeterEntry]) -> Result<BTreeMap<u32, MeterKey>> {
+	let mut meters = BTreeMap::new();
+	for entry in entries {
+		let key = MeterKey::from_secret(entry.scheme, &entry.secret)
+			.with_context(|| format!("the key of meter {}", entry.meter))?;
+		if meters.insert(entry.meter, key).is_some() {
+			bail!("meter {} has two keys", entry.meter);
+		}
+	}
+	Ok(meters)
+}
+
+/// Refuses a key file that others can read.
+fn check_private(path: &Path) -> Result<()> {
+	let metadata = fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+	use std::os::unix::fs::PermissionsExt;
+	if metadata.permissions().mode() & 0o077 != 0 {
+		bail!(
+			"{} is readable by others: `chmod 600 {}` (it holds secret keys)",
+			path.display(),
+			path.display()
+		);
+	}
+	Ok(())
+}
+
+/// Writes a meter key file, readable and writable by the owner only.
+pub fn save_meter_keys(path: &Path, content: &MeterKeysFile) -> Result<()> {
+	write_private(path, &serde_json::to_vec_pretty(content)?)
+}
+
 /// The loaded keystore: the gateway's account key and each meter's key.
 pub struct Keystore {
 	/// Signs the gateway's transactions.
@@ -115,28 +162,12 @@ impl Keystore {
 	pub fn from_file_content(content: &KeystoreFile) -> Result<Self> {
 		let uri: SecretUri = content.gateway.parse().context("the gateway secret")?;
 		let gateway = Keypair::from_uri(&uri).context("the gateway secret")?;
-		let mut meters = BTreeMap::new();
-		for entry in &content.meters {
-			let key = MeterKey::from_secret(entry.scheme, &entry.secret)
-				.with_context(|| format!("the key of meter {}", entry.meter))?;
-			if meters.insert(entry.meter, key).is_some() {
-				bail!("meter {} has two keys", entry.meter);
-			}
-		}
-		Ok(Keystore { gateway, meters })
+		Ok(Keystore { gateway, meters: meter_keys(&content.meters)? })
 	}
 
 	/// Reads a keystore file. Refuses files that others can read.
 	pub fn load(path: &Path) -> Result<Self> {
-		let metadata = fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-		use std::os::unix::fs::PermissionsExt;
-		if metadata.permissions().mode() & 0o077 != 0 {
-			bail!(
-				"{} is readable by others: `chmod 600 {}` (it holds secret keys)",
-				path.display(),
-				path.display()
-			);
-		}
+		check_private(path)?;
 		let content: KeystoreFile = serde_json::from_slice(&fs::read(path)?)
 			.with_context(|| format!("parsing {}", path.display()))?;
 		Self::from_file_content(&content)
@@ -150,6 +181,10 @@ impl Keystore {
 
 /// Writes `content` to `path`, readable and writable by the owner only.
 pub fn save(path: &Path, content: &KeystoreFile) -> Result<()> {
+	write_private(path, &serde_json::to_vec_pretty(content)?)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 	let mut file = fs::OpenOptions::new()
 		.write(true)
 		.create(true)
@@ -157,7 +192,7 @@ pub fn save(path: &Path, content: &KeystoreFile) -> Result<()> {
 		.mode(0o600)
 		.open(path)
 		.with_context(|| format!("writing {}", path.display()))?;
-	file.write_all(&serde_json::to_vec_pretty(content)?)?;
+	file.write_all(bytes)?;
 	Ok(())
 }
 
@@ -218,6 +253,19 @@ mod tests {
 		use std::os::unix::fs::PermissionsExt;
 		fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
 		assert!(Keystore::load(&path).is_err());
+		fs::remove_dir_all(dir).unwrap();
+	}
+
+	#[test]
+	fn a_gateway_keystore_reads_as_meter_keys_and_meter_keys_hold_no_gateway() {
+		let dir = std::env::temp_dir().join(format!("gw-meterkeys-{}", std::process::id()));
+		fs::create_dir_all(&dir).unwrap();
+		let path = dir.join("keys.json");
+		save(&path, &dev_keystore()).unwrap();
+		assert_eq!(load_meter_keys(&path).unwrap().len(), 6);
+		save_meter_keys(&path, &MeterKeysFile { meters: dev_keystore().meters }).unwrap();
+		assert_eq!(load_meter_keys(&path).unwrap().len(), 6);
+		assert!(Keystore::load(&path).is_err(), "a meter key file has no gateway account");
 		fs::remove_dir_all(dir).unwrap();
 	}
 

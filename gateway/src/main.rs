@@ -1,5 +1,5 @@
-//! `energy-gateway`: the meter gateway of the energy chain and its key tool. The demo community
-//! is `energy-demo`, the load tool `energy-load`.
+//! `energy-gateway`: the meter gateway of the energy chain and its key tool. The simulated smart
+//! meter is `energy-meter`, the demo community `energy-demo`, the load tool `energy-load`.
 
 use std::path::PathBuf;
 
@@ -20,7 +20,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-	/// Meter, sign, queue and submit readings (runs until `--until-slot` or forever).
+	/// Queue readings (signed here from `--replay`, or by the meters over `--mqtt`) and submit
+	/// them (runs until `--until-slot` or forever).
 	Run(GatewayOptions),
 	/// Manage the keystore file.
 	#[command(subcommand)]
@@ -44,6 +45,10 @@ enum KeysCommand {
 		/// Where to write it (mode 600).
 		#[arg(long)]
 		out: PathBuf,
+		/// Only the gateway account: for MQTT mode, where the meters sign for themselves
+		/// (`energy-meter keys` writes theirs).
+		#[arg(long)]
+		without_meters: bool,
 	},
 	/// Add a new random key for `meter` and print its public key (to register the meter).
 	Generate {
@@ -73,7 +78,13 @@ async fn main() -> Result<()> {
 	energy_gateway::init_logging();
 	match Cli::parse().command {
 		Command::Run(options) => gateway::run(options).await,
-		Command::Keys(KeysCommand::Dev { out }) => keystore::save(&out, &keystore::dev_keystore()),
+		Command::Keys(KeysCommand::Dev { out, without_meters }) => {
+			let mut content = keystore::dev_keystore();
+			if without_meters {
+				content.meters.clear();
+			}
+			keystore::save(&out, &content)
+		},
 		Command::Keys(KeysCommand::Generate { keystore: path, meter, scheme, gateway }) => {
 			let mut content = match std::fs::read(&path) {
 				Ok(bytes) => serde_json::from_slice(&bytes)?,
@@ -107,13 +118,10 @@ async fn main() -> Result<()> {
 		},
 		Command::Status { store, json } => {
 			let queue = Queue::open(&store)?;
-			let (backlog, counters) = (queue.backlog()?, queue.counters()?);
 			if json {
-				let mut object = serde_json::to_value(&counters)?;
-				object["backlog"] = backlog.into();
-				println!("{object}");
+				println!("{}", queue.status_json()?);
 			} else {
-				gateway::print_progress(0, backlog, &counters);
+				gateway::print_progress(0, queue.backlog()?, &queue.counters()?);
 			}
 			Ok(())
 		},

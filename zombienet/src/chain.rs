@@ -11,6 +11,11 @@ use zombienet_sdk::{
 pub const DOMAIN: &[u8; 16] = b"energy/reading/1";
 
 /// The bytes a meter signs: domain, genesis hash, then the reading's fields, little-endian.
+///
+/// Written from the README's byte table ("For gateway makers"), not from `energy-primitives`
+/// (this workspace cannot depend on the main workspace's crates: zombienet-sdk pins other
+/// versions): the network tests that sign with it are therefore an independent check that the
+/// documented format is the one the running chain verifies.
 pub fn signing_payload(
 	genesis: [u8; 32],
 	meter: u32,

@@ -53,6 +53,17 @@ pub fn client_binary(name: &str) -> Result<PathBuf> {
 	Ok(binary)
 }
 
+/// Starts a client binary (or another program a test drives) with its output on the test's,
+/// killed when the handle is dropped (a failing test leaves no process behind).
+pub fn spawn_client(command: &mut tokio::process::Command) -> Result<tokio::process::Child> {
+	command
+		.stdout(Stdio::inherit())
+		.stderr(Stdio::inherit())
+		.kill_on_drop(true)
+		.spawn()
+		.with_context(|| format!("starting {:?}", command.as_std().get_program()))
+}
+
 /// Loads a network definition of this folder (e.g. `local-testnet.toml`) and spawns it with the
 /// native provider, with the node binary's folder first on `PATH`.
 pub async fn spawn_native(definition: &str) -> Result<Network<LocalFileSystem>> {

@@ -13,12 +13,12 @@
 //! Run: `cargo build --release -p energy-node -p energy-gateway -p energy-demo` in the main
 //! workspace, then `cargo test --test community -- --nocapture` here.
 
-use std::{collections::BTreeMap, path::Path, process::Stdio, time::Duration};
+use std::{collections::BTreeMap, path::Path, time::Duration};
 
-use anyhow::{anyhow, ensure, Context, Result};
+use anyhow::{anyhow, ensure, Result};
 use energy_zombienet::{
 	chain::{self, variant_name},
-	client_binary, finalized_height, rpc_call_with, spawn_native, wait_until,
+	client_binary, finalized_height, rpc_call_with, spawn_client, spawn_native, wait_until,
 };
 use serde_json::Value as Json;
 use tokio::process::{Child, Command};
@@ -36,7 +36,7 @@ type Api = OnlineClient<PolkadotConfig>;
 const SLOTS: u32 = 8;
 
 fn start_gateway(url: &str, dir: &Path, until_slot: u32) -> Result<Child> {
-	spawn(
+	spawn_client(
 		Command::new(client_binary("energy-gateway")?)
 			.arg("run")
 			.args(["--url", url])
@@ -48,15 +48,6 @@ fn start_gateway(url: &str, dir: &Path, until_slot: u32) -> Result<Child> {
 			.arg(dir.join("queue.redb"))
 			.args(["--until-slot", &until_slot.to_string()]),
 	)
-}
-
-fn spawn(command: &mut Command) -> Result<Child> {
-	command
-		.stdout(Stdio::inherit())
-		.stderr(Stdio::inherit())
-		.kill_on_drop(true)
-		.spawn()
-		.context("starting a client binary")
 }
 
 /// A storage value at the last finalized block as a number (0 if absent).
@@ -93,7 +84,7 @@ async fn run(network: &zombienet_sdk::Network<zombienet_sdk::LocalFileSystem>) -
 	let _ = std::fs::remove_dir_all(&dir);
 
 	// 1. Onboarding, by the demo's own binary.
-	let setup = spawn(
+	let setup = spawn_client(
 		Command::new(client_binary("energy-demo")?)
 			.arg("setup")
 			.args(["--url", &url, "--members", "20", "--start-hour", "4306"])
@@ -121,7 +112,7 @@ async fn run(network: &zombienet_sdk::Network<zombienet_sdk::LocalFileSystem>) -
 	println!("community set up: {} members, slots {anchor}..={until}", members.len());
 
 	// 2. The gateway and the hand traders; the gateway is killed after three slots.
-	let mut traders = spawn(
+	let mut traders = spawn_client(
 		Command::new(client_binary("energy-demo")?)
 			.arg("trade")
 			.args(["--url", &url, "--until-slot", &until.to_string()])
