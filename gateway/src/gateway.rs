@@ -242,9 +242,10 @@ async fn connect(
 		);
 	}
 	let genesis_slot = chain.genesis_slot().await?;
+	let states: Vec<_> = page.iter().map(|m| (m.id, state_of(m, genesis_slot))).collect();
+	queue.init_meters(&states)?;
 	let mut confirmed = 0;
 	for meter in &page {
-		queue.init_meter(meter.id, state_of(meter, genesis_slot))?;
 		confirmed += queue.confirm_up_to(meter.id, meter.last_sequence)?;
 	}
 	info!(
