@@ -1,0 +1,352 @@
+//! The chain a simulation runs: the energy runtime executed natively in test externalities,
+//! from the runtime's own genesis builder, one block at a time through `Executive` as a block
+//! author builds them (Aura pre-digest, timestamp inherent, `on_poll`, transactions,
+//! finalisation). Meter readings come in gateway batches signed by the gateway, each reading
+//! signed by its meter's own key; forecasts in batches signed by the forecaster key; every
+//! transaction is checked and dispatched by the runtime exactly as on a node.
+
+use anyhow::{anyhow, bail, Context, Result};
+use codec::Encode;
+use energy_primitives::{
+	AccountId, EnergyForecast, MarketSlot, MeterId, MeterPublicKey, MeterReading, MeterSignature,
+	Roles, SignedReading,
+};
+use energy_runtime::{
+	Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, SignedPayload,
+	System, TxExtension, UncheckedExtrinsic, SLOT_DURATION,
+};
+use frame_support::traits::fungible::Inspect;
+use frame_system::offchain::CreateAuthorizedTransaction;
+use pallet_forecasts::{crypto::ForecasterPair, ForecastBatch};
+use pallet_market::{ClearingRule, HourTariff, StandingOrder, TariffTable};
+use pallet_meters::MeterKind;
+use pallet_res_assets::Technology;
+use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
+use sp_core::{ed25519, sr25519, Pair, H256};
+use sp_io::hashing::blake2_256;
+use sp_io::TestExternalities;
+use sp_runtime::{
+	generic::{Digest, DigestItem, Era},
+	traits::Header as _,
+	MultiAddress, MultiSignature,
+};
+
+use crate::layout::Layout;
+
+/// The most readings one gateway batch carries (the runtime's `MaxReadingsPerBatch`).
+const READINGS_PER_BATCH: usize = 1_024;
+/// The most forecasts one forecaster batch carries (the runtime's `MaxForecastsPerBatch`).
+const FORECASTS_PER_BATCH: usize = 512;
+
+/// A key pair from a name: the simulator's accounts and meters are its own, never a real
+/// community's.
+fn seed(name: &str) -> [u8; 32] {
+	blake2_256(format!("energy-sim/{name}").as_bytes())
+}
+
+/// The account of `name` (members, the utility, the DSO never sign: their standing orders are
+/// in the genesis and settlement needs no signature of theirs).
+pub fn account(name: &str) -> AccountId {
+	AccountId::new(sr25519::Pair::from_seed(&seed(name)).public().0)
+}
+
+/// The keys that sign what the simulation submits.
+pub struct Keys {
+	/// Each gateway's account key, by gateway index.
+	pub gateways: Vec<sr25519::Pair>,
+	/// Each meter's key, by meter id: ed25519, as the documented meter test vector.
+	pub meters: Vec<ed25519::Pair>,
+	/// The forecaster's key.
+	pub forecaster: ForecasterPair,
+	/// The block author's Aura key.
+	pub author: sr25519::Pair,
+}
+
+impl Keys {
+	/// The keys for `layout`'s meters and gateways.
+	pub fn new(layout: &Layout) -> Self {
+		Keys {
+			gateways: (0..layout.gateways())
+				.map(|g| sr25519::Pair::from_seed(&seed(&format!("gateway/{g}"))))
+				.collect(),
+			meters: (0..layout.meters.len())
+				.map(|m| ed25519::Pair::from_seed(&seed(&format!("meter/{m}"))))
+				.collect(),
+			forecaster: ForecasterPair::from_seed(&seed("forecaster")),
+			author: sr25519::Pair::from_seed(&seed("author")),
+		}
+	}
+}
+
+/// Funds of every member: 10,000 CEUR, far more than the holds of a day of orders.
+pub const MEMBER_FUNDS: u128 = 10_000 * energy_runtime::UNIT;
+/// Funds of the utility, which buys every unsold kWh at feed-in.
+pub const UTILITY_FUNDS: u128 = 100_000_000 * energy_runtime::UNIT;
+
+/// What the genesis of a simulated chain holds.
+pub struct GenesisSpec<'a> {
+	/// Members, RES, meters and gateways.
+	pub layout: &'a Layout,
+	/// Their keys.
+	pub keys: &'a Keys,
+	/// The clearing rule.
+	pub rule: ClearingRule,
+	/// The utility's time-of-use table.
+	pub tariffs: TariffTable,
+	/// The members' standing orders.
+	pub standing_orders: Vec<StandingOrder<AccountId>>,
+}
+
+/// The runtime's genesis config of a simulated community: hourly slots and the production
+/// auction schedule (the runtime's defaults), the utility and the DSO, the members with their
+/// roofs (approved) and meters, their standing orders, one forecaster and one block author.
+fn genesis_config(spec: &GenesisSpec) -> RuntimeGenesisConfig {
+	let layout = spec.layout;
+	let mut config = RuntimeGenesisConfig::default();
+	let commitment = |name: &str| H256(blake2_256(name.as_bytes()));
+	let mut participants = vec![
+		(layout.dso.clone(), b"SIM-DSO".to_vec(), Roles::DSO, commitment("dso")),
+		(layout.utility.clone(), b"SIM-UTILITY".to_vec(), Roles::UTILITY, commitment("utility")),
+	];
+	let mut balances = vec![(layout.utility.clone(), UTILITY_FUNDS)];
+	for (index, member) in layout.members.iter().enumerate() {
+		let roles = if member.res.is_some() { Roles::PROSUMER } else { Roles::CONSUMER };
+		let code = format!("SIM-{index:05}").into_bytes();
+		participants.push((member.account.clone(), code, roles, commitment(&member.name)));
+		balances.push((member.account.clone(), MEMBER_FUNDS));
+	}
+	for key in &spec.keys.gateways {
+		balances.push((AccountId::new(key.public().0), MEMBER_FUNDS));
+	}
+	config.balances.balances = balances;
+	config.participants.participants = participants;
+	config.res_assets.assets = layout
+		.roofs
+		.iter()
+		.map(|roof| {
+			let owner = layout.members[roof.member].account.clone();
+			(owner, Technology::Solar, roof.watts, roof.connection_point.clone().into_bytes())
+		})
+		.collect();
+	config.meters.gateways =
+		spec.keys.gateways.iter().map(|key| AccountId::new(key.public().0)).collect();
+	config.meters.meters = layout
+		.meters
+		.iter()
+		.enumerate()
+		.map(|(id, meter)| {
+			let owner = layout.members[meter.member].account.clone();
+			let kind = match meter.res {
+				Some(res) => MeterKind::Production { res },
+				None => MeterKind::Consumption,
+			};
+			let key = MeterPublicKey::Ed25519(spec.keys.meters[id].public());
+			let gateway = AccountId::new(spec.keys.gateways[layout.gateway_of(id)].public().0);
+			(owner, kind, key, gateway)
+		})
+		.collect();
+	config.market.rule = spec.rule;
+	config.market.tariffs = Some(spec.tariffs);
+	config.market.utility = Some(layout.utility.clone());
+	config.market.standing_orders = spec.standing_orders.clone();
+	config.forecasts.forecasters = vec![spec.keys.forecaster.public()];
+	config.aura.authorities = vec![spec.keys.author.public().into()];
+	config
+}
+
+/// A running simulated chain.
+pub struct Chain {
+	ext: TestExternalities,
+	number: u32,
+	parent: H256,
+	genesis_hash: H256,
+	gateway_nonces: Vec<u32>,
+}
+
+/// What the simulation submits in one block.
+pub enum Submission {
+	/// Gateway `gateway`'s signed readings (split into batches of the runtime's maximum).
+	Readings { gateway: usize, readings: Vec<SignedReading> },
+	/// The forecaster's forecasts of `slot` (meters ascending).
+	Forecasts { slot: MarketSlot, forecasts: Vec<(MeterId, EnergyForecast)> },
+}
+
+impl Chain {
+	/// Builds the genesis state with the runtime's genesis builder (`build_state`, as a node
+	/// does from a chain spec) and checks it with every pallet's genesis checks.
+	pub fn genesis(spec: &GenesisSpec) -> Result<Self> {
+		let config = genesis_config(spec);
+		// The node's path: a full config as JSON through what the runtime's `GenesisBuilder`
+		// API runs (`build_state`), every pallet's genesis build with its checks.
+		let json = serde_json::to_vec(&config)?;
+		let mut ext = TestExternalities::new_empty();
+		ext.execute_with(|| {
+			frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
+		})
+		.map_err(|error| anyhow!("the runtime refused the genesis: {error}"))?;
+		ext.commit_all().map_err(|error| anyhow!("committing the genesis: {error}"))?;
+		let state_root = ext
+			.execute_with(|| H256::from_slice(&sp_io::storage::root(sp_runtime::StateVersion::V1)));
+		let genesis = Header::new(0, H256::zero(), state_root, H256::zero(), Digest::default());
+		let genesis_hash = genesis.hash();
+		Ok(Chain {
+			ext,
+			number: 0,
+			parent: genesis_hash,
+			genesis_hash,
+			gateway_nonces: vec![0; spec.keys.gateways.len()],
+		})
+	}
+
+	/// The hash of the genesis block: what meters and forecasters sign for.
+	pub fn genesis_hash(&self) -> H256 {
+		self.genesis_hash
+	}
+
+	/// Runs `f` on the chain's state (reads; anything written is kept).
+	pub fn with_state<R>(&mut self, f: impl FnOnce() -> R) -> R {
+		self.ext.execute_with(f)
+	}
+
+	/// Authors the next block at unix time `at_ms` (a multiple of the Aura slot) with
+	/// `submissions`, and returns its events. A transaction the runtime refuses is an error:
+	/// the simulation only submits what an honest gateway and forecaster would.
+	pub fn block(
+		&mut self,
+		at_ms: u64,
+		submissions: Vec<Submission>,
+		keys: &Keys,
+	) -> Result<Vec<RuntimeEvent>> {
+		if at_ms % SLOT_DURATION != 0 {
+			bail!("block time {at_ms} is not on an Aura slot");
+		}
+		self.number += 1;
+		let (number, parent, genesis_hash) = (self.number, self.parent, self.genesis_hash);
+		let nonces = &mut self.gateway_nonces;
+		let (hash, events) = self.ext.execute_with(|| -> Result<_> {
+			let slot = Slot::from(at_ms / SLOT_DURATION);
+			let digest =
+				Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, slot.encode())] };
+			let header = Header::new(number, H256::zero(), H256::zero(), parent, digest);
+			Executive::initialize_block(&header);
+			let now = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now: at_ms });
+			apply(UncheckedExtrinsic::new_bare(now)).context("timestamp inherent")?;
+			Executive::inherents_applied();
+			for submission in submissions {
+				for xt in extrinsics(submission, keys, nonces, genesis_hash)? {
+					apply(xt)?;
+				}
+			}
+			let events: Vec<RuntimeEvent> =
+				System::read_events_no_consensus().map(|record| record.event).collect();
+			let header = Executive::finalize_block();
+			Ok((header.hash(), events))
+		})?;
+		self.parent = hash;
+		self.ext.commit_all().map_err(|error| anyhow!("committing block {number}: {error}"))?;
+		Ok(events)
+	}
+
+	/// The total balance (free and held) of `who`.
+	pub fn total_balance(&mut self, who: &AccountId) -> u128 {
+		self.with_state(|| pallet_balances::Pallet::<Runtime>::total_balance(who))
+	}
+}
+
+/// Applies one extrinsic; any refusal or dispatch error is an error.
+fn apply(xt: UncheckedExtrinsic) -> Result<()> {
+	match Executive::apply_extrinsic(xt) {
+		Ok(Ok(())) => Ok(()),
+		Ok(Err(error)) => bail!("dispatch failed: {error:?}"),
+		Err(error) => bail!("transaction refused: {error:?}"),
+	}
+}
+
+/// The signed or self-authorising transactions of one submission.
+fn extrinsics(
+	submission: Submission,
+	keys: &Keys,
+	nonces: &mut [u32],
+	genesis_hash: H256,
+) -> Result<Vec<UncheckedExtrinsic>> {
+	match submission {
+		Submission::Readings { gateway, readings } => readings
+			.chunks(READINGS_PER_BATCH)
+			.map(|chunk| {
+				let batch = chunk.to_vec().try_into().map_err(|_| anyhow!("batch too long"))?;
+				let call =
+					RuntimeCall::Meters(pallet_meters::Call::submit_readings { readings: batch });
+				let nonce = nonces[gateway];
+				nonces[gateway] += 1;
+				signed(call, &keys.gateways[gateway], nonce)
+			})
+			.collect(),
+		Submission::Forecasts { slot, forecasts } => forecasts
+			.chunks(FORECASTS_PER_BATCH)
+			.map(|chunk| {
+				let batch = ForecastBatch {
+					forecaster: keys.forecaster.public(),
+					slot,
+					forecasts: chunk.to_vec().try_into().map_err(|_| anyhow!("batch too long"))?,
+				};
+				let signature = keys.forecaster.sign(&batch.signing_payload(&genesis_hash));
+				let call = RuntimeCall::Forecasts(pallet_forecasts::Call::submit_forecasts {
+					batch,
+					signature,
+				});
+				Ok(<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(
+					call,
+				))
+			})
+			.collect(),
+	}
+}
+
+/// `call` signed by `key` with nonce `nonce`: immortal, tip 0, no metadata hash (what a
+/// gateway built on subxt sends).
+fn signed(call: RuntimeCall, key: &sr25519::Pair, nonce: u32) -> Result<UncheckedExtrinsic> {
+	let extension: TxExtension = (
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let payload = SignedPayload::new(call.clone(), extension.clone())
+		.map_err(|error| anyhow!("signing payload: {error:?}"))?;
+	let signature = payload.using_encoded(|bytes| key.sign(bytes));
+	let signer = AccountId::new(key.public().0);
+	Ok(UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(signer),
+		MultiSignature::Sr25519(signature),
+		extension,
+	))
+}
+
+/// Meter `meter`'s reading `sequence` closing `slot` with cumulative registers, signed by its
+/// key for the chain `genesis_hash`.
+pub fn sign_reading(
+	key: &ed25519::Pair,
+	genesis_hash: &H256,
+	reading: MeterReading,
+) -> SignedReading {
+	let signature = MeterSignature::Ed25519(key.sign(&reading.signing_payload(genesis_hash)));
+	debug_assert!(signature
+		.verify(&reading.signing_payload(genesis_hash), &MeterPublicKey::Ed25519(key.public())));
+	SignedReading { reading, signature }
+}
+
+/// The runtime's tariff table from per-hour (retail, feed-in) prices.
+pub fn tariff_table(of_hour: impl Fn(usize) -> (u128, u128)) -> TariffTable {
+	core::array::from_fn(|hour| {
+		let (retail, feed_in) = of_hour(hour);
+		HourTariff { retail, feed_in }
+	})
+}

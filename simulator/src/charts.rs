@@ -1,0 +1,273 @@
+//! The report's charts, as SVG: each member's saving against its baseline, the community's
+//! monthly cost, the clearing-price duration curve per rule, and a summer and a winter week of
+//! the community's load, PV, peer-to-peer deliveries and purchases from the utility.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Result};
+use plotters::prelude::*;
+
+use crate::{community::Community, ledger::Ledger, summary::RunSummary};
+
+/// One colour per rule (in `--rule all` order) and for the baseline.
+const RULE_COLOURS: [RGBColor; 3] =
+	[RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44)];
+const BASELINE: RGBColor = RGBColor(90, 90, 90);
+const SIZE: (u32, u32) = (960, 480);
+
+fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
+	anyhow!("drawing a chart: {error:?}")
+}
+
+/// A rule's results for the charts.
+pub struct RuleSeries<'a> {
+	/// The rule's name.
+	pub name: &'a str,
+	/// Its figures.
+	pub summary: &'a RunSummary,
+	/// Its ledger.
+	pub ledger: &'a Ledger,
+}
+
+/// Each member's saving (baseline − net cost) per rule, members in community order.
+pub fn member_savings(path: &Path, rules: &[RuleSeries]) -> Result<()> {
+	let members = rules.first().map_or(0, |r| r.summary.members.len());
+	let values = rules.iter().flat_map(|r| r.summary.members.iter().map(|m| m.saving));
+	let (low, high) = values.fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
+	let pad = (high - low).max(1.0) * 0.05;
+	let root = SVGBackend::new(path, SIZE).into_drawing_area();
+	root.fill(&WHITE).map_err(plot_error)?;
+	let mut chart = ChartBuilder::on(&root)
+		.caption(
+			"Each member's saving against its baseline (CEUR over the span)",
+			("sans-serif", 20),
+		)
+		.margin(12)
+		.x_label_area_size(36)
+		.y_label_area_size(64)
+		.build_cartesian_2d(0f64..members.max(1) as f64, (low - pad)..(high + pad))
+		.map_err(plot_error)?;
+	chart
+		.configure_mesh()
+		.x_desc("member (community order)")
+		.y_desc("baseline − net cost, CEUR")
+		.disable_x_mesh()
+		.draw()
+		.map_err(plot_error)?;
+	let width = 0.8 / rules.len().max(1) as f64;
+	for (r, rule) in rules.iter().enumerate() {
+		let colour = RULE_COLOURS[r % RULE_COLOURS.len()];
+		chart
+			.draw_series(rule.summary.members.iter().enumerate().map(|(i, m)| {
+				let x = i as f64 + 0.1 + r as f64 * width;
+				Rectangle::new([(x, 0.0), (x + width, m.saving)], colour.filled())
+			}))
+			.map_err(plot_error)?
+			.label(rule.name)
+			.legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+	}
+	legend(&mut chart)?;
+	root.present().map_err(plot_error)
+}
+
+/// The community's cost per month (30-day blocks of the span) per rule, and its baseline.
+pub fn monthly_cost(path: &Path, community: &Community, rules: &[RuleSeries]) -> Result<()> {
+	let Some(first) = rules.first() else { return Ok(()) };
+	let months = first.ledger.slots.len().div_ceil(30 * 24).max(1);
+	let monthly = |ledger: &Ledger, cost: &dyn Fn(&Ledger, usize) -> f64| -> Vec<f64> {
+		let mut sums = vec![0.0; months];
+		for slot in 0..ledger.slots.len() {
+			sums[slot / (30 * 24)] += cost(ledger, slot) / 1_000_000.0;
+		}
+		sums
+	};
+	let baseline = monthly(first.ledger, &|ledger, slot| slot_baseline(community, ledger, slot));
+	let series: Vec<Vec<f64>> = rules
+		.iter()
+		.map(|rule| monthly(rule.ledger, &|ledger, slot| slot_cost(community, ledger, slot)))
+		.collect();
+	let high = series.iter().flatten().chain(&baseline).fold(0.0f64, |h, v| h.max(*v));
+	let low = series.iter().flatten().chain(&baseline).fold(0.0f64, |l, v| l.min(*v));
+	let root = SVGBackend::new(path, SIZE).into_drawing_area();
+	root.fill(&WHITE).map_err(plot_error)?;
+	let mut chart = ChartBuilder::on(&root)
+		.caption("The community's net cost per 30 days (CEUR)", ("sans-serif", 20))
+		.margin(12)
+		.x_label_area_size(36)
+		.y_label_area_size(64)
+		.build_cartesian_2d(0.5f64..months as f64 + 0.5, low.min(0.0)..high * 1.08 + 1.0)
+		.map_err(plot_error)?;
+	chart
+		.configure_mesh()
+		.x_desc("30-day period of the span")
+		.y_desc("CEUR")
+		.draw()
+		.map_err(plot_error)?;
+	let points = |values: &[f64]| -> Vec<(f64, f64)> {
+		values.iter().enumerate().map(|(m, v)| (m as f64 + 1.0, *v)).collect()
+	};
+	chart
+		.draw_series(LineSeries::new(points(&baseline), BASELINE.stroke_width(3)))
+		.map_err(plot_error)?
+		.label("baseline (no market)")
+		.legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BASELINE.stroke_width(3)));
+	for (r, (rule, values)) in rules.iter().zip(&series).enumerate() {
+		let colour = RULE_COLOURS[r % RULE_COLOURS.len()];
+		chart
+			.draw_series(LineSeries::new(points(values), colour.stroke_width(2)))
+			.map_err(plot_error)?
+			.label(rule.name)
+			.legend(move |(x, y)| {
+				PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+			});
+	}
+	legend(&mut chart)?;
+	root.present().map_err(plot_error)
+}
+
+/// The community's cost of slot `slot` (µCEUR): its purchases from the utility at retail less
+/// what the utility paid at feed-in (peer-to-peer payments and penalties stay inside it).
+pub fn slot_cost(community: &Community, ledger: &Ledger, slot: usize) -> f64 {
+	let (retail, _) = crate::summary::tariff_of(community, ledger, slot);
+	let purchase: u64 =
+		ledger.members.iter().map(|m| m.import_wh[slot].saturating_sub(m.bought_wh[slot])).sum();
+	purchase as f64 * retail / 1_000.0 - ledger.slots[slot].flows.feed_in_paid as f64
+}
+
+/// The community's baseline of slot `slot` (µCEUR).
+pub fn slot_baseline(community: &Community, ledger: &Ledger, slot: usize) -> f64 {
+	let (retail, feed_in) = crate::summary::tariff_of(community, ledger, slot);
+	ledger
+		.members
+		.iter()
+		.map(|m| (m.import_wh[slot] as f64 * retail - m.export_wh[slot] as f64 * feed_in) / 1_000.0)
+		.sum()
+}
+
+/// The clearing prices of the slots with trades, highest first, per rule.
+pub fn price_duration(path: &Path, community: &Community, rules: &[RuleSeries]) -> Result<()> {
+	let curves: Vec<Vec<f64>> = rules
+		.iter()
+		.map(|rule| {
+			let mut prices: Vec<f64> = rule
+				.ledger
+				.slots
+				.iter()
+				.filter(|s| s.volume_wh > 0)
+				.filter_map(|s| s.mcp.map(|p| p as f64 / 1_000_000.0))
+				.collect();
+			prices.sort_by(|a, b| b.total_cmp(a));
+			prices
+		})
+		.collect();
+	let longest = curves.iter().map(Vec::len).max().unwrap_or(0).max(1);
+	let tariff = &community.file.tariff;
+	let top = tariff.peak_retail.max(tariff.retail) * 1.1;
+	let root = SVGBackend::new(path, SIZE).into_drawing_area();
+	root.fill(&WHITE).map_err(plot_error)?;
+	let mut chart = ChartBuilder::on(&root)
+		.caption("Clearing-price duration curve (slots with trades)", ("sans-serif", 20))
+		.margin(12)
+		.x_label_area_size(36)
+		.y_label_area_size(64)
+		.build_cartesian_2d(0f64..longest as f64, 0f64..top)
+		.map_err(plot_error)?;
+	chart
+		.configure_mesh()
+		.x_desc("slots with trades, by clearing price")
+		.y_desc("CEUR/kWh")
+		.draw()
+		.map_err(plot_error)?;
+	for (level, label) in [(tariff.feed_in, "feed-in"), (tariff.retail, "retail (off-peak)")] {
+		chart
+			.draw_series(LineSeries::new(
+				vec![(0.0, level), (longest as f64, level)],
+				BASELINE.stroke_width(1),
+			))
+			.map_err(plot_error)?
+			.label(label)
+			.legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BASELINE.stroke_width(1)));
+	}
+	for (r, (rule, prices)) in rules.iter().zip(&curves).enumerate() {
+		let colour = RULE_COLOURS[r % RULE_COLOURS.len()];
+		let points = prices.iter().enumerate().map(|(i, p)| (i as f64, *p));
+		chart
+			.draw_series(LineSeries::new(points, colour.stroke_width(2)))
+			.map_err(plot_error)?
+			.label(rule.name)
+			.legend(move |(x, y)| {
+				PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+			});
+	}
+	legend(&mut chart)?;
+	root.present().map_err(plot_error)
+}
+
+/// A week from slot `from`: the community's load, PV, P2P deliveries and utility purchases,
+/// kWh per hour, under one rule.
+pub fn week(path: &Path, title: &str, rule: &RuleSeries, from: usize) -> Result<()> {
+	let ledger = rule.ledger;
+	let hours = (from..(from + 7 * 24).min(ledger.slots.len())).collect::<Vec<_>>();
+	let series = |f: &dyn Fn(&crate::ledger::MemberRecord, usize) -> u64| -> Vec<(f64, f64)> {
+		hours
+			.iter()
+			.enumerate()
+			.map(|(i, slot)| {
+				(i as f64, ledger.members.iter().map(|m| f(m, *slot)).sum::<u64>() as f64 / 1_000.0)
+			})
+			.collect()
+	};
+	let load = series(&|m, s| m.import_wh[s]);
+	let pv = series(&|m, s| m.export_wh[s]);
+	let p2p = series(&|m, s| m.bought_wh[s]);
+	let utility = series(&|m, s| m.import_wh[s].saturating_sub(m.bought_wh[s]));
+	let high = load.iter().chain(&pv).fold(0.0f64, |h, (_, v)| h.max(*v)) * 1.1 + 0.1;
+	let root = SVGBackend::new(path, SIZE).into_drawing_area();
+	root.fill(&WHITE).map_err(plot_error)?;
+	let mut chart = ChartBuilder::on(&root)
+		.caption(format!("{title} ({})", rule.name), ("sans-serif", 20))
+		.margin(12)
+		.x_label_area_size(36)
+		.y_label_area_size(64)
+		.build_cartesian_2d(0f64..hours.len().max(1) as f64, 0f64..high)
+		.map_err(plot_error)?;
+	chart
+		.configure_mesh()
+		.x_desc("hour of the week")
+		.y_desc("kWh per hour (kW)")
+		.draw()
+		.map_err(plot_error)?;
+	let lines: [(&str, &Vec<(f64, f64)>, RGBColor); 4] = [
+		("community load", &load, RGBColor(60, 60, 60)),
+		("PV export", &pv, RGBColor(240, 180, 0)),
+		("delivered peer-to-peer", &p2p, RULE_COLOURS[2]),
+		("bought from the utility", &utility, RGBColor(214, 39, 40)),
+	];
+	for (label, points, colour) in lines {
+		chart
+			.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(2)))
+			.map_err(plot_error)?
+			.label(label)
+			.legend(move |(x, y)| {
+				PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+			});
+	}
+	legend(&mut chart)?;
+	root.present().map_err(plot_error)
+}
+
+fn legend<'a, DB: DrawingBackend + 'a>(
+	chart: &mut ChartContext<
+		'a,
+		DB,
+		Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+	>,
+) -> Result<()> {
+	chart
+		.configure_series_labels()
+		.background_style(WHITE.mix(0.85))
+		.border_style(BLACK)
+		.position(SeriesLabelPosition::UpperRight)
+		.draw()
+		.map_err(plot_error)
+}

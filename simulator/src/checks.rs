@@ -1,0 +1,199 @@
+//! Conservation checks of a run: the runtime's events, its balances and its certificate
+//! ledger must tell the same story. A failed check fails the simulation.
+
+use std::collections::BTreeMap;
+
+use energy_primitives::{MarketSlot, ResId};
+use energy_runtime::Runtime;
+use serde::Serialize;
+
+use crate::{community::Community, run::RunOutput};
+
+/// One check and its outcome.
+#[derive(Clone, Debug, Serialize)]
+pub struct Check {
+	/// What is checked.
+	pub name: &'static str,
+	/// Whether it held.
+	pub passed: bool,
+	/// The figures compared, or the first violation.
+	pub detail: String,
+}
+
+fn check(name: &'static str, passed: bool, detail: String) -> Check {
+	Check { name, passed, detail }
+}
+
+/// Runs every check on `run`.
+pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
+	let ledger = &run.ledger;
+	let mut checks = Vec::new();
+
+	// P2P money: what buyers paid is what sellers received, and both are the events' sums.
+	let paid: u128 = ledger.members.iter().map(|m| m.paid).sum();
+	let received: u128 = ledger.members.iter().map(|m| m.received).sum();
+	let flows: u128 = ledger.slots.iter().map(|s| s.flows.paid).sum();
+	checks.push(check(
+		"P2P money paid by buyers = received by sellers",
+		paid == received && paid == flows,
+		format!("paid {paid} µCEUR, received {received}, trade events {flows}"),
+	));
+
+	// Each slot's `Settled` totals are the sums of its trade and feed-in events, and every
+	// auctioned slot of the span settled.
+	let mut mismatch = None;
+	let mut unsettled = 0;
+	for (index, slot) in ledger.slots.iter().enumerate() {
+		match slot.settled {
+			Some(settled) if settled != slot.flows => {
+				mismatch.get_or_insert(format!(
+					"slot {index}: Settled {settled:?} vs events {:?}",
+					slot.flows
+				));
+			},
+			None if slot.retail > 0 => unsettled += 1,
+			_ => {},
+		}
+	}
+	let totals = |f: fn(&crate::ledger::SettlementTotals) -> u128| -> u128 {
+		ledger.slots.iter().map(|s| f(&s.flows)).sum()
+	};
+	checks.push(check(
+		"P2P, feed-in and penalty totals = the runtime's Settled events",
+		mismatch.is_none() && unsettled == 0,
+		mismatch.unwrap_or_else(|| {
+			format!(
+				"{} slots; paid {} µCEUR, feed-in {} µCEUR, penalties {} µCEUR; {unsettled} auctioned slots unsettled",
+				ledger.slots.len(),
+				totals(|t| t.paid),
+				totals(|t| t.feed_in_paid),
+				totals(|t| t.penalties),
+			)
+		}),
+	));
+
+	// Balances move by exactly the settlement events (members pay no fees: their orders are
+	// standing orders the chain places; holds stay in the total balance).
+	let mut wrong = Vec::new();
+	for (index, member) in run.accounts.clone().iter().enumerate() {
+		let record = &ledger.members[index];
+		let expected = run.balances_before[index] as i128
+			+ record.received as i128
+			+ record.fed_in_received as i128
+			+ record.penalties_received as i128
+			- record.paid as i128
+			- record.penalties_paid as i128;
+		let actual = run.chain.total_balance(member) as i128;
+		if actual != expected {
+			wrong.push(format!("{}: {actual} ≠ {expected}", community.members[index].spec.name));
+		}
+	}
+	let utility = run.utility.clone();
+	let fed_in_paid: u128 = ledger.members.iter().map(|m| m.fed_in_received).sum();
+	let utility_now = run.chain.total_balance(&utility);
+	if utility_now + fed_in_paid != run.utility_before {
+		wrong.push(format!("utility: {utility_now} + {fed_in_paid} ≠ {}", run.utility_before));
+	}
+	checks.push(check(
+		"balances move by exactly the settlement events",
+		wrong.is_empty(),
+		if wrong.is_empty() {
+			format!("{} members and the utility", ledger.members.len())
+		} else {
+			wrong.join("; ")
+		},
+	));
+
+	// Energy delivered and fed in never exceeds the metered export of its slot.
+	let mut over = None;
+	for (index, record) in ledger.members.iter().enumerate() {
+		for slot in 0..ledger.slots.len() {
+			let out = record.sold_wh[slot] + record.fed_in_wh[slot];
+			if out > record.export_wh[slot] {
+				over.get_or_insert(format!(
+					"{} slot {slot}: {out} Wh out of {} Wh metered",
+					community.members[index].spec.name, record.export_wh[slot]
+				));
+			}
+		}
+	}
+	let delivered: u64 = ledger.members.iter().flat_map(|m| m.sold_wh.iter()).sum();
+	let exported: u64 = ledger.members.iter().flat_map(|m| m.export_wh.iter()).sum();
+	checks.push(check(
+		"energy delivered ≤ metered export, slot by slot",
+		over.is_none(),
+		over.unwrap_or_else(|| format!("delivered {delivered} Wh of {exported} Wh exported")),
+	));
+
+	// Per certificate: minted = held + delivered + retired + fed in, and the runtime's own
+	// invariants of the token ledger and the market.
+	checks.push(certificates(run));
+
+	// Baselines: metered import × retail + export × feed-in equals the same from the profiles
+	// the meters were driven by, slot by slot.
+	let mut differs = None;
+	for (index, member) in community.members.iter().enumerate() {
+		let record = &run.ledger.members[index];
+		for slot in 0..run.ledger.slots.len() {
+			let export = member.pv_wh.get(slot).copied().unwrap_or(0);
+			if record.import_wh[slot] != member.load_wh[slot] || record.export_wh[slot] != export {
+				differs.get_or_insert(format!("{} slot {slot}", member.spec.name));
+			}
+		}
+	}
+	checks.push(check(
+		"metered energy = the profiles, slot by slot",
+		differs.is_none(),
+		differs.unwrap_or_else(|| "every member, every slot".to_owned()),
+	));
+
+	let rejected: u32 = run.ledger.readings_rejected.values().sum();
+	checks.push(check(
+		"no reading rejected, no trade failed, no feed-in unpaid",
+		rejected == 0 && run.ledger.trades_failed == 0 && run.ledger.feed_in_unpaid_wh == 0,
+		format!(
+			"{rejected} rejected {:?}, {} trades failed, {} Wh unpaid",
+			run.ledger.readings_rejected, run.ledger.trades_failed, run.ledger.feed_in_unpaid_wh
+		),
+	));
+	checks
+}
+
+/// Per certificate `minted = held + delivered + retired + fed in`, minting equals the readings'
+/// `minted_wh`, and the token ledger's and market's `try_state` invariants hold.
+fn certificates(run: &mut RunOutput) -> Check {
+	let minted_by_readings = run.ledger.minted_wh as u128;
+	run.chain.with_state(|| {
+		let mut held: BTreeMap<(MarketSlot, ResId), u128> = BTreeMap::new();
+		for ((_, slot, res), wh) in pallet_energy_tokens::Holdings::<Runtime>::iter() {
+			*held.entry((slot, res)).or_default() += wh as u128;
+		}
+		let (mut count, mut minted, mut broken) = (0u64, 0u128, None);
+		for (slot, res, certificate) in pallet_energy_tokens::Certificates::<Runtime>::iter() {
+			count += 1;
+			minted += certificate.minted_wh as u128;
+			let accounted = held.get(&(slot, res)).copied().unwrap_or(0)
+				+ certificate.delivered_wh as u128
+				+ certificate.retired_wh as u128
+				+ certificate.fed_in_wh as u128;
+			if accounted != certificate.minted_wh as u128 {
+				broken.get_or_insert(format!(
+					"certificate (slot {slot}, RES {res}): minted {} ≠ {accounted}",
+					certificate.minted_wh
+				));
+			}
+		}
+		let tokens = pallet_energy_tokens::Pallet::<Runtime>::do_try_state();
+		let market = pallet_market::Pallet::<Runtime>::do_try_state();
+		let passed = broken.is_none() &&
+			minted == minted_by_readings &&
+			tokens.is_ok() &&
+			market.is_ok();
+		let detail = broken.unwrap_or_else(|| {
+			format!(
+				"{count} certificates, {minted} Wh minted (readings: {minted_by_readings}); token ledger invariants {tokens:?}, market invariants {market:?}"
+			)
+		});
+		check("per certificate: minted = held + delivered + retired + fed in", passed, detail)
+	})
+}

@@ -1,0 +1,287 @@
+//! What a run records from the runtime's own events: per member and slot what was metered,
+//! bought and sold, and per slot the book, the clearing and the settlement totals.
+
+use std::collections::{BTreeMap, HashMap};
+
+use energy_primitives::{AccountId, MarketSlot};
+use energy_runtime::RuntimeEvent;
+use pallet_market::{Event as MarketEvent, StandingOrderSkip};
+use pallet_meters::Event as MetersEvent;
+
+use crate::layout::Layout;
+
+/// One slot of the span.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct SlotRecord {
+	/// Retail tariff of the slot's auction, µCEUR/kWh (0: no auction).
+	pub retail: u128,
+	/// Feed-in tariff of the slot's auction.
+	pub feed_in: u128,
+	/// Bids and offers in the book at gate closure, and their Wh.
+	pub bids: u32,
+	/// Offers in the book.
+	pub offers: u32,
+	/// Wh bid for.
+	pub bid_wh: u64,
+	/// Wh offered.
+	pub offer_wh: u64,
+	/// The market clearing price, if the rule set one.
+	pub mcp: Option<u128>,
+	/// Wh traded at clearing.
+	pub volume_wh: u64,
+	/// Trades at clearing.
+	pub trades: u32,
+	/// Sums of the slot's `TradeSettled` and `FedIn` events.
+	pub flows: SettlementTotals,
+	/// The slot's `Settled` event, once settled.
+	pub settled: Option<SettlementTotals>,
+}
+
+/// Totals of a slot's settlement.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq, serde::Serialize)]
+pub struct SettlementTotals {
+	/// Wh delivered to buyers.
+	pub delivered_wh: u64,
+	/// Wh traded but not delivered.
+	pub shortfall_wh: u64,
+	/// Paid by buyers to sellers, µCEUR.
+	pub paid: u128,
+	/// Paid by sellers' deposits to buyers.
+	pub penalties: u128,
+	/// Wh bought by the utility at feed-in.
+	pub feed_in_wh: u64,
+	/// What the utility paid for them.
+	pub feed_in_paid: u128,
+}
+
+/// One member's record of the span.
+#[derive(Clone, Debug, Default)]
+pub struct MemberRecord {
+	/// Metered import per slot (consumption meter), Wh.
+	pub import_wh: Vec<u64>,
+	/// Metered export per slot (production meter), Wh.
+	pub export_wh: Vec<u64>,
+	/// Delivered to the member as buyer per slot, Wh.
+	pub bought_wh: Vec<u64>,
+	/// Delivered by the member as seller per slot, Wh.
+	pub sold_wh: Vec<u64>,
+	/// Bought by the utility from the member per slot, Wh.
+	pub fed_in_wh: Vec<u64>,
+	/// Paid for energy bought, µCEUR.
+	pub paid: u128,
+	/// Received for energy sold.
+	pub received: u128,
+	/// Received from the utility at feed-in.
+	pub fed_in_received: u128,
+	/// Paid out of its offers' deposits for undelivered energy.
+	pub penalties_paid: u128,
+	/// Received for energy it bought but was not delivered.
+	pub penalties_received: u128,
+}
+
+/// What one run recorded.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+	/// The slot number of slot index 0.
+	pub first_slot: MarketSlot,
+	/// Per slot index.
+	pub slots: Vec<SlotRecord>,
+	/// Per member (community order).
+	pub members: Vec<MemberRecord>,
+	/// Tokens minted per `ReadingAccepted`, Wh.
+	pub minted_wh: u64,
+	/// Trades that failed to settle.
+	pub trades_failed: u32,
+	/// Unsold tokens the utility did not pay for.
+	pub feed_in_unpaid_wh: u64,
+	/// Auctions skipped (opened too late).
+	pub auctions_skipped: u32,
+	/// Readings rejected, by reason.
+	pub readings_rejected: BTreeMap<String, u32>,
+	/// Standing orders placed.
+	pub standing_placed: u32,
+	/// Standing orders skipped, by reason.
+	pub standing_skipped: BTreeMap<String, u32>,
+	member_of: HashMap<AccountId, usize>,
+	meter_of: Vec<(usize, bool)>,
+}
+
+impl Ledger {
+	/// An empty ledger of `slots` slots from `first_slot` for `layout`'s members.
+	pub fn new(layout: &Layout, first_slot: MarketSlot, slots: usize) -> Self {
+		let member = MemberRecord {
+			import_wh: vec![0; slots],
+			export_wh: vec![0; slots],
+			bought_wh: vec![0; slots],
+			sold_wh: vec![0; slots],
+			fed_in_wh: vec![0; slots],
+			..Default::default()
+		};
+		Ledger {
+			first_slot,
+			slots: vec![SlotRecord::default(); slots],
+			members: vec![member; layout.members.len()],
+			minted_wh: 0,
+			trades_failed: 0,
+			feed_in_unpaid_wh: 0,
+			auctions_skipped: 0,
+			readings_rejected: BTreeMap::new(),
+			standing_placed: 0,
+			standing_skipped: BTreeMap::new(),
+			member_of: layout
+				.members
+				.iter()
+				.enumerate()
+				.map(|(index, member)| (member.account.clone(), index))
+				.collect(),
+			meter_of: layout
+				.meters
+				.iter()
+				.map(|meter| (meter.member, meter.res.is_some()))
+				.collect(),
+		}
+	}
+
+	/// The index of `slot` in the span.
+	fn index(&self, slot: MarketSlot) -> Option<usize> {
+		let index = slot.checked_sub(self.first_slot)? as usize;
+		(index < self.slots.len()).then_some(index)
+	}
+
+	/// The member (index) of `account`.
+	fn member(&self, account: &AccountId) -> Option<usize> {
+		self.member_of.get(account).copied()
+	}
+
+	/// Records one block's events.
+	pub fn record(&mut self, events: &[RuntimeEvent]) {
+		for event in events {
+			match event {
+				RuntimeEvent::Meters(event) => self.record_meters(event),
+				RuntimeEvent::Market(event) => self.record_market(event),
+				_ => {},
+			}
+		}
+	}
+
+	fn record_meters(&mut self, event: &MetersEvent<energy_runtime::Runtime>) {
+		match event {
+			MetersEvent::ReadingAccepted {
+				meter, slot, import_wh, export_wh, minted_wh, ..
+			} => {
+				self.minted_wh += minted_wh;
+				let (Some(index), Some(&(member, production))) =
+					(self.index(*slot), self.meter_of.get(*meter as usize))
+				else {
+					return;
+				};
+				let record = &mut self.members[member];
+				if production {
+					record.export_wh[index] += export_wh;
+				} else {
+					record.import_wh[index] += import_wh;
+				}
+			},
+			MetersEvent::ReadingRejected { reason, .. } => {
+				*self.readings_rejected.entry(format!("{reason:?}")).or_default() += 1;
+			},
+			_ => {},
+		}
+	}
+
+	fn record_market(&mut self, event: &MarketEvent<energy_runtime::Runtime>) {
+		match event {
+			MarketEvent::AuthorizeOffers { slot, retail, feed_in, .. } => {
+				if let Some(index) = self.index(*slot) {
+					self.slots[index].retail = *retail;
+					self.slots[index].feed_in = *feed_in;
+				}
+			},
+			MarketEvent::BidsClosed { slot, bids, offers, bid_wh, offer_wh } => {
+				if let Some(index) = self.index(*slot) {
+					let record = &mut self.slots[index];
+					(record.bids, record.offers) = (*bids, *offers);
+					(record.bid_wh, record.offer_wh) = (*bid_wh, *offer_wh);
+				}
+			},
+			MarketEvent::Cleared { slot, mcp, volume_wh, trades, .. } => {
+				if let Some(index) = self.index(*slot) {
+					let record = &mut self.slots[index];
+					(record.mcp, record.volume_wh, record.trades) = (*mcp, *volume_wh, *trades);
+				}
+			},
+			MarketEvent::TradeSettled {
+				slot,
+				buyer,
+				seller,
+				wh,
+				delivered_wh,
+				paid,
+				penalty,
+				..
+			} => {
+				let Some(index) = self.index(*slot) else { return };
+				let flows = &mut self.slots[index].flows;
+				flows.delivered_wh += delivered_wh;
+				flows.shortfall_wh += wh - delivered_wh;
+				flows.paid += paid;
+				flows.penalties += penalty;
+				if let Some(buyer) = self.member(buyer) {
+					let record = &mut self.members[buyer];
+					record.bought_wh[index] += delivered_wh;
+					record.paid += paid;
+					record.penalties_received += penalty;
+				}
+				if let Some(seller) = self.member(seller) {
+					let record = &mut self.members[seller];
+					record.sold_wh[index] += delivered_wh;
+					record.received += paid;
+					record.penalties_paid += penalty;
+				}
+			},
+			MarketEvent::TradeFailed { .. } => self.trades_failed += 1,
+			MarketEvent::FedIn { slot, owner, wh, paid, .. } => {
+				let Some(index) = self.index(*slot) else { return };
+				let flows = &mut self.slots[index].flows;
+				flows.feed_in_wh += wh;
+				flows.feed_in_paid += paid;
+				if let Some(owner) = self.member(owner) {
+					let record = &mut self.members[owner];
+					record.fed_in_wh[index] += wh;
+					record.fed_in_received += paid;
+				}
+			},
+			MarketEvent::FeedInUnpaid { wh, .. } => self.feed_in_unpaid_wh += wh,
+			MarketEvent::Settled {
+				slot,
+				delivered_wh,
+				shortfall_wh,
+				paid,
+				penalties,
+				feed_in_wh,
+				feed_in_paid,
+			} => {
+				if let Some(index) = self.index(*slot) {
+					self.slots[index].settled = Some(SettlementTotals {
+						delivered_wh: *delivered_wh,
+						shortfall_wh: *shortfall_wh,
+						paid: *paid,
+						penalties: *penalties,
+						feed_in_wh: *feed_in_wh,
+						feed_in_paid: *feed_in_paid,
+					});
+				}
+			},
+			MarketEvent::AuctionSkipped { .. } => self.auctions_skipped += 1,
+			MarketEvent::StandingOrderPlaced { .. } => self.standing_placed += 1,
+			MarketEvent::StandingOrderSkipped { reason, .. } => {
+				let reason = match reason {
+					StandingOrderSkip::Refused(error) => format!("Refused({error:?})"),
+					other => format!("{other:?}"),
+				};
+				*self.standing_skipped.entry(reason).or_default() += 1;
+			},
+			_ => {},
+		}
+	}
+}
