@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, the main workspace's unit, property and benchmark
-# tests (the pallets, the runtime, the gateway, the clearing and forecasting crates), then the
+# tests (the pallets, the runtime, the gateway, the clearing and forecasting crates, two weeks of
+# a community on the runtime in the simulator with its conservation checks), then the
 # network tests under zombienet/ (a dev node on its own,
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
 # a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four

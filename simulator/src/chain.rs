@@ -5,7 +5,7 @@
 //! signed by its meter's own key; forecasts in batches signed by the forecaster key; every
 //! transaction is checked and dispatched by the runtime exactly as on a node.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use codec::Encode;
 use energy_primitives::{
 	AccountId, EnergyForecast, MarketSlot, MeterId, MeterPublicKey, MeterReading, MeterSignature,
@@ -33,10 +33,8 @@ use sp_runtime::{
 
 use crate::layout::Layout;
 
-/// The most readings one gateway batch carries (the runtime's `MaxReadingsPerBatch`).
-const READINGS_PER_BATCH: usize = 1_024;
 /// The most forecasts one forecaster batch carries (the runtime's `MaxForecastsPerBatch`).
-const FORECASTS_PER_BATCH: usize = 512;
+pub const FORECASTS_PER_BATCH: usize = 512;
 
 /// A key pair from a name: the simulator's accounts and meters are its own, never a real
 /// community's.
@@ -163,12 +161,22 @@ pub struct Chain {
 	gateway_nonces: Vec<u32>,
 }
 
-/// What the simulation submits in one block.
+/// One transaction the simulation submits.
+#[derive(Clone)]
 pub enum Submission {
-	/// Gateway `gateway`'s signed readings (split into batches of the runtime's maximum).
+	/// Gateway `gateway`'s batch of signed readings (at most `MaxReadingsPerBatch`).
 	Readings { gateway: usize, readings: Vec<SignedReading> },
-	/// The forecaster's forecasts of `slot` (meters ascending).
+	/// The forecaster's batch for `slot` (meters ascending, at most `MaxForecastsPerBatch`).
 	Forecasts { slot: MarketSlot, forecasts: Vec<(MeterId, EnergyForecast)> },
+}
+
+/// A block's events, and the submissions it had no room for (the block's weight or length
+/// was exhausted: a block author leaves them in the pool for the next block).
+pub struct Authored {
+	/// The block's events.
+	pub events: Vec<RuntimeEvent>,
+	/// Submissions left for the next block.
+	pub left_over: Vec<Submission>,
 }
 
 impl Chain {
@@ -208,43 +216,65 @@ impl Chain {
 		self.ext.execute_with(f)
 	}
 
-	/// Authors the next block at unix time `at_ms` (a multiple of the Aura slot) with
-	/// `submissions`, and returns its events. A transaction the runtime refuses is an error:
-	/// the simulation only submits what an honest gateway and forecaster would.
+	/// Authors the next block at unix time `at_ms` (a multiple of the Aura slot) with as many of
+	/// `submissions` as fit, in order. A transaction the runtime refuses for another reason is
+	/// an error: the simulation only submits what an honest gateway and forecaster would.
 	pub fn block(
 		&mut self,
 		at_ms: u64,
 		submissions: Vec<Submission>,
 		keys: &Keys,
-	) -> Result<Vec<RuntimeEvent>> {
-		if at_ms % SLOT_DURATION != 0 {
+	) -> Result<Authored> {
+		if !at_ms.is_multiple_of(SLOT_DURATION) {
 			bail!("block time {at_ms} is not on an Aura slot");
 		}
 		self.number += 1;
 		let (number, parent, genesis_hash) = (self.number, self.parent, self.genesis_hash);
 		let nonces = &mut self.gateway_nonces;
-		let (hash, events) = self.ext.execute_with(|| -> Result<_> {
+		let (hash, authored) = self.ext.execute_with(|| -> Result<_> {
 			let slot = Slot::from(at_ms / SLOT_DURATION);
 			let digest =
 				Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, slot.encode())] };
 			let header = Header::new(number, H256::zero(), H256::zero(), parent, digest);
 			Executive::initialize_block(&header);
 			let now = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now: at_ms });
-			apply(UncheckedExtrinsic::new_bare(now)).context("timestamp inherent")?;
+			apply(UncheckedExtrinsic::new_bare(now))
+				.map_err(|error| anyhow!("timestamp inherent: {error:?}"))?;
 			Executive::inherents_applied();
-			for submission in submissions {
-				for xt in extrinsics(submission, keys, nonces, genesis_hash)? {
-					apply(xt)?;
+			let mut left_over = Vec::new();
+			for (index, submission) in submissions.iter().enumerate() {
+				let xt = extrinsic(submission, keys, nonces, genesis_hash)?;
+				match apply(xt) {
+					Ok(()) => {
+						if let Submission::Readings { gateway, .. } = submission {
+							nonces[*gateway] += 1;
+						}
+					},
+					Err(Refusal::Full) => {
+						left_over = submissions[index..].to_vec();
+						break;
+					},
+					Err(Refusal::Other(error)) => bail!("block {number}: {error}"),
 				}
 			}
 			let events: Vec<RuntimeEvent> =
 				System::read_events_no_consensus().map(|record| record.event).collect();
 			let header = Executive::finalize_block();
-			Ok((header.hash(), events))
+			Ok((header.hash(), Authored { events, left_over }))
 		})?;
 		self.parent = hash;
 		self.ext.commit_all().map_err(|error| anyhow!("committing block {number}: {error}"))?;
-		Ok(events)
+		Ok(authored)
+	}
+
+	/// Drops the trie nodes no state refers to any more. The test externalities' in-memory
+	/// database keeps every node a block replaced (a node's database prunes them; this one
+	/// only counts their references), so a year of blocks would hold gigabytes: a run calls
+	/// this once a simulated week.
+	pub fn compact(&mut self) {
+		let ext = std::mem::replace(&mut self.ext, TestExternalities::new_empty());
+		let (live, root) = ext.into_raw_snapshot();
+		self.ext = TestExternalities::from_raw_snapshot(live, root, sp_runtime::StateVersion::V1);
 	}
 
 	/// The total balance (free and held) of `who`.
@@ -253,52 +283,58 @@ impl Chain {
 	}
 }
 
-/// Applies one extrinsic; any refusal or dispatch error is an error.
-fn apply(xt: UncheckedExtrinsic) -> Result<()> {
+/// Why an extrinsic was not applied.
+#[derive(Debug)]
+enum Refusal {
+	/// The block has no room left for it.
+	Full,
+	/// Anything else.
+	Other(String),
+}
+
+/// Applies one extrinsic.
+fn apply(xt: UncheckedExtrinsic) -> Result<(), Refusal> {
+	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
 	match Executive::apply_extrinsic(xt) {
 		Ok(Ok(())) => Ok(()),
-		Ok(Err(error)) => bail!("dispatch failed: {error:?}"),
-		Err(error) => bail!("transaction refused: {error:?}"),
+		Ok(Err(error)) => Err(Refusal::Other(format!("dispatch failed: {error:?}"))),
+		Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources)) => {
+			Err(Refusal::Full)
+		},
+		Err(error) => Err(Refusal::Other(format!("transaction refused: {error:?}"))),
 	}
 }
 
-/// The signed or self-authorising transactions of one submission.
-fn extrinsics(
-	submission: Submission,
+/// The transaction of one submission: a gateway's batch signed with its next nonce, or the
+/// forecaster's self-authorising batch.
+fn extrinsic(
+	submission: &Submission,
 	keys: &Keys,
-	nonces: &mut [u32],
+	nonces: &[u32],
 	genesis_hash: H256,
-) -> Result<Vec<UncheckedExtrinsic>> {
+) -> Result<UncheckedExtrinsic> {
 	match submission {
-		Submission::Readings { gateway, readings } => readings
-			.chunks(READINGS_PER_BATCH)
-			.map(|chunk| {
-				let batch = chunk.to_vec().try_into().map_err(|_| anyhow!("batch too long"))?;
-				let call =
-					RuntimeCall::Meters(pallet_meters::Call::submit_readings { readings: batch });
-				let nonce = nonces[gateway];
-				nonces[gateway] += 1;
-				signed(call, &keys.gateways[gateway], nonce)
-			})
-			.collect(),
-		Submission::Forecasts { slot, forecasts } => forecasts
-			.chunks(FORECASTS_PER_BATCH)
-			.map(|chunk| {
-				let batch = ForecastBatch {
-					forecaster: keys.forecaster.public(),
-					slot,
-					forecasts: chunk.to_vec().try_into().map_err(|_| anyhow!("batch too long"))?,
-				};
-				let signature = keys.forecaster.sign(&batch.signing_payload(&genesis_hash));
-				let call = RuntimeCall::Forecasts(pallet_forecasts::Call::submit_forecasts {
-					batch,
-					signature,
-				});
-				Ok(<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(
-					call,
-				))
-			})
-			.collect(),
+		Submission::Readings { gateway, readings } => {
+			let batch = readings.clone().try_into().map_err(|_| anyhow!("batch too long"))?;
+			let call =
+				RuntimeCall::Meters(pallet_meters::Call::submit_readings { readings: batch });
+			signed(call, &keys.gateways[*gateway], nonces[*gateway])
+		},
+		Submission::Forecasts { slot, forecasts } => {
+			let batch = ForecastBatch {
+				forecaster: keys.forecaster.public(),
+				slot: *slot,
+				forecasts: forecasts.clone().try_into().map_err(|_| anyhow!("batch too long"))?,
+			};
+			let signature = keys.forecaster.sign(&batch.signing_payload(&genesis_hash));
+			let call = RuntimeCall::Forecasts(pallet_forecasts::Call::submit_forecasts {
+				batch,
+				signature,
+			});
+			Ok(<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(
+				call,
+			))
+		},
 	}
 }
 

@@ -49,7 +49,8 @@ pub fn member_savings(path: &Path, rules: &[RuleSeries]) -> Result<()> {
 		.map_err(plot_error)?;
 	chart
 		.configure_mesh()
-		.x_desc("member (community order)")
+		.x_desc("member (community order, from 1)")
+		.x_label_formatter(&|x| format!("{}", *x as usize + 1))
 		.y_desc("baseline − net cost, CEUR")
 		.disable_x_mesh()
 		.draw()
@@ -100,6 +101,7 @@ pub fn monthly_cost(path: &Path, community: &Community, rules: &[RuleSeries]) ->
 	chart
 		.configure_mesh()
 		.x_desc("30-day period of the span")
+		.x_label_formatter(&|x| format!("{x:.0}"))
 		.y_desc("CEUR")
 		.draw()
 		.map_err(plot_error)?;
@@ -233,11 +235,14 @@ pub fn week(path: &Path, title: &str, rule: &RuleSeries, from: usize) -> Result<
 		.map_err(plot_error)?;
 	chart
 		.configure_mesh()
-		.x_desc("hour of the week")
+		.x_desc("day of the week (from its Monday 00:00 UTC)")
+		.x_labels(8)
+		.x_label_formatter(&|x| format!("day {:.0}", x / 24.0 + 1.0))
 		.y_desc("kWh per hour (kW)")
 		.draw()
 		.map_err(plot_error)?;
-	let lines: [(&str, &Vec<(f64, f64)>, RGBColor); 4] = [
+	type Line<'a> = (&'a str, &'a Vec<(f64, f64)>, RGBColor);
+	let lines: [Line; 4] = [
 		("community load", &load, RGBColor(60, 60, 60)),
 		("PV export", &pv, RGBColor(240, 180, 0)),
 		("delivered peer-to-peer", &p2p, RULE_COLOURS[2]),

@@ -220,7 +220,7 @@ impl CommunityFile {
 			.enumerate()
 			.map(|(i, pv)| {
 				let (profile, typical) = weighted[rng.gen_range(0..weighted.len())];
-				let annual_kwh = (typical * rng.gen_range(0.7..1.3) as f64).round();
+				let annual_kwh = (typical * rng.gen_range(0.7..1.3)).round();
 				let pv_kwp =
 					if pv { (rng.gen_range(3.0..10.0f64) * 2.0).round() / 2.0 } else { 0.0 };
 				MemberSpec {

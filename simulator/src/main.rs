@@ -183,9 +183,9 @@ fn run() -> Result<bool> {
 		);
 	}
 	println!(
-		"total {:.1} s ({} rules side by side); report in {}",
+		"total {:.1} s ({} side by side); report in {}",
 		started.elapsed().as_secs_f64(),
-		results.len(),
+		if results.len() == 1 { "one rule".to_owned() } else { format!("{} rules", results.len()) },
 		args.out.join("report.md").display()
 	);
 	Ok(passed)

@@ -244,7 +244,8 @@ fn markdown(
 	md.push_str(" |\n|---|");
 	md.push_str(&"---:|".repeat(results.len()));
 	md.push('\n');
-	let rows: [(&str, fn(&crate::summary::CommunitySummary) -> String); 14] = [
+	type Row = (&'static str, fn(&crate::summary::CommunitySummary) -> String);
+	let rows: [Row; 14] = [
 		("net cost, CEUR", |s| format!("{:.2}", s.net_cost)),
 		("baseline (no market), CEUR", |s| format!("{:.2}", s.baseline)),
 		("saving, CEUR", |s| format!("{:.2}", s.saving)),
