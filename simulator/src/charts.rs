@@ -71,14 +71,27 @@ pub fn member_savings(path: &Path, rules: &[RuleSeries]) -> Result<()> {
 	root.present().map_err(plot_error)
 }
 
-/// The community's cost per month (30-day blocks of the span) per rule, and its baseline.
+/// The community's cost per calendar month (UTC) of the span per rule, and its baseline.
 pub fn monthly_cost(path: &Path, community: &Community, rules: &[RuleSeries]) -> Result<()> {
 	let Some(first) = rules.first() else { return Ok(()) };
-	let months = first.ledger.slots.len().div_ceil(30 * 24).max(1);
+	// The calendar month (0-based, counted from the span's first) of each slot.
+	let month_of = |ledger: &Ledger, slot: usize| -> usize {
+		let at = (ledger.first_slot as i64 + slot as i64) * 3_600_000;
+		let date = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at).unwrap_or_default();
+		let first = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(
+			ledger.first_slot as i64 * 3_600_000,
+		)
+		.unwrap_or_default();
+		use chrono::Datelike;
+		((date.year() - first.year()) * 12 + date.month() as i32 - first.month() as i32).max(0)
+			as usize
+	};
+	let slots = first.ledger.slots.len();
+	let months = slots.checked_sub(1).map_or(1, |last| month_of(first.ledger, last) + 1);
 	let monthly = |ledger: &Ledger, cost: &dyn Fn(&Ledger, usize) -> f64| -> Vec<f64> {
 		let mut sums = vec![0.0; months];
 		for slot in 0..ledger.slots.len() {
-			sums[slot / (30 * 24)] += cost(ledger, slot) / 1_000_000.0;
+			sums[month_of(ledger, slot).min(months - 1)] += cost(ledger, slot) / 1_000_000.0;
 		}
 		sums
 	};
@@ -92,7 +105,7 @@ pub fn monthly_cost(path: &Path, community: &Community, rules: &[RuleSeries]) ->
 	let root = SVGBackend::new(path, SIZE).into_drawing_area();
 	root.fill(&WHITE).map_err(plot_error)?;
 	let mut chart = ChartBuilder::on(&root)
-		.caption("The community's net cost per 30 days (CEUR)", ("sans-serif", 20))
+		.caption("The community's net cost per month (CEUR)", ("sans-serif", 20))
 		.margin(12)
 		.x_label_area_size(36)
 		.y_label_area_size(64)
@@ -100,7 +113,7 @@ pub fn monthly_cost(path: &Path, community: &Community, rules: &[RuleSeries]) ->
 		.map_err(plot_error)?;
 	chart
 		.configure_mesh()
-		.x_desc("30-day period of the span")
+		.x_desc("month of the span")
 		.x_label_formatter(&|x| format!("{x:.0}"))
 		.y_desc("CEUR")
 		.draw()
@@ -113,14 +126,17 @@ pub fn monthly_cost(path: &Path, community: &Community, rules: &[RuleSeries]) ->
 		.map_err(plot_error)?
 		.label("baseline (no market)")
 		.legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BASELINE.stroke_width(3)));
+	// Rules that match the same volume cost the community the same: earlier rules are drawn
+	// wider, so that a line on top of another still shows both.
 	for (r, (rule, values)) in rules.iter().zip(&series).enumerate() {
 		let colour = RULE_COLOURS[r % RULE_COLOURS.len()];
+		let width = 2 + 3 * (rules.len() - 1 - r) as u32;
 		chart
-			.draw_series(LineSeries::new(points(values), colour.stroke_width(2)))
+			.draw_series(LineSeries::new(points(values), colour.stroke_width(width)))
 			.map_err(plot_error)?
 			.label(rule.name)
 			.legend(move |(x, y)| {
-				PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+				PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(width))
 			});
 	}
 	legend(&mut chart)?;

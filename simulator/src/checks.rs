@@ -29,14 +29,23 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	let ledger = &run.ledger;
 	let mut checks = Vec::new();
 
-	// P2P money: what buyers paid is what sellers received, and both are the events' sums.
+	// P2P money: what buyers paid is what sellers received, penalties likewise: the members'
+	// balances together changed by exactly what the utility paid them at feed-in, and the
+	// per-member sums agree with the trade events.
 	let paid: u128 = ledger.members.iter().map(|m| m.paid).sum();
 	let received: u128 = ledger.members.iter().map(|m| m.received).sum();
 	let flows: u128 = ledger.slots.iter().map(|s| s.flows.paid).sum();
+	let fed_in: i128 = ledger.members.iter().map(|m| m.fed_in_received as i128).sum();
+	let before: i128 = run.balances_before.iter().map(|b| *b as i128).sum();
+	let accounts = run.accounts.clone();
+	let after: i128 = accounts.iter().map(|a| run.chain.total_balance(a) as i128).sum();
 	checks.push(check(
 		"P2P money paid by buyers = received by sellers",
-		paid == received && paid == flows,
-		format!("paid {paid} µCEUR, received {received}, trade events {flows}"),
+		after - before == fed_in && paid == received && paid == flows,
+		format!(
+			"paid {paid} µCEUR, received {received}, trade events {flows}; members' balances together {:+} µCEUR = feed-in {fed_in}",
+			after - before
+		),
 	));
 
 	// Each slot's `Settled` totals are the sums of its trade and feed-in events, and every
@@ -149,11 +158,17 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 
 	let rejected: u32 = run.ledger.readings_rejected.values().sum();
 	checks.push(check(
-		"no reading rejected, no trade failed, no feed-in unpaid",
-		rejected == 0 && run.ledger.trades_failed == 0 && run.ledger.feed_in_unpaid_wh == 0,
+		"no reading rejected, no auction skipped, no trade failed, no feed-in unpaid",
+		rejected == 0
+			&& run.ledger.auctions_skipped == 0
+			&& run.ledger.trades_failed == 0
+			&& run.ledger.feed_in_unpaid_wh == 0,
 		format!(
-			"{rejected} rejected {:?}, {} trades failed, {} Wh unpaid",
-			run.ledger.readings_rejected, run.ledger.trades_failed, run.ledger.feed_in_unpaid_wh
+			"{rejected} readings rejected {:?}, {} auctions skipped, {} trades failed, {} Wh unpaid",
+			run.ledger.readings_rejected,
+			run.ledger.auctions_skipped,
+			run.ledger.trades_failed,
+			run.ledger.feed_in_unpaid_wh
 		),
 	));
 	checks

@@ -94,8 +94,10 @@ pub struct Ledger {
 	pub trades_failed: u32,
 	/// Unsold tokens the utility did not pay for.
 	pub feed_in_unpaid_wh: u64,
-	/// Auctions skipped (opened too late).
+	/// Auctions of the span's slots skipped (opened too late).
 	pub auctions_skipped: u32,
+	/// Delivered where the buyer was the seller (a member's bid matched its own offer), Wh.
+	pub self_traded_wh: u64,
 	/// Readings rejected, by reason.
 	pub readings_rejected: BTreeMap<String, u32>,
 	/// Standing orders placed.
@@ -125,6 +127,7 @@ impl Ledger {
 			trades_failed: 0,
 			feed_in_unpaid_wh: 0,
 			auctions_skipped: 0,
+			self_traded_wh: 0,
 			readings_rejected: BTreeMap::new(),
 			standing_placed: 0,
 			standing_skipped: BTreeMap::new(),
@@ -221,6 +224,9 @@ impl Ledger {
 				..
 			} => {
 				let Some(index) = self.index(*slot) else { return };
+				if buyer == seller {
+					self.self_traded_wh += delivered_wh;
+				}
 				let flows = &mut self.slots[index].flows;
 				flows.delivered_wh += delivered_wh;
 				flows.shortfall_wh += wh - delivered_wh;
@@ -272,9 +278,16 @@ impl Ledger {
 					});
 				}
 			},
-			MarketEvent::AuctionSkipped { .. } => self.auctions_skipped += 1,
-			MarketEvent::StandingOrderPlaced { .. } => self.standing_placed += 1,
-			MarketEvent::StandingOrderSkipped { reason, .. } => {
+			// Counted for the span's slots only (auctions open a day beyond it).
+			MarketEvent::AuctionSkipped { slot } if self.index(*slot).is_some() => {
+				self.auctions_skipped += 1
+			},
+			MarketEvent::StandingOrderPlaced { slot, .. } if self.index(*slot).is_some() => {
+				self.standing_placed += 1
+			},
+			MarketEvent::StandingOrderSkipped { slot, reason, .. }
+				if self.index(*slot).is_some() =>
+			{
 				let reason = match reason {
 					StandingOrderSkip::Refused(error) => format!("Refused({error:?})"),
 					other => format!("{other:?}"),

@@ -245,15 +245,20 @@ fn markdown(
 	md.push_str(&"---:|".repeat(results.len()));
 	md.push('\n');
 	type Row = (&'static str, fn(&crate::summary::CommunitySummary) -> String);
-	let rows: [Row; 14] = [
+	let rows: &[Row] = &[
 		("net cost, CEUR", |s| format!("{:.2}", s.net_cost)),
 		("baseline (no market), CEUR", |s| format!("{:.2}", s.baseline)),
 		("saving, CEUR", |s| format!("{:.2}", s.saving)),
 		("saving, % of baseline", |s| format!("{:.2}", s.saving_percent)),
 		("PV owners' revenue, CEUR", |s| format!("{:.2}", s.pv_owners_revenue)),
 		("… at feed-in only, CEUR", |s| format!("{:.2}", s.pv_owners_feed_in_only)),
+		("PV owners' saving (as sellers and buyers), CEUR", |s| {
+			format!("{:.2}", s.pv_owners_saving)
+		}),
 		("consumption / PV export, kWh", |s| format!("{:.0} / {:.0}", s.consumption_kwh, s.pv_kwh)),
 		("delivered P2P, kWh", |s| format!("{:.0}", s.p2p_kwh)),
+		("… within the buyer's consumption, kWh", |s| format!("{:.0}", s.p2p_used_kwh)),
+		("… to the seller itself, kWh", |s| format!("{:.0}", s.self_traded_kwh)),
 		("traded, not delivered, kWh", |s| format!("{:.0}", s.shortfall_kwh)),
 		("self-sufficiency: market / physical, %", |s| {
 			format!(
@@ -272,7 +277,7 @@ fn markdown(
 		}),
 		("members worse off than baseline", |s| s.worse_off.len().to_string()),
 	];
-	for (label, value) in rows {
+	for (label, value) in rows.iter().copied() {
 		let _ = writeln!(
 			md,
 			"| {label} | {} |",

@@ -88,9 +88,17 @@ pub struct CommunitySummary {
 	pub pv_kwh: f64,
 	/// Delivered peer-to-peer.
 	pub p2p_kwh: f64,
+	/// Of that, delivered within the buyer's consumption of the hour (`Σ min(bought, import)`):
+	/// what replaced purchases from the utility.
+	pub p2p_used_kwh: f64,
+	/// Delivered where a member's own bid matched its own offer (it paid itself).
+	pub self_traded_kwh: f64,
+	/// Sum of the PV owners' savings (as sellers and as buyers).
+	pub pv_owners_saving: f64,
 	/// Traded at clearing but not delivered.
 	pub shortfall_kwh: f64,
-	/// Share of the consumption bought peer-to-peer, percent.
+	/// Share of the consumption covered by peer-to-peer deliveries it used
+	/// (`p2p_used_kwh / consumption_kwh`), percent.
 	pub market_self_sufficiency_percent: f64,
 	/// Share of the PV export sold peer-to-peer, percent.
 	pub market_self_consumption_percent: f64,
@@ -174,6 +182,7 @@ pub fn summarise(community: &Community, run: &RunOutput) -> RunSummary {
 	let consumption = sum(|m| m.imported_kwh);
 	let pv = sum(|m| m.exported_kwh);
 	let p2p = sum(|m| m.bought_p2p_kwh);
+	let p2p_used = p2p - sum(|m| m.bought_beyond_consumption_kwh);
 	let traded: Vec<f64> = ledger
 		.slots
 		.iter()
@@ -194,8 +203,11 @@ pub fn summarise(community: &Community, run: &RunOutput) -> RunSummary {
 		consumption_kwh: consumption,
 		pv_kwh: pv,
 		p2p_kwh: p2p,
+		p2p_used_kwh: p2p_used,
+		self_traded_kwh: kwh(ledger.self_traded_wh),
+		pv_owners_saving: prosumers.iter().map(|m| m.saving).sum(),
 		shortfall_kwh: kwh(ledger.slots.iter().map(|s| s.flows.shortfall_wh).sum()),
-		market_self_sufficiency_percent: percent(p2p, consumption),
+		market_self_sufficiency_percent: percent(p2p_used, consumption),
 		market_self_consumption_percent: percent(p2p, pv),
 		physical_self_sufficiency_percent: percent(physical / 1_000.0, consumption),
 		peak_net_import_kw: peak_net / 1_000.0,
@@ -243,7 +255,8 @@ fn member_summary(
 		(
 			paid - avoided,
 			format!(
-				"paid {:.2} for {:.1} kWh delivered beyond its consumption in their hours",
+				"paid {:.2} more for its P2P purchases than the retail price of the part it used \
+				 ({:.1} kWh were delivered beyond its consumption in their hours)",
 				ceur(paid - avoided),
 				kwh(beyond_wh)
 			),
