@@ -154,11 +154,8 @@ pub fn slot_cost(community: &Community, ledger: &Ledger, slot: usize) -> f64 {
 
 /// The community's baseline of slot `slot` (µCEUR).
 pub fn slot_baseline(community: &Community, ledger: &Ledger, slot: usize) -> f64 {
-	let (retail, feed_in) = crate::summary::tariff_of(community, ledger, slot);
-	ledger
-		.members
-		.iter()
-		.map(|m| (m.import_wh[slot] as f64 * retail - m.export_wh[slot] as f64 * feed_in) / 1_000.0)
+	(0..ledger.members.len())
+		.map(|member| crate::summary::slot_baseline_micro(community, ledger, member, slot))
 		.sum()
 }
 

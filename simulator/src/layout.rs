@@ -95,9 +95,4 @@ impl Layout {
 	pub fn gateway_of(&self, meter: usize) -> usize {
 		meter / METERS_PER_GATEWAY
 	}
-
-	/// The member (index) of `account`, if it is one.
-	pub fn member_of(&self, account: &AccountId) -> Option<usize> {
-		self.members.iter().position(|member| &member.account == account)
-	}
 }

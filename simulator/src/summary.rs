@@ -136,14 +136,20 @@ pub fn tariff_of(community: &Community, ledger: &Ledger, index: usize) -> (f64, 
 
 /// A member's baseline over the span from its metered energy, µCEUR.
 pub fn baseline_micro(community: &Community, ledger: &Ledger, member: usize) -> f64 {
+	(0..ledger.slots.len()).map(|slot| slot_baseline_micro(community, ledger, member, slot)).sum()
+}
+
+/// Member `member`'s baseline in slot index `slot`, µCEUR: its import at the slot's retail
+/// tariff less its export at the feed-in tariff.
+pub fn slot_baseline_micro(
+	community: &Community,
+	ledger: &Ledger,
+	member: usize,
+	slot: usize,
+) -> f64 {
+	let (retail, feed_in) = tariff_of(community, ledger, slot);
 	let record = &ledger.members[member];
-	(0..ledger.slots.len())
-		.map(|index| {
-			let (retail, feed_in) = tariff_of(community, ledger, index);
-			(record.import_wh[index] as f64 * retail - record.export_wh[index] as f64 * feed_in)
-				/ 1_000.0
-		})
-		.sum()
+	(record.import_wh[slot] as f64 * retail - record.export_wh[slot] as f64 * feed_in) / 1_000.0
 }
 
 /// The figures of `run`.
