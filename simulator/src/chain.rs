@@ -1,35 +1,26 @@
-//! The chain a simulation runs: the energy runtime executed natively in test externalities,
-//! from the runtime's own genesis builder, one block at a time through `Executive` as a block
-//! author builds them (Aura pre-digest, timestamp inherent, `on_poll`, transactions,
-//! finalisation). Meter readings come in gateway batches signed by the gateway, each reading
+//! The chain a simulation runs: the energy runtime executed natively by
+//! `energy-runtime-harness`, from the runtime's own genesis builder, one block at a time
+//! through `Executive` as a block author builds them (Aura pre-digest, timestamp inherent,
+//! `on_poll`, transactions, finalisation). Meter readings come in gateway batches signed by the gateway, each reading
 //! signed by its meter's own key; forecasts in batches signed by the forecaster key; every
 //! transaction is checked and dispatched by the runtime exactly as on a node.
 
 use anyhow::{anyhow, bail, Result};
-use codec::Encode;
 use energy_primitives::{
 	AccountId, EnergyForecast, MarketSlot, MeterId, MeterPublicKey, MeterReading, MeterSignature,
 	Roles, SignedReading,
 };
 use energy_runtime::{
-	Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, SignedPayload,
-	System, TxExtension, UncheckedExtrinsic, SLOT_DURATION,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, System, UncheckedExtrinsic,
 };
+use energy_runtime_harness::{authorized, signed, NativeChain};
 use frame_support::traits::fungible::Inspect;
-use frame_system::offchain::CreateAuthorizedTransaction;
 use pallet_forecasts::{crypto::ForecasterPair, ForecastBatch};
 use pallet_market::{ClearingRule, HourTariff, StandingOrder, TariffTable};
 use pallet_meters::MeterKind;
 use pallet_res_assets::Technology;
-use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
 use sp_core::{ed25519, sr25519, Pair, H256};
 use sp_io::hashing::blake2_256;
-use sp_io::TestExternalities;
-use sp_runtime::{
-	generic::{Digest, DigestItem, Era},
-	traits::Header as _,
-	MultiAddress, MultiSignature,
-};
 
 use crate::layout::Layout;
 
@@ -154,10 +145,7 @@ fn genesis_config(spec: &GenesisSpec) -> RuntimeGenesisConfig {
 
 /// A running simulated chain.
 pub struct Chain {
-	ext: TestExternalities,
-	number: u32,
-	parent: H256,
-	genesis_hash: H256,
+	chain: NativeChain,
 	gateway_nonces: Vec<u32>,
 }
 
@@ -183,37 +171,18 @@ impl Chain {
 	/// Builds the genesis state with the runtime's genesis builder (`build_state`, as a node
 	/// does from a chain spec) and checks it with every pallet's genesis checks.
 	pub fn genesis(spec: &GenesisSpec) -> Result<Self> {
-		let config = genesis_config(spec);
-		// The node's path: a full config as JSON through what the runtime's `GenesisBuilder`
-		// API runs (`build_state`), every pallet's genesis build with its checks.
-		let json = serde_json::to_vec(&config)?;
-		let mut ext = TestExternalities::new_empty();
-		ext.execute_with(|| {
-			frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
-		})
-		.map_err(|error| anyhow!("the runtime refused the genesis: {error}"))?;
-		ext.commit_all().map_err(|error| anyhow!("committing the genesis: {error}"))?;
-		let state_root = ext
-			.execute_with(|| H256::from_slice(&sp_io::storage::root(sp_runtime::StateVersion::V1)));
-		let genesis = Header::new(0, H256::zero(), state_root, H256::zero(), Digest::default());
-		let genesis_hash = genesis.hash();
-		Ok(Chain {
-			ext,
-			number: 0,
-			parent: genesis_hash,
-			genesis_hash,
-			gateway_nonces: vec![0; spec.keys.gateways.len()],
-		})
+		let chain = NativeChain::genesis(&genesis_config(spec))?;
+		Ok(Chain { chain, gateway_nonces: vec![0; spec.keys.gateways.len()] })
 	}
 
 	/// The hash of the genesis block: what meters and forecasters sign for.
 	pub fn genesis_hash(&self) -> H256 {
-		self.genesis_hash
+		self.chain.genesis_hash()
 	}
 
 	/// Runs `f` on the chain's state (reads; anything written is kept).
 	pub fn with_state<R>(&mut self, f: impl FnOnce() -> R) -> R {
-		self.ext.execute_with(f)
+		self.chain.with_state(f)
 	}
 
 	/// Authors the next block at unix time `at_ms` (a multiple of the Aura slot) with as many of
@@ -225,26 +194,13 @@ impl Chain {
 		submissions: Vec<Submission>,
 		keys: &Keys,
 	) -> Result<Authored> {
-		if !at_ms.is_multiple_of(SLOT_DURATION) {
-			bail!("block time {at_ms} is not on an Aura slot");
-		}
-		self.number += 1;
-		let (number, parent, genesis_hash) = (self.number, self.parent, self.genesis_hash);
+		let number = self.chain.number() + 1;
 		let nonces = &mut self.gateway_nonces;
-		let (hash, authored) = self.ext.execute_with(|| -> Result<_> {
-			let slot = Slot::from(at_ms / SLOT_DURATION);
-			let digest =
-				Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, slot.encode())] };
-			let header = Header::new(number, H256::zero(), H256::zero(), parent, digest);
-			Executive::initialize_block(&header);
-			let now = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now: at_ms });
-			apply(UncheckedExtrinsic::new_bare(now))
-				.map_err(|error| anyhow!("timestamp inherent: {error:?}"))?;
-			Executive::inherents_applied();
+		self.chain.block(at_ms, |builder| -> Result<Authored> {
 			let mut left_over = Vec::new();
 			for (index, submission) in submissions.iter().enumerate() {
-				let xt = extrinsic(submission, keys, nonces, genesis_hash)?;
-				match apply(xt) {
+				let xt = extrinsic(submission, keys, nonces, builder.genesis_hash())?;
+				match refusal(builder.apply(xt)) {
 					Ok(()) => {
 						if let Submission::Readings { gateway, .. } = submission {
 							nonces[*gateway] += 1;
@@ -259,22 +215,14 @@ impl Chain {
 			}
 			let events: Vec<RuntimeEvent> =
 				System::read_events_no_consensus().map(|record| record.event).collect();
-			let header = Executive::finalize_block();
-			Ok((header.hash(), Authored { events, left_over }))
-		})?;
-		self.parent = hash;
-		self.ext.commit_all().map_err(|error| anyhow!("committing block {number}: {error}"))?;
-		Ok(authored)
+			Ok(Authored { events, left_over })
+		})?
 	}
 
-	/// Drops the trie nodes no state refers to any more. The test externalities' in-memory
-	/// database keeps every node a block replaced (a node's database prunes them; this one
-	/// only counts their references), so a year of blocks would hold gigabytes: a run calls
-	/// this once a simulated week.
+	/// Drops the trie nodes no state refers to any more (see [`NativeChain::compact`]): a run
+	/// calls this once a simulated week.
 	pub fn compact(&mut self) {
-		let ext = std::mem::replace(&mut self.ext, TestExternalities::new_empty());
-		let (live, root) = ext.into_raw_snapshot();
-		self.ext = TestExternalities::from_raw_snapshot(live, root, sp_runtime::StateVersion::V1);
+		self.chain.compact()
 	}
 
 	/// The total balance (free and held) of `who`.
@@ -292,10 +240,10 @@ enum Refusal {
 	Other(String),
 }
 
-/// Applies one extrinsic.
-fn apply(xt: UncheckedExtrinsic) -> Result<(), Refusal> {
+/// What the runtime's answer to one extrinsic means for the simulation.
+fn refusal(result: sp_runtime::ApplyExtrinsicResult) -> Result<(), Refusal> {
 	use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
-	match Executive::apply_extrinsic(xt) {
+	match result {
 		Ok(Ok(())) => Ok(()),
 		Ok(Err(error)) => Err(Refusal::Other(format!("dispatch failed: {error:?}"))),
 		Err(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources)) => {
@@ -318,7 +266,7 @@ fn extrinsic(
 			let batch = readings.clone().try_into().map_err(|_| anyhow!("batch too long"))?;
 			let call =
 				RuntimeCall::Meters(pallet_meters::Call::submit_readings { readings: batch });
-			signed(call, &keys.gateways[*gateway], nonces[*gateway])
+			Ok(signed(call, &keys.gateways[*gateway], nonces[*gateway])?)
 		},
 		Submission::Forecasts { slot, forecasts } => {
 			let batch = ForecastBatch {
@@ -331,39 +279,9 @@ fn extrinsic(
 				batch,
 				signature,
 			});
-			Ok(<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(
-				call,
-			))
+			Ok(authorized(call))
 		},
 	}
-}
-
-/// `call` signed by `key` with nonce `nonce`: immortal, tip 0, no metadata hash (what a
-/// gateway built on subxt sends).
-fn signed(call: RuntimeCall, key: &sr25519::Pair, nonce: u32) -> Result<UncheckedExtrinsic> {
-	let extension: TxExtension = (
-		frame_system::AuthorizeCall::<Runtime>::new(),
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
-	let payload = SignedPayload::new(call.clone(), extension.clone())
-		.map_err(|error| anyhow!("signing payload: {error:?}"))?;
-	let signature = payload.using_encoded(|bytes| key.sign(bytes));
-	let signer = AccountId::new(key.public().0);
-	Ok(UncheckedExtrinsic::new_signed(
-		call,
-		MultiAddress::Id(signer),
-		MultiSignature::Sr25519(signature),
-		extension,
-	))
 }
 
 /// Meter `meter`'s reading `sequence` closing `slot` with cumulative registers, signed by its
