@@ -12,6 +12,8 @@ pub mod migrations;
 mod minter_impl;
 #[cfg(test)]
 mod mock;
+#[cfg(all(feature = "fuzz-regression", feature = "std"))]
+pub mod regression;
 #[cfg(test)]
 mod tests;
 mod types;
