@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, the main workspace's unit, property and benchmark
 # tests (the pallets, the runtime, the gateway, the clearing and forecasting crates, two weeks of
-# a community on the runtime in the simulator with its conservation checks), then the
+# a community on the runtime in the simulator with its conservation checks), the runtime fuzzer
+# (20,000 calls, its seeded regression) and the try-runtime upgrade checks, then the
 # network tests under zombienet/ (a dev node on its own,
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
 # a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four
@@ -38,6 +39,11 @@ step "benchmark tests: every pallet's benchmarks run once on its mock, and the r
 SKIP_WASM_BUILD=1 cargo test --release --locked --features runtime-benchmarks \
 	-p pallet-participants -p pallet-res-assets -p pallet-meters -p pallet-energy-tokens \
 	-p pallet-market -p pallet-forecasts -p energy-runtime -- benchmarking:: genesis_config_presets::
+
+step "runtime fuzzer: 20,000 calls with every pallet's try_state after every block, the seeded regression, the try-runtime upgrade checks"
+# Built natively with `try-runtime` and the fuzzer's `regression` switch (SKIP_WASM_BUILD=1: the
+# validators' wasm is never built with either); the per-call table is printed.
+SKIP_WASM_BUILD=1 cargo test --release --locked -p energy-fuzz --features try-runtime,regression -- --nocapture
 
 step "dashboard: type-check and build"
 npm run build --prefix dashboard

@@ -1,0 +1,786 @@
+//! One random transaction from the state of the chain: which actor sends which call with which
+//! arguments, honest or hostile. Arguments are drawn mostly from what the state holds (open
+//! auctions, orders, holdings, meters' last readings), so that most calls can succeed, and
+//! sometimes from anywhere, so that every check is exercised.
+
+use crate::actors::{Actors, Role};
+use energy_primitives::{
+	AccountId, EnergyForecast, MarketClock, MeterId, MeterPublicKey, MeterReading, MeterSignature,
+	ResId, Roles, SignedReading, Wh,
+};
+use energy_runtime::{Runtime, RuntimeCall, EXISTENTIAL_DEPOSIT};
+use pallet_market::{
+	AuctionSchedule, AuctionStatus, ClearingRule, HourTariff, Side, StandingQuantity,
+};
+use pallet_meters::{MeterKind, Registers};
+use pallet_res_assets::{ResStatus, Technology};
+use rand::{seq::SliceRandom, Rng};
+use rand_chacha::ChaCha8Rng;
+use sp_core::{ed25519, Pair, H256};
+
+type Market = pallet_market::Pallet<Runtime>;
+
+/// How a reading in a gateway's batch was made: honest, or which attack it performs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReadingKind {
+	/// The meter's next reading, closing the last ended slot.
+	Honest,
+	/// Signed by another key.
+	ForgedSignature,
+	/// Signed for another chain.
+	OtherChain,
+	/// The last reading sent for the meter, again.
+	Replayed,
+	/// A new reading under the last accepted sequence.
+	ReusedSequence,
+	/// A register below its last value.
+	RegisterBackwards,
+	/// More export than the nameplate makes in the covered slots.
+	AboveCapacity,
+	/// Closing the slot in progress or a later one.
+	FutureSlot,
+	/// Closing a slot that ended more than two days ago.
+	TooOld,
+	/// Closing a slot before the meter's installation.
+	BeforeInstallation,
+	/// Sent by a gateway the meter is not on.
+	ForeignGateway,
+	/// For a meter id nobody registered.
+	UnknownMeter,
+	/// A meter whose last ended slot is already closed: its next reading can only close the
+	/// slot in progress (a gateway reporting too early).
+	TooEarly,
+}
+
+/// The transaction an action sends.
+pub enum Tx {
+	/// `call` signed by actor `signer`, with a nonce off by `nonce_offset` from the right one
+	/// and, if `corrupt`, a signature over other bytes.
+	Signed { signer: usize, call: RuntimeCall, nonce_offset: i64, corrupt: bool },
+	/// A self-authorising call (a forecaster's batch).
+	Authorized(RuntimeCall),
+}
+
+/// One action: the transaction and, for a batch of readings, how each reading was made.
+pub struct Action {
+	/// What is sent.
+	pub tx: Tx,
+	/// The readings of a batch, in order, with their kind.
+	pub readings: Vec<(MeterId, u64, ReadingKind)>,
+}
+
+impl Action {
+	fn signed(signer: usize, call: RuntimeCall) -> Self {
+		Action {
+			tx: Tx::Signed { signer, call, nonce_offset: 0, corrupt: false },
+			readings: Vec::new(),
+		}
+	}
+}
+
+/// What the fuzzer remembers across blocks of an episode: the keys of meters it installed,
+/// the last reading and forecast batch it sent (to replay them).
+pub struct Memory {
+	/// Each meter's current key, by id.
+	pub meter_keys: std::collections::BTreeMap<MeterId, ed25519::Pair>,
+	/// The last reading sent per meter.
+	pub last_sent: std::collections::BTreeMap<MeterId, SignedReading>,
+	/// The last forecast batch sent.
+	pub last_forecast: Option<RuntimeCall>,
+	/// The genesis hash the chain's signatures bind.
+	pub genesis_hash: H256,
+}
+
+impl Memory {
+	/// The memory at genesis.
+	pub fn new(actors: &Actors, genesis_hash: H256) -> Self {
+		Memory {
+			meter_keys: actors
+				.meter_keys
+				.iter()
+				.enumerate()
+				.map(|(id, key)| (id as MeterId, *key))
+				.collect(),
+			last_sent: Default::default(),
+			last_forecast: None,
+			genesis_hash,
+		}
+	}
+}
+
+/// Draws one action from the chain's current state (runs inside it).
+pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
+	let mut action = match rng.gen_range(0..100u32) {
+		0..=24 => readings(rng, actors, memory),
+		25..=36 => place_bid(rng, actors),
+		37..=48 => place_offer(rng, actors),
+		49..=53 => cancel_order(rng, actors),
+		54..=57 => set_standing_order(rng, actors),
+		58..=60 => cancel_standing_order(rng, actors),
+		61..=66 => retire(rng, actors),
+		67..=72 => forecasts(rng, actors, memory),
+		73..=76 => transfer(rng, actors),
+		77..=80 => market_governance(rng, actors),
+		81..=86 => participants(rng, actors),
+		87..=91 => res_assets(rng, actors),
+		92..=96 => meter_admin(rng, actors),
+		_ => misc(rng, actors),
+	};
+	// Now and then a transaction with a stale or future nonce, or a corrupted signature.
+	if let Tx::Signed { nonce_offset, corrupt, .. } = &mut action.tx {
+		match rng.gen_range(0..100u32) {
+			0 => *nonce_offset = -1,
+			1 => *nonce_offset = 1,
+			2 => *corrupt = true,
+			_ => {},
+		}
+	}
+	action
+}
+
+/// An actor of `role` most of the time, anyone otherwise.
+fn someone(rng: &mut ChaCha8Rng, actors: &Actors, roles: &[Role]) -> usize {
+	let fitting: Vec<usize> = roles.iter().flat_map(|role| actors.with_role(*role)).collect();
+	if fitting.is_empty() || rng.gen_bool(0.15) {
+		rng.gen_range(0..actors.accounts.len())
+	} else {
+		fitting[rng.gen_range(0..fitting.len())]
+	}
+}
+
+/// The manager's sudo of `call` most of the time; otherwise the call sent directly by a
+/// random actor (a bad origin) or wrapped in sudo by someone who is not the sudo key.
+fn governed(rng: &mut ChaCha8Rng, actors: &Actors, call: RuntimeCall) -> Action {
+	let manager = actors.with_role(Role::Manager)[0];
+	let sudo = |call| RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	match rng.gen_range(0..100u32) {
+		0..=79 => Action::signed(manager, sudo(call)),
+		80..=91 => Action::signed(rng.gen_range(0..actors.accounts.len()), call),
+		_ => Action::signed(rng.gen_range(0..actors.accounts.len()), sudo(call)),
+	}
+}
+
+fn current_slot() -> u32 {
+	Market::current_slot()
+}
+
+/// The slots whose auction is open, ascending.
+fn open_auctions() -> Vec<(u32, pallet_market::Auction)> {
+	let mut open: Vec<_> = pallet_market::Auctions::<Runtime>::iter()
+		.filter(|(_, auction)| auction.status == AuctionStatus::Open)
+		.collect();
+	open.sort_by_key(|(slot, _)| *slot);
+	open
+}
+
+/// A slot for an order: an open auction's mostly, any slot near now otherwise.
+fn order_slot(rng: &mut ChaCha8Rng) -> (u32, u128, u128) {
+	let open = open_auctions();
+	if !open.is_empty() && rng.gen_bool(0.85) {
+		let (slot, auction) = &open[rng.gen_range(0..open.len())];
+		(*slot, auction.retail, auction.feed_in)
+	} else {
+		let now = current_slot();
+		(now.saturating_sub(2) + rng.gen_range(0..10), 95_000, 39_000)
+	}
+}
+
+/// An energy amount: small mostly, sometimes zero or huge.
+fn amount_wh(rng: &mut ChaCha8Rng, typical: Wh) -> Wh {
+	match rng.gen_range(0..100u32) {
+		0..=1 => 0,
+		2 => Wh::MAX,
+		3..=5 => rng.gen_range(typical..typical * 100),
+		_ => rng.gen_range(1..=typical),
+	}
+}
+
+fn place_bid(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let who = someone(rng, actors, &[Role::Consumer, Role::Prosumer]);
+	let (slot, retail, _) = order_slot(rng);
+	let price = if rng.gen_bool(0.05) { u128::MAX } else { rng.gen_range(0..=retail * 13 / 10) };
+	let call = pallet_market::Call::place_bid { slot, wh: amount_wh(rng, 300), price };
+	Action::signed(who, RuntimeCall::Market(call))
+}
+
+/// The RES of `who`, or any RES id (existing or not).
+fn res_of(rng: &mut ChaCha8Rng, who: &AccountId) -> ResId {
+	let own: Vec<ResId> = pallet_res_assets::Assets::<Runtime>::iter()
+		.filter(|(_, res)| &res.owner == who)
+		.map(|(id, _)| id)
+		.collect();
+	if !own.is_empty() && rng.gen_bool(0.85) {
+		own[rng.gen_range(0..own.len())]
+	} else {
+		rng.gen_range(0..pallet_res_assets::NextResId::<Runtime>::get() + 2)
+	}
+}
+
+fn place_offer(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let who = someone(rng, actors, &[Role::Producer, Role::Prosumer]);
+	let res = res_of(rng, &actors.account(who));
+	let (slot, retail, feed_in) = order_slot(rng);
+	let price = rng.gen_range(feed_in * 8 / 10..=retail * 11 / 10);
+	let call = pallet_market::Call::place_offer { slot, res, wh: amount_wh(rng, 120), price };
+	Action::signed(who, RuntimeCall::Market(call))
+}
+
+fn cancel_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let orders: Vec<_> = open_auctions()
+		.into_iter()
+		.flat_map(|(slot, _)| {
+			pallet_market::Orders::<Runtime>::iter_prefix(slot)
+				.map(move |(id, order)| (slot, id, order.owner))
+		})
+		.collect();
+	let Some((slot, id, owner)) = orders.choose(rng).cloned() else {
+		let who = rng.gen_range(0..actors.accounts.len());
+		let call = pallet_market::Call::cancel_order { slot: current_slot(), id: rng.gen() };
+		return Action::signed(who, RuntimeCall::Market(call));
+	};
+	let owner_actor = (0..actors.accounts.len()).find(|&i| actors.account(i) == owner);
+	let who = match owner_actor {
+		Some(owner) if rng.gen_bool(0.8) => owner,
+		_ => rng.gen_range(0..actors.accounts.len()),
+	};
+	Action::signed(who, RuntimeCall::Market(pallet_market::Call::cancel_order { slot, id }))
+}
+
+fn set_standing_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let bid = rng.gen_bool(0.5);
+	let who = if bid {
+		someone(rng, actors, &[Role::Consumer, Role::Prosumer])
+	} else {
+		someone(rng, actors, &[Role::Producer, Role::Prosumer])
+	};
+	let side = if bid { Side::Bid } else { Side::Offer { res: res_of(rng, &actors.account(who)) } };
+	let quantity = if rng.gen_bool(0.5) {
+		StandingQuantity::Fixed { wh: amount_wh(rng, 200) }
+	} else {
+		StandingQuantity::Forecast {
+			meter: rng.gen_range(0..pallet_meters::NextMeterId::<Runtime>::get() + 2),
+		}
+	};
+	let call = pallet_market::Call::set_standing_order {
+		side,
+		price: rng.gen_range(0..120_000),
+		quantity,
+		cap_wh: amount_wh(rng, 400),
+	};
+	Action::signed(who, RuntimeCall::Market(call))
+}
+
+fn cancel_standing_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let orders: Vec<_> = pallet_market::StandingOrders::<Runtime>::iter()
+		.map(|(id, order)| (id, order.owner))
+		.collect();
+	let (id, owner) = match orders.choose(rng) {
+		Some((id, owner)) => (*id, Some(owner.clone())),
+		None => (rng.gen_range(0..4), None),
+	};
+	let owner_actor =
+		owner.and_then(|o| (0..actors.accounts.len()).find(|&i| actors.account(i) == o));
+	let who = match owner_actor {
+		Some(owner) if rng.gen_bool(0.8) => owner,
+		_ => rng.gen_range(0..actors.accounts.len()),
+	};
+	Action::signed(who, RuntimeCall::Market(pallet_market::Call::cancel_standing_order { id }))
+}
+
+fn retire(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	// A holder of tokens mostly (they exist between minting and settlement), anyone otherwise.
+	let holders: Vec<AccountId> =
+		pallet_energy_tokens::Holdings::<Runtime>::iter_keys().map(|(who, _, _)| who).collect();
+	let who = match holders.choose(rng) {
+		Some(holder) if rng.gen_bool(0.85) => (0..actors.accounts.len())
+			.find(|&i| &actors.account(i) == holder)
+			.unwrap_or_else(|| someone(rng, actors, &[Role::Producer, Role::Prosumer])),
+		_ => someone(rng, actors, &[Role::Producer, Role::Prosumer]),
+	};
+	let held: Vec<((u32, ResId), Wh)> =
+		pallet_energy_tokens::Holdings::<Runtime>::iter_prefix((actors.account(who),)).collect();
+	let mut certificates = Vec::new();
+	for _ in 0..rng.gen_range(1..=2) {
+		let amount = match held.choose(rng) {
+			Some(((slot, res), wh)) if rng.gen_bool(0.85) => {
+				let wh = match rng.gen_range(0..100u32) {
+					0..=79 => rng.gen_range(1..=*wh),
+					80..=94 => wh + rng.gen_range(1..100),
+					_ => 0,
+				};
+				pallet_energy_tokens::CertificateAmount { slot: *slot, res: *res, wh }
+			},
+			_ => pallet_energy_tokens::CertificateAmount {
+				slot: current_slot().saturating_sub(rng.gen_range(0..5)),
+				res: rng.gen_range(0..6),
+				wh: rng.gen_range(1..100),
+			},
+		};
+		certificates.push(amount);
+	}
+	let call = pallet_energy_tokens::Call::retire {
+		certificates: certificates.try_into().unwrap_or_default(),
+		claim: b"fuzz: consumed on site".to_vec().try_into().unwrap_or_default(),
+	};
+	Action::signed(who, RuntimeCall::EnergyTokens(call))
+}
+
+/// The meter's record on its gateway's page, with the gateway.
+pub fn meter_record(id: MeterId) -> Option<(AccountId, pallet_meters::Meter<AccountId>)> {
+	let entry = pallet_meters::MeterDirectory::<Runtime>::get(id)?;
+	let page = pallet_meters::Gateways::<Runtime>::get(&entry.gateway)?;
+	let meter = page.into_iter().find(|meter| meter.id == id)?;
+	Some((entry.gateway, meter))
+}
+
+/// The most a meter of `kind` may export over `slots` slots (the chain's own limit).
+fn export_limit(kind: &MeterKind, slots: u32) -> Option<Wh> {
+	match kind {
+		MeterKind::Production { res } => {
+			pallet_res_assets::Assets::<Runtime>::get(res).map(|asset| {
+				energy_primitives::export_limit_wh(
+					asset.nameplate_w,
+					Market::slot_length_ms(),
+					slots,
+				)
+			})
+		},
+		MeterKind::Consumption => None,
+	}
+}
+
+/// One reading of meter `id` of kind `kind`, signed (or not) as that kind demands, and the
+/// kind it really is (an attack that this meter's state cannot express becomes honest).
+fn reading(
+	rng: &mut ChaCha8Rng,
+	memory: &Memory,
+	id: MeterId,
+	meter: &pallet_meters::Meter<AccountId>,
+	mut kind: ReadingKind,
+) -> (SignedReading, ReadingKind) {
+	if kind == ReadingKind::Replayed {
+		match memory.last_sent.get(&id) {
+			Some(last) => return (*last, kind),
+			None => kind = ReadingKind::Honest,
+		}
+	}
+	let now = current_slot();
+	let after = meter
+		.last_slot
+		.or_else(|| pallet_meters::GenesisSlot::<Runtime>::get().map(|s| s.saturating_sub(1)))
+		.unwrap_or(now.saturating_sub(2));
+	let mut slot = now.saturating_sub(1).max(after + 1);
+	let covered = slot.saturating_sub(after).max(1);
+	let limit = export_limit(&meter.kind, covered);
+	let mut sequence = meter.last_sequence + 1;
+	let mut import_wh = meter.registers.import_wh + rng.gen_range(0..=60 * u64::from(covered));
+	let mut export_wh = meter.registers.export_wh + rng.gen_range(0..=limit.unwrap_or(0));
+	let window = (48 * energy_primitives::HOUR_MS / Market::slot_length_ms()) as u32;
+	match kind {
+		ReadingKind::ReusedSequence if meter.last_sequence > 0 => sequence = meter.last_sequence,
+		ReadingKind::RegisterBackwards if meter.registers.import_wh > 0 => {
+			import_wh =
+				meter.registers.import_wh - rng.gen_range(1..=meter.registers.import_wh.min(50))
+		},
+		ReadingKind::RegisterBackwards if meter.registers.export_wh > 0 => {
+			export_wh =
+				meter.registers.export_wh - rng.gen_range(1..=meter.registers.export_wh.min(50))
+		},
+		ReadingKind::AboveCapacity if limit.is_some() => {
+			export_wh = meter.registers.export_wh + limit.unwrap_or(0) + rng.gen_range(1..500)
+		},
+		ReadingKind::FutureSlot => slot = now + rng.gen_range(0..3),
+		// The oldest slot the meter may still close, one beyond the window if it can.
+		ReadingKind::TooOld if after + 1 + window < now => {
+			slot = now.saturating_sub(window + 1 + rng.gen_range(0..10)).max(after + 1)
+		},
+		ReadingKind::BeforeInstallation if meter.last_slot.is_none() => {
+			slot = after.saturating_sub(rng.gen_range(0..3))
+		},
+		ReadingKind::ReusedSequence
+		| ReadingKind::RegisterBackwards
+		| ReadingKind::AboveCapacity
+		| ReadingKind::TooOld
+		| ReadingKind::BeforeInstallation => kind = ReadingKind::Honest,
+		_ => {},
+	}
+	// Nothing has ended since the meter's installation (the slot in progress, or block 1,
+	// before the genesis meters' installation slot is recorded): too early to report.
+	let installed_now =
+		meter.last_slot.is_none() && pallet_meters::GenesisSlot::<Runtime>::get().is_none();
+	if kind == ReadingKind::Honest && (slot >= now || installed_now) {
+		kind = ReadingKind::TooEarly;
+	}
+	let reading = MeterReading { meter: id, sequence, slot, import_wh, export_wh };
+	let genesis = match kind {
+		ReadingKind::OtherChain => H256::repeat_byte(7),
+		_ => memory.genesis_hash,
+	};
+	let payload = reading.signing_payload(&genesis);
+	let signature = match (kind, memory.meter_keys.get(&id)) {
+		(ReadingKind::ForgedSignature, _) | (_, None) => {
+			ed25519::Pair::from_seed(&[rng.gen(); 32]).sign(&payload)
+		},
+		(_, Some(key)) => key.sign(&payload),
+	};
+	(SignedReading { reading, signature: MeterSignature::Ed25519(signature) }, kind)
+}
+
+fn readings(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
+	let gateways = actors.with_role(Role::Gateway);
+	let gateway = gateways[rng.gen_range(0..gateways.len())];
+	// The batch's sender: the gateway mostly, the rogue gateway or anyone sometimes.
+	let signer = match rng.gen_range(0..100u32) {
+		0..=91 => gateway,
+		92..=97 => actors.with_role(Role::RogueGateway)[0],
+		_ => rng.gen_range(0..actors.accounts.len()),
+	};
+	let page: Vec<_> = pallet_meters::Gateways::<Runtime>::get(actors.account(gateway))
+		.map(|page| page.into_inner())
+		.unwrap_or_default();
+	let next_id = pallet_meters::NextMeterId::<Runtime>::get();
+	// Meters with an ended slot to report first: an honest gateway sends nothing else.
+	let now = current_slot();
+	let due = |meter: &pallet_meters::Meter<AccountId>| meter.last_slot.is_none_or(|s| s + 1 < now);
+	let mut ids: Vec<MeterId> = page.iter().filter(|m| due(m)).map(|meter| meter.id).collect();
+	ids.shuffle(rng);
+	// Now and then one that has nothing to report (its reading can only be refused), and an
+	// empty batch now and then.
+	let others: Vec<MeterId> = page.iter().filter(|m| !due(m)).map(|meter| meter.id).collect();
+	let sometimes = if ids.is_empty() { 0.95 } else { 0.1 };
+	if let Some(other) = others.choose(rng).filter(|_| rng.gen_bool(sometimes)) {
+		ids.insert(0, *other);
+	}
+	let mut batch = Vec::new();
+	let mut kinds = Vec::new();
+	for id in ids.into_iter().take(rng.gen_range(1..=6)) {
+		let kind = match rng.gen_range(0..100u32) {
+			0..=54 => ReadingKind::Honest,
+			55..=58 => ReadingKind::ForgedSignature,
+			59..=61 => ReadingKind::OtherChain,
+			62..=69 => ReadingKind::Replayed,
+			70..=72 => ReadingKind::ReusedSequence,
+			73..=76 => ReadingKind::RegisterBackwards,
+			77..=80 => ReadingKind::AboveCapacity,
+			81..=85 => ReadingKind::FutureSlot,
+			86..=88 => ReadingKind::TooOld,
+			89..=92 => ReadingKind::BeforeInstallation,
+			93..=96 => ReadingKind::ForeignGateway,
+			_ => ReadingKind::UnknownMeter,
+		};
+		let (id, record) = match kind {
+			ReadingKind::ForeignGateway => {
+				// A meter that is not on the sender's page.
+				let sender = actors.account(signer);
+				let foreign: Vec<MeterId> = (0..next_id)
+					.filter(|m| meter_record(*m).is_some_and(|(g, _)| g != sender))
+					.collect();
+				match foreign.choose(rng).and_then(|m| meter_record(*m).map(|r| (*m, r.1))) {
+					Some(found) => found,
+					None => continue,
+				}
+			},
+			ReadingKind::UnknownMeter => {
+				let Some(template) = page.first() else { continue };
+				(next_id + rng.gen_range(0..3), template.clone())
+			},
+			_ => match page.iter().find(|meter| meter.id == id) {
+				Some(meter) => (id, meter.clone()),
+				None => continue,
+			},
+		};
+		let (signed, kind) = reading(rng, memory, id, &record, kind);
+		kinds.push((id, signed.reading.sequence, kind));
+		memory.last_sent.insert(id, signed);
+		batch.push(signed);
+	}
+	let call =
+		pallet_meters::Call::submit_readings { readings: batch.try_into().unwrap_or_default() };
+	let mut action = Action::signed(signer, RuntimeCall::Meters(call));
+	action.readings = kinds;
+	action
+}
+
+fn forecasts(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
+	if rng.gen_bool(0.05) {
+		if let Some(call) = memory.last_forecast.clone() {
+			return Action { tx: Tx::Authorized(call), readings: Vec::new() };
+		}
+	}
+	let now = current_slot();
+	let slot = match rng.gen_range(0..100u32) {
+		0..=89 => now + rng.gen_range(1..=26),
+		90..=94 => now.saturating_sub(rng.gen_range(0..3)),
+		_ => now + rng.gen_range(27..60),
+	};
+	let next_id = pallet_meters::NextMeterId::<Runtime>::get();
+	let mut meters: Vec<MeterId> =
+		(0..next_id + 1).filter(|_| rng.gen_bool(0.6)).collect::<Vec<_>>();
+	if meters.is_empty() {
+		meters.push(0);
+	}
+	if rng.gen_bool(0.03) {
+		meters.reverse();
+		meters.push(meters[0]);
+	}
+	let entries: Vec<(MeterId, EnergyForecast)> = meters
+		.into_iter()
+		.map(|m| {
+			(
+				m,
+				EnergyForecast {
+					import_wh: rng.gen_range(0..200),
+					export_wh: rng.gen_range(0..120),
+				},
+			)
+		})
+		.collect();
+	let forecaster = if rng.gen_bool(0.92) { &actors.forecaster } else { &actors.rogue_forecaster };
+	let batch = pallet_forecasts::ForecastBatch {
+		forecaster: forecaster.public(),
+		slot,
+		forecasts: entries.try_into().unwrap_or_default(),
+	};
+	let mut payload = batch.signing_payload(&memory.genesis_hash);
+	if rng.gen_bool(0.04) {
+		payload.push(0);
+	}
+	let signature = forecaster.sign(&payload);
+	let call =
+		RuntimeCall::Forecasts(pallet_forecasts::Call::submit_forecasts { batch, signature });
+	memory.last_forecast = Some(call.clone());
+	Action { tx: Tx::Authorized(call), readings: Vec::new() }
+}
+
+fn transfer(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let from = rng.gen_range(0..actors.accounts.len());
+	let dest = actors.account(rng.gen_range(0..actors.accounts.len())).into();
+	let value = match rng.gen_range(0..100u32) {
+		0..=39 => rng.gen_range(1..=EXISTENTIAL_DEPOSIT * 3),
+		40..=89 => rng.gen_range(1..=crate::actors::FUNDS / 20),
+		_ => crate::actors::FUNDS * 2,
+	};
+	let call = if rng.gen_bool(0.5) {
+		pallet_balances::Call::transfer_allow_death { dest, value }
+	} else {
+		pallet_balances::Call::transfer_keep_alive { dest, value }
+	};
+	Action::signed(from, RuntimeCall::Balances(call))
+}
+
+fn market_governance(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let call = match rng.gen_range(0..4u32) {
+		0 => {
+			let rule =
+				*[ClearingRule::AverageBid, ClearingRule::UniformPrice, ClearingRule::PayAsBid]
+					.choose(rng)
+					.unwrap_or(&ClearingRule::AverageBid);
+			pallet_market::Call::set_clearing_rule { rule }
+		},
+		1 => pallet_market::Call::set_schedule {
+			schedule: AuctionSchedule {
+				open_slots_ahead: rng.gen_range(0..=5),
+				gate_closure_ms: rng.gen_range(0..=70_000),
+				settlement_delay_ms: rng.gen_range(0..=120_000),
+			},
+		},
+		2 => {
+			let table = core::array::from_fn(|_| {
+				let retail = rng.gen_range(1_000..200_000u128);
+				let feed_in =
+					if rng.gen_bool(0.95) { rng.gen_range(0..=retail) } else { retail + 1 };
+				HourTariff { retail, feed_in }
+			});
+			let call = pallet_market::Call::set_tariffs { tariffs: Box::new(table) };
+			// The utility sets its own tariffs without governance.
+			if rng.gen_bool(0.5) {
+				return Action::signed(
+					someone(rng, actors, &[Role::Utility]),
+					RuntimeCall::Market(call),
+				);
+			}
+			call
+		},
+		_ => pallet_market::Call::set_utility {
+			utility: actors.account(someone(rng, actors, &[Role::Utility])),
+		},
+	};
+	governed(rng, actors, RuntimeCall::Market(call))
+}
+
+fn random_roles(rng: &mut ChaCha8Rng) -> Roles {
+	*[
+		Roles::CONSUMER,
+		Roles::PRODUCER,
+		Roles::PROSUMER,
+		Roles::DSO,
+		Roles::UTILITY,
+		Roles { consumer: false, producer: false, dso: false, utility: false },
+	]
+	.choose(rng)
+	.unwrap_or(&Roles::CONSUMER)
+}
+
+/// The roles an actor of `role` has at genesis.
+fn natural_roles(role: Role) -> Option<Roles> {
+	match role {
+		Role::Dso => Some(Roles::DSO),
+		Role::Utility => Some(Roles::UTILITY),
+		Role::Consumer => Some(Roles::CONSUMER),
+		Role::Producer => Some(Roles::PRODUCER),
+		Role::Prosumer => Some(Roles::PROSUMER),
+		_ => None,
+	}
+}
+
+fn participants(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let any = rng.gen_range(0..actors.accounts.len());
+	let call = match rng.gen_range(0..100u32) {
+		0..=19 => pallet_participants::Call::register {
+			who: actors.account(someone(rng, actors, &[Role::Outsider, Role::Broke])),
+			code: format!("FUZZ-{:03}", rng.gen_range(0..40))
+				.into_bytes()
+				.try_into()
+				.unwrap_or_default(),
+			roles: random_roles(rng),
+			record_commitment: H256::repeat_byte(rng.gen()),
+		},
+		20..=34 => {
+			let roles = match natural_roles(actors.accounts[any].role) {
+				Some(roles) if rng.gen_bool(0.6) => roles,
+				_ => random_roles(rng),
+			};
+			pallet_participants::Call::set_roles { who: actors.account(any), roles }
+		},
+		35..=49 => pallet_participants::Call::suspend { who: actors.account(any) },
+		50..=89 => {
+			// A suspended member mostly.
+			let suspended: Vec<AccountId> = pallet_participants::Participants::<Runtime>::iter()
+				.filter(|(_, p)| p.status == pallet_participants::ParticipantStatus::Suspended)
+				.map(|(who, _)| who)
+				.collect();
+			let who = match suspended.choose(rng) {
+				Some(who) if rng.gen_bool(0.85) => who.clone(),
+				_ => actors.account(any),
+			};
+			pallet_participants::Call::reactivate { who }
+		},
+		90..=97 => {
+			let call = pallet_participants::Call::set_record_commitment {
+				record_commitment: H256::repeat_byte(rng.gen()),
+			};
+			return Action::signed(any, RuntimeCall::Participants(call));
+		},
+		_ => {
+			return Action::signed(
+				any,
+				RuntimeCall::Participants(pallet_participants::Call::leave {}),
+			)
+		},
+	};
+	governed(rng, actors, RuntimeCall::Participants(call))
+}
+
+fn res_assets(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let next = pallet_res_assets::NextResId::<Runtime>::get();
+	let pending: Vec<ResId> = pallet_res_assets::Assets::<Runtime>::iter()
+		.filter(|(_, res)| res.status == ResStatus::PendingApproval)
+		.map(|(id, _)| id)
+		.collect();
+	let id = match pending.choose(rng) {
+		Some(id) if rng.gen_bool(0.7) => *id,
+		_ => rng.gen_range(0..next + 2),
+	};
+	match rng.gen_range(0..100u32) {
+		0..=34 => {
+			let who = someone(rng, actors, &[Role::Producer, Role::Prosumer]);
+			let call = pallet_res_assets::Call::register {
+				technology: Technology::Solar,
+				nameplate_w: if rng.gen_bool(0.05) { 0 } else { rng.gen_range(500..20_000) },
+				connection_point: b"FUZZ-FEEDER-2".to_vec().try_into().unwrap_or_default(),
+			};
+			Action::signed(who, RuntimeCall::ResAssets(call))
+		},
+		35..=64 => {
+			let dso = someone(rng, actors, &[Role::Dso]);
+			Action::signed(
+				dso,
+				RuntimeCall::ResAssets(pallet_res_assets::Call::approve_connection { id }),
+			)
+		},
+		65..=84 => {
+			let dso = someone(rng, actors, &[Role::Dso]);
+			Action::signed(
+				dso,
+				RuntimeCall::ResAssets(pallet_res_assets::Call::reject_connection { id }),
+			)
+		},
+		85..=92 => {
+			let who = someone(rng, actors, &[Role::Producer, Role::Prosumer]);
+			Action::signed(
+				who,
+				RuntimeCall::ResAssets(pallet_res_assets::Call::decommission { id }),
+			)
+		},
+		_ => governed(
+			rng,
+			actors,
+			RuntimeCall::ResAssets(pallet_res_assets::Call::decommission { id }),
+		),
+	}
+}
+
+fn meter_admin(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let next = pallet_meters::NextMeterId::<Runtime>::get();
+	let spare = &actors.spare_meter_keys[rng.gen_range(0..actors.spare_meter_keys.len())];
+	let gateway = actors.account(someone(rng, actors, &[Role::Gateway]));
+	let call = match rng.gen_range(0..100u32) {
+		0..=9 => pallet_meters::Call::register_gateway {
+			gateway: actors.account(someone(rng, actors, &[Role::RogueGateway, Role::Gateway])),
+		},
+		10..=14 => pallet_meters::Call::remove_gateway {
+			gateway: actors.account(someone(rng, actors, &[Role::RogueGateway, Role::Gateway])),
+		},
+		15..=54 => {
+			let owner = actors.account(someone(
+				rng,
+				actors,
+				&[Role::Consumer, Role::Producer, Role::Prosumer],
+			));
+			let kind = if rng.gen_bool(0.5) {
+				MeterKind::Consumption
+			} else {
+				MeterKind::Production { res: res_of(rng, &owner) }
+			};
+			pallet_meters::Call::register_meter {
+				owner,
+				kind,
+				key: MeterPublicKey::Ed25519(spare.public()),
+				gateway,
+				installed_registers: Registers {
+					import_wh: rng.gen_range(0..1_000),
+					export_wh: rng.gen_range(0..1_000),
+				},
+			}
+		},
+		55..=69 => pallet_meters::Call::revoke_meter { meter: rng.gen_range(0..next + 2) },
+		_ => pallet_meters::Call::rotate_meter_key {
+			meter: rng.gen_range(0..next + 2),
+			key: MeterPublicKey::Ed25519(spare.public()),
+		},
+	};
+	governed(rng, actors, RuntimeCall::Meters(call))
+}
+
+fn misc(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let forecasters = match rng.gen_range(0..10u32) {
+		0 => vec![actors.rogue_forecaster.public()],
+		1 => Vec::new(),
+		_ => vec![actors.forecaster.public()],
+	};
+	governed(
+		rng,
+		actors,
+		RuntimeCall::Forecasts(pallet_forecasts::Call::set_forecasters { forecasters }),
+	)
+}
