@@ -30,7 +30,8 @@ step "build the clients: the meter gateway, the simulated meter, the demo commun
 cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
 
 step "main workspace tests"
-cargo test --release --locked --workspace
+# The fuzzer runs in its own step below, with try-runtime and its regression switches.
+cargo test --release --locked --workspace --exclude energy-fuzz
 
 step "benchmark tests: every pallet's benchmarks run once on its mock, and the runtime's benchmarking configuration compiles and passes the runtime's tests"
 # The validator and the workspace tests are built without `runtime-benchmarks`; this step builds

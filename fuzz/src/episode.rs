@@ -49,38 +49,78 @@ pub struct EpisodeOutcome {
 /// Runs an episode of `calls` transactions from seed `seed`. A panic of the runtime ends it
 /// and propagates (the caller catches it).
 pub fn run(seed: u64, calls: u64) -> Result<EpisodeOutcome, HarnessError> {
-	play(seed, calls).map(|(outcome, _)| outcome)
+	let mut episode = Episode::new(seed)?;
+	episode.play(calls)?;
+	Ok(episode.outcome)
 }
 
-/// [`run`], returning the chain as the episode left it as well (a random history of every
-/// call, for tests that need such a state, e.g. of runtime upgrades).
-pub fn play(seed: u64, calls: u64) -> Result<(EpisodeOutcome, NativeChain), HarnessError> {
-	let mut rng = ChaCha8Rng::seed_from_u64(seed);
-	let actors = Actors::new();
-	let rule = [ClearingRule::AverageBid, ClearingRule::UniformPrice, ClearingRule::PayAsBid]
-		[rng.gen_range(0..3)];
-	let mut chain = NativeChain::genesis(&actors.genesis_config(rule))?;
-	let mut memory = Memory::new(&actors, chain.genesis_hash());
-	let mut outcome = EpisodeOutcome::default();
-	let mut now = START_MS;
-	while outcome.calls < calls {
-		now += SLOT_DURATION
+/// A chain being fuzzed: its state, the fuzzer's random source and memory, and what happened.
+pub struct Episode {
+	seed: u64,
+	rng: ChaCha8Rng,
+	actors: Actors,
+	memory: Memory,
+	chain: NativeChain,
+	now: u64,
+	/// What the episode did so far.
+	pub outcome: EpisodeOutcome,
+}
+
+impl Episode {
+	/// A fresh chain from genesis (the clearing rule drawn from `seed`).
+	pub fn new(seed: u64) -> Result<Self, HarnessError> {
+		let mut rng = ChaCha8Rng::seed_from_u64(seed);
+		let actors = Actors::new();
+		let rule = [ClearingRule::AverageBid, ClearingRule::UniformPrice, ClearingRule::PayAsBid]
+			[rng.gen_range(0..3)];
+		let chain = NativeChain::genesis(&actors.genesis_config(rule))?;
+		let memory = Memory::new(&actors, chain.genesis_hash());
+		Ok(Episode {
+			seed,
+			rng,
+			actors,
+			memory,
+			chain,
+			now: START_MS,
+			outcome: EpisodeOutcome::default(),
+		})
+	}
+
+	/// The chain (to read or change its state between blocks).
+	pub fn chain(&mut self) -> &mut NativeChain {
+		&mut self.chain
+	}
+
+	/// Authors blocks until `calls` more transactions were sent or an invariant broke.
+	pub fn play(&mut self, calls: u64) -> Result<(), HarnessError> {
+		let target = self.outcome.calls + calls;
+		while self.outcome.calls < target && self.outcome.broken.is_none() {
+			let in_block = self.rng.gen_range(0..=10u64).min(target - self.outcome.calls);
+			self.block(in_block)?;
+		}
+		Ok(())
+	}
+
+	/// Authors one block with `calls` random transactions, at a random time after the last
+	/// one, and checks every invariant after it (a break is recorded in the outcome).
+	pub fn block(&mut self, calls: u64) -> Result<(), HarnessError> {
+		let rng = &mut self.rng;
+		self.now += SLOT_DURATION
 			* match rng.gen_range(0..1000u32) {
 				0..=849 => 1,
 				850..=969 => rng.gen_range(2..10),
 				970..=994 => rng.gen_range(10..600),
 				_ => rng.gen_range(600..60_000),
 			};
-		let in_block = rng.gen_range(0..=10u64).min(calls - outcome.calls);
-		let issuance_before = chain.with_state(pallet_balances::TotalIssuance::<Runtime>::get);
-		let (calls_tally, readings_tally) = (&mut outcome.calls_tally, &mut outcome.readings_tally);
-		let in_block_broken = chain.block(now, |builder| -> Result<(), String> {
-			for _ in 0..in_block {
-				let action = actions::draw(&mut rng, &actors, &mut memory);
-				let (label, xt, sudo) = transaction(&actors, action.tx);
+		let issuance_before = self.chain.with_state(pallet_balances::TotalIssuance::<Runtime>::get);
+		let (actors, memory, outcome) = (&self.actors, &mut self.memory, &mut self.outcome);
+		let in_block_broken = self.chain.block(self.now, |builder| -> Result<(), String> {
+			for _ in 0..calls {
+				let action = actions::draw(rng, actors, memory);
+				let (label, xt, sudo) = transaction(actors, action.tx);
 				let Ok(xt) = xt else { continue };
 				let events_before = System::event_count();
-				// One call in eight: a failed dispatch must change no energy pallet's storage.
+				// One call in eight: which energy pallets' storage it changed.
 				let digests = rng.gen_ratio(1, 8).then(invariants::energy_digests);
 				let result = builder.apply(xt);
 				let events: Vec<RuntimeEvent> = System::read_events_no_consensus()
@@ -88,36 +128,33 @@ pub fn play(seed: u64, calls: u64) -> Result<(EpisodeOutcome, NativeChain), Harn
 					.map(|record| record.event)
 					.collect();
 				let outcome_name = outcome_name(&result, sudo, &events);
-				calls_tally.add(&label, &outcome_name);
-				let dispatch_failed = result.is_ok() && outcome_name != "ok";
-				if let Some(before) = digests.filter(|_| dispatch_failed) {
-					invariants::failed_call_changed_nothing(&before, &label, &outcome_name)?;
+				outcome.calls_tally.add(&label, &outcome_name);
+				if let (Some(before), Ok(_)) = (digests, &result) {
+					let may_change = invariants::may_change(&label, outcome_name == "ok", &events);
+					invariants::changed_only(&before, may_change, &label, &outcome_name)?;
 				}
 				if matches!(result, Ok(Ok(()))) {
-					count_readings(readings_tally, &action.readings, &events);
-					learn(&mut memory, &actors, &events);
+					count_readings(&mut outcome.readings_tally, &action.readings, &events);
+					learn(memory, actors, &events);
 				}
 			}
 			Ok(())
 		})?;
-		outcome.calls += in_block;
-		outcome.blocks += 1;
-		let number = chain.number();
-		if let Err(what) = in_block_broken {
-			outcome.broken = Some(Finding { seed, block: number, what });
-			break;
-		}
-		let broken = chain.with_state(|| {
-			let events: Vec<RuntimeEvent> =
-				System::read_events_no_consensus().map(|record| record.event).collect();
-			invariants::check(number, issuance_before, &events)
+		self.outcome.calls += calls;
+		self.outcome.blocks += 1;
+		let number = self.chain.number();
+		let broken = in_block_broken.and_then(|()| {
+			self.chain.with_state(|| {
+				let events: Vec<RuntimeEvent> =
+					System::read_events_no_consensus().map(|record| record.event).collect();
+				invariants::check(number, issuance_before, &events)
+			})
 		});
 		if let Err(what) = broken {
-			outcome.broken = Some(Finding { seed, block: number, what });
-			break;
+			self.outcome.broken = Some(Finding { seed: self.seed, block: number, what });
 		}
+		Ok(())
 	}
-	Ok((outcome, chain))
 }
 
 /// The extrinsic of a transaction, its label and whether it is a sudo call.

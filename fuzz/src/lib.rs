@@ -23,9 +23,9 @@ pub struct Campaign {
 	pub episode_calls: u64,
 	/// Threads running episodes side by side (1: in the calling thread).
 	pub threads: usize,
-	/// Re-open the seeded regression (a test-only hole) in every episode.
+	/// Re-open a seeded regression (a test-only hole) in every episode.
 	#[cfg(feature = "regression")]
-	pub reopen_hole: bool,
+	pub reopen_hole: Option<Hole>,
 }
 
 impl Campaign {
@@ -37,7 +37,7 @@ impl Campaign {
 			episode_calls: 1_000,
 			threads: 1,
 			#[cfg(feature = "regression")]
-			reopen_hole: false,
+			reopen_hole: None,
 		}
 	}
 
@@ -49,6 +49,18 @@ impl Campaign {
 		let hash = sp_io::hashing::blake2_128(&bytes);
 		u64::from_le_bytes([hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7]])
 	}
+}
+
+/// The closed holes the `regression` feature can re-open.
+#[cfg(feature = "regression")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hole {
+	/// `retire` of more than the caller holds saturates (the token ledger's `try_state` sees
+	/// it).
+	RetireBeyondHolding,
+	/// A cancelled or dropped standing order's deposit stays on hold (only the fuzzer's hold
+	/// invariant sees it once the member has no template left).
+	StandingDepositKept,
 }
 
 /// What a run did.
@@ -116,7 +128,15 @@ impl Outcome {
 fn episode(campaign: &Campaign, index: u64, calls: u64) -> EpisodeOutcome {
 	let seed = campaign.episode_seed(index);
 	#[cfg(feature = "regression")]
-	pallet_energy_tokens::regression::reopen_retire_beyond_holding(campaign.reopen_hole);
+	{
+		let hole = campaign.reopen_hole;
+		pallet_energy_tokens::regression::reopen_retire_beyond_holding(
+			hole == Some(Hole::RetireBeyondHolding),
+		);
+		pallet_market::regression::reopen_keep_standing_deposit(
+			hole == Some(Hole::StandingDepositKept),
+		);
+	}
 	let run = std::panic::catch_unwind(|| episode::run(seed, calls));
 	match run {
 		Ok(Ok(outcome)) => outcome,

@@ -128,8 +128,41 @@ impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeU
 		T::DbWeight::get().reads_writes(reads, writes + 3)
 	}
 
+	/// Every version-1 balance of a certificate owner is backed by its certificates (tokens
+	/// cannot exist without them); records the minted total and those balances.
 	#[cfg(feature = "try-runtime")]
-	fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		use codec::Encode;
+		let mut backing: BTreeMap<T::AccountId, u128> = BTreeMap::new();
+		let mut minted = 0u128;
+		for (_, _, certificate) in v1::Certificates::<T>::iter() {
+			minted += certificate.minted_wh as u128;
+			*backing.entry(certificate.owner).or_default() += certificate.minted_wh as u128;
+		}
+		let mut balances = Vec::new();
+		for (who, balance) in v1::Balances::<T>::iter() {
+			let Some(backed) = backing.get(&who) else { continue };
+			frame_support::ensure!(
+				balance as u128 <= *backed,
+				"a version-1 balance is more than its owner's certificates can back"
+			);
+			balances.push((who, balance));
+		}
+		Ok((minted, balances).encode())
+	}
+
+	/// Nothing minted is lost, no owner holds more than its version-1 balance, and the ledger's
+	/// invariants hold.
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use codec::Decode;
+		let (minted, balances): (u128, Vec<(T::AccountId, Wh)>) =
+			Decode::decode(&mut &state[..]).map_err(|_| "pre-upgrade state does not decode")?;
+		frame_support::ensure!(TotalMinted::<T>::get() == minted, "minted tokens changed");
+		for (who, balance) in balances {
+			let held: u128 = Holdings::<T>::iter_prefix((&who,)).map(|(_, wh)| wh as u128).sum();
+			frame_support::ensure!(held <= balance as u128, "an owner holds more than before");
+		}
 		Pallet::<T>::do_try_state()
 	}
 }

@@ -15,6 +15,8 @@ pub mod migrations;
 #[cfg(test)]
 mod mock;
 mod orders;
+#[cfg(all(feature = "fuzz-regression", feature = "std"))]
+pub mod regression;
 mod schedule;
 mod settlement;
 mod standing;
