@@ -6,6 +6,7 @@
 
 #[cfg(all(feature = "std", feature = "metadata-hash"))]
 fn main() {
+	refuse_try_runtime_wasm_in_release();
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()
 		.enable_metadata_hash(energy_token_symbol(), 6)
 		.build();
@@ -13,7 +14,26 @@ fn main() {
 
 #[cfg(all(feature = "std", not(feature = "metadata-hash")))]
 fn main() {
+	refuse_try_runtime_wasm_in_release();
 	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+}
+
+/// A runtime built with `try-runtime` carries the try-runtime API and hooks: it is never what
+/// validators run. The `release` profile's wasm is what `energy-node` embeds, from the
+/// `wbuild/` directory every build of this profile shares, so it is never built with
+/// `try-runtime`: build the try-runtime runtime natively (`SKIP_WASM_BUILD=1`, as
+/// `scripts/test.sh` and `scripts/fuzz.sh` do) or under a profile of its own.
+#[cfg(feature = "std")]
+fn refuse_try_runtime_wasm_in_release() {
+	let try_runtime = std::env::var_os("CARGO_FEATURE_TRY_RUNTIME").is_some();
+	let skip_wasm = std::env::var_os("SKIP_WASM_BUILD").is_some();
+	let release = std::env::var("OUT_DIR").is_ok_and(|dir| dir.contains("/release/build/"));
+	println!("cargo:rerun-if-env-changed=SKIP_WASM_BUILD");
+	assert!(
+		!(try_runtime && release && !skip_wasm),
+		"the release profile's runtime wasm (what energy-node embeds) is never built with \
+		 try-runtime: set SKIP_WASM_BUILD=1 for native try-runtime tests"
+	);
 }
 
 #[cfg(not(feature = "std"))]
