@@ -621,18 +621,6 @@ fn random_roles(rng: &mut ChaCha8Rng) -> Roles {
 	.unwrap_or(&Roles::CONSUMER)
 }
 
-/// The roles an actor of `role` has at genesis.
-fn natural_roles(role: Role) -> Option<Roles> {
-	match role {
-		Role::Dso => Some(Roles::DSO),
-		Role::Utility => Some(Roles::UTILITY),
-		Role::Consumer => Some(Roles::CONSUMER),
-		Role::Producer => Some(Roles::PRODUCER),
-		Role::Prosumer => Some(Roles::PROSUMER),
-		_ => None,
-	}
-}
-
 fn participants(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	let any = rng.gen_range(0..actors.accounts.len());
 	let call = match rng.gen_range(0..100u32) {
@@ -646,7 +634,7 @@ fn participants(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 			record_commitment: H256::repeat_byte(rng.gen()),
 		},
 		20..=34 => {
-			let roles = match natural_roles(actors.accounts[any].role) {
+			let roles = match actors.accounts[any].role.genesis_roles() {
 				Some(roles) if rng.gen_bool(0.6) => roles,
 				_ => random_roles(rng),
 			};

@@ -56,6 +56,20 @@ pub enum Role {
 	RogueGateway,
 }
 
+impl Role {
+	/// The roles an actor of this kind has at genesis (`None`: not a member).
+	pub fn genesis_roles(self) -> Option<Roles> {
+		match self {
+			Role::Dso => Some(Roles::DSO),
+			Role::Utility => Some(Roles::UTILITY),
+			Role::Consumer => Some(Roles::CONSUMER),
+			Role::Producer => Some(Roles::PRODUCER),
+			Role::Prosumer => Some(Roles::PROSUMER),
+			_ => None,
+		}
+	}
+}
+
 /// An account that signs transactions.
 pub struct Actor {
 	/// What it is.
@@ -170,17 +184,9 @@ impl Actors {
 	pub fn genesis_config(&self, rule: ClearingRule) -> RuntimeGenesisConfig {
 		let mut config = RuntimeGenesisConfig::default();
 		let commitment = |i: usize| H256(blake2_256(&(i as u32).to_le_bytes()));
-		let roles_of = |role: Role| match role {
-			Role::Dso => Some(Roles::DSO),
-			Role::Utility => Some(Roles::UTILITY),
-			Role::Consumer => Some(Roles::CONSUMER),
-			Role::Producer => Some(Roles::PRODUCER),
-			Role::Prosumer => Some(Roles::PROSUMER),
-			_ => None,
-		};
 		config.participants.participants = (0..self.accounts.len())
 			.filter_map(|i| {
-				let roles = roles_of(self.accounts[i].role)?;
+				let roles = self.accounts[i].role.genesis_roles()?;
 				Some((self.account(i), format!("FUZZ-{i:03}").into_bytes(), roles, commitment(i)))
 			})
 			.collect();
