@@ -1,18 +1,88 @@
 #!/usr/bin/env bash
-# Measures, in one run on one node of the load-test chain (`--chain load`: six-second market
-# slots, 6,144 genesis meters): finalized readings per second by batch size and
-# signature scheme, balance transfers per second, and the node's memory (docs/PERFORMANCE.md).
-#   READINGS=120000 TRANSFERS=20000 ./scripts/performance.sh
+# Measures the chain on this machine, in one run, and writes the output into
+# docs/PERFORMANCE.md (between its `performance.sh` markers):
+#  1. throughput on the load-test chain (`--chain load`: six-second slots, 6,144 genesis
+#     meters): consumption readings/s by batch size and signature scheme, production readings,
+#     balance transfers/s, the node's memory (`energy-load throughput`);
+#  2. for each N in BURST_METERS, a generated community of N meters (`energy-load chain-spec`:
+#     N/2 members, 20 % production meters, six-second slots) on a fresh node: every meter
+#     reports a first slot (its first reading since installation), then the measured burst: every
+#     meter's reading of one slot, right after its end, with each reading's latency; then the
+#     production meters alone report MINT_SLOTS consecutive slots (minting at the limit);
+#     the node's memory (`energy-load burst`).
+# Off-chain workers are off on these nodes: with six-second slots the forecaster would forecast
+# every meter every six seconds (a real chain's slots are hourly).
+#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000" MINT_SLOTS=4 ./scripts/performance.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-cargo build --release --locked -p energy-node -p energy-load
-port=$((20000 + RANDOM % 10000))
-"$CARGO_TARGET_DIR/release/energy-node" --chain load --alice --force-authoring --unsafe-force-node-key-generation --tmp --no-prometheus --no-telemetry \
-	--rpc-port "$port" --port 0 --pool-limit 32768 --pool-kbytes 131072 2>/tmp/energy-performance-node.log &
-node=$!
-trap 'kill $node 2>/dev/null || true' EXIT
-sleep 15
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-"$CARGO_TARGET_DIR/release/energy-load" --url "ws://127.0.0.1:$port" \
-	--readings "${READINGS:-120000}" --transfers "${TRANSFERS:-20000}" --node-pid "$node"
+# Built as scripts/test.sh builds them (the node alone, the clients together), so that both reuse
+# what the tests built.
+cargo build --release --locked -p energy-node
+cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
+bin=$CARGO_TARGET_DIR/release
+work=$(mktemp -d)
+node=
+stop_node() { [ -z "$node" ] || { kill "$node" 2>/dev/null || true; wait "$node" 2>/dev/null || true; node=; }; }
+trap 'stop_node; rm -rf "$work"' EXIT
+# Starts a node of chain $1 in the background; sets $node and $url.
+start_node() {
+	local port=$((20000 + RANDOM % 10000))
+	"$bin/energy-node" --chain "$1" --alice --force-authoring --unsafe-force-node-key-generation \
+		--base-path "$work/db" --no-prometheus --no-telemetry --offchain-worker never \
+		--rpc-port "$port" --port 0 --pool-limit 32768 --pool-kbytes 262144 \
+		--rpc-max-request-size 64 --rpc-max-response-size 64 2>"$work/node.log" &
+	node=$!
+	url="ws://127.0.0.1:$port"
+	for _ in $(seq 120); do
+		grep -q "Imported #1 " "$work/node.log" && return 0
+		sleep 1
+	done
+	tail -20 "$work/node.log"
+	echo "the node did not import block 1 within two minutes" >&2
+	return 1
+}
+node_memory() {
+	grep -E '^Vm(HWM|RSS)' "/proc/$node/status" | tr -s ' \t' ' ' | sed 's/^/node memory: /'
+}
+results=$work/results.txt
+{
+	echo "$(date -u +%F) on commit $(git rev-parse --short HEAD)"
+	echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+} | tee "$results"
+"$bin/energy-load" bounds | tee -a "$results"
+
+echo "== throughput on the load-test chain" | tee -a "$results"
+start_node load
+"$bin/energy-load" throughput --url "$url" \
+	--readings "${READINGS:-120000}" --transfers "${TRANSFERS:-20000}" --node-pid "$node" |
+	grep -v -E ': [0-9]+ readings of [0-9]+ meters; waiting' | tee -a "$results"
+stop_node
+rm -rf "$work/db"
+
+for meters in ${BURST_METERS:-10000 100000}; do
+	echo "== burst: a community of $meters meters" | tee -a "$results"
+	"$bin/energy-load" chain-spec --members $((meters / 2)) --meters "$meters" \
+		--production-percent 20 --out "$work/spec.json" | sed "s|$work/||" | tee -a "$results"
+	start_node "$work/spec.json"
+	echo "first readings since installation:" | tee -a "$results"
+	"$bin/energy-load" burst --url "$url" --meters all --slots 1 | grep -v '; signing$' | tee -a "$results"
+	echo "the measured burst:" | tee -a "$results"
+	"$bin/energy-load" burst --url "$url" --meters all --slots 1 | grep -v '; signing$' | tee -a "$results"
+	echo "minting at the limit:" | tee -a "$results"
+	"$bin/energy-load" burst --url "$url" --meters production --slots "${MINT_SLOTS:-4}" | grep -v '; signing$' | tee -a "$results"
+	node_memory | tee -a "$results"
+	stop_node
+	rm -rf "$work/db"
+done
+
+# The output replaces what stands between the markers in docs/PERFORMANCE.md.
+python3 - "$results" docs/PERFORMANCE.md <<'EOF'
+import re, sys
+results, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+begin, end = "<!-- performance.sh: begin -->", "<!-- performance.sh: end -->"
+block = f"{begin}\n```text\n{results.rstrip()}\n```\n{end}"
+doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
+open(sys.argv[2], "w").write(doc)
+EOF
+echo "docs/PERFORMANCE.md updated"

@@ -34,7 +34,8 @@ use subxt::{
 use subxt_signer::sr25519::Keypair;
 
 /// A transaction signed up front, ready for the pool.
-type Signed = SubmittableTransaction<PolkadotConfig, OnlineClientAtBlockImpl<PolkadotConfig>>;
+pub(crate) type Signed =
+	SubmittableTransaction<PolkadotConfig, OnlineClientAtBlockImpl<PolkadotConfig>>;
 
 /// One measured phase.
 #[derive(Clone, Debug)]
@@ -268,7 +269,7 @@ pub async fn run(
 	Ok(results)
 }
 
-fn account(key: &Keypair) -> AccountId32 {
+pub(crate) fn account(key: &Keypair) -> AccountId32 {
 	key.public_key().to_account_id()
 }
 

@@ -11,10 +11,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
-	weights::{
-		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		ConstantMultiplier, Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, Weight},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
@@ -73,8 +70,9 @@ impl frame_system::Config for Runtime {
 	type Hash = Hash;
 	/// Maximum number of block number to block hash mappings to keep (oldest pruned first).
 	type BlockHashCount = BlockHashCount;
-	/// The weight of database operations: the node stores state in ParityDB.
-	type DbWeight = ParityDbWeight;
+	/// The weight of database operations: the node stores state in ParityDB; measured on the
+	/// reference machine on a community-sized state (`scripts/storage-weights.sh`).
+	type DbWeight = crate::weights::paritydb_weights::constants::ParityDbWeight;
 	/// Version of the runtime.
 	type Version = Version;
 	/// The data to be stored in an account.

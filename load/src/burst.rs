@@ -1,0 +1,474 @@
+//! `energy-load burst`: the hour-boundary burst. In production every meter reports just after
+//! each slot ends; this sends, for each of `slots` consecutive slots, one reading of that slot
+//! from every selected meter of a generated load chain (`energy-load chain-spec`), each
+//! gateway's meters in one batch, right after the slot's end, and measures for every reading
+//! when it was submitted, included (the node's best block) and finalized, from the slot's end.
+//!
+//! The meters' readings (and the gateways' transactions) are signed before the slot ends: a
+//! real community's meters sign at once on their own devices, so the load tool's one CPU
+//! signing them in turn is not part of what the chain is measured on.
+
+use std::{
+	collections::{HashMap, VecDeque},
+	sync::Arc,
+	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use anyhow::{anyhow, bail, Result};
+use energy_gateway::{
+	chain::{Api, Chain, Params},
+	keystore::{dev_key, MeterKey, Scheme},
+	runtime::energy::{
+		self,
+		runtime_types::{
+			bounded_collections::bounded_vec::BoundedVec, pallet_meters::types::MeterKind,
+		},
+	},
+	signing,
+};
+use energy_primitives::reading::{MeterPublicKey, MeterReading};
+use subxt::{
+	config::RpcConfigFor,
+	rpcs::{LegacyRpcMethods, RpcClient},
+	utils::Static,
+	PolkadotConfig,
+};
+use tokio::sync::Mutex;
+
+use crate::{
+	load::{account, Signed},
+	spec::gateway_uri,
+};
+
+/// Which load gateways' meters report.
+#[derive(Clone, Copy, Debug, Eq, PartialEq, clap::ValueEnum)]
+pub enum Meters {
+	/// Every load meter: the burst of a whole community.
+	All,
+	/// sr25519 consumption meters.
+	Sr25519,
+	/// ed25519 consumption meters.
+	Ed25519,
+	/// Production meters (their readings mint certificates).
+	Production,
+}
+
+/// What kind of meters a load gateway holds.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+enum Kind {
+	Sr25519,
+	Ed25519,
+	Production,
+}
+
+impl Meters {
+	fn takes(self, kind: Kind) -> bool {
+		match self {
+			Meters::All => true,
+			Meters::Sr25519 => kind == Kind::Sr25519,
+			Meters::Ed25519 => kind == Kind::Ed25519,
+			Meters::Production => kind == Kind::Production,
+		}
+	}
+
+	fn label(self) -> &'static str {
+		match self {
+			Meters::All => "every meter (sr25519 + ed25519 consumption, production)",
+			Meters::Sr25519 => "sr25519 consumption meters",
+			Meters::Ed25519 => "ed25519 consumption meters",
+			Meters::Production => "production meters (minting)",
+		}
+	}
+}
+
+/// p50, p95, p99 and maximum of a distribution, s.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Percentiles {
+	/// Median.
+	pub p50: f64,
+	/// 95th percentile.
+	pub p95: f64,
+	/// 99th percentile.
+	pub p99: f64,
+	/// Maximum.
+	pub max: f64,
+}
+
+impl Percentiles {
+	/// Of `samples` (value, weight): each value counts `weight` times.
+	fn of(samples: &mut [(f64, u64)]) -> Self {
+		samples.sort_by(|a, b| a.0.total_cmp(&b.0));
+		let total: u64 = samples.iter().map(|s| s.1).sum();
+		let at = |q: f64| {
+			let rank = ((total as f64) * q).ceil().max(1.0) as u64;
+			let mut seen = 0;
+			for (value, weight) in samples.iter() {
+				seen += weight;
+				if seen >= rank {
+					return *value;
+				}
+			}
+			samples.last().map_or(0.0, |s| s.0)
+		};
+		Percentiles { p50: at(0.50), p95: at(0.95), p99: at(0.99), max: at(1.0) }
+	}
+}
+
+/// The outcome of a burst.
+#[derive(Clone, Debug)]
+pub struct BurstResult {
+	/// What reported.
+	pub label: String,
+	/// Meters that reported each slot.
+	pub meters: usize,
+	/// Slots reported.
+	pub slots: u32,
+	/// Readings finalized (accepted).
+	pub readings: u64,
+	/// Energy minted by them, Wh.
+	pub minted_wh: u64,
+	/// Energy the production readings exported, Wh.
+	pub exported_wh: u64,
+	/// Blocks that carried them.
+	pub blocks: usize,
+	/// Most readings in one block.
+	pub max_per_block: u64,
+	/// From a slot's end until its last reading was finalized, s (the worst slot).
+	pub last_finalized_s: f64,
+	/// Readings finalized per second from the first slot's end to the last finalization.
+	pub per_second: f64,
+	/// Submitted, from the slot's end.
+	pub submitted: Percentiles,
+	/// Included in the node's best chain, from the slot's end.
+	pub included: Percentiles,
+	/// Finalized, from the slot's end.
+	pub finalized: Percentiles,
+}
+
+/// A load meter and where its sequence and registers stand.
+struct LoadMeter {
+	id: u32,
+	production: bool,
+	sequence: u64,
+	registers: (u64, u64),
+}
+
+/// A load gateway taking part.
+struct Gateway {
+	key: subxt_signer::sr25519::Keypair,
+	kind: Kind,
+	meters: Vec<LoadMeter>,
+}
+
+/// One gateway's batch of one slot and what happened to it.
+struct Batch {
+	slot_end_ms: u64,
+	readings: u64,
+	submitted_ms: Option<u64>,
+	included_ms: Option<u64>,
+	finalized_ms: Option<u64>,
+}
+
+fn now_ms() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// The load gateways of the chain (`//load//gateway//<i>` for i = 0, 1, ... while it has a
+/// page), with their meters.
+async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
+	let mut found = Vec::new();
+	for index in 0.. {
+		let key = dev_key(&gateway_uri(index));
+		let page = chain.page(&account(&key)).await?;
+		let Some(first) = page.first() else { break };
+		let kind = match (&first.kind, &first.key) {
+			(MeterKind::Production { .. }, _) => Kind::Production,
+			(_, Static(MeterPublicKey::Ed25519(_))) => Kind::Ed25519,
+			_ => Kind::Sr25519,
+		};
+		let meters = page
+			.iter()
+			.map(|m| LoadMeter {
+				id: m.id,
+				production: kind == Kind::Production,
+				sequence: m.last_sequence,
+				registers: (m.registers.import_wh, m.registers.export_wh),
+			})
+			.collect();
+		found.push(Gateway { key, kind, meters });
+	}
+	if found.is_empty() {
+		bail!("no load gateway (//load//gateway//0) on this chain: start the node with a spec of `energy-load chain-spec`");
+	}
+	Ok(found)
+}
+
+/// Runs the burst: `slots` consecutive slots of readings from `which` meters.
+pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<BurstResult> {
+	let chain = Chain::connect(url).await?;
+	let rpc = RpcClient::from_insecure_url(url).await?;
+	let mut all = gateways(&chain).await?;
+	all.retain(|g| which.takes(g.kind));
+	if all.is_empty() {
+		bail!("no {} on this chain", which.label());
+	}
+	let meters: usize = all.iter().map(|g| g.meters.len()).sum();
+	let slot_ms = chain.slot_ms;
+	// Sign everything before the first slot ends: at ~40 µs a reading, plus a slot of margin.
+	let signing_ms = (meters as u64 * slots as u64 * 40) / 1_000;
+	let first_slot = (now_ms() / slot_ms + 2 + signing_ms / slot_ms) as u32;
+	println!(
+		"burst of {}: {meters} meters on {} gateways, {slots} slot(s) from slot {first_slot}; signing",
+		which.label(),
+		all.len()
+	);
+	let sr = MeterKey::from_secret(Scheme::Sr25519, "//load//meter")?;
+	let ed = MeterKey::from_secret(Scheme::Ed25519, "//load//meter")?;
+	let pv = MeterKey::from_secret(Scheme::Sr25519, "//load//pv")?;
+	let tx = chain.api.tx().await?;
+	// Per slot, the gateways' signed transactions; per gateway, its batches in order.
+	let mut per_slot: Vec<Vec<(usize, Signed)>> = Vec::new();
+	let mut exported_wh = 0u64;
+	let mut nonces = Vec::new();
+	for gateway in &all {
+		nonces.push(tx.account_nonce(&account(&gateway.key)).await?);
+	}
+	for offset in 0..slots {
+		let slot = first_slot + offset;
+		let mut txs = Vec::new();
+		for (index, gateway) in all.iter_mut().enumerate() {
+			let key = match gateway.kind {
+				Kind::Sr25519 => &sr,
+				Kind::Ed25519 => &ed,
+				Kind::Production => &pv,
+			};
+			let mut batch = Vec::with_capacity(gateway.meters.len());
+			for meter in gateway.meters.iter_mut() {
+				meter.sequence += 1;
+				meter.registers.0 += 3;
+				if meter.production {
+					// 4 Wh: half of what a 5 kW RES makes in a six-second slot.
+					meter.registers.1 += 4;
+					exported_wh += 4;
+				}
+				let reading = MeterReading {
+					meter: meter.id,
+					sequence: meter.sequence,
+					slot,
+					import_wh: meter.registers.0,
+					export_wh: meter.registers.1,
+				};
+				batch.push(Static(signing::sign(reading, &chain.genesis, key)));
+			}
+			let call = energy::tx().meters().submit_readings(BoundedVec(batch));
+			let params = Params::new().immortal().nonce(nonces[index]).build();
+			nonces[index] += 1;
+			txs.push((index, tx.create_signable_offline(&call, params)?.sign(&gateway.key)?));
+		}
+		per_slot.push(txs);
+	}
+	let first_end = (first_slot as u64 + 1) * slot_ms;
+	if now_ms() >= first_end {
+		bail!("signing took past the end of slot {first_slot}: fewer meters or slots");
+	}
+
+	// Every batch, in submission order per gateway (the chain processes a gateway's batches in
+	// nonce order, so its `BatchProcessed` events match them first to last).
+	let batches: Arc<Mutex<Vec<Batch>>> = Arc::new(Mutex::new(Vec::new()));
+	let mut queues: HashMap<[u8; 32], (VecDeque<usize>, VecDeque<usize>)> = HashMap::new();
+	{
+		let mut list = batches.lock().await;
+		for (offset, txs) in per_slot.iter().enumerate() {
+			let end = (first_slot as u64 + offset as u64 + 1) * slot_ms;
+			for (gateway, _) in txs {
+				let id = list.len();
+				list.push(Batch {
+					slot_end_ms: end,
+					readings: all[*gateway].meters.len() as u64,
+					submitted_ms: None,
+					included_ms: None,
+					finalized_ms: None,
+				});
+				let queue = queues.entry(account(&all[*gateway].key).0).or_default();
+				queue.0.push_back(id);
+				queue.1.push_back(id);
+			}
+		}
+	}
+	let total_batches = batches.lock().await.len();
+	let queues = Arc::new(Mutex::new(queues));
+	let watch_best = watch(chain.api.clone(), batches.clone(), queues.clone(), false);
+	let watch_final = watch(chain.api.clone(), batches.clone(), queues.clone(), true);
+	let best = tokio::spawn(watch_best);
+	let finalized = tokio::spawn(watch_final);
+
+	// Submit each slot's batches right after its end, from `lanes` concurrent tasks.
+	let mut next_id = 0usize;
+	for (offset, txs) in per_slot.into_iter().enumerate() {
+		let end = (first_slot as u64 + offset as u64 + 1) * slot_ms;
+		let wait = end.saturating_sub(now_ms());
+		tokio::time::sleep(Duration::from_millis(wait)).await;
+		let mut lanes_txs: Vec<Vec<(usize, Signed)>> = (0..lanes).map(|_| Vec::new()).collect();
+		for (i, (_, signed)) in txs.into_iter().enumerate() {
+			lanes_txs[i % lanes].push((next_id + i, signed));
+		}
+		next_id += lanes_txs.iter().map(Vec::len).sum::<usize>();
+		let mut submitters = tokio::task::JoinSet::new();
+		for lane in lanes_txs {
+			let rpc = LegacyRpcMethods::<RpcConfigFor<PolkadotConfig>>::new(rpc.clone());
+			let batches = batches.clone();
+			submitters.spawn(async move {
+				for (id, signed) in lane {
+					match rpc.author_submit_extrinsic(signed.encoded()).await {
+						Ok(_) => {},
+						// The RPC client resends a request that timed out: the pool already
+						// holds the batch.
+						Err(e) if format!("{e:?}").contains("Already Imported") => {},
+						Err(e) => bail!("the pool refused a batch: {e:?}"),
+					}
+					batches.lock().await[id].submitted_ms = Some(now_ms());
+				}
+				Ok::<_, anyhow::Error>(())
+			});
+		}
+		while let Some(done) = submitters.join_next().await {
+			done??;
+		}
+	}
+	// Wait until every batch is finalized (or nothing moves for two minutes).
+	let mut last_progress = (0usize, Instant::now());
+	loop {
+		let done = batches.lock().await.iter().filter(|b| b.finalized_ms.is_some()).count();
+		if done == total_batches {
+			break;
+		}
+		if done != last_progress.0 {
+			last_progress = (done, Instant::now());
+		} else if last_progress.1.elapsed() > Duration::from_secs(120) {
+			bail!("{done}/{total_batches} batches finalized; none more for two minutes");
+		}
+		if best.is_finished() || finalized.is_finished() {
+			bail!("a block subscription ended");
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	best.abort();
+	let stats = finalized.await.ok();
+	let list = batches.lock().await;
+	let seconds = |at: Option<u64>, b: &Batch| {
+		at.unwrap_or(b.slot_end_ms).saturating_sub(b.slot_end_ms) as f64 / 1e3
+	};
+	let mut submitted: Vec<(f64, u64)> =
+		list.iter().map(|b| (seconds(b.submitted_ms, b), b.readings)).collect();
+	let mut included: Vec<(f64, u64)> =
+		list.iter().map(|b| (seconds(b.included_ms, b), b.readings)).collect();
+	let mut finalized_s: Vec<(f64, u64)> =
+		list.iter().map(|b| (seconds(b.finalized_ms, b), b.readings)).collect();
+	let readings: u64 = list.iter().map(|b| b.readings).sum();
+	let last_final = list.iter().filter_map(|b| b.finalized_ms).max().unwrap_or(first_end);
+	let (blocks, max_per_block, minted_wh) = stats.and_then(|s| s.ok()).unwrap_or_default();
+	Ok(BurstResult {
+		label: which.label().to_string(),
+		meters,
+		slots,
+		readings,
+		minted_wh,
+		exported_wh,
+		blocks,
+		max_per_block,
+		last_finalized_s: finalized_s.iter().map(|s| s.0).fold(0.0, f64::max),
+		per_second: readings as f64
+			/ (last_final.saturating_sub(first_end) as f64 / 1e3).max(0.001),
+		submitted: Percentiles::of(&mut submitted),
+		included: Percentiles::of(&mut included),
+		finalized: Percentiles::of(&mut finalized_s),
+	})
+}
+
+/// Follows the best (`finalized = false`) or finalized blocks and stamps each batch whose
+/// `BatchProcessed` event a block carries. The finalized watcher returns (blocks that carried
+/// readings, most readings in one block, Wh minted) once every batch is finalized; the best
+/// watcher runs until it is aborted.
+async fn watch(
+	api: Api,
+	batches: Arc<Mutex<Vec<Batch>>>,
+	queues: Arc<Mutex<HashMap<[u8; 32], (VecDeque<usize>, VecDeque<usize>)>>>,
+	finalized: bool,
+) -> Result<(usize, u64, u64)> {
+	let mut stream =
+		if finalized { api.stream_blocks().await? } else { api.stream_best_blocks().await? };
+	let (mut blocks, mut max_per_block, mut minted) = (0usize, 0u64, 0u64);
+	while let Some(block) = stream.next().await {
+		let block = block?;
+		let seen = now_ms();
+		let events = block.at().await?.events().fetch().await?;
+		let mut in_block = 0u64;
+		let mut queues = queues.lock().await;
+		let mut list = batches.lock().await;
+		for processed in events.find::<energy::meters::events::BatchProcessed>() {
+			let processed = processed?;
+			let Some(queue) = queues.get_mut(&processed.gateway.0) else { continue };
+			let queue = if finalized { &mut queue.1 } else { &mut queue.0 };
+			let Some(id) = queue.pop_front() else { continue };
+			if processed.tally.rejected > 0 {
+				bail!("{} readings rejected in a burst batch", processed.tally.rejected);
+			}
+			let batch = &mut list[id];
+			batch.readings = processed.tally.accepted as u64;
+			if finalized {
+				batch.finalized_ms = Some(seen);
+				minted += processed.tally.minted_wh;
+			} else {
+				batch.included_ms = Some(seen);
+			}
+			in_block += processed.tally.accepted as u64;
+		}
+		if in_block > 0 {
+			blocks += 1;
+			max_per_block = max_per_block.max(in_block);
+		}
+		if finalized && list.iter().all(|b| b.finalized_ms.is_some()) {
+			return Ok((blocks, max_per_block, minted));
+		}
+	}
+	Err(anyhow!("the block subscription ended"))
+}
+
+/// Prints a burst's figures.
+pub fn print(r: &BurstResult) {
+	println!(
+		"burst, {}: {} meters x {} slot(s) = {} readings finalized in {} blocks (max {}/block); \
+		 {:.0}/s; last finalized {:.1} s after its slot's end; minted {} of {} Wh exported",
+		r.label,
+		r.meters,
+		r.slots,
+		r.readings,
+		r.blocks,
+		r.max_per_block,
+		r.per_second,
+		r.last_finalized_s,
+		r.minted_wh,
+		r.exported_wh
+	);
+	for (what, p) in
+		[("submitted", r.submitted), ("included", r.included), ("finalized", r.finalized)]
+	{
+		println!(
+			"  {what:<9} after the slot's end: p50 {:>5.1} s  p95 {:>5.1} s  p99 {:>5.1} s  max {:>5.1} s",
+			p.p50, p.p95, p.p99, p.max
+		);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn percentiles_weigh_each_batch_by_its_readings() {
+		// 90 readings at 1 s, 9 at 5 s, 1 at 20 s.
+		let mut samples = vec![(5.0, 9), (20.0, 1), (1.0, 90)];
+		let p = Percentiles::of(&mut samples);
+		assert_eq!((p.p50, p.p95, p.p99, p.max), (1.0, 5.0, 5.0, 20.0));
+	}
+}

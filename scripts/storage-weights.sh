@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures the database's read and write weights on this machine with `energy-node benchmark
+# storage` (ParityDB, state version 1) on a state of realistic size, and writes them to
+# runtime/src/weights/paritydb_weights.rs, the runtime's `DbWeight`.
+#
+# The state: a community of MEMBERS members (default 10,000) with METERS meters (20,000; 20 %
+# production meters, each on a 5 kW PV RES) on gateways of 1,024, on top of the load-test
+# preset (6,144 meters), and a week of hourly certificates of every RES (168 hourly slots, 12
+# producing hours a day: 422,268 certificates and as many holdings; 900,870 keys), built by
+# `energy-load chain-spec` with the runtime's genesis builder and the token pallet's minting.
+#   MEMBERS=10000 METERS=20000 CERTIFICATE_SLOTS=168 ./scripts/storage-weights.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+source scripts/env.sh
+# The benchmarking node (its own profile, as scripts/benchmark-pallets.sh builds it).
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
+cargo build --profile benchmark --locked -p energy-node --features runtime-benchmarks
+cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$CARGO_TARGET_DIR/release/energy-load" chain-spec --members "${MEMBERS:-10000}" \
+	--meters "${METERS:-20000}" --production-percent 20 --slot-ms 3600000 \
+	--certificate-slots "${CERTIFICATE_SLOTS:-168}" --out "$work/community.json"
+mkdir -p runtime/src/weights
+"$CARGO_TARGET_DIR/benchmark/energy-node" benchmark storage \
+	--chain "$work/community.json" \
+	--base-path "$work/db" \
+	--database paritydb \
+	--state-version 1 \
+	--warmups 1 \
+	--header scripts/storage-weights-header.txt \
+	--template-path scripts/storage-weights.hbs \
+	--weight-path runtime/src/weights/
+rustfmt --edition 2021 runtime/src/weights/paritydb_weights.rs
