@@ -12,7 +12,7 @@
 #     the node's memory (`energy-load burst`).
 # Off-chain workers are off on these nodes: with six-second slots the forecaster would forecast
 # every meter every six seconds (a real chain's slots are hourly).
-#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000" MINT_SLOTS=4 ./scripts/performance.sh
+#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000" MINT_SLOTS=3 ./scripts/performance.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -22,6 +22,8 @@ cargo build --release --locked -p energy-node
 cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
 bin=$CARGO_TARGET_DIR/release
 work=$(mktemp -d)
+# The results outlive the run's scratch directory: a run that stops early still leaves them.
+results=$CARGO_TARGET_DIR/performance-results.txt
 node=
 stop_node() { [ -z "$node" ] || { kill "$node" 2>/dev/null || true; wait "$node" 2>/dev/null || true; node=; }; }
 trap 'stop_node; rm -rf "$work"' EXIT
@@ -43,9 +45,19 @@ start_node() {
 	return 1
 }
 node_memory() {
-	grep -E '^Vm(HWM|RSS)' "/proc/$node/status" | tr -s ' \t' ' ' | sed 's/^/node memory: /'
+	grep -E '^Vm(HWM|RSS)' "/proc/$node/status" 2>/dev/null | tr -s ' \t' ' ' | sed 's/^/node memory: /' ||
+		echo "node memory: the node is gone"
 }
-results=$work/results.txt
+# Runs one measurement ("$@"), appends its output to the results; a failed measurement is
+# recorded there and the run goes on with the next one.
+measure() {
+	local log=$work/step.log
+	if "$@" >"$log" 2>&1; then
+		{ grep -v -E ': [0-9]+ readings of [0-9]+ meters; waiting|; signing$' "$log" || true; } | tee -a "$results"
+	else
+		{ grep -v -E '^ {3,}|^Stack backtrace|; signing$' "$log" || true; } | sed 's/^Error:/FAILED:/' | tee -a "$results"
+	fi
+}
 {
 	echo "$(date -u +%F) on commit $(git rev-parse --short HEAD)"
 	echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -53,24 +65,27 @@ results=$work/results.txt
 "$bin/energy-load" bounds | tee -a "$results"
 
 echo "== throughput on the load-test chain" | tee -a "$results"
-start_node load
-"$bin/energy-load" throughput --url "$url" \
-	--readings "${READINGS:-120000}" --transfers "${TRANSFERS:-20000}" --node-pid "$node" |
-	grep -v -E ': [0-9]+ readings of [0-9]+ meters; waiting' | tee -a "$results"
+start_node load || echo "FAILED: the load-test node did not start" | tee -a "$results"
+measure "$bin/energy-load" throughput --url "$url" \
+	--readings "${READINGS:-120000}" --transfers "${TRANSFERS:-20000}" --node-pid "$node"
 stop_node
 rm -rf "$work/db"
 
 for meters in ${BURST_METERS:-10000 100000}; do
 	echo "== burst: a community of $meters meters" | tee -a "$results"
-	"$bin/energy-load" chain-spec --members $((meters / 2)) --meters "$meters" \
-		--production-percent 20 --out "$work/spec.json" | sed "s|$work/||" | tee -a "$results"
-	start_node "$work/spec.json"
+	measure "$bin/energy-load" chain-spec --members $((meters / 2)) --meters "$meters" \
+		--production-percent 20 --out "$work/spec.json"
+	if ! start_node "$work/spec.json"; then
+		echo "FAILED: the node of $meters meters did not start" | tee -a "$results"
+		stop_node
+		continue
+	fi
 	echo "first readings since installation:" | tee -a "$results"
-	"$bin/energy-load" burst --url "$url" --meters all --slots 1 | grep -v '; signing$' | tee -a "$results"
+	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1
 	echo "the measured burst:" | tee -a "$results"
-	"$bin/energy-load" burst --url "$url" --meters all --slots 1 | grep -v '; signing$' | tee -a "$results"
+	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1
 	echo "minting at the limit:" | tee -a "$results"
-	"$bin/energy-load" burst --url "$url" --meters production --slots "${MINT_SLOTS:-4}" | grep -v '; signing$' | tee -a "$results"
+	measure "$bin/energy-load" burst --url "$url" --meters production --slots "${MINT_SLOTS:-3}"
 	node_memory | tee -a "$results"
 	stop_node
 	rm -rf "$work/db"

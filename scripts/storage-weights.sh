@@ -5,7 +5,7 @@
 #
 # The state: a community of MEMBERS members (default 10,000) with METERS meters (20,000; 20 %
 # production meters, each on a 5 kW PV RES) on gateways of 1,024, on top of the load-test
-# preset (6,144 meters), and a week of hourly certificates of every RES (168 hourly slots, 12
+# preset (6,150 meters), and a week of hourly certificates of every RES (168 hourly slots, 12
 # producing hours a day: 422,268 certificates and as many holdings; 900,870 keys), built by
 # `energy-load chain-spec` with the runtime's genesis builder and the token pallet's minting.
 #   MEMBERS=10000 METERS=20000 CERTIFICATE_SLOTS=168 ./scripts/storage-weights.sh

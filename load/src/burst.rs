@@ -335,38 +335,41 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 			done??;
 		}
 	}
-	// Wait until every batch is finalized (or nothing moves for two minutes).
+	// Wait until the finalized watcher has seen every batch (it then returns its tally), it fails,
+	// or nothing moves for two minutes.
+	let mut finalized = finalized;
 	let mut last_progress = (0usize, Instant::now());
-	loop {
-		let done = batches.lock().await.iter().filter(|b| b.finalized_ms.is_some()).count();
-		if done == total_batches {
-			break;
+	let (blocks, max_per_block, minted_wh) = loop {
+		tokio::select! {
+			watched = &mut finalized => break watched??,
+			_ = tokio::time::sleep(Duration::from_millis(200)) => {},
 		}
+		let done = batches.lock().await.iter().filter(|b| b.finalized_ms.is_some()).count();
 		if done != last_progress.0 {
 			last_progress = (done, Instant::now());
 		} else if last_progress.1.elapsed() > Duration::from_secs(120) {
 			bail!("{done}/{total_batches} batches finalized; none more for two minutes");
 		}
-		if best.is_finished() || finalized.is_finished() {
-			bail!("a block subscription ended");
+		if best.is_finished() {
+			best.await??;
+			bail!("the best-block subscription ended");
 		}
-		tokio::time::sleep(Duration::from_millis(200)).await;
-	}
+	};
 	best.abort();
-	let stats = finalized.await.ok();
 	let list = batches.lock().await;
 	let seconds = |at: Option<u64>, b: &Batch| {
 		at.unwrap_or(b.slot_end_ms).saturating_sub(b.slot_end_ms) as f64 / 1e3
 	};
 	let mut submitted: Vec<(f64, u64)> =
 		list.iter().map(|b| (seconds(b.submitted_ms, b), b.readings)).collect();
+	// A batch whose best block the subscription skipped (it does not fill gaps) counts as
+	// included when it was finalized.
 	let mut included: Vec<(f64, u64)> =
-		list.iter().map(|b| (seconds(b.included_ms, b), b.readings)).collect();
+		list.iter().map(|b| (seconds(b.included_ms.or(b.finalized_ms), b), b.readings)).collect();
 	let mut finalized_s: Vec<(f64, u64)> =
 		list.iter().map(|b| (seconds(b.finalized_ms, b), b.readings)).collect();
 	let readings: u64 = list.iter().map(|b| b.readings).sum();
 	let last_final = list.iter().filter_map(|b| b.finalized_ms).max().unwrap_or(first_end);
-	let (blocks, max_per_block, minted_wh) = stats.and_then(|s| s.ok()).unwrap_or_default();
 	Ok(BurstResult {
 		label: which.label().to_string(),
 		meters,

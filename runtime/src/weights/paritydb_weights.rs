@@ -4,7 +4,7 @@
 //! The database weights of the runtime (`DbWeight`), measured on the project's reference
 //! machine by `energy-node benchmark storage` (ParityDB) on the genesis state of a generated
 //! community: 10,000 members and 20,000 meters (4,000 of them production meters, each on a PV
-//! RES) on top of the load-test preset (6,144 meters), and a week of hourly certificates of
+//! RES) on top of the load-test preset (6,150 meters), and a week of hourly certificates of
 //! every RES (422,268 certificates and holdings; 900,870 keys, 101 MiB), built by
 //! `energy-load chain-spec` with the runtime's genesis builder and the token pallet's minting.
 //! Regenerate with `./scripts/storage-weights.sh`; never edit by hand.
