@@ -6,20 +6,11 @@
 #   EXTRINSICS: a comma-separated subset of the pallets' extrinsics: only these are measured and
 #     merged into the existing weights.rs (scripts/merge-weights.py), the others stay as their
 #     own run made them.
-# The validator is built without the benchmarking machinery: this script builds the
-# benchmarking node (`--features runtime-benchmarks`, the `benchmark` subcommand and a runtime
-# with the benchmarking API) under its own cargo profile, `benchmark` (= release), so that it
-# never replaces the validator's binary or runtime in `$CARGO_TARGET_DIR/release/`. Its first
-# build on a machine is a full build of its own.
+# The benchmarking node is built by scripts/build-benchmark-node.sh (its own cargo profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/build-benchmark-node.sh
 source scripts/env.sh
-# frame-benchmarking-cli's storage benchmark brings a test runtime whose wasm build cannot find
-# its package in this workspace's metadata (the CLI is an optional dependency, so `cargo
-# metadata` without the feature does not list it): the pallet benchmarks do not use that wasm.
-export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
-cargo build --profile benchmark --locked -p energy-node --features runtime-benchmarks
 node="$CARGO_TARGET_DIR/benchmark/energy-node"
 runtime="$CARGO_TARGET_DIR/benchmark/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm"
 

@@ -11,11 +11,8 @@
 #   MEMBERS=10000 METERS=20000 CERTIFICATE_SLOTS=168 ./scripts/storage-weights.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/build-benchmark-node.sh
 source scripts/env.sh
-# The benchmarking node (its own profile, as scripts/benchmark-pallets.sh builds it).
-export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
-cargo build --profile benchmark --locked -p energy-node --features runtime-benchmarks
 cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
