@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the database's read and write weights on this machine with `energy-node benchmark
 # storage` (ParityDB, state version 1) on a state of realistic size, and writes them to
-# runtime/src/weights/paritydb_weights.rs, the runtime's `DbWeight`.
+# runtime/src/weights/paritydb_weights.rs (what the runtime's `DbWeight` is to charge).
 #
 # The state: a community of MEMBERS members (default 10,000) with METERS meters (20,000; 20 %
 # production meters, each on a 5 kW PV RES) on gateways of 1,024, on top of the load-test

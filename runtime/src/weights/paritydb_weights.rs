@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // This file is part of the community energy chain.
 
-//! The database weights of the runtime (`DbWeight`), measured on the project's reference
+//! The database weights measured for the runtime's `DbWeight` (not charged yet: see
+//! `runtime/src/configs/mod.rs`) on the project's reference
 //! machine by `energy-node benchmark storage` (ParityDB) on the genesis state of a generated
 //! community: 10,000 members and 20,000 meters (4,000 of them production meters, each on a PV
 //! RES) on top of the load-test preset (6,150 meters), and a week of hourly certificates of
