@@ -160,6 +160,10 @@ struct Gateway {
 	meters: Vec<LoadMeter>,
 }
 
+/// Per gateway account, the ids of its batches not yet seen in a best block and in a finalized
+/// block, oldest first.
+type Queues = HashMap<[u8; 32], (VecDeque<usize>, VecDeque<usize>)>;
+
 /// One gateway's batch of one slot and what happened to it.
 struct Batch {
 	slot_end_ms: u64,
@@ -275,7 +279,7 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 	// Every batch, in submission order per gateway (the chain processes a gateway's batches in
 	// nonce order, so its `BatchProcessed` events match them first to last).
 	let batches: Arc<Mutex<Vec<Batch>>> = Arc::new(Mutex::new(Vec::new()));
-	let mut queues: HashMap<[u8; 32], (VecDeque<usize>, VecDeque<usize>)> = HashMap::new();
+	let mut queues: Queues = HashMap::new();
 	{
 		let mut list = batches.lock().await;
 		for (offset, txs) in per_slot.iter().enumerate() {
@@ -395,7 +399,7 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 async fn watch(
 	api: Api,
 	batches: Arc<Mutex<Vec<Batch>>>,
-	queues: Arc<Mutex<HashMap<[u8; 32], (VecDeque<usize>, VecDeque<usize>)>>>,
+	queues: Arc<Mutex<Queues>>,
 	finalized: bool,
 ) -> Result<(usize, u64, u64)> {
 	let mut stream =

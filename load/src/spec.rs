@@ -125,10 +125,9 @@ fn merge(base: &mut Value, patch: Value) {
 
 /// The load-test preset's genesis config, extended with `shape`'s members, gateways and meters.
 fn genesis_config(shape: &Shape) -> Result<RuntimeGenesisConfig> {
-	let preset = energy_runtime::genesis_config_presets::get_preset(
-		&LOAD_TEST_RUNTIME_PRESET.to_string().into(),
-	)
-	.ok_or_else(|| anyhow!("the runtime has no load-test preset"))?;
+	let preset =
+		energy_runtime::genesis_config_presets::get_preset(&LOAD_TEST_RUNTIME_PRESET.to_string())
+			.ok_or_else(|| anyhow!("the runtime has no load-test preset"))?;
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default())?;
 	merge(&mut config, serde_json::from_slice(&preset)?);
 	let mut config: RuntimeGenesisConfig = serde_json::from_value(config)?;
@@ -175,16 +174,13 @@ fn genesis_config(shape: &Shape) -> Result<RuntimeGenesisConfig> {
 						format!("LOAD/{res}").into_bytes(),
 					));
 					produced += 1;
-					(owner, MeterKind::Production { res }, pv_meter.clone())
+					(owner, MeterKind::Production { res }, pv_meter)
 				},
 				GatewayKind::Sr25519Consumption | GatewayKind::Ed25519Consumption => {
 					let owner = member_account(consumed % shape.members);
 					consumed += 1;
-					let key = if kind == GatewayKind::Ed25519Consumption {
-						ed_meter.clone()
-					} else {
-						sr_meter.clone()
-					};
+					let key =
+						if kind == GatewayKind::Ed25519Consumption { ed_meter } else { sr_meter };
 					(owner, MeterKind::Consumption, key)
 				},
 			};
