@@ -56,6 +56,13 @@ pub struct Shape {
 	pub certificate_slots: u32,
 }
 
+impl Shape {
+	/// How many of the load meters are production meters.
+	pub fn production_meters(&self) -> u32 {
+		(self.meters as u64 * self.production_percent as u64 / 100) as u32
+	}
+}
+
 /// The kinds of load gateways, as [`gateway_kind`] assigns them.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum GatewayKind {
@@ -70,7 +77,7 @@ pub enum GatewayKind {
 /// How many gateways of each kind a shape has: (production, consumption), in that order
 /// of gateway index.
 pub fn gateway_counts(shape: &Shape) -> (u32, u32) {
-	let production = (shape.meters as u64 * shape.production_percent as u64 / 100) as u32;
+	let production = shape.production_meters();
 	let consumption = shape.meters - production;
 	(production.div_ceil(METERS_PER_GATEWAY), consumption.div_ceil(METERS_PER_GATEWAY))
 }
@@ -137,7 +144,7 @@ fn genesis_config(shape: &Shape) -> Result<RuntimeGenesisConfig> {
 	}
 	// Which members own a RES: production meter `k` (and its RES) belongs to member `k % members`.
 	let (production_gateways, consumption_gateways) = gateway_counts(shape);
-	let production = (shape.meters as u64 * shape.production_percent as u64 / 100) as u32;
+	let production = shape.production_meters();
 	let prosumers = production.min(shape.members);
 	let commitment = |i: u32| H256(blake2_256(&member_account(i).encode()));
 	for i in 0..shape.members {
