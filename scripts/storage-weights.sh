@@ -8,7 +8,10 @@
 # preset (6,150 meters), and a week of hourly certificates of every RES (168 hourly slots, 12
 # producing hours a day: 422,268 certificates and as many holdings; 900,870 keys), built by
 # `energy-load chain-spec` with the runtime's genesis builder and the token pallet's minting.
-#   MEMBERS=10000 METERS=20000 CERTIFICATE_SLOTS=168 ./scripts/storage-weights.sh
+# Writes are committed in batches of BATCH_SIZE keys (default 10,000, about what a full block of
+# readings writes; the CLI's default of 100,000 amortises the storage root over ten blocks'
+# worth of keys and under-states a write).
+#   MEMBERS=10000 METERS=20000 CERTIFICATE_SLOTS=168 BATCH_SIZE=10000 ./scripts/storage-weights.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build-benchmark-node.sh
@@ -17,7 +20,7 @@ cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$CARGO_TARGET_DIR/release/energy-load" chain-spec --members "${MEMBERS:-10000}" \
-	--meters "${METERS:-20000}" --production-percent 20 --slot-ms 3600000 \
+	--meters "${METERS:-20000}" --production-percent 20 --slot-ms 3600000 --settlement-delay-ms 900000 \
 	--certificate-slots "${CERTIFICATE_SLOTS:-168}" --out "$work/community.json"
 mkdir -p runtime/src/weights
 "$CARGO_TARGET_DIR/benchmark/energy-node" benchmark storage \
@@ -26,6 +29,7 @@ mkdir -p runtime/src/weights
 	--database paritydb \
 	--state-version 1 \
 	--warmups 1 \
+	--batch-size "${BATCH_SIZE:-10000}" \
 	--header scripts/storage-weights-header.txt \
 	--template-path scripts/storage-weights.hbs \
 	--weight-path runtime/src/weights/

@@ -35,12 +35,12 @@ pub use energy_primitives::{
 	AccountId, Balance, BlockNumber, Hash, Nonce, Signature, CENT, DAYS, HOURS,
 	MILLISECS_PER_BLOCK, MINUTES, UNIT,
 };
-pub use frame_support::weights::constants::ParityDbWeight;
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
 pub use pallet_timestamp::Call as TimestampCall;
 #[cfg(any(feature = "std", test))]
 pub use sp_runtime::BuildStorage;
+pub use weights::paritydb_weights::constants::ParityDbWeight;
 
 /// Opaque types. These are used by the CLI to instantiate machinery that don't need to know
 /// the specifics of the runtime. They can then be made to be agnostic over specific formats

@@ -12,6 +12,7 @@
 
 // Merged: submit_readings_production from `PALLETS=meters EXTRINSICS=submit_readings_production STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
+// Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-03, CPU: `Intel(R) Xeon(R) Processor`).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -168,16 +169,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight {
+	fn submit_readings_sr25519(n: u32, _m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `623 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 296_880_000 picoseconds.
-		Weight::from_parts(327_597_000, 108987)
-			// Standard Error: 775_803
-			.saturating_add(Weight::from_parts(61_432_020, 0).saturating_mul(n.into()))
-			// Standard Error: 775_803
-			.saturating_add(Weight::from_parts(380_670, 0).saturating_mul(m.into()))
+		// Minimum execution time: 625_419_000 picoseconds.
+		Weight::from_parts(11_648_134_269, 108987)
+			// Standard Error: 1_918_145
+			.saturating_add(Weight::from_parts(80_220_462, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -197,12 +196,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `623 + m * (99 ±0)`
 		//  Estimated: `108987`
-		// Minimum execution time: 273_446_000 picoseconds.
-		Weight::from_parts(314_818_000, 108987)
-			// Standard Error: 536_856
-			.saturating_add(Weight::from_parts(49_871_652, 0).saturating_mul(n.into()))
-			// Standard Error: 536_856
-			.saturating_add(Weight::from_parts(800_556, 0).saturating_mul(m.into()))
+		// Minimum execution time: 703_430_000 picoseconds.
+		Weight::from_parts(717_547_000, 108987)
+			// Standard Error: 1_296_074
+			.saturating_add(Weight::from_parts(90_955_932, 0).saturating_mul(n.into()))
+			// Standard Error: 1_296_074
+			.saturating_add(Weight::from_parts(1_277_912, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -233,10 +232,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1328 + n * (499 ±0)`
 		//  Estimated: `108987 + n * (2680 ±0)`
-		// Minimum execution time: 216_131_000 picoseconds.
-		Weight::from_parts(223_191_000, 108987)
-			// Standard Error: 1_572_039
-			.saturating_add(Weight::from_parts(112_154_622, 0).saturating_mul(n.into()))
+		// Minimum execution time: 237_722_000 picoseconds.
+		Weight::from_parts(246_036_000, 108987)
+			// Standard Error: 2_906_677
+			.saturating_add(Weight::from_parts(178_604_427, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -260,10 +259,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1034 + n * (47 ±0)`
 		//  Estimated: `108987 + n * (2520 ±0)`
-		// Minimum execution time: 43_855_000 picoseconds.
-		Weight::from_parts(45_197_000, 108987)
-			// Standard Error: 211_856
-			.saturating_add(Weight::from_parts(7_740_663, 0).saturating_mul(n.into()))
+		// Minimum execution time: 152_644_000 picoseconds.
+		Weight::from_parts(114_035_290, 108987)
+			// Standard Error: 632_322
+			.saturating_add(Weight::from_parts(13_230_474, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
@@ -343,10 +342,9 @@ impl WeightInfo for () {
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight {
-		Weight::from_parts(327_597_000, 108987)
-			.saturating_add(Weight::from_parts(61_432_020, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(380_670, 0).saturating_mul(m.into()))
+	fn submit_readings_sr25519(n: u32, _m: u32, ) -> Weight {
+		Weight::from_parts(11_648_134_269, 108987)
+			.saturating_add(Weight::from_parts(80_220_462, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -363,9 +361,9 @@ impl WeightInfo for () {
 	/// The range of component `n` is `[1, 1024]`.
 	/// The range of component `m` is `[1, 1024]`.
 	fn submit_readings_ed25519(n: u32, m: u32, ) -> Weight {
-		Weight::from_parts(314_818_000, 108987)
-			.saturating_add(Weight::from_parts(49_871_652, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(800_556, 0).saturating_mul(m.into()))
+		Weight::from_parts(717_547_000, 108987)
+			.saturating_add(Weight::from_parts(90_955_932, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(1_277_912, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -393,8 +391,8 @@ impl WeightInfo for () {
 	/// Proof: `EnergyTokens::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
-		Weight::from_parts(223_191_000, 108987)
-			.saturating_add(Weight::from_parts(112_154_622, 0).saturating_mul(n.into()))
+		Weight::from_parts(246_036_000, 108987)
+			.saturating_add(Weight::from_parts(178_604_427, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -415,8 +413,8 @@ impl WeightInfo for () {
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
-		Weight::from_parts(45_197_000, 108987)
-			.saturating_add(Weight::from_parts(7_740_663, 0).saturating_mul(n.into()))
+		Weight::from_parts(114_035_290, 108987)
+			.saturating_add(Weight::from_parts(13_230_474, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))

@@ -36,6 +36,8 @@
 //   1
 //   --warmups
 //   1
+//   --batch-size
+//   10000
 //   --header
 //   scripts/storage-weights-header.txt
 //   --template-path
@@ -57,31 +59,31 @@ pub mod constants {
 			// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 			//
 			// Stats nanoseconds:
-			//   Min, Max: 2_772, 18_720_949
-			//   Average:  15_000
-			//   Median:   13_723
-			//   Std-Dev:  74622.85
+			//   Min, Max: 2_873, 2_375_894
+			//   Average:  14_164
+			//   Median:   12_913
+			//   Std-Dev:  32903.32
 			//
 			// Percentiles nanoseconds:
-			//   99th: 31_591
-			//   95th: 17_630
-			//   75th: 15_004
-			read: 15_000 * constants::WEIGHT_REF_TIME_PER_NANOS,
+			//   99th: 27_206
+			//   95th: 16_879
+			//   75th: 14_161
+			read: 14_164 * constants::WEIGHT_REF_TIME_PER_NANOS,
 
 			// Time to write one storage item.
 			// Calculated by multiplying the *Average* of all values with `1.0` and adding `0`.
 			//
 			// Stats nanoseconds:
-			//   Min, Max: 31_079, 40_351
-			//   Average:  33_574
-			//   Median:   33_528
-			//   Std-Dev:  2671.27
+			//   Min, Max: 28_283, 58_352
+			//   Average:  45_305
+			//   Median:   46_183
+			//   Std-Dev:  7383.05
 			//
 			// Percentiles nanoseconds:
-			//   99th: 40_351
-			//   95th: 40_351
-			//   75th: 34_039
-			write: 33_574 * constants::WEIGHT_REF_TIME_PER_NANOS,
+			//   99th: 58_352
+			//   95th: 55_231
+			//   75th: 51_434
+			write: 45_305 * constants::WEIGHT_REF_TIME_PER_NANOS,
 		};
 	}
 
