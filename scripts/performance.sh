@@ -9,10 +9,12 @@
 #     reports a first slot (its first reading since installation), then the measured burst: every
 #     meter's reading of one slot, right after its end, with each reading's latency; then the
 #     production meters alone report MINT_SLOTS consecutive slots (minting at the limit);
-#     the node's memory (`energy-load burst`).
+#     the node's memory (`energy-load burst`). Each gateway sends its page of up to 1,024
+#     meters in batches of BURST_BATCH readings.
 # Off-chain workers are off on these nodes: with six-second slots the forecaster would forecast
 # every meter every six seconds (a real chain's slots are hourly).
-#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000" MINT_SLOTS=3 ./scripts/performance.sh
+#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000" MINT_SLOTS=3 BURST_BATCH=256 \
+#     ./scripts/performance.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -80,12 +82,14 @@ for meters in ${BURST_METERS:-10000 100000}; do
 		stop_node
 		continue
 	fi
+	batch=${BURST_BATCH:-256}
 	echo "first readings since installation:" | tee -a "$results"
-	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1
-	echo "the measured burst:" | tee -a "$results"
-	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1
-	echo "minting at the limit:" | tee -a "$results"
-	measure "$bin/energy-load" burst --url "$url" --meters production --slots "${MINT_SLOTS:-3}"
+	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1 --batch "$batch"
+	echo "the measured burst (batches of $batch readings):" | tee -a "$results"
+	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1 --batch "$batch"
+	echo "minting at the limit (batches of $batch readings):" | tee -a "$results"
+	measure "$bin/energy-load" burst --url "$url" --meters production --slots "${MINT_SLOTS:-3}" \
+		--batch "$batch"
 	node_memory | tee -a "$results"
 	stop_node
 	rm -rf "$work/db"

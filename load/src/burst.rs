@@ -1,7 +1,8 @@
 //! `energy-load burst`: the hour-boundary burst. In production every meter reports just after
 //! each slot ends; this sends, for each of `slots` consecutive slots, one reading of that slot
 //! from every selected meter of a generated load chain (`energy-load chain-spec`), each
-//! gateway's meters in one batch, right after the slot's end, and measures for every reading
+//! gateway's meters in batches of up to `batch` readings (one transaction each, in nonce
+//! order), right after the slot's end, and measures for every reading
 //! when it was submitted, included (the node's best block) and finalized, from the slot's end.
 //!
 //! The meters' readings (and the gateways' transactions) are signed before the slot ends: a
@@ -207,8 +208,16 @@ async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
 	Ok(found)
 }
 
-/// Runs the burst: `slots` consecutive slots of readings from `which` meters.
-pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<BurstResult> {
+/// Runs the burst: `slots` consecutive slots of readings from `which` meters, each gateway's in
+/// batches of up to `batch` readings.
+pub async fn run(
+	url: &str,
+	which: Meters,
+	slots: u32,
+	batch: usize,
+	lanes: usize,
+) -> Result<BurstResult> {
+	let batch = batch.max(1);
 	let chain = Chain::connect(url).await?;
 	let rpc = RpcClient::from_insecure_url(url).await?;
 	let mut all = gateways(&chain).await?;
@@ -230,8 +239,9 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 	let ed = MeterKey::from_secret(Scheme::Ed25519, "//load//meter")?;
 	let pv = MeterKey::from_secret(Scheme::Sr25519, "//load//pv")?;
 	let tx = chain.api.tx().await?;
-	// Per slot, the gateways' signed transactions; per gateway, its batches in order.
-	let mut per_slot: Vec<Vec<(usize, Signed)>> = Vec::new();
+	// Per slot, the gateways' signed transactions (gateway, readings, transaction); per
+	// gateway, its batches in nonce order.
+	let mut per_slot: Vec<Vec<(usize, u64, Signed)>> = Vec::new();
 	let mut exported_wh = 0u64;
 	let mut nonces = Vec::new();
 	for gateway in &all {
@@ -246,7 +256,7 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 				Kind::Ed25519 => &ed,
 				Kind::Production => &pv,
 			};
-			let mut batch = Vec::with_capacity(gateway.meters.len());
+			let mut readings = Vec::with_capacity(gateway.meters.len());
 			for meter in gateway.meters.iter_mut() {
 				meter.sequence += 1;
 				meter.registers.0 += 3;
@@ -262,12 +272,15 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 					import_wh: meter.registers.0,
 					export_wh: meter.registers.1,
 				};
-				batch.push(Static(signing::sign(reading, &chain.genesis, key)));
+				readings.push(Static(signing::sign(reading, &chain.genesis, key)));
 			}
-			let call = energy::tx().meters().submit_readings(BoundedVec(batch));
-			let params = Params::new().immortal().nonce(nonces[index]).build();
-			nonces[index] += 1;
-			txs.push((index, tx.create_signable_offline(&call, params)?.sign(&gateway.key)?));
+			for chunk in readings.chunks(batch) {
+				let call = energy::tx().meters().submit_readings(BoundedVec(chunk.to_vec()));
+				let params = Params::new().immortal().nonce(nonces[index]).build();
+				nonces[index] += 1;
+				let signed = tx.create_signable_offline(&call, params)?.sign(&gateway.key)?;
+				txs.push((index, chunk.len() as u64, signed));
+			}
 		}
 		per_slot.push(txs);
 	}
@@ -284,11 +297,11 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 		let mut list = batches.lock().await;
 		for (offset, txs) in per_slot.iter().enumerate() {
 			let end = (first_slot as u64 + offset as u64 + 1) * slot_ms;
-			for (gateway, _) in txs {
+			for (gateway, readings, _) in txs {
 				let id = list.len();
 				list.push(Batch {
 					slot_end_ms: end,
-					readings: all[*gateway].meters.len() as u64,
+					readings: *readings,
 					submitted_ms: None,
 					included_ms: None,
 					finalized_ms: None,
@@ -306,15 +319,16 @@ pub async fn run(url: &str, which: Meters, slots: u32, lanes: usize) -> Result<B
 	let best = tokio::spawn(watch_best);
 	let finalized = tokio::spawn(watch_final);
 
-	// Submit each slot's batches right after its end, from `lanes` concurrent tasks.
+	// Submit each slot's batches right after its end, from `lanes` concurrent tasks; a
+	// gateway's batches all go through one lane, in nonce order.
 	let mut next_id = 0usize;
 	for (offset, txs) in per_slot.into_iter().enumerate() {
 		let end = (first_slot as u64 + offset as u64 + 1) * slot_ms;
 		let wait = end.saturating_sub(now_ms());
 		tokio::time::sleep(Duration::from_millis(wait)).await;
 		let mut lanes_txs: Vec<Vec<(usize, Signed)>> = (0..lanes).map(|_| Vec::new()).collect();
-		for (i, (_, signed)) in txs.into_iter().enumerate() {
-			lanes_txs[i % lanes].push((next_id + i, signed));
+		for (i, (gateway, _, signed)) in txs.into_iter().enumerate() {
+			lanes_txs[gateway % lanes].push((next_id + i, signed));
 		}
 		next_id += lanes_txs.iter().map(Vec::len).sum::<usize>();
 		let mut submitters = tokio::task::JoinSet::new();

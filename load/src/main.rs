@@ -58,6 +58,12 @@ enum Command {
 		/// Market slot length, ms (six seconds: one slot per block).
 		#[arg(long, default_value_t = 6_000)]
 		slot_ms: u64,
+		/// How long after a slot's end its settlement starts, ms: the grace window in which
+		/// its readings still mint. Two minutes by default: with hourly slots the window is
+		/// 15 minutes, far longer than a burst takes, and two minutes keeps that so on
+		/// six-second slots (the market allows at most 24 slots).
+		#[arg(long, default_value_t = 120_000)]
+		settlement_delay_ms: u64,
 		/// Slots before genesis whose certificates every RES holds (a PV day's shape).
 		#[arg(long, default_value_t = 0)]
 		certificate_slots: u32,
@@ -76,6 +82,10 @@ enum Command {
 		/// Consecutive slots.
 		#[arg(long, default_value_t = 1)]
 		slots: u32,
+		/// The most readings in one transaction (a gateway's page of up to 1,024 meters is
+		/// split into batches of this size).
+		#[arg(long, default_value_t = 1024)]
+		batch: usize,
 		/// Concurrent submission lanes.
 		#[arg(long, default_value_t = 16)]
 		lanes: usize,
@@ -98,14 +108,22 @@ async fn main() -> Result<()> {
 			meters,
 			production_percent,
 			slot_ms,
+			settlement_delay_ms,
 			certificate_slots,
 			out,
 		} => spec::write(
-			&spec::Shape { members, meters, production_percent, slot_ms, certificate_slots },
+			&spec::Shape {
+				members,
+				meters,
+				production_percent,
+				slot_ms,
+				settlement_delay_ms,
+				certificate_slots,
+			},
 			&out,
 		),
-		Command::Burst { url, meters, slots, lanes } => {
-			let result = burst::run(&url, meters, slots, lanes.max(1)).await?;
+		Command::Burst { url, meters, slots, batch, lanes } => {
+			let result = burst::run(&url, meters, slots, batch, lanes.max(1)).await?;
 			burst::print(&result);
 			Ok(())
 		},

@@ -52,6 +52,9 @@ pub struct Shape {
 	pub production_percent: u32,
 	/// Market slot length, ms.
 	pub slot_ms: u64,
+	/// How long after a slot's end its settlement starts, ms: the readings' grace window (its
+	/// production is certified only until then). The market allows at most 24 slots.
+	pub settlement_delay_ms: u64,
 	/// Slots before the genesis slot whose certificates every RES holds.
 	pub certificate_slots: u32,
 }
@@ -139,6 +142,9 @@ fn genesis_config(shape: &Shape) -> Result<RuntimeGenesisConfig> {
 	merge(&mut config, serde_json::from_slice(&preset)?);
 	let mut config: RuntimeGenesisConfig = serde_json::from_value(config)?;
 	config.market.slot_length_ms = Some(shape.slot_ms);
+	let mut schedule = energy_runtime::genesis_config_presets::LOAD_AUCTION_SCHEDULE;
+	schedule.settlement_delay_ms = shape.settlement_delay_ms;
+	config.market.schedule = Some(schedule);
 	if shape.members == 0 {
 		bail!("a community needs at least one member");
 	}
@@ -348,6 +354,7 @@ mod tests {
 			meters: 2_100,
 			production_percent: 50,
 			slot_ms: 3_600_000,
+			settlement_delay_ms: 15 * 60_000,
 			certificate_slots: 24,
 		};
 		// Genesis at midnight UTC: the 24 slots before it are one whole day.
