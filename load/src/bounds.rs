@@ -1,9 +1,13 @@
 //! `energy-load bounds`: what the runtime's weights allow per block for each kind of load: the
 //! bound each measured phase is compared with. Read from the runtime itself (its block weights,
-//! database weights and the benchmarked `WeightInfo`), so it follows every regeneration.
+//! database weights, the benchmarked `WeightInfo` and the weight of the transaction extensions
+//! every signed transaction pays: nonce, fee, era, ...), so it follows every regeneration.
 
-use energy_runtime::{configs::RuntimeBlockWeights, Runtime};
-use frame_support::{dispatch::DispatchClass, weights::Weight};
+use energy_runtime::{configs::RuntimeBlockWeights, Runtime, RuntimeCall};
+use frame_support::{
+	dispatch::DispatchClass, sp_runtime::traits::TransactionExtension, weights::Weight,
+};
+use frame_system::offchain::CreateAuthorizedTransaction;
 use pallet_balances::WeightInfo as _;
 use pallet_meters::BatchCost;
 
@@ -19,12 +23,24 @@ pub fn print() {
 	let weights = RuntimeBlockWeights::get();
 	let normal = weights.get(DispatchClass::Normal);
 	let budget = normal.max_total.unwrap_or(weights.max_block).ref_time();
-	let base = normal.base_extrinsic.ref_time();
+	let transfer = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: sp_core::crypto::AccountId32::new([1; 32]).into(),
+		value: 1_000_000,
+	});
+	// The extensions' weight does not depend on the call (but for `AuthorizeCall`, which
+	// weighs nothing for a signed call).
+	let extensions = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension()
+		.weight(&transfer)
+		.ref_time();
+	let base = normal.base_extrinsic.ref_time() + extensions;
 	let db = <Runtime as frame_system::Config>::DbWeight::get();
 	println!(
-		"bounds from the weights: normal class {:.3} s of a block; extrinsic base {:.1} µs; database read {:.1} µs, write {:.1} µs",
+		"bounds from the weights: normal class {:.3} s of a block; a signed transaction's base {:.1} µs \
+		 (extrinsic base {:.1} µs, extensions {:.1} µs); database read {:.1} µs, write {:.1} µs",
 		budget as f64 / 1e12,
 		base as f64 / 1e6,
+		normal.base_extrinsic.ref_time() as f64 / 1e6,
+		extensions as f64 / 1e6,
 		db.read as f64 / 1e6,
 		db.write as f64 / 1e6
 	);

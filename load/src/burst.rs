@@ -17,7 +17,7 @@ use std::{
 
 use anyhow::{anyhow, bail, Result};
 use energy_gateway::{
-	chain::{Api, Chain, Params},
+	chain::{state_of, Api, Chain, Params},
 	keystore::{dev_key, MeterKey, Scheme},
 	runtime::energy::{
 		self,
@@ -28,6 +28,8 @@ use energy_gateway::{
 	signing,
 };
 use energy_primitives::reading::{MeterPublicKey, MeterReading};
+use energy_runtime::Runtime;
+use frame_support::traits::Get;
 use subxt::{
 	config::RpcConfigFor,
 	rpcs::{LegacyRpcMethods, RpcClient},
@@ -38,7 +40,7 @@ use tokio::sync::Mutex;
 
 use crate::{
 	load::{account, Signed},
-	spec::gateway_uri,
+	spec::{gateway_uri, LOAD_PV_W},
 };
 
 /// Which load gateways' meters report.
@@ -130,6 +132,9 @@ pub struct BurstResult {
 	pub minted_wh: u64,
 	/// Energy the production readings exported, Wh.
 	pub exported_wh: u64,
+	/// What of it the chain certifies: each reading's share of the newest
+	/// `MaxCertifiedSlotsPerReading` slots it covers (older slots are metered, not certified).
+	pub certifiable_wh: u64,
 	/// Blocks that carried them.
 	pub blocks: usize,
 	/// Most readings in one block.
@@ -151,7 +156,41 @@ struct LoadMeter {
 	id: u32,
 	production: bool,
 	sequence: u64,
+	/// The last slot its readings closed.
+	last_slot: Option<u32>,
 	registers: (u64, u64),
+}
+
+impl LoadMeter {
+	/// The meter's reading of `slot`: 3 Wh imported in each slot it covers (every slot since
+	/// its last reading), and for a production meter `pv_per_slot_wh` exported in each. Returns
+	/// it with the Wh exported and what of that the chain certifies (the share of the newest
+	/// `certified_slots` covered slots).
+	fn read(
+		&mut self,
+		slot: u32,
+		pv_per_slot_wh: u64,
+		certified_slots: u64,
+	) -> (MeterReading, u64, u64) {
+		let covered = u64::from(slot - self.last_slot.map_or(slot - 1, |last| last));
+		let (exported, certifiable) = if self.production {
+			(pv_per_slot_wh * covered, pv_per_slot_wh * covered.min(certified_slots))
+		} else {
+			(0, 0)
+		};
+		self.sequence += 1;
+		self.last_slot = Some(slot);
+		self.registers.0 += 3 * covered;
+		self.registers.1 += exported;
+		let reading = MeterReading {
+			meter: self.id,
+			sequence: self.sequence,
+			slot,
+			import_wh: self.registers.0,
+			export_wh: self.registers.1,
+		};
+		(reading, exported, certifiable)
+	}
 }
 
 /// A load gateway taking part.
@@ -181,6 +220,7 @@ fn now_ms() -> u64 {
 /// The load gateways of the chain (`//load//gateway//<i>` for i = 0, 1, ... while it has a
 /// page), with their meters.
 async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
+	let genesis_slot = chain.genesis_slot().await?;
 	let mut found = Vec::new();
 	for index in 0.. {
 		let key = dev_key(&gateway_uri(index));
@@ -197,6 +237,7 @@ async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
 				id: m.id,
 				production: kind == Kind::Production,
 				sequence: m.last_sequence,
+				last_slot: state_of(m, genesis_slot).last_slot,
 				registers: (m.registers.import_wh, m.registers.export_wh),
 			})
 			.collect();
@@ -242,7 +283,12 @@ pub async fn run(
 	// Per slot, the gateways' signed transactions (gateway, readings, transaction); per
 	// gateway, its batches in nonce order.
 	let mut per_slot: Vec<Vec<(usize, u64, Signed)>> = Vec::new();
-	let mut exported_wh = 0u64;
+	let (mut exported_wh, mut certifiable_wh) = (0u64, 0u64);
+	// A load RES makes half its nameplate: 4 Wh in a six-second slot.
+	let pv_per_slot_wh = LOAD_PV_W / 2 * slot_ms / 3_600_000;
+	let certified_slots: u32 =
+		<Runtime as pallet_meters::Config>::MaxCertifiedSlotsPerReading::get();
+	let certified_slots = u64::from(certified_slots);
 	let mut nonces = Vec::new();
 	for gateway in &all {
 		nonces.push(tx.account_nonce(&account(&gateway.key)).await?);
@@ -258,20 +304,10 @@ pub async fn run(
 			};
 			let mut readings = Vec::with_capacity(gateway.meters.len());
 			for meter in gateway.meters.iter_mut() {
-				meter.sequence += 1;
-				meter.registers.0 += 3;
-				if meter.production {
-					// 4 Wh: half of what a 5 kW RES makes in a six-second slot.
-					meter.registers.1 += 4;
-					exported_wh += 4;
-				}
-				let reading = MeterReading {
-					meter: meter.id,
-					sequence: meter.sequence,
-					slot,
-					import_wh: meter.registers.0,
-					export_wh: meter.registers.1,
-				};
+				let (reading, exported, certifiable) =
+					meter.read(slot, pv_per_slot_wh, certified_slots);
+				exported_wh += exported;
+				certifiable_wh += certifiable;
 				readings.push(Static(signing::sign(reading, &chain.genesis, key)));
 			}
 			for chunk in readings.chunks(batch) {
@@ -395,6 +431,7 @@ pub async fn run(
 		readings,
 		minted_wh,
 		exported_wh,
+		certifiable_wh,
 		blocks,
 		max_per_block,
 		last_finalized_s: finalized_s.iter().map(|s| s.0).fold(0.0, f64::max),
@@ -459,7 +496,8 @@ async fn watch(
 pub fn print(r: &BurstResult) {
 	println!(
 		"burst, {}: {} meters x {} slot(s) = {} readings finalized in {} blocks (max {}/block); \
-		 {:.0}/s; last finalized {:.1} s after its slot's end; minted {} of {} Wh exported",
+		 {:.0}/s; last finalized {:.1} s after its slot's end; minted {} of {} Wh certifiable \
+		 ({} Wh exported)",
 		r.label,
 		r.meters,
 		r.slots,
@@ -469,6 +507,7 @@ pub fn print(r: &BurstResult) {
 		r.per_second,
 		r.last_finalized_s,
 		r.minted_wh,
+		r.certifiable_wh,
 		r.exported_wh
 	);
 	for (what, p) in
@@ -484,6 +523,30 @@ pub fn print(r: &BurstResult) {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn a_reading_covers_every_slot_since_the_last_and_certifies_the_newest() {
+		let mut pv = LoadMeter {
+			id: 7,
+			production: true,
+			sequence: 4,
+			last_slot: Some(100),
+			registers: (30, 40),
+		};
+		// Ten slots since the last reading: 40 Wh exported, the newest two certified.
+		let (reading, exported, certifiable) = pv.read(110, 4, 2);
+		assert_eq!((reading.sequence, reading.slot), (5, 110));
+		assert_eq!((reading.import_wh, reading.export_wh), (60, 80));
+		assert_eq!((exported, certifiable), (40, 8));
+		// The next slot: one slot covered, all of it certified.
+		let (reading, exported, certifiable) = pv.read(111, 4, 2);
+		assert_eq!((reading.export_wh, exported, certifiable), (84, 4, 4));
+		// A consumption meter exports nothing; a first reading covers its installation slot.
+		let mut load =
+			LoadMeter { id: 8, production: false, sequence: 0, last_slot: None, registers: (0, 0) };
+		let (reading, exported, certifiable) = load.read(50, 4, 2);
+		assert_eq!((reading.import_wh, reading.export_wh, exported, certifiable), (3, 0, 0, 0));
+	}
 
 	#[test]
 	fn percentiles_weigh_each_batch_by_its_readings() {
