@@ -67,7 +67,7 @@ impl<T: Config> Pallet<T> {
 	/// which the benchmark's per-order fit rounds away.
 	pub fn clearing_weight(bids: u32, offers: u32) -> Weight {
 		let pages = bids.saturating_add(offers) / TRADES_PER_PAGE + 1;
-		<T as Config>::WeightInfo::clear(bids, offers)
+		<T as Config>::WeightInfo::clear(bids.saturating_add(offers))
 			.saturating_add(T::DbWeight::get().writes(pages as u64))
 	}
 
@@ -230,9 +230,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn check_order_bound_fits_the_hook_budget() {
 		let max = T::MaxOrdersPerSlot::get();
 		let budget = T::MaxClearingWeight::get();
-		let worst = Self::clearing_weight(max, 0)
-			.max(Self::clearing_weight(0, max))
-			.max(Self::clearing_weight(max / 2, max - max / 2));
+		// The benchmark's book is half bids: clearing costs the orders' reads and their sort,
+		// and a one-sided book of the same size sorts in about the same time and trades nothing.
+		let worst = Self::clearing_weight(max / 2, max - max / 2);
 		assert!(
 			worst.all_lte(budget),
 			"a full book ({max} orders) needs {worst:?} to clear, over the hook budget {budget:?}"

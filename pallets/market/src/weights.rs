@@ -13,6 +13,7 @@
 
 // Merged: place_offer, cancel_order, set_standing_order, cancel_standing_order, settle_trades, release_orders from `PALLETS=market EXTRINSICS=place_offer,cancel_order,set_standing_order,cancel_standing_order,release_orders,settle_trades STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Merged: settle_trades, feed_in, finish_settlement from `PALLETS=market EXTRINSICS=settle_trades,feed_in,finish_settlement STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
+// Merged: clear from `PALLETS=market EXTRINSICS=clear STEPS=10 REPEAT=3 ./scripts/benchmark-pallets.sh` (2026-12-03).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -75,7 +76,7 @@ pub trait WeightInfo {
 	/// Weight of `open_auction`.
 	fn open_auction() -> Weight;
 	/// Weight of `clear`.
-	fn clear(b: u32, o: u32, ) -> Weight;
+	fn clear(n: u32, ) -> Weight;
 	/// Weight of `settle_trades`.
 	fn settle_trades(n: u32, ) -> Weight;
 	/// Weight of `release_orders`.
@@ -297,29 +298,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:200001 w:0)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:100001 w:0)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::TradePages` (r:0 w:40)
+	/// Storage: `Market::TradePages` (r:0 w:196)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[0, 100000]`.
-	/// The range of component `o` is `[0, 100000]`.
-	fn clear(b: u32, o: u32, ) -> Weight {
+	/// The range of component `n` is `[0, 100000]`.
+	fn clear(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `36891 + b * (107 ±0) + o * (111 ±0)`
-		//  Estimated: `3662 + b * (2592 ±0) + o * (2592 ±0)`
-		// Minimum execution time: 450_233_839_000 picoseconds.
-		Weight::from_parts(450_233_839_000, 3662)
-			// Standard Error: 368_144
-			.saturating_add(Weight::from_parts(1_862_782, 0).saturating_mul(b.into()))
-			// Standard Error: 368_144
-			.saturating_add(Weight::from_parts(2_163_342, 0).saturating_mul(o.into()))
+		//  Measured:  `0 + n * (109 ±0)`
+		//  Estimated: `3670 + n * (2592 ±0)`
+		// Minimum execution time: 26_490_000 picoseconds.
+		Weight::from_parts(26_490_000, 3670)
+			// Standard Error: 482_490
+			.saturating_add(Weight::from_parts(11_234_423, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(o.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
@@ -578,23 +574,19 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
-	/// Storage: `Market::Orders` (r:200001 w:0)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:100001 w:0)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::TradePages` (r:0 w:40)
+	/// Storage: `Market::TradePages` (r:0 w:196)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[0, 100000]`.
-	/// The range of component `o` is `[0, 100000]`.
-	fn clear(b: u32, o: u32, ) -> Weight {
-		Weight::from_parts(450_233_839_000, 3662)
-			.saturating_add(Weight::from_parts(1_862_782, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(2_163_342, 0).saturating_mul(o.into()))
+	/// The range of component `n` is `[0, 100000]`.
+	fn clear(n: u32, ) -> Weight {
+		Weight::from_parts(26_490_000, 3670)
+			.saturating_add(Weight::from_parts(11_234_423, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(b.into())))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(o.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
 	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
