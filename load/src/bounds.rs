@@ -45,7 +45,7 @@ pub fn print() {
 		db.write as f64 / 1e6
 	);
 	let batch = |cost: BatchCost| {
-		pallet_meters::Pallet::<Runtime>::batch_weight(BATCH, cost)
+		pallet_meters::Pallet::<Runtime>::batch_weight(cost)
 			.saturating_add(Weight::from_parts(base, 0))
 	};
 	let rows = [

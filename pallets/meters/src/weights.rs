@@ -13,6 +13,7 @@
 // Merged: submit_readings_production from `PALLETS=meters EXTRINSICS=submit_readings_production STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
 // Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-03, CPU: `Intel(R) Xeon(R) Processor`).
+// Merged: submit_readings_sr25519, submit_readings_ed25519 from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519 STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-03).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -63,9 +64,9 @@ pub trait WeightInfo {
 	/// Weight of `rotate_meter_key`.
 	fn rotate_meter_key(m: u32, ) -> Weight;
 	/// Weight of `submit_readings_sr25519`.
-	fn submit_readings_sr25519(n: u32, m: u32, ) -> Weight;
+	fn submit_readings_sr25519(n: u32, ) -> Weight;
 	/// Weight of `submit_readings_ed25519`.
-	fn submit_readings_ed25519(n: u32, m: u32, ) -> Weight;
+	fn submit_readings_ed25519(n: u32, ) -> Weight;
 	/// Weight of `submit_readings_production`.
 	fn submit_readings_production(n: u32, ) -> Weight;
 	/// Weight of `submit_readings_unchecked`.
@@ -168,15 +169,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
-	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_sr25519(n: u32, _m: u32, ) -> Weight {
+	fn submit_readings_sr25519(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `623 + m * (99 ±0)`
+		//  Measured:  `101999`
 		//  Estimated: `108987`
-		// Minimum execution time: 625_419_000 picoseconds.
-		Weight::from_parts(11_648_134_269, 108987)
-			// Standard Error: 1_918_145
-			.saturating_add(Weight::from_parts(80_220_462, 0).saturating_mul(n.into()))
+		// Minimum execution time: 619_160_000 picoseconds.
+		Weight::from_parts(593_971_813, 108987)
+			// Standard Error: 2_822_732
+			.saturating_add(Weight::from_parts(81_986_866, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -191,17 +191,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
-	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_ed25519(n: u32, m: u32, ) -> Weight {
+	fn submit_readings_ed25519(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `623 + m * (99 ±0)`
+		//  Measured:  `101999`
 		//  Estimated: `108987`
-		// Minimum execution time: 703_430_000 picoseconds.
-		Weight::from_parts(717_547_000, 108987)
-			// Standard Error: 1_296_074
-			.saturating_add(Weight::from_parts(90_955_932, 0).saturating_mul(n.into()))
-			// Standard Error: 1_296_074
-			.saturating_add(Weight::from_parts(1_277_912, 0).saturating_mul(m.into()))
+		// Minimum execution time: 671_057_000 picoseconds.
+		Weight::from_parts(866_517_318, 108987)
+			// Standard Error: 2_824_758
+			.saturating_add(Weight::from_parts(80_137_460, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -341,10 +338,9 @@ impl WeightInfo for () {
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
-	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_sr25519(n: u32, _m: u32, ) -> Weight {
-		Weight::from_parts(11_648_134_269, 108987)
-			.saturating_add(Weight::from_parts(80_220_462, 0).saturating_mul(n.into()))
+	fn submit_readings_sr25519(n: u32, ) -> Weight {
+		Weight::from_parts(593_971_813, 108987)
+			.saturating_add(Weight::from_parts(81_986_866, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -359,11 +355,9 @@ impl WeightInfo for () {
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
-	/// The range of component `m` is `[1, 1024]`.
-	fn submit_readings_ed25519(n: u32, m: u32, ) -> Weight {
-		Weight::from_parts(717_547_000, 108987)
-			.saturating_add(Weight::from_parts(90_955_932, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(1_277_912, 0).saturating_mul(m.into()))
+	fn submit_readings_ed25519(n: u32, ) -> Weight {
+		Weight::from_parts(866_517_318, 108987)
+			.saturating_add(Weight::from_parts(80_137_460, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
