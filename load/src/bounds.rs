@@ -27,8 +27,8 @@ pub fn print() {
 		dest: sp_core::crypto::AccountId32::new([1; 32]).into(),
 		value: 1_000_000,
 	});
-	// The extensions' weight does not depend on the call (but for `AuthorizeCall`, which
-	// weighs nothing for a signed call).
+	// The extensions' weight does not depend on the call, but for `AuthorizeCall`'s, which is
+	// the call's own authorization weight: zero for a transfer and for `submit_readings`.
 	let extensions = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension()
 		.weight(&transfer)
 		.ref_time();

@@ -27,7 +27,11 @@ use energy_gateway::{
 	},
 	signing,
 };
-use energy_primitives::reading::{MeterPublicKey, MeterReading};
+use energy_primitives::{
+	provable_per_slot_wh,
+	reading::{MeterPublicKey, MeterReading},
+	CoveredSlots,
+};
 use energy_runtime::Runtime;
 use frame_support::traits::Get;
 use subxt::{
@@ -161,26 +165,49 @@ struct LoadMeter {
 	registers: (u64, u64),
 }
 
+/// A load RES's production as the chain sees it.
+#[derive(Clone, Copy)]
+struct Pv {
+	/// Its nameplate, W.
+	nameplate_w: u64,
+	/// The chain's slot length, ms.
+	slot_ms: u64,
+	/// What it exports in each slot: half its nameplate (4 Wh in a six-second slot).
+	per_slot_wh: u64,
+	/// `MaxCertifiedSlotsPerReading`: how many of a reading's newest slots may be minted.
+	certified_slots: u32,
+}
+
 impl LoadMeter {
 	/// The meter's reading of `slot`: 3 Wh imported in each slot it covers (every slot since
-	/// its last reading), and for a production meter `pv_per_slot_wh` exported in each. Returns
-	/// it with the Wh exported and what of that the chain certifies (the share of the newest
-	/// `certified_slots` covered slots).
-	fn read(
-		&mut self,
-		slot: u32,
-		pv_per_slot_wh: u64,
-		certified_slots: u64,
-	) -> (MeterReading, u64, u64) {
-		let covered = u64::from(slot - self.last_slot.map_or(slot - 1, |last| last));
+	/// its last reading), and for a production meter `pv.per_slot_wh` exported in each.
+	/// Returns it with the Wh exported and what of that the chain certifies, by the chain's own
+	/// rule: in each of the newest `certified_slots` covered slots, its pro-rata share, but no
+	/// more than the reading proves of each slot (`provable_per_slot_wh`: all of it for a
+	/// one-slot reading; for a longer one, the export less what the other slots could have
+	/// made, which is nothing at half the nameplate).
+	fn read(&mut self, slot: u32, pv: Pv) -> (MeterReading, u64, u64) {
+		let last = self.last_slot.unwrap_or(slot.saturating_sub(1));
+		let covered = CoveredSlots::new(last.saturating_add(1), slot)
+			.unwrap_or(CoveredSlots { first: slot, last: slot });
+		let slots = covered.count();
 		let (exported, certifiable) = if self.production {
-			(pv_per_slot_wh * covered, pv_per_slot_wh * covered.min(certified_slots))
+			let exported = pv.per_slot_wh * u64::from(slots);
+			let proven = provable_per_slot_wh(exported, pv.nameplate_w, pv.slot_ms, slots);
+			let certifiable = if proven == 0 {
+				0
+			} else {
+				(0..slots.min(pv.certified_slots))
+					.map(|back| covered.share_of(exported, slot - back).min(proven))
+					.sum()
+			};
+			(exported, certifiable)
 		} else {
 			(0, 0)
 		};
 		self.sequence += 1;
 		self.last_slot = Some(slot);
-		self.registers.0 += 3 * covered;
+		self.registers.0 += 3 * u64::from(slots);
 		self.registers.1 += exported;
 		let reading = MeterReading {
 			meter: self.id,
@@ -284,11 +311,12 @@ pub async fn run(
 	// gateway, its batches in nonce order.
 	let mut per_slot: Vec<Vec<(usize, u64, Signed)>> = Vec::new();
 	let (mut exported_wh, mut certifiable_wh) = (0u64, 0u64);
-	// A load RES makes half its nameplate: 4 Wh in a six-second slot.
-	let pv_per_slot_wh = LOAD_PV_W / 2 * slot_ms / 3_600_000;
-	let certified_slots: u32 =
-		<Runtime as pallet_meters::Config>::MaxCertifiedSlotsPerReading::get();
-	let certified_slots = u64::from(certified_slots);
+	let production = Pv {
+		nameplate_w: LOAD_PV_W,
+		slot_ms,
+		per_slot_wh: LOAD_PV_W / 2 * slot_ms / 3_600_000,
+		certified_slots: <Runtime as pallet_meters::Config>::MaxCertifiedSlotsPerReading::get(),
+	};
 	let mut nonces = Vec::new();
 	for gateway in &all {
 		nonces.push(tx.account_nonce(&account(&gateway.key)).await?);
@@ -304,8 +332,7 @@ pub async fn run(
 			};
 			let mut readings = Vec::with_capacity(gateway.meters.len());
 			for meter in gateway.meters.iter_mut() {
-				let (reading, exported, certifiable) =
-					meter.read(slot, pv_per_slot_wh, certified_slots);
+				let (reading, exported, certifiable) = meter.read(slot, production);
 				exported_wh += exported;
 				certifiable_wh += certifiable;
 				readings.push(Static(signing::sign(reading, &chain.genesis, key)));
@@ -524,28 +551,46 @@ pub fn print(r: &BurstResult) {
 mod tests {
 	use super::*;
 
+	const PV: Pv = Pv { nameplate_w: 5_000, slot_ms: 6_000, per_slot_wh: 4, certified_slots: 2 };
+
 	#[test]
-	fn a_reading_covers_every_slot_since_the_last_and_certifies_the_newest() {
-		let mut pv = LoadMeter {
+	fn a_reading_covers_every_slot_since_the_last_and_proves_only_a_single_slot() {
+		let mut meter = LoadMeter {
 			id: 7,
 			production: true,
 			sequence: 4,
 			last_slot: Some(100),
 			registers: (30, 40),
 		};
-		// Ten slots since the last reading: 40 Wh exported, the newest two certified.
-		let (reading, exported, certifiable) = pv.read(110, 4, 2);
+		// Ten slots since the last reading: 40 Wh exported, but the other nine slots could
+		// have made 75 Wh, so the reading proves nothing of any slot (the chain mints nothing).
+		let (reading, exported, certifiable) = meter.read(110, PV);
 		assert_eq!((reading.sequence, reading.slot), (5, 110));
 		assert_eq!((reading.import_wh, reading.export_wh), (60, 80));
-		assert_eq!((exported, certifiable), (40, 8));
-		// The next slot: one slot covered, all of it certified.
-		let (reading, exported, certifiable) = pv.read(111, 4, 2);
+		assert_eq!((exported, certifiable), (40, 0));
+		// The next slot: one slot covered, all of it proven and certified.
+		let (reading, exported, certifiable) = meter.read(111, PV);
 		assert_eq!((reading.export_wh, exported, certifiable), (84, 4, 4));
 		// A consumption meter exports nothing; a first reading covers its installation slot.
 		let mut load =
 			LoadMeter { id: 8, production: false, sequence: 0, last_slot: None, registers: (0, 0) };
-		let (reading, exported, certifiable) = load.read(50, 4, 2);
+		let (reading, exported, certifiable) = load.read(50, PV);
 		assert_eq!((reading.import_wh, reading.export_wh, exported, certifiable), (3, 0, 0, 0));
+	}
+
+	#[test]
+	fn a_two_slot_reading_near_the_nameplate_certifies_what_it_proves() {
+		// 16 Wh over two slots of a 5 kW RES (at most 9 Wh in one six-second slot, rounded
+		// up): at least 16 − 9 − 1 = 6 Wh in each; the pro-rata shares are 8 and 8.
+		let mut meter = LoadMeter {
+			id: 9,
+			production: true,
+			sequence: 0,
+			last_slot: Some(10),
+			registers: (0, 0),
+		};
+		let (reading, exported, certifiable) = meter.read(12, Pv { per_slot_wh: 8, ..PV });
+		assert_eq!((reading.export_wh, exported, certifiable), (16, 16, 12));
 	}
 
 	#[test]

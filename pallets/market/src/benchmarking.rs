@@ -1,8 +1,9 @@
 //! Benchmarks of the market (frame-benchmarking v2): the calls, and each step of the block
 //! hook as a function of how much it handles.
 //!
-//! - `clear(b, o)`: a book of `b` bids and `o` offers that all cross, so the trades (and
-//!   their pages) are as many as the orders allow.
+//! - `clear(n)`: a book of `n` orders, half bids from the retail cap down, half offers from 0
+//!   up, so every bid meets every offer's price (under the default `AverageBid` rule about half
+//!   the bids are served).
 //! - `settle_trades(n)`: `n` trades of one page, each between its own buyer and seller, each
 //!   half delivered, so every trade moves tokens, pays the seller and draws a penalty.
 //! - `release_orders(n)`, `feed_in(n)`: `n` orders with holds; `n` RES with unsold tokens.
@@ -226,11 +227,11 @@ mod benchmarks {
 		assert!(Auctions::<T>::get(NOW_SLOT + Schedule::<T>::get().open_slots_ahead).is_some());
 	}
 
-	/// A book of `n` orders, half of them bids, that all cross. One component: with a bid and
-	/// an offer component, each was sampled with the other at its maximum, and the fit's
-	/// intercept (450 ms) was an extrapolation that every clearing paid.
+	/// A book of `n` orders, half of them bids, up to [`CLEAR_BENCHMARK_MAX_ORDERS`]. One
+	/// component: with a bid and an offer component, each was sampled with the other at its
+	/// maximum, and the fit's intercept (450 ms) was an extrapolation that every clearing paid.
 	#[benchmark]
-	fn clear(n: Linear<0, { T::MaxOrdersPerSlot::get() }>) {
+	fn clear(n: Linear<0, CLEAR_BENCHMARK_MAX_ORDERS>) {
 		let (b, o) = (n / 2, n - n / 2);
 		let mut auction = new_auction::<T>();
 		let owner: T::AccountId = account("member", 0, 0);

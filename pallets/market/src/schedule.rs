@@ -229,6 +229,10 @@ impl<T: Config> Pallet<T> {
 	/// Checks that a full book clears within the clearing budget.
 	pub(crate) fn check_order_bound_fits_the_hook_budget() {
 		let max = T::MaxOrdersPerSlot::get();
+		assert!(
+			max <= crate::CLEAR_BENCHMARK_MAX_ORDERS,
+			"the clearing of a full book ({max} orders) is beyond what the `clear` benchmark measures"
+		);
 		let budget = T::MaxClearingWeight::get();
 		// The benchmark's book is half bids: clearing costs the orders' reads and their sort,
 		// and a one-sided book of the same size sorts in about the same time and trades nothing.

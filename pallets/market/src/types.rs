@@ -12,6 +12,11 @@ pub const HOURS_PER_DAY: usize = 24;
 /// Trades per stored page (a page is about 7 KiB).
 pub const TRADES_PER_PAGE: u32 = 256;
 
+/// The largest book the `clear(n)` benchmark measures, above any `MaxOrdersPerSlot` a runtime
+/// may set (checked by the integrity test): clearing's time per order grows with the book, so a
+/// line fitted over books that end at the bound would lie below the cost at the bound.
+pub const CLEAR_BENCHMARK_MAX_ORDERS: u32 = 100_000;
+
 /// A page of a slot's trades, in matching order.
 pub type TradePage = BoundedVec<Trade, ConstU32<TRADES_PER_PAGE>>;
 
