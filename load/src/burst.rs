@@ -43,7 +43,7 @@ use subxt::{
 use tokio::sync::Mutex;
 
 use crate::{
-	load::{account, Signed},
+	load::{account, genesis_slot, Signed},
 	spec::{gateway_uri, LOAD_PV_W},
 };
 
@@ -247,7 +247,7 @@ fn now_ms() -> u64 {
 /// The load gateways of the chain (`//load//gateway//<i>` for i = 0, 1, ... while it has a
 /// page), with their meters.
 async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
-	let genesis_slot = chain.genesis_slot().await?;
+	let genesis_slot = Some(genesis_slot(chain).await?);
 	let mut found = Vec::new();
 	for index in 0.. {
 		let key = dev_key(&gateway_uri(index));

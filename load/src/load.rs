@@ -123,15 +123,7 @@ pub async fn run(
 			chain.slot_ms
 		);
 	}
-	let mut genesis_slot = None;
-	for _ in 0..60 {
-		genesis_slot = chain.genesis_slot().await?;
-		if genesis_slot.is_some() {
-			break;
-		}
-		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-	}
-	let genesis_slot = genesis_slot.ok_or_else(|| anyhow!("no block finalized within a minute"))?;
+	let genesis_slot = genesis_slot(&chain).await?;
 	// The transfer senders are funded first: 20 accounts, one nonce chain each.
 	let senders: Vec<Keypair> = (0..20).map(|i| dev_key(&format!("//load//sender//{i}"))).collect();
 	let alice = dev_key("//Alice");
@@ -267,6 +259,18 @@ pub async fn run(
 		}
 	}
 	Ok(results)
+}
+
+/// The chain's genesis slot (where its genesis meters were installed), once the first block that
+/// records it is finalized: a fresh node has none for a few seconds.
+pub(crate) async fn genesis_slot(chain: &Chain) -> Result<u32> {
+	for _ in 0..60 {
+		if let Some(slot) = chain.genesis_slot().await? {
+			return Ok(slot);
+		}
+		tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+	}
+	Err(anyhow!("no block finalized within a minute"))
 }
 
 pub(crate) fn account(key: &Keypair) -> AccountId32 {
