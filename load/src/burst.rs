@@ -136,8 +136,9 @@ pub struct BurstResult {
 	pub minted_wh: u64,
 	/// Energy the production readings exported, Wh.
 	pub exported_wh: u64,
-	/// What of it the chain certifies: each reading's share of the newest
-	/// `MaxCertifiedSlotsPerReading` slots it covers (older slots are metered, not certified).
+	/// What of it the chain certifies ([`LoadMeter::read`]): in each of a reading's newest
+	/// `MaxCertifiedSlotsPerReading` slots, its share, but no more than the reading proves of
+	/// that slot (nothing for a reading over several slots at half the nameplate).
 	pub certifiable_wh: u64,
 	/// Blocks that carried them.
 	pub blocks: usize,
