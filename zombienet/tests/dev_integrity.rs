@@ -14,7 +14,7 @@
 
 use std::str::FromStr;
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use energy_zombienet::{
 	chain::{
 		auction_exists, certificate, current_slot, sign_reading, storage_u64, submit,
@@ -68,6 +68,7 @@ async fn an_outsider_cannot_set_standing_orders() -> Result<()> {
 			},
 			Err(error) => format!("{error:#}"),
 		};
+		println!("attempt {attempt}: refused: {error}");
 		ensure!(
 			error.contains("NotConsumer"),
 			"attempt {attempt}: refused, but not as NotConsumer: {error}"
@@ -81,7 +82,7 @@ async fn an_outsider_cannot_set_standing_orders() -> Result<()> {
 
 	// A consumer member may (Eve, a demo consumer), and its deposit is held.
 	let eve = sr25519::Keypair::from_uri(&SecretUri::from_str("//Eve")?)?;
-	let events = submit(&api, &eve, &fixed_standing_bid()).await?;
+	let events = submit(&api, &eve, &fixed_standing_bid()).await.context("Eve's standing bid")?;
 	ensure!(
 		events.iter().any(|(pallet, event)| pallet == "Market" && event == "StandingOrderSet"),
 		"a member's standing order was not set: {events:?}"
