@@ -10,7 +10,7 @@
 //! signing them in turn is not part of what the chain is measured on.
 
 use std::{
-	collections::{HashMap, VecDeque},
+	collections::{btree_map::Entry, BTreeMap, HashMap, VecDeque},
 	sync::Arc,
 	time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -154,6 +154,21 @@ pub struct BurstResult {
 	pub included: Percentiles,
 	/// Finalized, from the slot's end.
 	pub finalized: Percentiles,
+	/// One-slot production readings that minted less than their export, by slot.
+	pub uncertified: BTreeMap<u32, Uncertified>,
+}
+
+/// The one-slot production readings of a slot that minted less than their export (each proves
+/// its whole export, so only the slot's auction can have refused it), and that auction's state
+/// in the block that accepted the first of them.
+#[derive(Clone, Debug)]
+pub struct Uncertified {
+	/// How many such readings.
+	pub readings: u64,
+	/// Their export less what they minted, Wh.
+	pub missing_wh: u64,
+	/// `Market::Auctions(slot)` then: its status, or that the slot has no auction.
+	pub auction: String,
 }
 
 /// A load meter and where its sequence and registers stand.
@@ -378,8 +393,12 @@ pub async fn run(
 	}
 	let total_batches = batches.lock().await.len();
 	let queues = Arc::new(Mutex::new(queues));
-	let watch_best = watch(chain.api.clone(), batches.clone(), queues.clone(), false);
-	let watch_final = watch(chain.api.clone(), batches.clone(), queues.clone(), true);
+	// Blocks finalized before the burst hold none of its batches, but may hold the last batches
+	// of an earlier burst of the same gateways (both subscriptions start with a current block),
+	// which would be matched to this burst's first ones.
+	let before = chain.api.at_current_block().await?.block_number();
+	let watch_best = watch(chain.api.clone(), batches.clone(), queues.clone(), before, false);
+	let watch_final = watch(chain.api.clone(), batches.clone(), queues.clone(), before, true);
 	let best = tokio::spawn(watch_best);
 	let finalized = tokio::spawn(watch_final);
 
@@ -421,7 +440,7 @@ pub async fn run(
 	// or nothing moves for two minutes.
 	let mut finalized = finalized;
 	let mut last_progress = (0usize, Instant::now());
-	let (blocks, max_per_block, minted_wh) = loop {
+	let (blocks, max_per_block, minted_wh, uncertified) = loop {
 		tokio::select! {
 			watched = &mut finalized => break watched??,
 			_ = tokio::time::sleep(Duration::from_millis(200)) => {},
@@ -468,26 +487,60 @@ pub async fn run(
 		submitted: Percentiles::of(&mut submitted),
 		included: Percentiles::of(&mut included),
 		finalized: Percentiles::of(&mut finalized_s),
+		uncertified,
 	})
 }
 
-/// Follows the best (`finalized = false`) or finalized blocks and stamps each batch whose
-/// `BatchProcessed` event a block carries. The finalized watcher returns (blocks that carried
-/// readings, most readings in one block, Wh minted) once every batch is finalized; the best
-/// watcher runs until it is aborted.
+/// What the finalized watcher returns: blocks that carried readings, most readings in one
+/// block, Wh minted, and the one-slot production readings that minted less than their export.
+type Watched = (usize, u64, u64, BTreeMap<u32, Uncertified>);
+
+/// Follows the best (`finalized = false`) or finalized blocks after block `before` and stamps
+/// each batch whose `BatchProcessed` event a block carries. The finalized watcher returns its [`Watched`] tally
+/// once every batch is finalized; the best watcher runs until it is aborted.
 async fn watch(
 	api: Api,
 	batches: Arc<Mutex<Vec<Batch>>>,
 	queues: Arc<Mutex<Queues>>,
+	before: u64,
 	finalized: bool,
-) -> Result<(usize, u64, u64)> {
+) -> Result<Watched> {
 	let mut stream =
 		if finalized { api.stream_blocks().await? } else { api.stream_best_blocks().await? };
 	let (mut blocks, mut max_per_block, mut minted) = (0usize, 0u64, 0u64);
+	let mut uncertified = BTreeMap::new();
 	while let Some(block) = stream.next().await {
 		let block = block?;
 		let seen = now_ms();
-		let events = block.at().await?.events().fetch().await?;
+		if block.number() <= before {
+			continue;
+		}
+		let at = block.at().await?;
+		let events = at.events().fetch().await?;
+		if finalized {
+			for accepted in events.find::<energy::meters::events::ReadingAccepted>() {
+				let accepted = accepted?;
+				if accepted.slots != 1 || accepted.minted_wh >= accepted.export_wh {
+					continue;
+				}
+				let entry = match uncertified.entry(accepted.slot) {
+					Entry::Occupied(entry) => entry.into_mut(),
+					Entry::Vacant(entry) => {
+						let auction = at
+							.storage()
+							.try_fetch(energy::storage().market().auctions(), (accepted.slot,))
+							.await?;
+						let auction = match auction {
+							Some(value) => format!("{:?}", value.decode()?.status),
+							None => "none".to_string(),
+						};
+						entry.insert(Uncertified { readings: 0, missing_wh: 0, auction })
+					},
+				};
+				entry.readings += 1;
+				entry.missing_wh += accepted.export_wh - accepted.minted_wh;
+			}
+		}
 		let mut in_block = 0u64;
 		let mut queues = queues.lock().await;
 		let mut list = batches.lock().await;
@@ -514,7 +567,7 @@ async fn watch(
 			max_per_block = max_per_block.max(in_block);
 		}
 		if finalized && list.iter().all(|b| b.finalized_ms.is_some()) {
-			return Ok((blocks, max_per_block, minted));
+			return Ok((blocks, max_per_block, minted, uncertified));
 		}
 	}
 	Err(anyhow!("the block subscription ended"))
@@ -544,6 +597,20 @@ pub fn print(r: &BurstResult) {
 		println!(
 			"  {what:<9} after the slot's end: p50 {:>5.1} s  p95 {:>5.1} s  p99 {:>5.1} s  max {:>5.1} s",
 			p.p50, p.p95, p.p99, p.max
+		);
+	}
+	if !r.uncertified.is_empty() {
+		let readings: u64 = r.uncertified.values().map(|u| u.readings).sum();
+		let missing: u64 = r.uncertified.values().map(|u| u.missing_wh).sum();
+		let slots: Vec<String> = r
+			.uncertified
+			.iter()
+			.map(|(slot, u)| format!("slot {slot}: {} (auction: {})", u.readings, u.auction))
+			.collect();
+		println!(
+			"  one-slot production readings that minted less than their export: {readings} \
+			 ({missing} Wh); {}",
+			slots.join(", ")
 		);
 	}
 }
