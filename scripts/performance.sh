@@ -57,7 +57,7 @@ measure() {
 	if "$@" >"$log" 2>&1; then
 		{ grep -v -E ': [0-9]+ readings of [0-9]+ meters; waiting|; signing$' "$log" || true; } | tee -a "$results"
 	else
-		{ grep -v -E '^ {3,}|^Stack backtrace|; signing$' "$log" || true; } | sed 's/^Error:/FAILED:/' | tee -a "$results"
+		{ grep -v -E '^ {3,}|^ *[0-9]+: |^Stack backtrace|^$|: [0-9]+ readings of [0-9]+ meters; waiting|; signing$' "$log" || true; } | sed 's/^Error:/FAILED:/' | tee -a "$results"
 	fi
 }
 {
