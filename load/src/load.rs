@@ -284,10 +284,13 @@ enum Counted {
 	Transfers,
 }
 
-/// Transactions of a phase in the pool at once, at most: about three blocks of transfers, and
-/// far below the pool's limits. Flooding the fork-aware pool with 20,000 transfers at once made
-/// it drop a third of them (`txpool` debug log: `dropped_stats`), which no client should rely
-/// on; a real high-volume sender keeps a window like this one.
+/// Transactions of a phase in the pool at once, at most: about three blocks of transfers.
+/// Flooding the fork-aware pool with 20,000 transfers at once made it drop a third of them
+/// (`txpool` debug log: `dropped_stats`), which no client should rely on; a real high-volume
+/// sender keeps a window like this one. The node's future queue must hold the whole window
+/// (`--pool-limit` at least ten times it, as `scripts/performance.sh` starts the node): a view
+/// of a new block may see many of the window's transactions as future, and the pool drops
+/// futures above its limit, which breaks their senders' nonce chains for good.
 const IN_FLIGHT: usize = 8_192;
 
 /// Submits `txs` from `lanes` concurrent tasks (one RPC round trip per transaction would
