@@ -33,7 +33,7 @@ trap 'stop_node; rm -rf "$work"' EXIT
 # transactions and a tenth of that in its future queue: the transfer phase keeps up to 8,192
 # transactions of 20 nonce chains in flight, and when the fork-aware pool's view of a new block
 # holds more future transactions than the future limit it drops the excess, which breaks those
-# senders' nonce chains for good (seen with `--pool-limit 90000`: 3,276 futures, 4,555 dropped,
+# senders' nonce chains for good (seen with `--pool-limit 32768`: 3,276 futures, 4,555 dropped,
 # then no ready transaction for 15 blocks).
 start_node() {
 	local port=$((20000 + RANDOM % 10000))

@@ -496,8 +496,8 @@ pub async fn run(
 type Watched = (usize, u64, u64, BTreeMap<u32, Uncertified>);
 
 /// Follows the best (`finalized = false`) or finalized blocks after block `before` and stamps
-/// each batch whose `BatchProcessed` event a block carries. The finalized watcher returns its [`Watched`] tally
-/// once every batch is finalized; the best watcher runs until it is aborted.
+/// each batch whose `BatchProcessed` event a block carries. The finalized watcher returns its
+/// [`Watched`] tally once every batch is finalized; the best watcher runs until it is aborted.
 async fn watch(
 	api: Api,
 	batches: Arc<Mutex<Vec<Batch>>>,
