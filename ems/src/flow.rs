@@ -46,51 +46,99 @@ impl Graph {
 	}
 
 	/// Sends up to `want` from `s` to `t` along successive shortest paths. Returns what it sent.
+	///
+	/// Every arc costs nothing except those entering `t` (a slot's surplus or import), so a
+	/// path's cost is its last arc's: the shortest path reaches, over arcs with capacity left,
+	/// the slot with the cheapest arc into `t`. A breadth-first search finds it; no
+	/// Bellman–Ford is needed although prices may be negative.
 	fn min_cost_flow(&mut self, s: usize, t: usize, want: i64) -> i64 {
 		let n = self.adj.len();
 		let mut sent = 0;
+		let mut seen = vec![false; n];
+		let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
+		let mut queue = alloc::collections::VecDeque::with_capacity(n);
 		while sent < want {
-			// Shortest path by the queue-based Bellman–Ford (SPFA): arc costs may be negative
-			// where prices are, and the graph is small.
-			let mut dist = vec![i64::MAX; n];
-			let mut prev: Vec<Option<(usize, usize)>> = vec![None; n];
-			let mut queued = vec![false; n];
-			let mut queue = alloc::collections::VecDeque::with_capacity(n);
-			dist[s] = 0;
+			seen.fill(false);
+			queue.clear();
+			seen[s] = true;
 			queue.push_back(s);
-			queued[s] = true;
+			let mut last: Option<(i64, usize, usize)> = None;
 			while let Some(u) = queue.pop_front() {
-				queued[u] = false;
 				for (k, e) in self.adj[u].iter().enumerate() {
-					if e.cap > 0 && dist[u] + e.cost < dist[e.to] {
-						dist[e.to] = dist[u] + e.cost;
-						prev[e.to] = Some((u, k));
-						if !queued[e.to] {
-							queued[e.to] = true;
-							queue.push_back(e.to);
+					if e.cap <= 0 {
+						continue;
+					}
+					if e.to == t {
+						if last.is_none_or(|(cost, ..)| e.cost < cost) {
+							last = Some((e.cost, u, k));
 						}
+					} else if !seen[e.to] {
+						seen[e.to] = true;
+						prev[e.to] = Some((u, k));
+						queue.push_back(e.to);
 					}
 				}
 			}
-			if dist[t] == i64::MAX {
-				break;
+			let Some((_, u, k)) = last else { break };
+			let mut push = (want - sent).min(self.adj[u][k].cap);
+			let mut v = u;
+			while v != s {
+				let Some((p, j)) = prev[v] else { break };
+				push = push.min(self.adj[p][j].cap);
+				v = p;
 			}
-			let mut push = want - sent;
-			let mut v = t;
-			while let Some((u, k)) = prev[v] {
-				push = push.min(self.adj[u][k].cap);
-				v = u;
-			}
-			let mut v = t;
-			while let Some((u, k)) = prev[v] {
-				self.adj[u][k].cap -= push;
-				let rev = self.adj[u][k].rev;
-				self.adj[v][rev].cap += push;
-				v = u;
+			self.send(u, k, push);
+			let mut v = u;
+			while v != s {
+				let Some((p, j)) = prev[v] else { break };
+				self.send(p, j, push);
+				v = p;
 			}
 			sent += push;
 		}
 		sent
+	}
+
+	/// After an optimal flow, what one more unit entering each node would cost to reach `t`:
+	/// the cheapest arc into `t` with capacity left among the slots the node reaches over the
+	/// residual graph's arcs, which cost nothing. These are the optimum's dual prices (at an
+	/// optimum no arc out of `t` makes a cycle cheaper). Slots are taken cheapest arc first and
+	/// each marks, backwards, every node that reaches it and is not yet marked.
+	fn marginal_prices(&self, s: usize, t: usize) -> Vec<i64> {
+		let n = self.adj.len();
+		let mut own: Vec<(i64, usize)> = (0..n)
+			.filter_map(|u| {
+				let into_t = self.adj[u].iter().filter(|e| e.to == t && e.cap > 0);
+				into_t.map(|e| e.cost).min().map(|cost| (cost, u))
+			})
+			.collect();
+		own.sort_unstable();
+		let mut marginal = vec![i64::MAX; n];
+		let mut queue = alloc::collections::VecDeque::with_capacity(n);
+		for (cost, u) in own {
+			if marginal[u] != i64::MAX {
+				continue;
+			}
+			marginal[u] = cost;
+			queue.push_back(u);
+			while let Some(x) = queue.pop_front() {
+				for e in &self.adj[x] {
+					let y = e.to;
+					if y != s && y != t && marginal[y] == i64::MAX && self.adj[y][e.rev].cap > 0 {
+						marginal[y] = cost;
+						queue.push_back(y);
+					}
+				}
+			}
+		}
+		marginal
+	}
+
+	/// Moves `amount` along arc `k` of `u` (and back along its residual).
+	fn send(&mut self, u: usize, k: usize, amount: i64) {
+		self.adj[u][k].cap -= amount;
+		let (to, rev) = (self.adj[u][k].to, self.adj[u][k].rev);
+		self.adj[to][rev].cap += amount;
 	}
 }
 
@@ -105,11 +153,17 @@ pub struct Placement {
 	pub surplus_value: Vec<i64>,
 }
 
-/// The cheapest placement of `demands` on top of `net`.
+/// The cheapest placement of `demands` on top of `net`, with the surplus' values if `values`
+/// (empty otherwise: they cost a pass over the residual graph).
 ///
 /// Every demand is feasible on its own (its window holds its energy at its cap) and the slots'
 /// import arcs are unbounded, so all energy is placed.
-pub fn place_split(prices: &SlotPrices, net: &[i64], demands: &[SplitDemand]) -> Placement {
+pub fn place_split(
+	prices: &SlotPrices,
+	net: &[i64],
+	demands: &[SplitDemand],
+	values: bool,
+) -> Placement {
 	let n = net.len();
 	let m = demands.len();
 	if m == 0 {
@@ -145,30 +199,18 @@ pub fn place_split(prices: &SlotPrices, net: &[i64], demands: &[SplitDemand]) ->
 		graph.arc(slot_node(t), sink, total, prices.import[t]);
 	}
 	graph.min_cost_flow(source, sink, total);
-	// Node potentials of the optimum: shortest distances in the residual graph from a virtual
-	// source joined to every node (no negative cycle is left at an optimum).
-	let mut potential = vec![0i64; nodes];
-	let mut changed = true;
-	while changed {
-		changed = false;
-		for u in 0..nodes {
-			for e in &graph.adj[u] {
-				if e.cap > 0 && potential[u] + e.cost < potential[e.to] {
-					potential[e.to] = potential[u] + e.cost;
-					changed = true;
-				}
-			}
-		}
-	}
-	let surplus_value = (0..n)
-		.map(|t| {
-			if node_of_slot[t] == usize::MAX {
-				return 0;
-			}
-			let marginal = potential[sink] - potential[slot_node(t)];
-			(marginal - prices.export[t]).clamp(0, prices.import[t] - prices.export[t])
-		})
-		.collect();
+	let surplus_value = if values {
+		let marginal = graph.marginal_prices(source, sink);
+		(0..n)
+			.map(|t| match node_of_slot[t] {
+				usize::MAX => 0,
+				node => (marginal[node] - prices.export[t])
+					.clamp(0, prices.import[t] - prices.export[t]),
+			})
+			.collect()
+	} else {
+		Vec::new()
+	};
 	let loads = slot_arcs
 		.iter()
 		.enumerate()
@@ -234,7 +276,7 @@ pub fn cheapest_alone(prices: &SlotPrices, net: &[i64], demand: &SplitDemand) ->
 pub fn place_all(prices: &SlotPrices, net: &[i64], demands: &[SplitDemand]) -> Vec<Vec<Wh>> {
 	let shares = |d: &SplitDemand| d.slots.iter().any(|&t| net[t] < 0);
 	let shared: Vec<SplitDemand> = demands.iter().copied().filter(|d| shares(d)).collect();
-	let mut flowed = place_split(prices, net, &shared).loads.into_iter();
+	let mut flowed = place_split(prices, net, &shared, false).loads.into_iter();
 	demands
 		.iter()
 		.map(|d| {

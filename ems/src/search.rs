@@ -104,7 +104,7 @@ impl Search<'_> {
 		let (shared, apart): (Vec<SplitDemand>, Vec<SplitDemand>) =
 			demands.into_iter().partition(|d| d.slots.iter().any(|&t| net[t] < 0));
 		let apart: MilliUnits = apart.iter().map(|d| cheapest_alone(self.prices, net, d)).sum();
-		let placement = place_split(self.prices, net, &shared);
+		let placement = place_split(self.prices, net, &shared, true);
 		let mut total = net.to_vec();
 		for load in &placement.loads {
 			for (t, &wh) in load.iter().enumerate() {
