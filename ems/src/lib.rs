@@ -97,12 +97,14 @@ pub fn plan_with_budget(
 		}),
 	);
 	let unmanaged: Vec<Vec<Wh>> = tasks.iter().flatten().map(|t| t.unmanaged(n)).collect();
-	let unmanaged_cost = prices.profile_cost(&with_loads(&base, unmanaged.iter()));
+	let unmanaged_net_wh = with_loads(&base, unmanaged.iter());
+	let unmanaged_cost = prices.profile_cost(&unmanaged_net_wh);
 	let orders = orders(day, &net_wh);
 	Ok(Plan {
 		schedules,
 		cost: prices.profile_cost(&net_wh),
 		net_wh,
+		unmanaged_net_wh,
 		unmanaged_cost,
 		proven_optimal: found.proven_optimal,
 		nodes: found.nodes,

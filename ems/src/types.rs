@@ -170,7 +170,10 @@ pub struct Plan {
 	pub net_wh: Vec<i64>,
 	/// The plan's cost: imports at their price (with the peak weight), less exports at theirs.
 	pub cost: MilliUnits,
-	/// The cost of the same appliances unmanaged: each starts as soon as its window opens.
+	/// The home's net import per slot with the same appliances unmanaged: each starts as soon
+	/// as its window opens.
+	pub unmanaged_net_wh: Vec<i64>,
+	/// The cost of the unmanaged profile.
 	pub unmanaged_cost: MilliUnits,
 	/// Whether the search proved the plan optimal. False only when the search stopped at its
 	/// node budget; the plan is then the best found, never worse than the first (greedy) one.

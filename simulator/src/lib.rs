@@ -12,7 +12,7 @@ pub mod community;
 pub mod forecasts;
 pub mod layout;
 pub mod ledger;
-pub mod profiles;
+pub use energy_profiles as profiles;
 pub mod report;
 pub mod run;
 pub mod strategy;

@@ -1,5 +1,5 @@
-//! The real hourly profiles of `data/simbench_2016_hourly.csv`: load profiles relative to their
-//! own peak, PV profiles relative to installed capacity.
+//! The real hourly profiles of `data/simbench_2016_hourly.csv` (load profiles as shares of the
+//! year, PV profiles relative to installed capacity), scaled to whole Wh per hour.
 
 use std::{collections::BTreeMap, path::Path};
 
