@@ -32,8 +32,9 @@ pub fn run(appliances: &[Appliance], day: &Day, plans: usize) -> Result<String> 
 	let mut out = String::new();
 	writeln!(
 		out,
-		"{plans} plans of {} appliances × {} slots in {seconds:.2} s: {:.0} plans/s ({:.0} µs per plan); \
-		 search nodes mean {:.0}, max {max_nodes}; proven optimal {proven} of {plans}",
+		"{plans} plans of {} appliances × {} slots in {seconds:.2} s: {:.0} plans/s \
+		 ({:.0} µs per plan); search nodes mean {:.0}, max {max_nodes}; \
+		 proven optimal {proven} of {plans}",
 		appliances.len(),
 		day.import_price.len(),
 		plans as f64 / seconds,

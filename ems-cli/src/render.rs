@@ -50,7 +50,8 @@ pub fn text(
 	};
 	let _ = writeln!(
 		out,
-		"{n} hourly slots from {}: cost {} {currency}, unmanaged {} {currency}, saving {} {currency}{percent}; {} after {} search nodes\n",
+		"{n} hourly slots from {}: cost {} {currency}, unmanaged {} {currency}, \
+		 saving {} {currency}{percent}; {} after {} search nodes\n",
 		hh(start),
 		money(plan.cost, decimals),
 		money(plan.unmanaged_cost, decimals),

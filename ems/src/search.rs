@@ -1,13 +1,20 @@
 //! The contiguous appliances, placed by branch and bound; the split ones by the flow at each
 //! leaf.
 //!
-//! The search fixes one contiguous appliance per level, largest energy first, trying its
-//! starts cheapest first on the load placed so far, so the first leaf is the greedy plan. A node
-//! is cut when its bound — the cost of the load placed so far, plus for every appliance still to
-//! place the cheapest it could cost *alone* on that load — is no better than the best leaf found.
-//! The bound never overestimates: the slot cost is convex, so an appliance's added cost only
-//! grows as other appliances are added to the same slots. The search is therefore exact; it
-//! stops early only at its node budget, and then says so.
+//! Appliances with one possible start are placed first. The search then fixes one contiguous
+//! appliance per level, largest energy first, trying its starts cheapest first on the load
+//! placed so far, so the first leaf is the greedy plan. A node is cut when a lower bound on every
+//! leaf below it is no better than the best leaf found. The bounds, cheapest first, all resting
+//! on the convexity of the slot cost (an appliance's added cost only grows as others join its
+//! slots):
+//! 1. every appliance still to place, alone on the load placed so far;
+//! 2. everything imported, less the most the surplus within reach could save;
+//! 3. a Lagrangian bound at the surplus values of the nearest flow above (`Search::lagrangian`);
+//! 4. the relaxation's flow, contiguous appliances allowed to split, which also gives the
+//!    surplus values handed down to the node's subtree.
+//!
+//! No bound overestimates, so the search is exact; it stops early only at its node budget, and
+//! then says so.
 
 use crate::{
 	cost::SlotPrices,
