@@ -26,10 +26,10 @@ export function describeError(chain: Chain, error: DispatchError): string {
 
 /// Signs `tx` with `account` and resolves when it is in a block, with its events and either
 /// success or the decoded error. Refusals before a block (bad nonce, no funds for the fee)
-/// reject with the node's message.
-export function submit(chain: Chain, account: Account, tx: SubmittableExtrinsic<'promise'>): Promise<Outcome> {
+/// reject with the node's message. `nonce` is for several transactions signed at once.
+export function submit(chain: Chain, account: Account, tx: SubmittableExtrinsic<'promise'>, nonce?: number): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const options = account.signer ? { signer: account.signer } : {};
+    const options = { ...(account.signer ? { signer: account.signer } : {}), ...(nonce === undefined ? {} : { nonce }) };
     const signer = account.pair ?? account.address;
     let unsubscribe: (() => void) | undefined;
     tx.signAndSend(signer, options, (result) => {

@@ -10,6 +10,7 @@ import { statusWord } from './chain';
 import { energy, esc, money, num, price } from './format';
 import type { BookOrder } from './market';
 import { readBook } from './market';
+import { PlanView } from './plan';
 
 /// Standing orders are found by reading the map in pages of this size, at most this many pages.
 const STANDING_PAGE = 200;
@@ -20,6 +21,7 @@ export class MemberView {
   private accounts: Account[] = [];
   private account: Account | null = null;
   private lastKey = '';
+  private readonly plan: PlanView;
 
   constructor(private readonly root: HTMLElement, private readonly chain: Chain, private readonly openSlots: () => number[]) {
     root.innerHTML = `
@@ -56,7 +58,9 @@ export class MemberView {
       <h2>Open orders</h2><div id="open-orders"></div>
       <h2>Trades and settlement</h2><div id="trades"></div>
       <h2>Standing orders</h2><div id="standing-orders"></div>
-      <h2>Retired certificates</h2><div id="retired"></div>`;
+      <h2>Retired certificates</h2><div id="retired"></div>
+      <section id="home-plan"></section>`;
+    this.plan = new PlanView(root.querySelector('#home-plan')!, chain, openSlots, () => this.account, (ok, m) => this.showResult(ok, m), () => this.refresh(true));
     root.querySelector('#account')!.addEventListener('change', (e) => {
       this.account = this.accounts.find((a) => a.address === (e.target as HTMLSelectElement).value) ?? null;
       void this.refresh(true);
@@ -163,6 +167,7 @@ export class MemberView {
   /// the market moved.
   async refresh(force = false): Promise<void> {
     const open = this.openSlots();
+    this.plan.refresh();
     this.root.querySelectorAll<HTMLSelectElement>('.open-slots').forEach((select) => {
       const chosen = select.value;
       select.innerHTML = open.map((s) => `<option value="${s}"${String(s) === chosen ? ' selected' : ''}>${s}</option>`).join('');

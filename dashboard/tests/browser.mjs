@@ -4,7 +4,8 @@
 // it clears, waits until the dashboard shows that slot cleared, checks the clearing price shown
 // equals `market_slotReport`'s, places a bid through the member view and finds it in the order
 // book, cancels it and a standing order set through the form, checks that a refused bid shows
-// the pallet error's name and doc, and saves screenshots.
+// the pallet error's name and doc, loads a home's plan and places its bids, and saves
+// screenshots.
 // Chromium is Debian's (`apt-get install chromium`), or the one at $CHROMIUM.
 
 import { mkdirSync } from 'node:fs';
@@ -143,6 +144,24 @@ try {
   await page.waitForSelector(`#my-order-${bidSlot}-${orderId}`, { state: 'detached', timeout: 60_000 });
   const left = await api.query.market.orders(bidSlot, orderId);
   check(left.isNone, `order #${orderId} cancelled through the UI and gone from the chain`);
+
+  // A home's plan (`energy-ems plan --home ems/examples/home.toml --json`) loaded into the
+  // member view: every appliance drawn across the day; its bids placed in the open auctions.
+  await page.setInputFiles('#plan-file', join(root, 'tests', 'home-plan.json'));
+  await page.waitForSelector('#plan-summary', { timeout: 10_000 });
+  const rows = await page.$$eval('#home-plan tr.plan-row', (rs) => rs.length);
+  const full = await page.$$eval('#home-plan td.plan-full', (cs) => cs.length);
+  check(rows === 14 && full > 0, `the plan shows its 14 appliances (${full} hours at full power): ${await page.textContent('#plan-summary')}`);
+  const firstSlots = await page.$$eval('#plan-first-slot option', (os) => os.map((o) => Number(o.value)));
+  const first = Math.min(...firstSlots);
+  await page.selectOption('#plan-first-slot', String(first));
+  await page.click('#place-plan-bids');
+  await page.waitForSelector('#action-result:has-text("Placed ")', { timeout: 90_000 });
+  const planned = await page.textContent('#action-result');
+  const placedBids = Number((planned.match(/Placed (\d+) of/) ?? [])[1]);
+  const onChain = (await api.query.market.ordersOfMember(first, eve)).toNumber();
+  check(placedBids >= 1 && !/refused/.test(planned) && onChain === 1, `the plan's bids went in: "${planned}"; slot ${first} holds Eve's bid for plan slot 0`);
+  await page.screenshot({ path: join(shots, 'home-plan.png'), fullPage: true });
 
   await page.click('nav button[data-view="community"]');
   await page.waitForSelector('#members tr.member', { timeout: 30_000 });

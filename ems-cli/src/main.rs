@@ -31,7 +31,8 @@ enum Command {
 		/// The home file (TOML or JSON): `[day]` forecasts and prices, `[[appliance]]` rows.
 		#[arg(long)]
 		home: PathBuf,
-		/// Print the plan as JSON instead of text.
+		/// Print the appliances, the day's first hour and the plan as JSON instead of text
+		/// (the dashboard's home plan view reads it).
 		#[arg(long)]
 		json: bool,
 		/// The currency's name, for the text output.
@@ -95,7 +96,12 @@ fn main() -> Result<()> {
 			let plan = energy_ems::plan(&appliances, &day)
 				.map_err(|e| anyhow!("{home:?}: the day cannot be planned: {e:?}"))?;
 			if json {
-				println!("{}", serde_json::to_string_pretty(&plan)?);
+				let out = serde_json::json!({
+					"start_hour": day.start_hour,
+					"appliances": appliances,
+					"plan": plan,
+				});
+				println!("{}", serde_json::to_string_pretty(&out)?);
 			} else {
 				print!("{}", render::text(&appliances, &day, &plan, &currency, decimals));
 			}
