@@ -26,14 +26,34 @@ function inWindow(h: number, start: number, end: number): boolean {
   return start < end ? start <= h && h < end : h >= start || h < end;
 }
 
-/// Reads and checks a plan file; throws with what is wrong.
+/// Whether every element of `values` is a finite number.
+function numbers(values: unknown): values is number[] {
+  return Array.isArray(values) && values.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+/// Reads and checks a plan file; throws with what is wrong. Every field drawn or sent is
+/// checked for its type here, so a hand-edited file can neither inject markup into the page
+/// nor send anything but whole numbers to the chain.
 export function parsePlan(text: string): PlanFile {
   const file = JSON.parse(text) as PlanFile;
   const plan = file?.plan;
-  if (!plan || !Array.isArray(plan.schedules) || !Array.isArray(plan.net_wh) || !Array.isArray(plan.orders) || !Array.isArray(file.appliances)) {
+  if (!plan || !Array.isArray(plan.schedules) || !numbers(plan.net_wh) || !Array.isArray(plan.orders) || !Array.isArray(file.appliances)) {
     throw new Error('not a plan: expected {start_hour, appliances, plan} from `energy-ems plan --json`');
   }
+  const n = plan.net_wh.length;
+  if (!Number.isInteger(file.start_hour) || file.start_hour < 0 || file.start_hour > 23) throw new Error('start_hour is not an hour of day');
   if (plan.schedules.length !== file.appliances.length) throw new Error('the plan has a schedule per appliance; this one does not');
+  if (!numbers([plan.cost, plan.unmanaged_cost])) throw new Error('the costs are not numbers');
+  for (const a of file.appliances) {
+    if (typeof a?.name !== 'string' || !numbers([a.window_start_hour, a.window_end_hour, a.power_w])) throw new Error('an appliance lacks its name, window or power');
+  }
+  for (const s of plan.schedules) {
+    if ('planned' in s && !(numbers(s.planned) && s.planned.length === n)) throw new Error('a schedule is not one number per slot');
+  }
+  for (const o of plan.orders) {
+    const whole = numbers([o?.slot, o?.wh, o?.price]) && [o.slot, o.wh, o.price].every((v) => Number.isInteger(v) && v >= 0);
+    if (!whole || o.slot >= n || (o.side !== 'bid' && o.side !== 'offer')) throw new Error('an order is not a slot of the plan, a side and whole Wh and price');
+  }
   return file;
 }
 

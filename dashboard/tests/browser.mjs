@@ -147,6 +147,11 @@ try {
 
   // A home's plan (`energy-ems plan --home ems/examples/home.toml --json`) loaded into the
   // member view: every appliance drawn across the day; its bids placed in the open auctions.
+  // A hand-edited plan with markup where a number belongs is refused, and nothing is drawn.
+  const tampered = { start_hour: 0, appliances: [], plan: { schedules: [], net_wh: ['<img src=x onerror=alert(1)>'], cost: 0, unmanaged_cost: 0, proven_optimal: true, orders: [] } };
+  await page.setInputFiles('#plan-file', { name: 'tampered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tampered)) });
+  await page.waitForSelector('#action-result.error:has-text("cannot be read")', { timeout: 10_000 });
+  check((await page.$('#plan-summary')) === null && (await page.$('#home-plan img')) === null, `a tampered plan is refused: "${await page.textContent('#action-result')}"`);
   await page.setInputFiles('#plan-file', join(root, 'tests', 'home-plan.json'));
   await page.waitForSelector('#plan-summary', { timeout: 10_000 });
   const rows = await page.$$eval('#home-plan tr.plan-row', (rs) => rs.length);
