@@ -2,40 +2,19 @@
 //! day's forecasts, in TOML or JSON, converted to the planner's exact units.
 
 use anyhow::{bail, ensure, Context, Result};
-use energy_ems::{Appliance, Day, Price, RunMode, Wh};
+use energy_ems::{Appliance, Day, RunMode};
 use std::path::Path;
 
 /// A home file.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HomeFile {
-	/// The day's forecasts and prices.
-	pub day: DayFile,
+	/// The day's forecasts and prices: `[day]`, one entry per hourly slot in every list
+	/// (Wh, and balance units per kWh).
+	pub day: Day,
 	/// The appliances, in the order the plan reports them.
 	#[serde(rename = "appliance")]
 	pub appliances: Vec<ApplianceRow>,
-}
-
-/// The `[day]` table: one entry per hourly slot in every list.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DayFile {
-	/// Hour of day of the first slot.
-	pub start_hour: u8,
-	/// Base load outside the listed appliances, Wh per slot.
-	pub base_load_wh: Vec<Wh>,
-	/// PV production, Wh per slot.
-	pub pv_wh: Vec<Wh>,
-	/// Expected import price, balance units per kWh.
-	pub import_price: Vec<Price>,
-	/// Expected export price, balance units per kWh.
-	pub export_price: Vec<Price>,
-	/// The community's forecast load per slot, for the peak weight.
-	#[serde(default)]
-	pub community_load: Vec<u64>,
-	/// Extra price per kWh at the community's peak slot.
-	#[serde(default)]
-	pub peak_weight: Price,
 }
 
 /// One `[[appliance]]` row, in the table's columns.
@@ -72,16 +51,7 @@ impl HomeFile {
 
 	/// The planner's day.
 	pub fn day(&self) -> Day {
-		let d = &self.day;
-		Day {
-			start_hour: d.start_hour,
-			base_load_wh: d.base_load_wh.clone(),
-			pv_wh: d.pv_wh.clone(),
-			import_price: d.import_price.clone(),
-			export_price: d.export_price.clone(),
-			community_load: d.community_load.clone(),
-			peak_weight: d.peak_weight,
-		}
+		self.day.clone()
 	}
 
 	/// The planner's appliances, or the first row that is not in whole minutes, whole watts

@@ -102,18 +102,8 @@ pub fn task(appliance: &Appliance, start_hour: u8, n: usize) -> Result<Task, Inf
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use alloc::{string::ToString, vec};
-
-	fn appliance(mode: RunMode, start: u8, end: u8, minutes: u32, power_w: u32) -> Appliance {
-		Appliance {
-			name: "a".to_string(),
-			mode,
-			window_start_hour: start,
-			window_end_hour: end,
-			working_minutes: minutes,
-			power_w,
-		}
-	}
+	use crate::tests::appliance;
+	use alloc::vec;
 
 	#[test]
 	fn a_window_over_midnight_opens_at_its_start() {

@@ -248,7 +248,14 @@ fn flat_day(price: Price) -> Day {
 	}
 }
 
-fn appliance(mode: RunMode, start: u8, end: u8, minutes: u32, power_w: u32) -> Appliance {
+/// An appliance named "a": the unit tests' shorthand.
+pub(crate) fn appliance(
+	mode: RunMode,
+	start: u8,
+	end: u8,
+	minutes: u32,
+	power_w: u32,
+) -> Appliance {
 	Appliance {
 		name: "a".to_string(),
 		mode,

@@ -63,6 +63,7 @@ impl Appliance {
 
 /// What the planner is told about the coming slots: one entry per hourly slot in every vector.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Day {
 	/// Hour of day of the first slot (0–23).
 	pub start_hour: u8,
