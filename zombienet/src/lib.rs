@@ -182,7 +182,39 @@ pub struct DevNode {
 
 impl DevNode {
 	/// Starts a dev node and waits until its RPC server answers.
+	///
+	/// The ports come from [`free_port`], which frees them before the node binds them: on a
+	/// machine running several networks, another process can take one in between, and the node
+	/// then exits at once. A node that exits before its RPC server answers is started again on
+	/// new ports (three attempts); one that runs but does not answer within a minute is an error.
 	pub async fn start() -> Result<Self> {
+		let mut exits = Vec::new();
+		for _ in 0..3 {
+			let mut dev = Self::spawn()?;
+			let url = dev.url();
+			let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+			loop {
+				if let Some(status) = dev.child.try_wait()? {
+					exits.push(format!("port {}: {status}", dev.rpc_port));
+					break;
+				}
+				if RpcClient::from_url(&url).await.is_ok() {
+					return Ok(dev);
+				}
+				if tokio::time::Instant::now() >= deadline {
+					bail!("timed out after 60s waiting for the dev node's RPC server at {url}");
+				}
+				tokio::time::sleep(Duration::from_millis(250)).await;
+			}
+		}
+		bail!(
+			"the dev node exited before its RPC server answered, three times: {}",
+			exits.join("; ")
+		)
+	}
+
+	/// Spawns `energy-node --dev --tmp` on ports free a moment ago.
+	fn spawn() -> Result<Self> {
 		let rpc_port = free_port()?;
 		let node = node_binary_dir().join("energy-node");
 		let child = Command::new(&node)
@@ -198,13 +230,7 @@ impl DevNode {
 			})
 			.spawn()
 			.with_context(|| format!("starting {}", node.display()))?;
-		let dev = DevNode { child, rpc_port };
-		let url = dev.url();
-		wait_until("the dev node's RPC server", Duration::from_secs(60), || async {
-			Ok(RpcClient::from_url(&url).await.is_ok())
-		})
-		.await?;
-		Ok(dev)
+		Ok(DevNode { child, rpc_port })
 	}
 
 	/// The node's WebSocket RPC URL.
