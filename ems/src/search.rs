@@ -52,8 +52,6 @@ pub struct Found {
 	pub starts: Vec<usize>,
 	/// Energy per slot of each split demand, in the order given.
 	pub split_loads: Vec<Vec<Wh>>,
-	/// The whole profile's cost.
-	pub cost: MilliUnits,
 	/// Whether the search finished (the plan is optimal) rather than hitting its budget.
 	pub proven_optimal: bool,
 	/// Nodes visited.
@@ -342,6 +340,6 @@ pub fn search(
 	let proven_optimal = search.nodes < search.budget;
 	let nodes = search.nodes;
 	// The first descent reaches a leaf within the budget (budget > levels), so `best` is set.
-	let (cost, starts, split_loads) = search.best.unwrap_or_default();
-	Found { starts, split_loads, cost, proven_optimal, nodes }
+	let (_, starts, split_loads) = search.best.unwrap_or_default();
+	Found { starts, split_loads, proven_optimal, nodes }
 }
