@@ -22,6 +22,13 @@ pub type MarketSlot = u32;
 /// Milliseconds in an hour: the production market slot length.
 pub const HOUR_MS: u64 = 3_600_000;
 
+/// How many slots back a reading may still close a slot: readings older than `max_age_ms`
+/// (whole slots of `slot_length_ms`, at least one) are refused. A slot `s` gets no more readings
+/// once the current slot is past `s + reading_window_slots(..)`.
+pub fn reading_window_slots(max_age_ms: u64, slot_length_ms: u64) -> MarketSlot {
+	(max_age_ms / slot_length_ms.max(1)).clamp(1, MarketSlot::MAX as u64) as MarketSlot
+}
+
 /// A meter's forecast energy for one market slot: what it will import from and export to the
 /// grid, Wh. Written on chain by the forecast off-chain worker; standing orders trade on it.
 #[derive(

@@ -3,7 +3,7 @@
 
 use crate::energy::{EnergyForecast, MarketSlot, MeterId, ResId, Roles, Watts, Wh};
 use alloc::vec::Vec;
-use sp_runtime::DispatchError;
+use sp_runtime::{DispatchError, Weight};
 
 /// The participant registry (IDgrid): who is an active member, with which roles.
 pub trait ParticipantRegistry<AccountId> {
@@ -179,4 +179,42 @@ impl ForecastProvider for () {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_forecast(_: MeterId, _: MarketSlot, _: EnergyForecast) {}
+}
+
+/// Told of the import of accepted readings, for the meters it watches: how the flexibility
+/// pallet measures a committed reduction against metered import, slot by slot.
+///
+/// The meters pallet reads [`ImportObserver::watched`] once per batch of readings and calls
+/// [`ImportObserver::on_import`] only for the watched meters, so unwatched readings pay
+/// nothing for it.
+pub trait ImportObserver {
+	/// The meters whose import is watched, ascending.
+	fn watched() -> Vec<MeterId>;
+
+	/// An accepted reading of watched meter `meter`: `import_wh` imported over the slots
+	/// `first..=last` (one slot when `first == last`).
+	fn on_import(meter: MeterId, first: MarketSlot, last: MarketSlot, import_wh: Wh);
+
+	/// The weight of [`ImportObserver::watched`], charged once per batch.
+	fn watched_weight() -> Weight;
+
+	/// The weight of one [`ImportObserver::on_import`].
+	fn on_import_weight() -> Weight;
+}
+
+/// Nobody watches: no meter's import is reported, at no cost.
+impl ImportObserver for () {
+	fn watched() -> Vec<MeterId> {
+		Vec::new()
+	}
+
+	fn on_import(_: MeterId, _: MarketSlot, _: MarketSlot, _: Wh) {}
+
+	fn watched_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn on_import_weight() -> Weight {
+		Weight::zero()
+	}
 }

@@ -68,6 +68,10 @@ pub mod pallet {
 		/// The market clock: the current slot and the slot length.
 		type Clock: MarketClock;
 
+		/// Told of the import of every accepted reading of the meters it watches (the
+		/// flexibility pallet, measuring committed reductions); `()` when nobody watches.
+		type Imports: energy_primitives::ImportObserver;
+
 		/// The community manager, who administers gateways and meters (and no one else: the
 		/// DSO approves grid connections, never meter keys).
 		type ManagerOrigin: EnsureOrigin<Self::RuntimeOrigin>;

@@ -3,12 +3,13 @@
 
 use crate as pallet_meters;
 use energy_primitives::{
-	MarketClock, MarketSlot, MeterPublicKey, MeterReading, MeterSignature, Roles, SignedReading,
-	HOUR_MS,
+	ImportObserver, MarketClock, MarketSlot, MeterId, MeterPublicKey, MeterReading, MeterSignature,
+	Roles, SignedReading, Wh, HOUR_MS,
 };
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
+	weights::Weight,
 };
 use frame_system::EnsureRoot;
 use sp_core::{ed25519, sr25519, Pair, H256};
@@ -81,6 +82,30 @@ impl MarketClock for MockClock {
 	}
 }
 
+parameter_types! {
+	/// The meters [`TestImports`] watches, ascending.
+	pub static Watched: Vec<MeterId> = Vec::new();
+	/// What [`TestImports`] was told: `(meter, first, last, import_wh)`.
+	pub static Reported: Vec<(MeterId, MarketSlot, MarketSlot, Wh)> = Vec::new();
+}
+
+/// An import observer that watches [`Watched`] and records each report in [`Reported`].
+pub struct TestImports;
+impl ImportObserver for TestImports {
+	fn watched() -> Vec<MeterId> {
+		Watched::get()
+	}
+	fn on_import(meter: MeterId, first: MarketSlot, last: MarketSlot, import_wh: Wh) {
+		Reported::mutate(|r| r.push((meter, first, last, import_wh)));
+	}
+	fn watched_weight() -> Weight {
+		Weight::from_parts(1_000, 0)
+	}
+	fn on_import_weight() -> Weight {
+		Weight::from_parts(10_000, 0)
+	}
+}
+
 /// Readings are accepted for three days after their slot ended (72 one-hour slots: the
 /// benchmarks' batch of 64 consecutive readings of one meter fits).
 pub const MAX_READING_AGE_MS: u64 = 72 * HOUR_MS;
@@ -94,6 +119,7 @@ impl pallet_meters::Config for Test {
 	type ManagerOrigin = EnsureRoot<u64>;
 	type MaxMetersPerGateway = ConstU32<64>;
 	type MaxReadingsPerBatch = ConstU32<64>;
+	type Imports = TestImports;
 	type MaxReadingAgeMs = ConstU64<MAX_READING_AGE_MS>;
 	type MaxCertifiedSlotsPerReading = ConstU32<2>;
 	type WeightInfo = ();
@@ -179,6 +205,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		CurrentSlot::set(1_000);
+		Watched::set(Vec::new());
+		Reported::set(Vec::new());
 		DeliveryOpenFrom::set(0);
 		frame_support::assert_ok!(ResAssets::register(
 			RuntimeOrigin::signed(PENDING_PRODUCER),

@@ -29,9 +29,9 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use energy_primitives::{
-	export_limit_wh, provable_per_slot_wh, slot_capacity_wh, CoveredSlots, EnergyMinter,
-	MarketClock, MarketSlot, MeterId, MeterPublicKey, ResId, ResProfile, ResRegistry,
-	SignedReading, Wh,
+	export_limit_wh, provable_per_slot_wh, reading_window_slots, slot_capacity_wh, CoveredSlots,
+	EnergyMinter, ImportObserver, MarketClock, MarketSlot, MeterId, MeterPublicKey, ResId,
+	ResProfile, ResRegistry, SignedReading, Wh,
 };
 use frame_support::{
 	dispatch::{DispatchResultWithPostInfo, Pays, PostDispatchInfo},
@@ -79,22 +79,25 @@ struct BatchContext {
 	oldest_slot: MarketSlot,
 	/// The last slot closed before a genesis meter's installation.
 	before_genesis_slot: Option<MarketSlot>,
+	/// The meters whose import the `ImportObserver` watches, ascending (read once per batch).
+	watched: alloc::vec::Vec<MeterId>,
 }
 
 impl BatchContext {
 	fn new<T: Config>() -> Self {
 		let current_slot = T::Clock::current_slot();
 		let slot_length_ms = T::Clock::slot_length_ms().max(1);
-		let window = (T::MaxReadingAgeMs::get() / slot_length_ms).clamp(1, MarketSlot::MAX as u64);
+		let window = reading_window_slots(T::MaxReadingAgeMs::get(), slot_length_ms);
 		BatchContext {
 			genesis_hash: frame_system::Pallet::<T>::block_hash(
 				frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
 			),
 			current_slot,
 			slot_length_ms,
-			oldest_slot: current_slot.saturating_sub(window as MarketSlot),
+			oldest_slot: current_slot.saturating_sub(window),
 			// Before block 1 has recorded it, the installation slot is the current one.
 			before_genesis_slot: GenesisSlot::<T>::get().unwrap_or(current_slot).checked_sub(1),
+			watched: T::Imports::watched(),
 		}
 	}
 }
@@ -253,6 +256,10 @@ impl<T: Config> Pallet<T> {
 		meter.last_sequence = reading.sequence;
 		meter.last_slot = Some(reading.slot);
 		meter.registers = new_registers;
+		if context.watched.binary_search(&meter.id).is_ok() {
+			cost.observed += 1;
+			T::Imports::on_import(meter.id, covered.first, covered.last, import_wh);
+		}
 		sp_io::offchain_index::set(
 			&offchain_reading_key(meter.id, reading.slot),
 			&IndexedReading {
@@ -334,7 +341,10 @@ impl<T: Config> Pallet<T> {
 		];
 		let base = fits.iter().map(|f| f(0)).fold(Weight::zero(), |a, b| a.max(b));
 		let [sr, ed, production, unchecked] = fits.map(|f| f(1).saturating_sub(f(0)));
+		let base = base.saturating_add(T::Imports::watched_weight());
+		let observed = T::Imports::on_import_weight();
 		base.saturating_add(sr.saturating_mul(cost.sr25519_checked as u64))
+			.saturating_add(observed.saturating_mul(cost.observed as u64))
 			.saturating_add(ed.saturating_mul(cost.ed25519_checked as u64))
 			.saturating_add(production.saturating_mul(cost.production as u64))
 			.saturating_add(unchecked.saturating_mul(cost.unchecked as u64))
@@ -345,9 +355,10 @@ impl<T: Config> Pallet<T> {
 	pub fn max_batch_weight(n: u32) -> Weight {
 		let worst = BatchCost {
 			production: n.saturating_mul(T::MaxCertifiedSlotsPerReading::get()),
+			observed: n,
 			..Default::default()
 		};
-		let all_sr = BatchCost { sr25519_checked: n, ..Default::default() };
+		let all_sr = BatchCost { sr25519_checked: n, observed: n, ..Default::default() };
 		let all_unchecked = BatchCost { unchecked: n, ..Default::default() };
 		Self::batch_weight(worst)
 			.max(Self::batch_weight(all_sr))

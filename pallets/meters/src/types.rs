@@ -173,6 +173,8 @@ pub struct BatchCost {
 	/// Readings decided without a signature check (duplicates, stale, revoked, slot errors,
 	/// unknown meters: at most one storage read each).
 	pub unchecked: u32,
+	/// Accepted readings of meters the `ImportObserver` watches, each reported to it.
+	pub observed: u32,
 }
 
 /// A batch's tally, as the `BatchProcessed` event reports it.

@@ -16,7 +16,7 @@ use crate::{
 	RejectionReason,
 };
 use codec::Decode;
-use energy_primitives::{MeterReading, SignedReading};
+use energy_primitives::{ImportObserver, MeterReading, SignedReading};
 use frame_support::{assert_noop, assert_ok, dispatch::Pays};
 use pallet_energy_tokens::TotalMinted;
 use sp_core::Pair;

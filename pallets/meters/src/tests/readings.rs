@@ -387,3 +387,42 @@ fn batch_weight_grows_with_readings_and_covers_the_worst_case() {
 		assert!(Meters::max_batch_weight(10).ref_time() >= minting.ref_time());
 	});
 }
+
+#[test]
+fn only_watched_meters_readings_are_reported_to_the_import_observer_and_charged_for() {
+	new_test_ext().execute_with(|| {
+		let watched = register_consumption_meter(1);
+		let other = register_consumption_meter(2);
+		Watched::set(vec![watched]);
+		end_slot();
+		let batch_of = |slot, sequence, import_wh| {
+			vec![
+				signed_sr(&sr_pair(1), reading(watched, sequence, slot, import_wh, 0)),
+				signed_sr(&sr_pair(2), reading(other, sequence, slot, import_wh, 0)),
+			]
+		};
+		let weight = |readings| {
+			Meters::submit_readings(RuntimeOrigin::signed(GATEWAY), batch(readings))
+				.expect("accepted")
+				.actual_weight
+				.expect("reported")
+		};
+		let first = weight(batch_of(1_000, 1, 700));
+		// The watched meter skips slot 1,001: its next reading covers two slots.
+		end_slot();
+		end_slot();
+		let second = weight(batch_of(1_002, 2, 1_000));
+		assert_eq!(
+			Reported::get(),
+			vec![(watched, 1_000, 1_000, 700), (watched, 1_001, 1_002, 300)]
+		);
+		// Every batch reads the watched set once; each report costs its weight on top.
+		Watched::set(Vec::new());
+		end_slot();
+		let unwatched = weight(batch_of(1_003, 3, 1_100));
+		assert_eq!(first, unwatched.saturating_add(TestImports::on_import_weight()));
+		assert!(unwatched.all_gte(TestImports::watched_weight()));
+		assert_eq!(second, first);
+		assert_eq!(Reported::get().len(), 2, "an unwatched meter is never reported");
+	});
+}
