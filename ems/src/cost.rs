@@ -5,7 +5,7 @@
 //! convex function of the slot's net load: every further Wh costs at least as much as the one
 //! before. The search's bound and the exactness of the split appliances' flow rest on that.
 
-use crate::types::{Day, MilliUnits, PlanError, Price, Wh, MAX_SLOTS};
+use crate::types::{Day, MilliUnits, PlanError, Price, Wh, MAX_PRICE, MAX_SLOTS, MAX_SLOT_WH};
 use alloc::vec::Vec;
 
 /// Per-slot prices after the peak weight, checked once for a day.
@@ -38,6 +38,14 @@ impl SlotPrices {
 		}
 		if day.peak_weight < 0 {
 			return Err(PlanError::NegativePeakWeight);
+		}
+		let energies = [&day.base_load_wh, &day.pv_wh, &day.community_load];
+		let prices = [&day.import_price, &day.export_price];
+		if energies.iter().any(|v| v.iter().any(|&wh| wh > MAX_SLOT_WH))
+			|| prices.iter().any(|v| v.iter().any(|p| p.unsigned_abs() > MAX_PRICE as u64))
+			|| day.peak_weight > MAX_PRICE
+		{
+			return Err(PlanError::OutOfRange);
 		}
 		let peak = day.community_load.iter().copied().max().unwrap_or(0);
 		let import: Vec<Price> = (0..n)
@@ -145,5 +153,23 @@ mod tests {
 		let mut d = day(vec![50], vec![0]);
 		d.peak_weight = -1;
 		assert_eq!(SlotPrices::new(&d).unwrap_err(), PlanError::NegativePeakWeight);
+		let absurd = |change: &dyn Fn(&mut Day)| {
+			let mut d = day(vec![10, 20], vec![1, 2]);
+			change(&mut d);
+			SlotPrices::new(&d).unwrap_err()
+		};
+		assert_eq!(absurd(&|d| d.import_price[1] = i64::MAX), PlanError::OutOfRange);
+		assert_eq!(absurd(&|d| d.export_price[0] = i64::MIN), PlanError::OutOfRange);
+		assert_eq!(absurd(&|d| d.peak_weight = MAX_PRICE + 1), PlanError::OutOfRange);
+		assert_eq!(absurd(&|d| d.base_load_wh[0] = u64::MAX), PlanError::OutOfRange);
+		assert_eq!(absurd(&|d| d.pv_wh[1] = MAX_SLOT_WH + 1), PlanError::OutOfRange);
+		let at_the_bounds = |d: &mut Day| {
+			d.import_price = vec![MAX_PRICE, MAX_PRICE];
+			d.export_price = vec![-MAX_PRICE, 0];
+			d.base_load_wh = vec![MAX_SLOT_WH, 0];
+		};
+		let mut d = day(vec![10, 20], vec![1, 2]);
+		at_the_bounds(&mut d);
+		assert!(SlotPrices::new(&d).is_ok());
 	}
 }

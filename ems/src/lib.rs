@@ -50,6 +50,9 @@ pub fn plan_with_budget(
 	if appliances.len() > MAX_APPLIANCES {
 		return Err(PlanError::TooManyAppliances);
 	}
+	if appliances.iter().any(|a| a.power_w > MAX_POWER_W) {
+		return Err(PlanError::OutOfRange);
+	}
 	let prices = SlotPrices::new(day)?;
 	let n = prices.len();
 	let base = cost::base_net(day);

@@ -327,6 +327,11 @@ fn homes_beyond_the_bounds_are_refused() {
 	long.import_price.push(50);
 	long.export_price.push(0);
 	assert_eq!(plan(&many[..1], &long), Err(PlanError::BadHorizon));
+	// A rating whose energy would overflow the planner's integers, and one at the bound.
+	let huge = appliance(RunMode::Split, 0, 24, u32::MAX, u32::MAX);
+	assert_eq!(plan(&[huge], &flat_day(50)), Err(PlanError::OutOfRange));
+	let largest = appliance(RunMode::Split, 0, 24, 60, MAX_POWER_W);
+	assert!(plan(&[largest], &flat_day(50)).is_ok());
 }
 
 #[test]

@@ -21,6 +21,18 @@ pub const MAX_SLOTS: usize = 24;
 /// work for a wallet or an off-chain worker whatever the home file says.
 pub const MAX_APPLIANCES: usize = 32;
 
+/// The most energy of one slot's base load, PV or community load, Wh: a gigawatt-hour, far
+/// above any home or community; with the other bounds it keeps every net load and cost exact in
+/// the planner's integers.
+pub const MAX_SLOT_WH: Wh = 1_000_000_000;
+
+/// The highest power rating an appliance may declare: a megawatt.
+pub const MAX_POWER_W: u32 = 1_000_000;
+
+/// The largest price (import, export or peak weight) in absolute value, units per kWh: a
+/// million currency units of 6 decimals.
+pub const MAX_PRICE: Price = 1_000_000_000_000;
+
 /// How an appliance may be run inside its window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -103,6 +115,10 @@ pub enum PlanError {
 	NegativePeakWeight,
 	/// More than [`MAX_APPLIANCES`] appliances.
 	TooManyAppliances,
+	/// A quantity or price beyond what a home can have: a slot's energy above [`MAX_SLOT_WH`],
+	/// an appliance's power above [`MAX_POWER_W`], a price above [`MAX_PRICE`] in absolute
+	/// value. Refused rather than let the planner's exact integers overflow.
+	OutOfRange,
 }
 
 /// Why an appliance cannot be scheduled as declared. The planner reports it and plans the rest.
