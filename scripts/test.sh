@@ -39,7 +39,7 @@ step "benchmark tests: every pallet's benchmarks run once on its mock, and the r
 # weights in wasm is `scripts/benchmark-pallets.sh`'s to build).
 SKIP_WASM_BUILD=1 cargo test --release --locked --features runtime-benchmarks \
 	-p pallet-participants -p pallet-res-assets -p pallet-meters -p pallet-energy-tokens \
-	-p pallet-market -p pallet-forecasts -p energy-runtime -- benchmarking:: genesis_config_presets::
+	-p pallet-market -p pallet-forecasts -p pallet-flexibility -p energy-runtime -- benchmarking:: genesis_config_presets::
 
 step "runtime fuzzer: 20,000 calls with every pallet's try_state after every block, the seeded regression, the try-runtime upgrade checks"
 # Built natively with `try-runtime` and the fuzzer's `regression` switch (SKIP_WASM_BUILD=1: the
@@ -54,7 +54,8 @@ step "network tests (zombienet/): four groups side by side"
 # (each group's tests one after the other; every line says which group it comes from), balanced
 # by the durations of the cold CI run of 2026-12-02: the 20-member community on four validators
 # (712 s); finality on four validators, the integrity attacks and a market hour (151 + 339 +
-# 255 s); the meters over MQTT on a dev node (new: about 9 min); the other dev-node tests (621 s).
+# 255 s); the meters over MQTT on a dev node (about 9 min) and a DSO flexibility request (about
+# 6 min); the other dev-node tests (621 s).
 # A test file not named below runs in the last group.
 export ENERGY_NODE_DIR="$CARGO_TARGET_DIR/release"
 # A failing network test's error, not a page of backtrace, is what the end of the log must show
@@ -70,7 +71,7 @@ group() {
 }
 community=(community)
 second=(finality dev_integrity dev_market)
-mqtt=(meters_mqtt)
+mqtt=(meters_mqtt dev_flexibility)
 mapfile -t dev < <(cd tests && ls ./*.rs | sed 's|^\./||; s|\.rs$||' |
 	grep -vx "${community[@]/#/-e}" "${second[@]/#/-e}" "${mqtt[@]/#/-e}")
 pids=()

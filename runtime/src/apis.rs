@@ -163,6 +163,18 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_flexibility_runtime_api::FlexibilityApi<Block, AccountId> for Runtime {
+		fn open_requests() -> Vec<pallet_flexibility::RequestView<AccountId>> {
+			super::Flexibility::open_requests()
+		}
+
+		fn request(
+			id: pallet_flexibility::RequestId,
+		) -> Option<pallet_flexibility::RequestView<AccountId>> {
+			super::Flexibility::request_view(id)
+		}
+	}
+
 	impl pallet_forecasts_runtime_api::ForecastsApi<Block> for Runtime {
 		fn latest_forecast(
 			meter: energy_primitives::MeterId,

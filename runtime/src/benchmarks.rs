@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_energy_tokens, super::EnergyTokens]
 	[pallet_market, super::Market]
 	[pallet_forecasts, super::Forecasts]
+	[pallet_flexibility, super::Flexibility]
 );

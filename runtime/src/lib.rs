@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -214,4 +214,7 @@ mod runtime {
 
 	#[runtime::pallet_index(15)]
 	pub type Forecasts = pallet_forecasts;
+
+	#[runtime::pallet_index(16)]
+	pub type Flexibility = pallet_flexibility;
 }

@@ -10,8 +10,9 @@ use frame_system::EnsureRoot;
 use pallet_market::HourTariff;
 
 use crate::{
-	AccountId, Balances, EnergyTokens, Forecasts, Market, Meters, Participants, ResAssets, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension, UncheckedExtrinsic,
+	AccountId, Balances, EnergyTokens, Flexibility, Forecasts, Market, Meters, Participants,
+	ResAssets, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension,
+	UncheckedExtrinsic,
 };
 
 /// The community manager's origin. Root (sudo) on dev chains; a production chain would use a
@@ -89,12 +90,18 @@ impl pallet_market::Config for Runtime {
 	type WeightInfo = pallet_market::weights::SubstrateWeight<Runtime>;
 }
 
+/// How long after its slot a reading is still accepted: two days (see the meters' config).
+pub const MAX_READING_AGE_MS: u64 = 48 * energy_primitives::HOUR_MS;
+
 impl pallet_meters::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Participants = Participants;
 	type Res = ResAssets;
 	type Tokens = EnergyTokens;
 	type Clock = Market;
+	/// The flexibility market measures committed reductions on the readings of the meters it
+	/// watches.
+	type Imports = Flexibility;
 	type ManagerOrigin = CommunityManager;
 	/// A gateway's page of meters is read and written once per batch: 1,024 meters keep it
 	/// around 100 KiB.
@@ -107,13 +114,42 @@ impl pallet_meters::Config for Runtime {
 	/// per-slot import that flexibility and hourly claims settle against) has no gap. Readings
 	/// older than that could only rewrite settled history. Energy of slots already settled is
 	/// metered but no longer certified, whatever the window.
-	type MaxReadingAgeMs = ConstU64<{ 48 * energy_primitives::HOUR_MS }>;
+	type MaxReadingAgeMs = ConstU64<MAX_READING_AGE_MS>;
 	/// A reading after a lost one covers two slots; with the production schedule (settlement
 	/// 15 minutes after the slot) only the slot it closes is still open, with a longer
 	/// settlement delay both may be: two certifies both then, and bounds a batch's worst case
 	/// at two mints per reading.
 	type MaxCertifiedSlotsPerReading = ConstU32<2>;
 	type WeightInfo = pallet_meters::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A member who commits to a reduction and does not deliver pays half the request's price
+	/// per Wh of shortfall; half the commitment's value is held as its bond.
+	pub const FlexibilityShortfallPenalty: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(50);
+}
+
+impl pallet_flexibility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type Participants = Participants;
+	type Meters = Meters;
+	type Forecasts = Forecasts;
+	type Clock = Market;
+	type MaxReadingAgeMs = ConstU64<MAX_READING_AGE_MS>;
+	/// A feeder's worth of homes: settlement handles 64 commitments of 4 slots in one call.
+	type MaxMetersPerRequest = ConstU32<64>;
+	/// Up to four hours: an evening peak.
+	type MaxSlotsPerRequest = ConstU32<4>;
+	type MaxOpenRequests = ConstU32<32>;
+	type MaxCommitmentsPerMeter = ConstU32<4>;
+	/// Every meter the open requests can name (32 × 64, checked by the pallet's integrity
+	/// test), so no member can fill it; every batch of readings reads it once: 2,048 meter ids
+	/// are 8 KiB, beside a gateway page of up to 100 KiB.
+	type MaxWatchedMeters = ConstU32<2048>;
+	type ShortfallPenalty = FlexibilityShortfallPenalty;
+	type WeightInfo = pallet_flexibility::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {
