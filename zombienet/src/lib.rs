@@ -3,6 +3,7 @@
 //! JSON-RPC queries (peers, finalized height).
 
 pub mod chain;
+pub mod replay;
 
 use std::{
 	net::TcpListener,
