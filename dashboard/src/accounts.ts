@@ -14,7 +14,7 @@ export interface Account {
   signer?: Signer;
 }
 
-const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie', 'One'];
+const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie', 'One', 'Dso', 'Utility'];
 
 /// The dev accounts (`//Alice` …), for development chains only.
 export async function devAccounts(ss58: number): Promise<Account[]> {

@@ -4,12 +4,13 @@
 import './style.css';
 import { Chain } from './chain';
 import { CommunityView } from './community';
+import { FlexibilityView } from './flexibility';
 import { MarketView } from './market';
 import { MemberView } from './member';
 
 const DEFAULT_RPC = 'ws://127.0.0.1:9944';
 
-type ViewName = 'market' | 'community' | 'member';
+type ViewName = 'market' | 'community' | 'member' | 'flexibility';
 
 function chosenUrl(): string {
   return new URLSearchParams(location.search).get('rpc') ?? localStorage.getItem('rpc') ?? DEFAULT_RPC;
@@ -35,6 +36,7 @@ async function start(url: string): Promise<void> {
   const market = new MarketView(document.querySelector('#view-market')!, chain);
   const community = new CommunityView(document.querySelector('#view-community')!, chain);
   const member = new MemberView(document.querySelector('#view-member')!, chain, () => market.openSlots());
+  const flexibility = new FlexibilityView(document.querySelector('#view-flexibility')!, chain, () => member.current());
   let active: ViewName = 'market';
   let busy = false;
   const refresh = async () => {
@@ -44,6 +46,7 @@ async function start(url: string): Promise<void> {
       await market.refresh(); // the other views use its open slots
       if (active === 'community') await community.refresh();
       if (active === 'member') await member.refresh();
+      if (active === 'flexibility') await flexibility.refresh();
       setStatus(`${chainName} · block #${chain.best} · slot ${chain.currentSlot}`, 'ok');
       document.body.dataset.block = String(chain.best);
     } catch (e) {
@@ -57,7 +60,7 @@ async function start(url: string): Promise<void> {
       active = button.dataset.view as ViewName;
       document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b === button));
       document.querySelectorAll<HTMLElement>('main > section').forEach((s) => (s.hidden = s.id !== `view-${active}`));
-      void (active === 'community' ? community.refresh(true) : active === 'member' ? member.refresh(true) : refresh());
+      void (active === 'community' ? community.refresh(true) : active === 'member' ? member.refresh(true) : active === 'flexibility' ? flexibility.refresh() : refresh());
     }),
   );
   await member.init();

@@ -72,6 +72,11 @@ export class MemberView {
     root.addEventListener('click', (e) => this.onCancel(e));
   }
 
+  /// The account the member acts as (other views act as it too).
+  current(): Account | null {
+    return this.account;
+  }
+
   /// Offers the dev accounts on development chains.
   async init(): Promise<void> {
     if (this.chain.isDev) this.setAccounts(await devAccounts(this.chain.api.registry.chainSS58 ?? 42));

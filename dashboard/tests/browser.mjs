@@ -4,7 +4,8 @@
 // it clears, waits until the dashboard shows that slot cleared, checks the clearing price shown
 // equals `market_slotReport`'s, places a bid through the member view and finds it in the order
 // book, cancels it and a standing order set through the form, checks that a refused bid shows
-// the pallet error's name and doc, loads a home's plan and places its bids, and saves
+// the pallet error's name and doc, loads a home's plan and places its bids, checks that the
+// flexibility view refuses a member's request and an unforecast slot by name, and saves
 // screenshots.
 // Chromium is Debian's (`apt-get install chromium`), or the one at $CHROMIUM.
 
@@ -167,6 +168,28 @@ try {
   const onChain = (await api.query.market.ordersOfMember(first, eve)).toNumber();
   check(placedBids >= 1 && !/refused/.test(planned) && onChain === 1, `the plan's bids went in: "${planned}"; slot ${first} holds Eve's bid for plan slot 0`);
   await page.screenshot({ path: join(shots, 'home-plan.png'), fullPage: true });
+
+  // The flexibility view: Eve (a member) cannot post a request, nor can the DSO post one for a
+  // slot no forecast reaches; each is refused by name and no request appears.
+  await page.click('nav button[data-view="member"]');
+  await page.selectOption('#account', eve);
+  await page.click('nav button[data-view="flexibility"]');
+  await page.waitForSelector('#flex-none', { timeout: 30_000 });
+  const far = (await api.call.marketApi.currentSlot()).toNumber() + 500;
+  await page.fill('#flex-post-form input[name="first"]', String(far));
+  await page.click('#flex-post');
+  await page.waitForFunction(() => /failed/.test(document.querySelector('#flex-result')?.textContent ?? ''), null, { timeout: 60_000 });
+  const notDso = await page.textContent('#flex-result');
+  check(/flexibility\.NotDso/.test(notDso), `a member's request is refused: "${notDso}"`);
+  await page.click('nav button[data-view="member"]');
+  await page.selectOption('#account', keyring.addFromUri('//Dso').address);
+  await page.click('nav button[data-view="flexibility"]');
+  await page.fill('#flex-post-form input[name="first"]', String(far));
+  await page.click('#flex-post');
+  await page.waitForFunction(() => /NoPriorForecast/.test(document.querySelector('#flex-result')?.textContent ?? ''), null, { timeout: 60_000 });
+  const open = (await api.call.flexibilityApi.openRequests()).length;
+  check(open === 0 && (await page.$('#flex-none')) !== null, `the DSO's request for an unforecast slot is refused: "${await page.textContent('#flex-result')}"; ${open} open requests`);
+  await page.screenshot({ path: join(shots, 'flexibility.png'), fullPage: true });
 
   await page.click('nav button[data-view="community"]');
   await page.waitForSelector('#members tr.member', { timeout: 30_000 });
