@@ -110,7 +110,7 @@ impl Memory {
 
 /// Draws one action from the chain's current state (runs inside it).
 pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
-	let mut action = match rng.gen_range(0..100u32) {
+	let mut action = match rng.gen_range(0..105u32) {
 		0..=24 => readings(rng, actors, memory),
 		25..=36 => place_bid(rng, actors),
 		37..=48 => place_offer(rng, actors),
@@ -124,7 +124,8 @@ pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Actio
 		81..=86 => participants(rng, actors),
 		87..=91 => res_assets(rng, actors),
 		92..=96 => meter_admin(rng, actors),
-		_ => misc(rng, actors),
+		97..=99 => misc(rng, actors),
+		_ => flexibility(rng, actors),
 	};
 	// Now and then a transaction with a stale or future nonce, or a corrupted signature.
 	if let Tx::Signed { nonce_offset, corrupt, .. } = &mut action.tx {
@@ -771,4 +772,75 @@ fn misc(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 		actors,
 		RuntimeCall::Forecasts(pallet_forecasts::Call::set_forecasters { forecasters }),
 	)
+}
+
+/// The actor whose account is `who`, most of the time; anyone otherwise.
+fn mostly(rng: &mut ChaCha8Rng, actors: &Actors, who: &AccountId) -> usize {
+	match (0..actors.accounts.len()).find(|&i| &actors.account(i) == who) {
+		Some(index) if rng.gen_bool(0.8) => index,
+		_ => rng.gen_range(0..actors.accounts.len()),
+	}
+}
+
+/// DSO flexibility requests: posted for the next slots over some meters (the forecasts the
+/// fuzzer's forecaster submits are their baselines), accepted by the meters' owners, settled by
+/// anyone, cancelled by their DSO; and each of them, sometimes, by the wrong people or with
+/// the wrong numbers.
+fn flexibility(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	use pallet_flexibility::{Call, Requests};
+	let now = current_slot();
+	let open: Vec<_> = Requests::<Runtime>::iter().collect();
+	let mut meters: Vec<MeterId> = pallet_meters::MeterDirectory::<Runtime>::iter_keys().collect();
+	meters.sort();
+	let call = match rng.gen_range(0..10u32) {
+		0..=3 => {
+			let who = someone(rng, actors, &[Role::Dso]);
+			let count = rng.gen_range(1..=3usize).min(meters.len().max(1));
+			let mut named: Vec<MeterId> =
+				meters.choose_multiple(rng, count).copied().collect::<Vec<_>>();
+			if rng.gen_bool(0.9) {
+				named.sort();
+			}
+			let call = Call::post_request {
+				first_slot: now + rng.gen_range(0..4),
+				slots: rng.gen_range(0..=4),
+				meters: named.try_into().unwrap_or_default(),
+				reduction_wh: amount_wh(rng, 300),
+				price_per_wh: rng.gen_range(0..200),
+			};
+			return Action::signed(who, RuntimeCall::Flexibility(call));
+		},
+		4..=6 => match open.choose(rng) {
+			Some((id, request)) => {
+				let meter = request.meters.choose(rng).copied().unwrap_or_default();
+				let owner = meter_record(meter).map(|(_, record)| record.owner);
+				let who = match owner {
+					Some(owner) => mostly(rng, actors, &owner),
+					None => rng.gen_range(0..actors.accounts.len()),
+				};
+				let wanted = request.reduction_wh.saturating_sub(request.committed_wh).max(1);
+				let call = Call::accept {
+					id: *id,
+					meter,
+					reduction_wh: rng.gen_range(1..=wanted.min(600)),
+				};
+				return Action::signed(who, RuntimeCall::Flexibility(call));
+			},
+			None => Call::accept { id: rng.gen_range(0..4), meter: 0, reduction_wh: 1 },
+		},
+		7..=8 => {
+			Call::settle { id: open.choose(rng).map_or_else(|| rng.gen_range(0..4), |(id, _)| *id) }
+		},
+		_ => match open.choose(rng) {
+			Some((id, request)) => {
+				let who = mostly(rng, actors, &request.dso);
+				return Action::signed(
+					who,
+					RuntimeCall::Flexibility(Call::cancel_request { id: *id }),
+				);
+			},
+			None => Call::cancel_request { id: rng.gen_range(0..4) },
+		},
+	};
+	Action::signed(rng.gen_range(0..actors.accounts.len()), RuntimeCall::Flexibility(call))
 }

@@ -60,6 +60,7 @@ fn pallets_try_state(number: u32) -> Result<(), String> {
 	named("EnergyTokens", pallet_energy_tokens::Pallet::<Runtime>::do_try_state())?;
 	named("Market", pallet_market::Pallet::<Runtime>::do_try_state())?;
 	named("Forecasts", pallet_forecasts::Pallet::<Runtime>::do_try_state())?;
+	named("Flexibility", pallet_flexibility::Pallet::<Runtime>::do_try_state())?;
 	// With the runtime's try-runtime feature: every pallet's hook, the system's and balances'
 	// included.
 	#[cfg(feature = "try-runtime")]
@@ -134,8 +135,8 @@ fn certificates() -> Result<(), String> {
 }
 
 /// The energy pallets, by the name their storage prefix is hashed from.
-pub const ENERGY_PALLETS: [&str; 6] =
-	["Participants", "ResAssets", "Meters", "EnergyTokens", "Market", "Forecasts"];
+pub const ENERGY_PALLETS: [&str; 7] =
+	["Participants", "ResAssets", "Meters", "EnergyTokens", "Market", "Forecasts", "Flexibility"];
 
 /// A digest of every key and value under `pallet`'s storage prefix.
 pub fn pallet_digest(pallet: &str) -> [u8; 32] {
@@ -172,7 +173,8 @@ pub fn may_change(label: &str, succeeded: bool, events: &[RuntimeEvent]) -> Vec<
 				matches!(event, RuntimeEvent::Meters(pallet_meters::Event::ReadingAccepted { .. }))
 			});
 			if accepted {
-				vec!["Meters", "EnergyTokens"]
+				// Tokens minted; committed slots of watched meters metered.
+				vec!["Meters", "EnergyTokens", "Flexibility"]
 			} else {
 				Vec::new()
 			}
