@@ -795,15 +795,21 @@ fn flexibility(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	let call = match rng.gen_range(0..10u32) {
 		0..=3 => {
 			let who = someone(rng, actors, &[Role::Dso]);
-			let count = rng.gen_range(1..=3usize).min(meters.len().max(1));
-			let mut named: Vec<MeterId> =
-				meters.choose_multiple(rng, count).copied().collect::<Vec<_>>();
+			let first_slot = now + rng.gen_range(0..4);
+			// Mostly meters forecast for the first slot (their baselines), any meter otherwise.
+			let forecast: Vec<MeterId> =
+				pallet_forecasts::Forecasts::<Runtime>::iter_prefix(first_slot)
+					.map(|(meter, _)| meter)
+					.collect();
+			let pool = if !forecast.is_empty() && rng.gen_bool(0.8) { &forecast } else { &meters };
+			let count = rng.gen_range(1..=3usize).min(pool.len().max(1));
+			let mut named: Vec<MeterId> = pool.choose_multiple(rng, count).copied().collect();
 			if rng.gen_bool(0.9) {
 				named.sort();
 			}
 			let call = Call::post_request {
-				first_slot: now + rng.gen_range(0..4),
-				slots: rng.gen_range(0..=4),
+				first_slot,
+				slots: if rng.gen_bool(0.7) { 1 } else { rng.gen_range(0..=4) },
 				meters: named.try_into().unwrap_or_default(),
 				reduction_wh: amount_wh(rng, 300),
 				price_per_wh: rng.gen_range(0..200),

@@ -174,10 +174,15 @@ async fn a_request_is_posted_accepted_delivered_and_settled() -> Result<()> {
 	);
 	refused(&api, &ferdie, &accept(id, 4, 1), "Overcommitted").await?;
 	let requests = open_requests(&api).await?;
-	println!("FlexibilityApi.open_requests() = {requests:?}");
 	let shown = requests.at(0).ok_or_else(|| anyhow!("the request is not open: {requests:?}"))?;
-	ensure!(field(shown, "committed_wh") == u128::from(wanted), "{shown:?}");
 	let baseline = shown.at("meters").at(0).at("baseline_wh").at(0).and_then(|v| v.as_u128());
+	println!(
+		"FlexibilityApi.open_requests(): request {}, {} of {} Wh committed, Eve's baseline {baseline:?} Wh",
+		field(shown, "id"),
+		field(shown, "committed_wh"),
+		field(shown, "reduction_wh"),
+	);
+	ensure!(field(shown, "committed_wh") == u128::from(wanted), "{shown:?}");
 	ensure!(baseline == Some(u128::from(eve_baseline)), "the baseline is the forecast: {shown:?}");
 
 	// Acceptance closes when the slot begins.
