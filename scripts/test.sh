@@ -8,8 +8,9 @@
 # a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four
 # validators with one killed and restarted, a simulated community of 20 members on four
 # validators with the gateway killed and restarted, meters signing for themselves over MQTT with
-# the broker and the gateway killed and restarted, the polkadot.js check, and the dashboard in
-# headless Chromium).
+# the broker and the gateway killed and restarted, a DSO flexibility request posted, accepted,
+# delivered and settled on a dev node, the polkadot.js check, and the dashboard in headless
+# Chromium).
 # `.ci/run` calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
