@@ -5,6 +5,8 @@
 //! signed by its meter's own key; forecasts in batches signed by the forecaster key; every
 //! transaction is checked and dispatched by the runtime exactly as on a node.
 
+use std::collections::BTreeMap;
+
 use anyhow::{anyhow, bail, Result};
 use energy_primitives::{
 	AccountId, EnergyForecast, MarketSlot, MeterId, MeterPublicKey, MeterReading, MeterSignature,
@@ -33,10 +35,16 @@ fn seed(name: &str) -> [u8; 32] {
 	blake2_256(format!("energy-sim/{name}").as_bytes())
 }
 
-/// The account of `name` (members, the utility, the DSO never sign: their standing orders are
-/// in the genesis and settlement needs no signature of theirs).
+/// The key of the account `name`.
+pub fn account_key(name: &str) -> sr25519::Pair {
+	sr25519::Pair::from_seed(&seed(name))
+}
+
+/// The account of `name`. Members and the DSO sign only in a flexibility study (accepting
+/// and posting requests); standing orders are in the genesis and settlement needs no
+/// signature of theirs.
 pub fn account(name: &str) -> AccountId {
-	AccountId::new(sr25519::Pair::from_seed(&seed(name)).public().0)
+	AccountId::new(account_key(name).public().0)
 }
 
 /// The keys that sign what the simulation submits.
@@ -49,6 +57,10 @@ pub struct Keys {
 	pub forecaster: ForecasterPair,
 	/// The block author's Aura key.
 	pub author: sr25519::Pair,
+	/// Each member's account key, community order.
+	pub members: Vec<sr25519::Pair>,
+	/// The DSO's account key.
+	pub dso: sr25519::Pair,
 }
 
 impl Keys {
@@ -63,6 +75,10 @@ impl Keys {
 				.collect(),
 			forecaster: ForecasterPair::from_seed(&seed("forecaster")),
 			author: sr25519::Pair::from_seed(&seed("author")),
+			members: (0..layout.members.len())
+				.map(|index| account_key(&format!("member/{index}")))
+				.collect(),
+			dso: account_key("dso"),
 		}
 	}
 }
@@ -71,6 +87,8 @@ impl Keys {
 pub const MEMBER_FUNDS: u128 = 10_000 * energy_runtime::UNIT;
 /// Funds of the utility, which buys every unsold kWh at feed-in.
 pub const UTILITY_FUNDS: u128 = 100_000_000 * energy_runtime::UNIT;
+/// Funds of the DSO, which holds each flexibility request's full price.
+pub const DSO_FUNDS: u128 = 1_000_000 * energy_runtime::UNIT;
 
 /// What the genesis of a simulated chain holds.
 pub struct GenesisSpec<'a> {
@@ -97,7 +115,8 @@ fn genesis_config(spec: &GenesisSpec) -> RuntimeGenesisConfig {
 		(layout.dso.clone(), b"SIM-DSO".to_vec(), Roles::DSO, commitment("dso")),
 		(layout.utility.clone(), b"SIM-UTILITY".to_vec(), Roles::UTILITY, commitment("utility")),
 	];
-	let mut balances = vec![(layout.utility.clone(), UTILITY_FUNDS)];
+	let mut balances =
+		vec![(layout.utility.clone(), UTILITY_FUNDS), (layout.dso.clone(), DSO_FUNDS)];
 	for (index, member) in layout.members.iter().enumerate() {
 		let roles = if member.res.is_some() { Roles::PROSUMER } else { Roles::CONSUMER };
 		let code = format!("SIM-{index:05}").into_bytes();
@@ -147,6 +166,7 @@ fn genesis_config(spec: &GenesisSpec) -> RuntimeGenesisConfig {
 pub struct Chain {
 	chain: NativeChain,
 	gateway_nonces: Vec<u32>,
+	nonces: BTreeMap<AccountId, u32>,
 }
 
 /// One transaction the simulation submits.
@@ -156,6 +176,26 @@ pub enum Submission {
 	Readings { gateway: usize, readings: Vec<SignedReading> },
 	/// The forecaster's batch for `slot` (meters ascending, at most `MaxForecastsPerBatch`).
 	Forecasts { slot: MarketSlot, forecasts: Vec<(MeterId, EnergyForecast)> },
+	/// `call` signed by `signer` with its next nonce (a member's or the DSO's flexibility call).
+	Signed { signer: Signer, call: Box<RuntimeCall> },
+}
+
+/// Who signs a [`Submission::Signed`].
+#[derive(Clone, Copy, Debug)]
+pub enum Signer {
+	/// A member, by community index.
+	Member(usize),
+	/// The DSO.
+	Dso,
+}
+
+impl Signer {
+	fn key(self, keys: &Keys) -> &sr25519::Pair {
+		match self {
+			Signer::Member(index) => &keys.members[index],
+			Signer::Dso => &keys.dso,
+		}
+	}
 }
 
 /// A block's events, and the submissions it had no room for (the block's weight or length
@@ -172,7 +212,11 @@ impl Chain {
 	/// does from a chain spec) and checks it with every pallet's genesis checks.
 	pub fn genesis(spec: &GenesisSpec) -> Result<Self> {
 		let chain = NativeChain::genesis(&genesis_config(spec))?;
-		Ok(Chain { chain, gateway_nonces: vec![0; spec.keys.gateways.len()] })
+		Ok(Chain {
+			chain,
+			gateway_nonces: vec![0; spec.keys.gateways.len()],
+			nonces: BTreeMap::new(),
+		})
 	}
 
 	/// The hash of the genesis block: what meters and forecasters sign for.
@@ -195,16 +239,27 @@ impl Chain {
 		keys: &Keys,
 	) -> Result<Authored> {
 		let number = self.chain.number() + 1;
-		let nonces = &mut self.gateway_nonces;
+		let (gateway_nonces, nonces) = (&mut self.gateway_nonces, &mut self.nonces);
 		self.chain.block(at_ms, |builder| -> Result<Authored> {
 			let mut left_over = Vec::new();
 			for (index, submission) in submissions.iter().enumerate() {
-				let xt = extrinsic(submission, keys, nonces, builder.genesis_hash())?;
+				let xt = match submission {
+					Submission::Signed { signer, call } => {
+						let key = signer.key(keys);
+						let nonce = nonces.entry(AccountId::new(key.public().0)).or_default();
+						signed((**call).clone(), key, *nonce)?
+					},
+					_ => extrinsic(submission, keys, gateway_nonces, builder.genesis_hash())?,
+				};
 				match refusal(builder.apply(xt)) {
-					Ok(()) => {
-						if let Submission::Readings { gateway, .. } = submission {
-							nonces[*gateway] += 1;
-						}
+					Ok(()) => match submission {
+						Submission::Readings { gateway, .. } => gateway_nonces[*gateway] += 1,
+						Submission::Signed { signer, .. } => {
+							*nonces
+								.entry(AccountId::new(signer.key(keys).public().0))
+								.or_default() += 1
+						},
+						Submission::Forecasts { .. } => {},
 					},
 					Err(Refusal::Full) => {
 						left_over = submissions[index..].to_vec();
@@ -281,6 +336,7 @@ fn extrinsic(
 			});
 			Ok(authorized(call))
 		},
+		Submission::Signed { .. } => bail!("a signed submission is signed by its signer's nonce"),
 	}
 }
 

@@ -36,14 +36,19 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	let received: u128 = ledger.members.iter().map(|m| m.received).sum();
 	let flows: u128 = ledger.slots.iter().map(|s| s.flows.paid).sum();
 	let fed_in: i128 = ledger.members.iter().map(|m| m.fed_in_received as i128).sum();
+	let flexibility: i128 = ledger
+		.members
+		.iter()
+		.map(|m| m.flexibility_received as i128 - m.flexibility_penalties as i128 - m.fees as i128)
+		.sum();
 	let before: i128 = run.balances_before.iter().map(|b| *b as i128).sum();
 	let accounts = run.accounts.clone();
 	let after: i128 = accounts.iter().map(|a| run.chain.total_balance(a) as i128).sum();
 	checks.push(check(
 		"P2P money paid by buyers = received by sellers",
-		after - before == fed_in && paid == received && paid == flows,
+		after - before == fed_in + flexibility && paid == received && paid == flows,
 		format!(
-			"paid {paid} µCEUR, received {received}, trade events {flows}; members' balances together {:+} µCEUR = feed-in {fed_in}",
+			"paid {paid} µCEUR, received {received}, trade events {flows}; members' balances together {:+} µCEUR = feed-in {fed_in} + flexibility less fees {flexibility}",
 			after - before
 		),
 	));
@@ -91,7 +96,10 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 			+ record.fed_in_received as i128
 			+ record.penalties_received as i128
 			- record.paid as i128
-			- record.penalties_paid as i128;
+			- record.penalties_paid as i128
+			+ record.flexibility_received as i128
+			- record.flexibility_penalties as i128
+			- record.fees as i128;
 		let actual = run.chain.total_balance(member) as i128;
 		if actual != expected {
 			wrong.push(format!("{}: {actual} ≠ {expected}", community.members[index].spec.name));
@@ -103,14 +111,44 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	if utility_now + fed_in_paid != run.utility_before {
 		wrong.push(format!("utility: {utility_now} + {fed_in_paid} ≠ {}", run.utility_before));
 	}
+	let flexibility = &ledger.flexibility;
+	let dso_now = run.chain.total_balance(&run.dso) as i128;
+	let dso_expected = run.dso_before as i128 - flexibility.paid as i128
+		+ flexibility.penalties as i128
+		- flexibility.dso_fees as i128;
+	if dso_now != dso_expected {
+		wrong.push(format!("DSO: {dso_now} ≠ {dso_expected}"));
+	}
 	checks.push(check(
 		"balances move by exactly the settlement events",
 		wrong.is_empty(),
 		if wrong.is_empty() {
-			format!("{} members and the utility", ledger.members.len())
+			format!("{} members, the utility and the DSO", ledger.members.len())
 		} else {
 			wrong.join("; ")
 		},
+	));
+
+	// Flexibility: every request posted was settled, what the DSO paid is what the members
+	// received, and no commitment was paid for more than was committed.
+	let received: u128 = ledger.members.iter().map(|m| m.flexibility_received).sum();
+	let bonds: u128 = ledger.members.iter().map(|m| m.flexibility_penalties).sum();
+	checks.push(check(
+		"flexibility: every request settled, DSO paid = members received",
+		flexibility.settled == flexibility.requests
+			&& received == flexibility.paid
+			&& bonds == flexibility.penalties
+			&& flexibility.delivered_wh <= flexibility.committed_wh,
+		format!(
+			"{} requests posted, {} settled; {} commitments, {} of {} Wh delivered; DSO paid {} µCEUR, members received {received}; penalties {} = {bonds}",
+			flexibility.requests,
+			flexibility.settled,
+			flexibility.commitments,
+			flexibility.delivered_wh,
+			flexibility.committed_wh,
+			flexibility.paid,
+			flexibility.penalties,
+		),
 	));
 
 	// Energy delivered and fed in never exceeds the metered export of its slot.

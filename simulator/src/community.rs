@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use energy_ems::{Appliance, RunMode};
 use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -140,6 +141,10 @@ pub struct MemberSpec {
 	/// Its own offer margin above the feed-in tariff (default: the file's), CEUR/kWh.
 	#[serde(default, skip_serializing_if = "Option::is_none")]
 	pub offer_margin: Option<f64>,
+	/// Its flexible appliances, run by the home's energy management planner (`energy-ems`) in
+	/// a flexibility study (`--flexibility`); on top of the load profile.
+	#[serde(default, skip_serializing_if = "Vec::is_empty")]
+	pub appliances: Vec<Appliance>,
 }
 
 impl MemberSpec {
@@ -233,10 +238,44 @@ impl CommunityFile {
 					strategy,
 					bid_margin: Some(rng.gen_range(0..=20) as f64 / 1_000.0),
 					offer_margin: pv.then(|| rng.gen_range(0..=30) as f64 / 1_000.0),
+					appliances: Vec::new(),
 				}
 			})
 			.collect();
 		CommunityFile { tariff: Tariff::default(), prices: StrategyPrices::default(), members }
+	}
+
+	/// Gives every member without appliances the flexible ones of a typical home, drawn from
+	/// `seed` (each member's own stream, so the draw does not depend on the others): an
+	/// electric vehicle for 4 in 10 (3.7 kW, 2 h a day, plugged in 18:00–07:00), an electric
+	/// water heater with a tank for half (2 kW, 2 h, 06:00–22:00), and a dishwasher for 7 in 10
+	/// (1.2 kW, one uninterrupted 2 h run, 19:00–07:00). The first two may be split into
+	/// several runs; unmanaged, each starts when its window opens.
+	pub fn equip(&mut self, seed: u64) {
+		for member in self.members.iter_mut().filter(|m| m.appliances.is_empty()) {
+			let stream = sp_io::hashing::blake2_256(format!("{seed}/{}", member.name).as_bytes());
+			let mut rng = ChaCha8Rng::from_seed(stream);
+			let appliance = |name: &str, mode, start, end, minutes, power_w| Appliance {
+				name: name.to_owned(),
+				mode,
+				window_start_hour: start,
+				window_end_hour: end,
+				working_minutes: minutes,
+				power_w,
+			};
+			if rng.gen_bool(0.4) {
+				let ev = appliance("Electric vehicle", RunMode::Split, 18, 7, 120, 3_700);
+				member.appliances.push(ev);
+			}
+			if rng.gen_bool(0.5) {
+				let heater = appliance("Water heater", RunMode::Split, 6, 22, 120, 2_000);
+				member.appliances.push(heater);
+			}
+			if rng.gen_bool(0.7) {
+				let dishwasher = appliance("Dishwasher", RunMode::Contiguous, 19, 7, 120, 1_200);
+				member.appliances.push(dishwasher);
+			}
+		}
 	}
 }
 

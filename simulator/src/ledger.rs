@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use energy_primitives::{AccountId, MarketSlot};
 use energy_runtime::RuntimeEvent;
+use pallet_flexibility::Event as FlexibilityEvent;
 use pallet_market::{Event as MarketEvent, StandingOrderSkip};
 use pallet_meters::Event as MetersEvent;
 
@@ -77,6 +78,39 @@ pub struct MemberRecord {
 	pub penalties_paid: u128,
 	/// Received for energy it bought but was not delivered.
 	pub penalties_received: u128,
+	/// Paid by the DSO for reductions it delivered (flexibility requests).
+	pub flexibility_received: u128,
+	/// Paid from its bonds for reductions it committed and did not deliver.
+	pub flexibility_penalties: u128,
+	/// Transaction fees it paid (accepting requests).
+	pub fees: u128,
+}
+
+/// What the flexibility pallet's events said over a run.
+#[derive(Clone, Debug, Default)]
+pub struct FlexibilityRecord {
+	/// Requests posted, by their slot, in posting order.
+	pub posted: BTreeMap<MarketSlot, Vec<u32>>,
+	/// Requests posted.
+	pub requests: u32,
+	/// Wh asked for, over every request and slot.
+	pub requested_wh: u64,
+	/// Commitments accepted.
+	pub commitments: u32,
+	/// Wh committed, over every commitment and slot.
+	pub committed_wh: u64,
+	/// Wh delivered and paid for.
+	pub delivered_wh: u64,
+	/// Requests settled.
+	pub settled: u32,
+	/// Paid by the DSO to the members.
+	pub paid: u128,
+	/// Paid by the members' bonds to the DSO.
+	pub penalties: u128,
+	/// The DSO's transaction fees.
+	pub dso_fees: u128,
+	/// Per slot index: Wh asked for, committed and delivered.
+	pub by_slot: BTreeMap<usize, (u64, u64, u64)>,
 }
 
 /// What one run recorded.
@@ -104,7 +138,11 @@ pub struct Ledger {
 	pub standing_placed: u32,
 	/// Standing orders skipped, by reason.
 	pub standing_skipped: BTreeMap<String, u32>,
+	/// Flexibility requests.
+	pub flexibility: FlexibilityRecord,
 	member_of: HashMap<AccountId, usize>,
+	dso: AccountId,
+	request_slot: BTreeMap<u32, MarketSlot>,
 	meter_of: Vec<(usize, bool)>,
 }
 
@@ -131,6 +169,9 @@ impl Ledger {
 			readings_rejected: BTreeMap::new(),
 			standing_placed: 0,
 			standing_skipped: BTreeMap::new(),
+			flexibility: FlexibilityRecord::default(),
+			dso: layout.dso.clone(),
+			request_slot: BTreeMap::new(),
 			member_of: layout
 				.members
 				.iter()
@@ -162,8 +203,59 @@ impl Ledger {
 			match event {
 				RuntimeEvent::Meters(event) => self.record_meters(event),
 				RuntimeEvent::Market(event) => self.record_market(event),
+				RuntimeEvent::Flexibility(event) => self.record_flexibility(event),
+				RuntimeEvent::TransactionPayment(
+					pallet_transaction_payment::Event::TransactionFeePaid {
+						who, actual_fee, ..
+					},
+				) => {
+					if let Some(member) = self.member(who) {
+						self.members[member].fees += actual_fee;
+					} else if *who == self.dso {
+						self.flexibility.dso_fees += actual_fee;
+					}
+				},
 				_ => {},
 			}
+		}
+	}
+
+	fn record_flexibility(&mut self, event: &FlexibilityEvent<energy_runtime::Runtime>) {
+		match event {
+			FlexibilityEvent::RequestPosted { id, first_slot, slots, reduction_wh, .. } => {
+				self.flexibility.posted.entry(*first_slot).or_default().push(*id);
+				self.flexibility.requests += 1;
+				self.flexibility.requested_wh += reduction_wh * u64::from(*slots);
+				self.request_slot.insert(*id, *first_slot);
+				if let Some(index) = self.index(*first_slot) {
+					self.flexibility.by_slot.entry(index).or_default().0 += reduction_wh;
+				}
+			},
+			FlexibilityEvent::Accepted { id, reduction_wh, .. } => {
+				self.flexibility.commitments += 1;
+				self.flexibility.committed_wh += reduction_wh;
+				let slot = self.request_slot.get(id).copied();
+				if let Some(index) = slot.and_then(|slot| self.index(slot)) {
+					self.flexibility.by_slot.entry(index).or_default().1 += reduction_wh;
+				}
+			},
+			FlexibilityEvent::CommitmentSettled {
+				id, member, delivered_wh, paid, penalty, ..
+			} => {
+				self.flexibility.delivered_wh += delivered_wh;
+				self.flexibility.paid += paid;
+				self.flexibility.penalties += penalty;
+				if let Some(member) = self.member(member) {
+					self.members[member].flexibility_received += paid;
+					self.members[member].flexibility_penalties += penalty;
+				}
+				let slot = self.request_slot.get(id).copied();
+				if let Some(index) = slot.and_then(|slot| self.index(slot)) {
+					self.flexibility.by_slot.entry(index).or_default().2 += delivered_wh;
+				}
+			},
+			FlexibilityEvent::RequestSettled { .. } => self.flexibility.settled += 1,
+			_ => {},
 		}
 	}
 

@@ -9,13 +9,17 @@ pub mod chain;
 pub mod charts;
 pub mod checks;
 pub mod community;
+pub mod demand_response;
 pub mod forecasts;
+pub mod homes;
 pub mod layout;
 pub mod ledger;
 pub use energy_profiles as profiles;
 pub mod report;
 pub mod run;
 pub mod strategy;
+pub mod study;
+pub mod study_report;
 pub mod summary;
 
 use std::time::Instant;
@@ -30,6 +34,7 @@ use crate::{
 	chain::Keys,
 	checks::Check,
 	community::Community,
+	demand_response::PlannedRequest,
 	forecasts::{ForecastPlan, ForecasterSettings, MeterSeries},
 	layout::Layout,
 	ledger::Ledger,
@@ -82,6 +87,8 @@ pub struct Prepared {
 	pub start_ms: u64,
 	/// Seconds the forecasts took.
 	pub forecast_s: f64,
+	/// The DSO's flexibility requests (a flexibility study's third run; else none).
+	pub requests: Vec<PlannedRequest>,
 }
 
 /// Prepares `community` for a span of `slots` hourly slots from the data's start: assigns ids
@@ -132,6 +139,7 @@ pub fn prepare(
 		slots,
 		start_ms: DATA_START_MS,
 		forecast_s: started.elapsed().as_secs_f64(),
+		requests: Vec::new(),
 	})
 }
 
@@ -173,6 +181,7 @@ pub fn simulate(
 		rule,
 		slots: prepared.slots,
 		start_ms: prepared.start_ms,
+		requests: &prepared.requests,
 	};
 	let mut output = run::run(spec, progress)?;
 	let checking = Instant::now();

@@ -12,7 +12,9 @@ use energy_sim::{
 	community::{Community, CommunityFile, Strategy},
 	parse_rules, prepare,
 	profiles::Profiles,
-	report, rule_name, simulate, RuleResult,
+	report, rule_name, simulate,
+	study::{self, StudySpec},
+	study_report, RuleResult,
 };
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
@@ -51,6 +53,19 @@ struct Args {
 	/// Refit the forecasters every this many slots (the off-chain worker: 1).
 	#[arg(long, default_value_t = 24)]
 	refit_every: usize,
+	/// A flexibility study: the span three times under one rule (`uniform` unless `--rule`
+	/// names one), the members' flexible appliances unmanaged, planned by their homes' EMS, and
+	/// planned with the DSO's requests at the top peak hours. Members of a generated community
+	/// (or of a file, where they declare none) get typical appliances drawn from `--seed`.
+	#[arg(long)]
+	flexibility: bool,
+	/// The DSO's limit in a flexibility study: the EMS year's net import of the hour of this
+	/// rank (about this many hours are above it).
+	#[arg(long, default_value_t = 50)]
+	dso_top_hours: usize,
+	/// What the DSO pays per kWh reduced in a flexibility study, CEUR.
+	#[arg(long, default_value_t = 0.30)]
+	dso_price: f64,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -103,8 +118,26 @@ fn run() -> Result<bool> {
 			CommunityFile::generate(args.members, args.prosumers, strategy, args.seed)
 		},
 	};
+	let mut file = file;
+	if args.flexibility {
+		file.equip(args.seed);
+	}
 	let community = Community::new(file, &profiles)?;
 	let slots = args.days.map_or(profiles.hours(), |days| days * 24).min(profiles.hours());
+	if args.flexibility {
+		let rule = match rules.as_slice() {
+			[rule] => *rule,
+			_ => pallet_market::ClearingRule::UniformPrice,
+		};
+		let spec = StudySpec {
+			rule,
+			slots,
+			refit_every: args.refit_every,
+			top_hours: args.dso_top_hours,
+			price_ceur_per_kwh: args.dso_price,
+		};
+		return flexibility_study(&community, spec, &args.out, &command, started);
+	}
 	let bars = MultiProgress::new();
 	let meters: u64 = community.members.iter().map(|m| 1 + m.spec.is_prosumer() as u64).sum();
 	let forecasting = bars.add(bar(meters, "forecasts", "meters"));
@@ -187,6 +220,70 @@ fn run() -> Result<bool> {
 		started.elapsed().as_secs_f64(),
 		if results.len() == 1 { "one rule".to_owned() } else { format!("{} rules", results.len()) },
 		args.out.join("report.md").display()
+	);
+	Ok(passed)
+}
+
+/// Progress bars of a flexibility study.
+struct StudyBars {
+	planning: ProgressBar,
+	forecasting: ProgressBar,
+	runs: Vec<ProgressBar>,
+}
+
+impl study::Progress for StudyBars {
+	fn day_planned(&self) {
+		self.planning.inc(1)
+	}
+	fn meter_forecast(&self) {
+		self.forecasting.inc(1)
+	}
+	fn slots_done(&self, scenario: usize, slots: usize) {
+		self.runs[scenario].set_position(slots as u64)
+	}
+}
+
+/// Runs and reports a flexibility study.
+fn flexibility_study(
+	community: &Community,
+	spec: StudySpec,
+	out: &Path,
+	command: &str,
+	started: Instant,
+) -> Result<bool> {
+	let bars = MultiProgress::new();
+	let days = spec.slots.div_ceil(24) as u64;
+	let meters: u64 = community.members.iter().map(|m| 1 + m.spec.is_prosumer() as u64).sum();
+	let progress = StudyBars {
+		planning: bars.add(bar(3 * days, "home plans", "days")),
+		forecasting: bars.add(bar(2 * meters, "forecasts", "meters")),
+		runs: ["unmanaged", "ems", "ems-dr"]
+			.iter()
+			.map(|name| bars.add(bar(spec.slots as u64, name, "slots")))
+			.collect(),
+	};
+	let study = study::run(community, spec, &progress)?;
+	let figures = study::figures(&study);
+	study_report::write(out, &study, &figures, command)?;
+	println!("{}", study_report::markdown(&study, &figures, command));
+	let mut passed = true;
+	for scenario in &study.scenarios {
+		for check in &scenario.result.checks {
+			passed &= check.passed;
+			println!(
+				"  [{}] {:<10} {}: {}",
+				if check.passed { "ok" } else { "FAILED" },
+				scenario.name,
+				check.name,
+				check.detail
+			);
+		}
+	}
+	println!(
+		"homes planned in {:.1} s; total {:.1} s; report in {}",
+		study.planning_s,
+		started.elapsed().as_secs_f64(),
+		out.join("flexibility.md").display()
 	);
 	Ok(passed)
 }

@@ -13,6 +13,7 @@ use crate::{
 		sign_reading, tariff_table, Chain, GenesisSpec, Keys, Submission, FORECASTS_PER_BATCH,
 	},
 	community::Community,
+	demand_response::{self as flexibility, PlannedRequest},
 	forecasts::ForecastPlan,
 	layout::Layout,
 	ledger::Ledger,
@@ -57,6 +58,9 @@ pub struct RunSpec<'a> {
 	pub slots: usize,
 	/// Unix ms at which slot index 0 starts (an hour boundary).
 	pub start_ms: u64,
+	/// The DSO's flexibility requests and the members' commitments (none outside a
+	/// flexibility study).
+	pub requests: &'a [PlannedRequest],
 }
 
 /// Where a run's time went.
@@ -90,6 +94,10 @@ pub struct RunOutput {
 	pub accounts: Vec<AccountId>,
 	/// The utility's account.
 	pub utility: AccountId,
+	/// The DSO's total balance at genesis.
+	pub dso_before: u128,
+	/// The DSO's account.
+	pub dso: AccountId,
 	/// Where the time went.
 	pub timings: Timings,
 }
@@ -110,6 +118,7 @@ pub fn run(spec: RunSpec, progress: impl Fn(usize)) -> Result<RunOutput> {
 	let balances_before: Vec<u128> =
 		layout.members.iter().map(|member| chain.total_balance(&member.account)).collect();
 	let utility_before = chain.total_balance(&layout.utility);
+	let dso_before = chain.total_balance(&layout.dso);
 
 	let first_slot = (spec.start_ms / HOUR_MS) as MarketSlot;
 	let mut ledger = Ledger::new(layout, first_slot, spec.slots);
@@ -117,10 +126,11 @@ pub fn run(spec: RunSpec, progress: impl Fn(usize)) -> Result<RunOutput> {
 
 	// Authors a block at `at` and, while submissions are left over (a full block), the blocks
 	// after it, one Aura slot apart (the schedule's next instant is minutes away).
-	let mut block = |chain: &mut Chain,
-	                 mut at: u64,
-	                 mut submissions: Vec<Submission>,
-	                 timings: &mut Timings|
+	let block = |chain: &mut Chain,
+	             ledger: &mut Ledger,
+	             mut at: u64,
+	             mut submissions: Vec<Submission>,
+	             timings: &mut Timings|
 	 -> Result<()> {
 		loop {
 			let executing = Instant::now();
@@ -141,23 +151,28 @@ pub fn run(spec: RunSpec, progress: impl Fn(usize)) -> Result<RunOutput> {
 	for index in 0..=spec.slots {
 		let start = spec.start_ms + index as u64 * HOUR_MS;
 		let closing = if index == 0 { Vec::new() } else { readings.next().unwrap_or_default() };
-		let submissions = closing
+		let mut submissions: Vec<Submission> = closing
 			.into_iter()
 			.enumerate()
 			.filter(|(_, batch)| !batch.is_empty())
 			.map(|(gateway, readings)| Submission::Readings { gateway, readings })
 			.collect();
-		block(&mut chain, start + READINGS_AT_MS, submissions, &mut timings)
+		let posted_before = |request: &&PlannedRequest| request.posted_in + 1 == index;
+		submissions.extend(flexibility::accepts(spec.requests, &ledger, first_slot, posted_before));
+		block(&mut chain, &mut ledger, start + READINGS_AT_MS, submissions, &mut timings)
 			.with_context(|| format!("slot {index}: readings"))?;
-		block(&mut chain, start + SETTLEMENT_AT_MS, Vec::new(), &mut timings)
+		let closed = |request: &&PlannedRequest| request.slot + 1 == index;
+		let settles = flexibility::settles(spec.requests, &ledger, first_slot, closed);
+		block(&mut chain, &mut ledger, start + SETTLEMENT_AT_MS, settles, &mut timings)
 			.with_context(|| format!("slot {index}: settlement"))?;
 		if index == spec.slots {
 			break;
 		}
 		let forecasts = forecast_submissions(&spec.plan[index], first_slot);
-		block(&mut chain, start + FORECASTS_AT_MS, forecasts, &mut timings)
+		block(&mut chain, &mut ledger, start + FORECASTS_AT_MS, forecasts, &mut timings)
 			.with_context(|| format!("slot {index}: forecasts"))?;
-		block(&mut chain, start + GATE_CLOSURE_AT_MS, Vec::new(), &mut timings)
+		let posts = flexibility::posts(spec.requests, first_slot, index);
+		block(&mut chain, &mut ledger, start + GATE_CLOSURE_AT_MS, posts, &mut timings)
 			.with_context(|| format!("slot {index}: gate closure"))?;
 		if index % COMPACT_EVERY_SLOTS == COMPACT_EVERY_SLOTS - 1 {
 			let compacting = Instant::now();
@@ -175,6 +190,8 @@ pub fn run(spec: RunSpec, progress: impl Fn(usize)) -> Result<RunOutput> {
 		utility_before,
 		accounts,
 		utility: layout.utility.clone(),
+		dso_before,
+		dso: layout.dso.clone(),
 		timings,
 	})
 }

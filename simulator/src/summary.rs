@@ -50,8 +50,14 @@ pub struct MemberSummary {
 	pub penalties_paid: f64,
 	/// Received for energy it bought but was not delivered.
 	pub penalties_received: f64,
+	/// Paid by the DSO for the import reductions it delivered.
+	pub flexibility_received: f64,
+	/// Paid from its bonds for committed reductions it did not deliver.
+	pub flexibility_penalties: f64,
+	/// Transaction fees it paid (accepting flexibility requests).
+	pub fees: f64,
 	/// `utility_cost + paid_p2p − received_p2p − fed_in_received + penalties_paid −
-	/// penalties_received`.
+	/// penalties_received − flexibility_received + flexibility_penalties + fees`.
 	pub net_cost: f64,
 	/// All import at the retail tariff of its hour, all export at the feed-in tariff.
 	pub baseline: f64,
@@ -254,7 +260,11 @@ fn member_summary(
 	let fed_in = record.fed_in_received as f64;
 	let (penalties_paid, penalties_received) =
 		(record.penalties_paid as f64, record.penalties_received as f64);
-	let net = utility_cost + paid - received - fed_in + penalties_paid - penalties_received;
+	let flexibility = record.flexibility_received as f64 - record.flexibility_penalties as f64;
+	let fees = record.fees as f64;
+	let net =
+		utility_cost + paid - received - fed_in + penalties_paid - penalties_received - flexibility
+			+ fees;
 	let baseline = baseline_micro(community, ledger, index);
 	// net − baseline = (paid − retail avoided) − (sales − export at feed-in) + net penalties.
 	let causes = [
@@ -307,6 +317,9 @@ fn member_summary(
 		fed_in_received: ceur(fed_in),
 		penalties_paid: ceur(penalties_paid),
 		penalties_received: ceur(penalties_received),
+		flexibility_received: ceur(record.flexibility_received as f64),
+		flexibility_penalties: ceur(record.flexibility_penalties as f64),
+		fees: ceur(fees),
 		net_cost: ceur(net),
 		baseline: ceur(baseline),
 		saving: ceur(baseline - net),

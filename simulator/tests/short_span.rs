@@ -34,6 +34,7 @@ fn member(
 		strategy,
 		bid_margin: None,
 		offer_margin: None,
+		appliances: Vec::new(),
 	}
 }
 
@@ -109,6 +110,7 @@ fn a_tampered_record_fails_the_checks() {
 		rule: ALL_RULES[0],
 		slots: prepared.slots,
 		start_ms: prepared.start_ms,
+		requests: &[],
 	};
 	let mut honest = run(spec(), |_| {}).expect("runs");
 	assert!(conservation(&prepared.community, &mut honest).iter().all(|c| c.passed));
