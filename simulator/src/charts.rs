@@ -15,7 +15,8 @@ const RULE_COLOURS: [RGBColor; 3] =
 const BASELINE: RGBColor = RGBColor(90, 90, 90);
 const SIZE: (u32, u32) = (960, 480);
 
-fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
+/// A chart's drawing error as an error of the report.
+pub fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
 	anyhow!("drawing a chart: {error:?}")
 }
 
@@ -31,17 +32,33 @@ pub struct RuleSeries<'a> {
 
 /// Each member's saving (baseline − net cost) per rule, members in community order.
 pub fn member_savings(path: &Path, rules: &[RuleSeries]) -> Result<()> {
-	let members = rules.first().map_or(0, |r| r.summary.members.len());
-	let values = rules.iter().flat_map(|r| r.summary.members.iter().map(|m| m.saving));
+	let series: Vec<(&str, RGBColor, Vec<f64>)> = rules
+		.iter()
+		.enumerate()
+		.map(|(r, rule)| {
+			let savings = rule.summary.members.iter().map(|m| m.saving).collect();
+			(rule.name, RULE_COLOURS[r % RULE_COLOURS.len()], savings)
+		})
+		.collect();
+	let caption = "Each member's saving against its baseline (CEUR over the span)";
+	member_bars(path, caption, "baseline − net cost, CEUR", &series)
+}
+
+/// A bar per member and series (name, colour, one value per member in community order).
+pub fn member_bars(
+	path: &Path,
+	caption: &str,
+	y_desc: &str,
+	series: &[(&str, RGBColor, Vec<f64>)],
+) -> Result<()> {
+	let members = series.first().map_or(0, |(_, _, values)| values.len());
+	let values = series.iter().flat_map(|(_, _, values)| values.iter().copied());
 	let (low, high) = values.fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
 	let pad = (high - low).max(1.0) * 0.05;
 	let root = SVGBackend::new(path, SIZE).into_drawing_area();
 	root.fill(&WHITE).map_err(plot_error)?;
 	let mut chart = ChartBuilder::on(&root)
-		.caption(
-			"Each member's saving against its baseline (CEUR over the span)",
-			("sans-serif", 20),
-		)
+		.caption(caption, ("sans-serif", 20))
 		.margin(12)
 		.x_label_area_size(36)
 		.y_label_area_size(64)
@@ -51,20 +68,20 @@ pub fn member_savings(path: &Path, rules: &[RuleSeries]) -> Result<()> {
 		.configure_mesh()
 		.x_desc("member (community order, from 1)")
 		.x_label_formatter(&|x| format!("{}", *x as usize + 1))
-		.y_desc("baseline − net cost, CEUR")
+		.y_desc(y_desc)
 		.disable_x_mesh()
 		.draw()
 		.map_err(plot_error)?;
-	let width = 0.8 / rules.len().max(1) as f64;
-	for (r, rule) in rules.iter().enumerate() {
-		let colour = RULE_COLOURS[r % RULE_COLOURS.len()];
+	let width = 0.8 / series.len().max(1) as f64;
+	for (r, (name, colour, values)) in series.iter().enumerate() {
+		let colour = *colour;
 		chart
-			.draw_series(rule.summary.members.iter().enumerate().map(|(i, m)| {
+			.draw_series(values.iter().enumerate().map(|(i, value)| {
 				let x = i as f64 + 0.1 + r as f64 * width;
-				Rectangle::new([(x, 0.0), (x + width, m.saving)], colour.filled())
+				Rectangle::new([(x, 0.0), (x + width, *value)], colour.filled())
 			}))
 			.map_err(plot_error)?
-			.label(rule.name)
+			.label(*name)
 			.legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
 	}
 	legend(&mut chart)?;
@@ -274,12 +291,9 @@ pub fn week(path: &Path, title: &str, rule: &RuleSeries, from: usize) -> Result<
 	root.present().map_err(plot_error)
 }
 
-fn legend<'a, DB: DrawingBackend + 'a>(
-	chart: &mut ChartContext<
-		'a,
-		DB,
-		Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-	>,
+/// The chart's legend, upper right.
+pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+	chart: &mut ChartContext<'a, DB, CT>,
 ) -> Result<()> {
 	chart
 		.configure_series_labels()

@@ -166,24 +166,30 @@ impl RuleResult {
 	}
 }
 
+impl Prepared {
+	/// What a run of this community under `rule` needs.
+	pub fn spec(&self, rule: ClearingRule) -> RunSpec<'_> {
+		RunSpec {
+			community: &self.community,
+			layout: &self.layout,
+			keys: &self.keys,
+			plan: &self.plan,
+			standing_orders: self.standing_orders.clone(),
+			rule,
+			slots: self.slots,
+			start_ms: self.start_ms,
+			requests: &self.requests,
+		}
+	}
+}
+
 /// Runs `prepared` under `rule`; `progress(slots done)` after each slot.
 pub fn simulate(
 	prepared: &Prepared,
 	rule: ClearingRule,
 	progress: impl Fn(usize),
 ) -> Result<RuleResult> {
-	let spec = RunSpec {
-		community: &prepared.community,
-		layout: &prepared.layout,
-		keys: &prepared.keys,
-		plan: &prepared.plan,
-		standing_orders: prepared.standing_orders.clone(),
-		rule,
-		slots: prepared.slots,
-		start_ms: prepared.start_ms,
-		requests: &prepared.requests,
-	};
-	let mut output = run::run(spec, progress)?;
+	let mut output = run::run(prepared.spec(rule), progress)?;
 	let checking = Instant::now();
 	let checks = checks::conservation(&prepared.community, &mut output);
 	let checks_s = checking.elapsed().as_secs_f64();

@@ -3,10 +3,11 @@
 
 use std::{fmt::Write as _, path::Path};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use plotters::prelude::*;
 
 use crate::{
+	charts::{self, plot_error},
 	report,
 	study::{net_import_wh, ScenarioFigures, Study},
 };
@@ -16,10 +17,6 @@ const COLOURS: [RGBColor; 3] =
 const SIZE: (u32, u32) = (960, 480);
 /// Hours the peak-duration chart shows.
 const DURATION_HOURS: usize = 200;
-
-fn plot_error<E: std::fmt::Debug>(error: E) -> anyhow::Error {
-	anyhow!("drawing a chart: {error:?}")
-}
 
 /// Writes the study into `out`.
 pub fn write(out: &Path, study: &Study, figures: &[ScenarioFigures], command: &str) -> Result<()> {
@@ -164,15 +161,12 @@ fn peak_duration(path: &Path, study: &Study) -> Result<()> {
 		.map_err(plot_error)?
 		.label("DSO's event threshold (on forecasts)")
 		.legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], RED));
-	chart
-		.configure_series_labels()
-		.position(SeriesLabelPosition::LowerRight)
-		.border_style(BLACK)
-		.background_style(WHITE.mix(0.8))
-		.draw()
-		.map_err(plot_error)?;
+	charts::legend(&mut chart)?;
 	root.present().map_err(plot_error)
 }
+
+/// A bar series of the event-hour chart: its name, colour and value (kW) in a slot.
+type Bar<'a> = (&'static str, RGBColor, Box<dyn Fn(usize) -> f64 + 'a>);
 
 /// The community's net import in each event hour, with and without the requests, and what the
 /// members committed and delivered there.
@@ -206,7 +200,7 @@ fn event_hours(path: &Path, study: &Study) -> Result<()> {
 		.draw()
 		.map_err(plot_error)?;
 	let flexibility = &dr.result.ledger.flexibility;
-	let bars: [(&str, RGBColor, Box<dyn Fn(usize) -> f64>); 4] = [
+	let bars: [Bar; 4] = [
 		("ems", COLOURS[1], Box::new(|s| kw(ems_net[s]))),
 		("ems-dr", COLOURS[2], Box::new(|s| kw(dr_net[s]))),
 		(
@@ -232,67 +226,21 @@ fn event_hours(path: &Path, study: &Study) -> Result<()> {
 			.label(*name)
 			.legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
 	}
-	chart
-		.configure_series_labels()
-		.position(SeriesLabelPosition::UpperRight)
-		.border_style(BLACK)
-		.background_style(WHITE.mix(0.8))
-		.draw()
-		.map_err(plot_error)?;
+	charts::legend(&mut chart)?;
 	root.present().map_err(plot_error)
 }
 
 /// Each member's net cost in the planned runs less its cost unmanaged.
 fn member_costs(path: &Path, figures: &[ScenarioFigures]) -> Result<()> {
 	let Some((unmanaged, planned)) = figures.split_first() else { return Ok(()) };
-	let members = unmanaged.member_costs.len();
-	let changes: Vec<(&str, Vec<f64>)> = planned
+	let series: Vec<(&str, RGBColor, Vec<f64>)> = planned
 		.iter()
-		.map(|f| {
+		.enumerate()
+		.map(|(index, f)| {
 			let change = f.member_costs.iter().zip(&unmanaged.member_costs).map(|(c, u)| c - u);
-			(f.name, change.collect())
+			(f.name, COLOURS[(index + 1) % COLOURS.len()], change.collect())
 		})
 		.collect();
-	let values = changes.iter().flat_map(|(_, v)| v.iter().copied());
-	let (low, high) = values.fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
-	let pad = (high - low).max(1.0) * 0.05;
-	let root = SVGBackend::new(path, SIZE).into_drawing_area();
-	root.fill(&WHITE).map_err(plot_error)?;
-	let mut chart = ChartBuilder::on(&root)
-		.caption(
-			"Each member's net cost against unmanaged (CEUR over the span; below 0: saves)",
-			("sans-serif", 20),
-		)
-		.margin(12)
-		.x_label_area_size(36)
-		.y_label_area_size(64)
-		.build_cartesian_2d(0f64..members.max(1) as f64, (low - pad)..(high + pad))
-		.map_err(plot_error)?;
-	chart
-		.configure_mesh()
-		.x_desc("member (community order, from 1)")
-		.x_label_formatter(&|x| format!("{}", *x as usize + 1))
-		.disable_x_mesh()
-		.draw()
-		.map_err(plot_error)?;
-	let width = 0.8 / changes.len().max(1) as f64;
-	for (index, (name, change)) in changes.iter().enumerate() {
-		let colour = COLOURS[(index + 1) % COLOURS.len()];
-		chart
-			.draw_series(change.iter().enumerate().map(|(i, cost)| {
-				let x = i as f64 + 0.1 + index as f64 * width;
-				Rectangle::new([(x, 0.0), (x + width, *cost)], colour.filled())
-			}))
-			.map_err(plot_error)?
-			.label(*name)
-			.legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
-	}
-	chart
-		.configure_series_labels()
-		.position(SeriesLabelPosition::UpperRight)
-		.border_style(BLACK)
-		.background_style(WHITE.mix(0.8))
-		.draw()
-		.map_err(plot_error)?;
-	root.present().map_err(plot_error)
+	let caption = "Each member's net cost against unmanaged (CEUR over the span; below 0: saves)";
+	charts::member_bars(path, caption, "net cost − unmanaged, CEUR", &series)
 }

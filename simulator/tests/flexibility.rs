@@ -11,7 +11,7 @@ use energy_sim::{
 	demand_response,
 	homes::{self, Management},
 	profiles::Profiles,
-	run::{run, RunSpec},
+	run::run,
 	study::{self, figures, net_import_wh, StudySpec},
 };
 use pallet_market::ClearingRule;
@@ -113,18 +113,7 @@ fn a_study_settles_the_dsos_requests_on_chain_and_every_check_holds() {
 
 	// The same run with one member's flexibility payment misrecorded fails the checks.
 	let prepared = &dr.prepared;
-	let spec = RunSpec {
-		community: &prepared.community,
-		layout: &prepared.layout,
-		keys: &prepared.keys,
-		plan: &prepared.plan,
-		standing_orders: prepared.standing_orders.clone(),
-		rule: ClearingRule::UniformPrice,
-		slots: prepared.slots,
-		start_ms: prepared.start_ms,
-		requests: &prepared.requests,
-	};
-	let mut output = run(spec, |_| {}).expect("runs");
+	let mut output = run(prepared.spec(ClearingRule::UniformPrice), |_| {}).expect("runs");
 	let paid = output.ledger.members.iter().position(|m| m.flexibility_received > 0).unwrap();
 	output.ledger.members[paid].flexibility_received += 1;
 	let failed: Vec<&str> = conservation(&prepared.community, &mut output)
