@@ -129,25 +129,41 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 		},
 	));
 
-	// Flexibility: every request posted was settled, what the DSO paid is what the members
-	// received, and no commitment was paid for more than was committed.
+	// Flexibility: every request posted was settled; what the requests' settlements say the DSO
+	// paid and received is what the commitments' settlements say the members received and
+	// paid; the DSO's holds were paid out or released to the last µCEUR; no flexibility hold is
+	// left on anyone; no commitment was paid for more than was committed.
+	let (paid, penalties, released) = flexibility.settled_totals;
 	let received: u128 = ledger.members.iter().map(|m| m.flexibility_received).sum();
 	let bonds: u128 = ledger.members.iter().map(|m| m.flexibility_penalties).sum();
+	let left_on_hold: u128 = run.chain.with_state(|| {
+		use frame_support::traits::fungible::InspectHold;
+		let on_hold = |reason: pallet_flexibility::HoldReason,
+		               who: &energy_primitives::AccountId| {
+			pallet_balances::Pallet::<Runtime>::balance_on_hold(&reason.into(), who)
+		};
+		let members: u128 = accounts
+			.iter()
+			.map(|who| on_hold(pallet_flexibility::HoldReason::CommitmentBond, who))
+			.sum();
+		members + on_hold(pallet_flexibility::HoldReason::RequestFunds, &run.dso)
+	});
 	checks.push(check(
-		"flexibility: every request settled, DSO paid = members received",
+		"flexibility: every request settled, paid out or released, no hold left",
 		flexibility.settled == flexibility.requests
-			&& received == flexibility.paid
-			&& bonds == flexibility.penalties
+			&& paid == received
+			&& penalties == bonds
+			&& paid + released == flexibility.held
+			&& left_on_hold == 0
 			&& flexibility.delivered_wh <= flexibility.committed_wh,
 		format!(
-			"{} requests posted, {} settled; {} commitments, {} of {} Wh delivered; DSO paid {} µCEUR, members received {received}; penalties {} = {bonds}",
+			"{} requests posted, {} settled; held {} µCEUR = paid {paid} + released {released}; members received {received} (requests' events {paid}), paid penalties {bonds} ({penalties}); {} commitments, {} of {} Wh delivered; {left_on_hold} µCEUR left on hold",
 			flexibility.requests,
 			flexibility.settled,
+			flexibility.held,
 			flexibility.commitments,
 			flexibility.delivered_wh,
 			flexibility.committed_wh,
-			flexibility.paid,
-			flexibility.penalties,
 		),
 	));
 

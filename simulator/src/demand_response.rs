@@ -4,7 +4,7 @@
 //! - **The DSO** runs a programme of about `top_hours` event hours a year. It posts, at 22:55 of
 //!   each day, a one-hour request for every hour of the next day whose forecast community net
 //!   import (the sum of the chain's import − export forecasts of every meter, all made by then)
-//!   is above its threshold, asking for the import down to [`TARGET_SHARE`] of the threshold, at
+//!   is above its threshold (at most as many hours a day as `MaxOpenRequests` leaves room for), asking for the import down to [`TARGET_SHARE`] of the threshold, at
 //!   one price per Wh. The threshold is the forecast of the hour ranked `top_hours` in the span
 //!   (a programme calibrated on a year of forecasts; the forecasts, being means, never reach
 //!   the metered peaks, so a threshold on metered import would call no event). It names the
@@ -13,16 +13,17 @@
 //! - **Each member's planner** plans the next day with the requests' price added to the import
 //!   price of their hours ([`crate::homes::Management::WithRequests`]), then commits
 //!   [`COMMIT_SHARE`] of the reduction it expects: its baseline (the chain's forecast the request
-//!   copied) less its expected import (its load of the same hour the day before, plus its
-//!   planned appliances). Members accept in community order until the request is full.
+//!   copied) less its expected import (its metered load of the same hour the day before, or two
+//!   days before for 22:00 and 23:00, plus its planned appliances). Members accept in community order until the request is full.
 //! - **The DSO settles** each request a quarter of an hour after the reading that closes its
 //!   slot.
 
 use std::collections::BTreeMap;
 
+use anyhow::{bail, Result};
 use energy_primitives::{MarketSlot, MeterId};
-use energy_runtime::RuntimeCall;
-use frame_support::BoundedVec;
+use energy_runtime::{Runtime, RuntimeCall};
+use frame_support::{traits::Get, BoundedVec};
 
 use crate::{
 	chain::{Signer, Submission},
@@ -34,19 +35,24 @@ use crate::{
 };
 
 /// The most meters one request names (the runtime's `MaxMetersPerRequest`).
-pub const METERS_PER_REQUEST: usize = 64;
+fn meters_per_request() -> usize {
+	<<Runtime as pallet_flexibility::Config>::MaxMetersPerRequest as Get<u32>>::get() as usize
+}
 
-/// The most requests the DSO posts for one day: with the day before's last requests still
-/// waiting for their readings, this stays under the runtime's `MaxOpenRequests` (32).
-pub const REQUESTS_PER_DAY: usize = 24;
+/// The most requests open at once (the runtime's `MaxOpenRequests`).
+fn open_requests() -> usize {
+	<<Runtime as pallet_flexibility::Config>::MaxOpenRequests as Get<u32>>::get() as usize
+}
+
+/// The most commitments one meter holds at once (the runtime's `MaxCommitmentsPerMeter`): a
+/// commitment is open from its acceptance until its request settles.
+fn commitments_per_meter() -> usize {
+	<<Runtime as pallet_flexibility::Config>::MaxCommitmentsPerMeter as Get<u32>>::get() as usize
+}
 
 /// The share of its expected reduction a member's planner commits: its base load is a
 /// forecast, and a shortfall costs half the price.
 pub const COMMIT_SHARE: f64 = 0.8;
-
-/// The most commitments one meter holds at once (the runtime's `MaxCommitmentsPerMeter`): a
-/// commitment is open from its acceptance until its request settles.
-pub const COMMITMENTS_PER_METER: usize = 4;
 
 /// The smallest commitment worth a transaction, Wh.
 pub const MIN_COMMIT_WH: u64 = 100;
@@ -125,7 +131,7 @@ pub fn requests(
 	plan: &ForecastPlan,
 	slots: usize,
 	policy: DsoPolicy,
-) -> Programme {
+) -> Result<Programme> {
 	let on_chain = OnChain::new(plan, slots);
 	let meters_count = layout.meters.len();
 	// The community's forecast of each hour, where every meter's forecast is on chain by the
@@ -140,7 +146,7 @@ pub fn requests(
 	let mut ranked: Vec<i64> = (0..slots).filter_map(forecast).collect();
 	ranked.sort_unstable_by(|a, b| b.cmp(a));
 	let Some(&threshold) = ranked.get(policy.top_hours.min(ranked.len().saturating_sub(1))) else {
-		return Programme::default();
+		return Ok(Programme::default());
 	};
 	let target = (threshold as f64 * TARGET_SHARE) as i64;
 	let flexible: Vec<MeterId> = community
@@ -151,9 +157,22 @@ pub fn requests(
 		.map(|(_, on_chain)| on_chain.consumption_meter)
 		.collect();
 	if flexible.is_empty() {
-		return Programme { threshold_wh: threshold, requests: Vec::new() };
+		return Ok(Programme { threshold_wh: threshold, requests: Vec::new() });
 	}
-	let chunks: Vec<&[MeterId]> = flexible.chunks(METERS_PER_REQUEST).collect();
+	let chunks: Vec<&[MeterId]> = flexible.chunks(meters_per_request()).collect();
+	// When the DSO posts, the day before's requests for 22:00 and 23:00 are still open (they
+	// settle after their readings, at 23:15 and 00:15): what is left of `MaxOpenRequests` is
+	// the day's, one request per chunk of meters and hour.
+	let carried = (24 - POST_HOUR) * chunks.len();
+	let hours_per_day = open_requests().saturating_sub(carried) / chunks.len();
+	if hours_per_day == 0 {
+		bail!(
+			"{} flexible members need {} requests an hour, more than the runtime's {} open requests allow",
+			flexible.len(),
+			chunks.len(),
+			open_requests()
+		);
+	}
 	let mut requests = Vec::new();
 	for day in 1..slots.div_ceil(24) {
 		let posted_in = day * 24 - 24 + POST_HOUR;
@@ -162,10 +181,13 @@ pub fn requests(
 			.filter_map(|slot| forecast(slot).filter(|net| *net > threshold).map(|net| (slot, net)))
 			.collect();
 		over.sort_by_key(|(slot, net)| (std::cmp::Reverse(*net), *slot));
-		over.truncate(REQUESTS_PER_DAY / chunks.len());
+		over.truncate(hours_per_day);
 		over.sort();
 		for (slot, net) in over {
-			let wanted = (net - target) as u64;
+			let wanted = (net - target).max(0) as u64;
+			if wanted == 0 {
+				continue;
+			}
 			for chunk in &chunks {
 				let share = (wanted * chunk.len() as u64).div_ceil(flexible.len() as u64);
 				requests.push(PlannedRequest {
@@ -184,7 +206,7 @@ pub fn requests(
 			}
 		}
 	}
-	Programme { threshold_wh: threshold, requests }
+	Ok(Programme { threshold_wh: threshold, requests })
 }
 
 /// The extra import price each member's planner sees: `prices[member][day][hour]`, µCEUR/kWh.
@@ -223,14 +245,14 @@ pub fn commit(
 			let meter = on_chain.consumption_meter;
 			let Some(&baseline) = request.baselines.get(&meter) else { continue };
 			let slot = request.slot;
-			let expected = base.members[member].load_wh[slot.saturating_sub(24)]
+			let expected = base.members[member].load_wh[crate::homes::persistence_hour(slot)]
 				+ appliance_loads[member][slot];
 			let reduction = baseline.saturating_sub(expected) as f64 * COMMIT_SHARE;
 			let wh = (reduction as u64).min(left);
 			// Still open when this one is accepted (the block after its posting): those whose
 			// slot has not closed by then.
 			let open = committed[member].iter().filter(|&&s| s >= request.posted_in).count();
-			if wh >= MIN_COMMIT_WH && open < COMMITMENTS_PER_METER {
+			if wh >= MIN_COMMIT_WH && open < commitments_per_meter() {
 				committed[member].push(slot);
 				request.commitments.push((member, meter, wh));
 				left -= wh;

@@ -3,10 +3,11 @@
 //! wallet or an off-chain worker runs) on the utility's tariff and the community's peak, with or
 //! without the DSO's flexibility requests of the day.
 //!
-//! What a home's planner knows when it plans day `d` (at the end of day `d − 1`): the tariff, its
+//! What a home's planner knows when it plans day `d` (at 22:55 of day `d − 1`): the tariff, its
 //! appliances, the requests the DSO posted for day `d` (if any), and a forecast of the
-//! community's net load: every member's load and PV of day `d − 1` (persistence) plus the
-//! appliances the other members have planned. Members plan one after the other and then once
+//! community's net load: every member's metered load and PV of the same hour the day before
+//! (two days before for 22:00 and 23:00, not metered yet; persistence) plus the appliances the
+//! other members have planned. Members plan one after the other and then once
 //! more (two Gauss–Seidel sweeps), as homes would by publishing their plans: without it every
 //! planner would move its load to the same cheap hours and make a new peak there.
 
@@ -14,7 +15,10 @@ use anyhow::{bail, Result};
 use energy_ems::{Appliance, Day, Price, Schedule};
 use rayon::prelude::*;
 
-use crate::community::{micro, Community};
+use crate::{
+	community::{micro, Community},
+	demand_response::POST_HOUR,
+};
 
 /// What a kWh imported in the community's peak hour costs a home's planner on top of the tariff
 /// (CEUR; other hours in proportion to the community's net load): small against the tariff's
@@ -81,18 +85,24 @@ pub fn with_appliances(community: &Community, loads: &[Vec<u64>]) -> Community {
 	out
 }
 
-/// The community's net load of day `day` as the members' planners forecast it: persistence of
-/// the day before (the first day: itself), Wh per hour, signed.
+/// The hour whose metered energy stands for slot index `slot` in a plan made at 22:55 the day
+/// before (persistence): the same hour the day before, or two days before for the hours from
+/// 22:00, which are not metered yet at 22:55; the span's first days, whose history is missing,
+/// use their own first day.
+pub fn persistence_hour(slot: usize) -> usize {
+	let back = if slot % 24 >= POST_HOUR { 48 } else { 24 };
+	slot.checked_sub(back).unwrap_or(slot % 24)
+}
+
+/// The community's net load of day `day` as the members' planners forecast it (persistence,
+/// [`persistence_hour`]), Wh per hour, signed.
 pub fn persistence_net_load(community: &Community, day: usize) -> [i64; 24] {
-	let from = day.saturating_sub(1) * 24;
 	core::array::from_fn(|hour| {
+		let from = persistence_hour(day * 24 + hour);
 		community
 			.members
 			.iter()
-			.map(|m| {
-				let pv = m.pv_wh.get(from + hour).copied().unwrap_or(0);
-				m.load_wh[from + hour] as i64 - pv as i64
-			})
+			.map(|m| m.load_wh[from] as i64 - m.pv_wh.get(from).copied().unwrap_or(0) as i64)
 			.sum()
 	})
 }

@@ -109,6 +109,11 @@ pub struct FlexibilityRecord {
 	pub penalties: u128,
 	/// The DSO's transaction fees.
 	pub dso_fees: u128,
+	/// Held of the DSO when its requests were posted (`RequestPosted.held`).
+	pub held: u128,
+	/// What the requests' `RequestSettled` events say the DSO paid, received in penalties and
+	/// got back: (paid, penalties, released).
+	pub settled_totals: (u128, u128, u128),
 	/// Per slot index: Wh asked for, committed and delivered.
 	pub by_slot: BTreeMap<usize, (u64, u64, u64)>,
 }
@@ -142,7 +147,7 @@ pub struct Ledger {
 	pub flexibility: FlexibilityRecord,
 	member_of: HashMap<AccountId, usize>,
 	dso: AccountId,
-	request_slot: BTreeMap<u32, MarketSlot>,
+	request_slot: BTreeMap<u32, (MarketSlot, u32)>,
 	meter_of: Vec<(usize, bool)>,
 }
 
@@ -222,19 +227,22 @@ impl Ledger {
 
 	fn record_flexibility(&mut self, event: &FlexibilityEvent<energy_runtime::Runtime>) {
 		match event {
-			FlexibilityEvent::RequestPosted { id, first_slot, slots, reduction_wh, .. } => {
+			FlexibilityEvent::RequestPosted {
+				id, first_slot, slots, reduction_wh, held, ..
+			} => {
 				self.flexibility.posted.entry(*first_slot).or_default().push(*id);
 				self.flexibility.requests += 1;
 				self.flexibility.requested_wh += reduction_wh * u64::from(*slots);
-				self.request_slot.insert(*id, *first_slot);
+				self.flexibility.held += held;
+				self.request_slot.insert(*id, (*first_slot, *slots));
 				if let Some(index) = self.index(*first_slot) {
 					self.flexibility.by_slot.entry(index).or_default().0 += reduction_wh;
 				}
 			},
 			FlexibilityEvent::Accepted { id, reduction_wh, .. } => {
+				let (slot, slots) = self.request_slot.get(id).copied().unzip();
 				self.flexibility.commitments += 1;
-				self.flexibility.committed_wh += reduction_wh;
-				let slot = self.request_slot.get(id).copied();
+				self.flexibility.committed_wh += reduction_wh * u64::from(slots.unwrap_or(1));
 				if let Some(index) = slot.and_then(|slot| self.index(slot)) {
 					self.flexibility.by_slot.entry(index).or_default().1 += reduction_wh;
 				}
@@ -249,12 +257,17 @@ impl Ledger {
 					self.members[member].flexibility_received += paid;
 					self.members[member].flexibility_penalties += penalty;
 				}
-				let slot = self.request_slot.get(id).copied();
+				let slot = self.request_slot.get(id).map(|(slot, _)| *slot);
 				if let Some(index) = slot.and_then(|slot| self.index(slot)) {
 					self.flexibility.by_slot.entry(index).or_default().2 += delivered_wh;
 				}
 			},
-			FlexibilityEvent::RequestSettled { .. } => self.flexibility.settled += 1,
+			FlexibilityEvent::RequestSettled { paid, penalties, released, .. } => {
+				self.flexibility.settled += 1;
+				let totals = &mut self.flexibility.settled_totals;
+				(totals.0, totals.1, totals.2) =
+					(totals.0 + paid, totals.1 + penalties, totals.2 + released);
+			},
 			_ => {},
 		}
 	}

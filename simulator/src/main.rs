@@ -55,12 +55,13 @@ struct Args {
 	refit_every: usize,
 	/// A flexibility study: the span three times under one rule (`uniform` unless `--rule`
 	/// names one), the members' flexible appliances unmanaged, planned by their homes' EMS, and
-	/// planned with the DSO's requests at the top peak hours. Members of a generated community
-	/// (or of a file, where they declare none) get typical appliances drawn from `--seed`.
+	/// planned with the DSO's requests at the top peak hours. Members without appliances get
+	/// typical ones, drawn from `--seed` (in a `--community` file: from seed 1).
 	#[arg(long)]
 	flexibility: bool,
-	/// The DSO's limit in a flexibility study: the EMS year's net import of the hour of this
-	/// rank (about this many hours are above it).
+	/// The DSO's event hours in a flexibility study: it requests the hours whose forecast
+	/// community net import (the chain's forecasts) is above the forecast of this rank in the
+	/// span, so about this many.
 	#[arg(long, default_value_t = 50)]
 	dso_top_hours: usize,
 	/// What the DSO pays per kWh reduced in a flexibility study, CEUR.

@@ -86,7 +86,7 @@ pub fn run(base: &Community, spec: StudySpec, progress: &impl Progress) -> Resul
 		price_per_wh: crate::community::micro(spec.price_ceur_per_kwh) / 1_000,
 	};
 	let programme =
-		demand_response::requests(&ems.community, &ems.layout, &ems.plan, spec.slots, policy);
+		demand_response::requests(&ems.community, &ems.layout, &ems.plan, spec.slots, policy)?;
 	let (threshold_wh, mut requests) = (programme.threshold_wh, programme.requests);
 	let mut requested: Vec<usize> = requests.iter().map(|r| r.slot).collect();
 	requested.dedup();

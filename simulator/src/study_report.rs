@@ -1,5 +1,5 @@
 //! What a flexibility study writes: each run's own report in a folder of its name, and
-//! `flexibility.md`, `flexibility.json`, `requests.csv` and two charts comparing them.
+//! `flexibility.md`, `flexibility.json`, `requests.csv` and three charts comparing them.
 
 use std::{fmt::Write as _, path::Path};
 
@@ -103,14 +103,15 @@ fn write_requests(path: &Path, study: &Study) -> Result<()> {
 	let mut csv = String::from(
 		"slot_index,forecast_net_wh,requested_wh,committed_wh,delivered_wh,ems_net_wh,dr_net_wh\n",
 	);
-	for request in &dr.prepared.requests {
-		let slot = request.slot;
+	for &slot in &study.requested {
+		let forecast = dr.prepared.requests.iter().find(|r| r.slot == slot);
+		let forecast = forecast.map_or(0, |request| request.forecast_net_wh);
 		let (asked, committed, delivered) =
 			dr.result.ledger.flexibility.by_slot.get(&slot).copied().unwrap_or_default();
 		let _ = writeln!(
 			csv,
-			"{slot},{},{asked},{committed},{delivered},{},{}",
-			request.forecast_net_wh, ems_net[slot], dr_net[slot]
+			"{slot},{forecast},{asked},{committed},{delivered},{},{}",
+			ems_net[slot], dr_net[slot]
 		);
 	}
 	std::fs::write(path, csv).with_context(|| format!("writing {}", path.display()))

@@ -262,11 +262,13 @@ fn member_summary(
 		(record.penalties_paid as f64, record.penalties_received as f64);
 	let flexibility = record.flexibility_received as f64 - record.flexibility_penalties as f64;
 	let fees = record.fees as f64;
+	let flexibility_penalties_and_fees = fees - flexibility;
 	let net =
 		utility_cost + paid - received - fed_in + penalties_paid - penalties_received - flexibility
 			+ fees;
 	let baseline = baseline_micro(community, ledger, index);
-	// net − baseline = (paid − retail avoided) − (sales − export at feed-in) + net penalties.
+	// net − baseline = (paid − retail avoided) − (sales − export at feed-in) + net penalties
+	// + flexibility bonds and fees − what the DSO paid.
 	let causes = [
 		(
 			paid - avoided,
@@ -282,6 +284,13 @@ fn member_summary(
 			format!(
 				"received {:.2} less for its export than feed-in alone would have paid",
 				ceur(export_value - received - fed_in)
+			),
+		),
+		(
+			flexibility_penalties_and_fees,
+			format!(
+				"paid {:.2} in flexibility bonds and fees beyond what the DSO paid it",
+				ceur(flexibility_penalties_and_fees)
 			),
 		),
 		(

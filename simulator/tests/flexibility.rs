@@ -12,7 +12,7 @@ use energy_sim::{
 	homes::{self, Management},
 	profiles::Profiles,
 	run::run,
-	study::{self, figures, net_import_wh, StudySpec},
+	study::{self, figures, StudySpec},
 };
 use pallet_market::ClearingRule;
 
@@ -102,16 +102,12 @@ fn a_study_settles_the_dsos_requests_on_chain_and_every_check_holds() {
 	assert!(figures[1].net_cost < figures[0].net_cost, "{figures:?}");
 	// With the requests, the community imports less in the event hours than without.
 	assert!(figures[2].requested_hours_kwh < figures[1].requested_hours_kwh, "{figures:?}");
-	// Every request's hour was one the DSO forecast above its threshold, posted the evening
-	// before.
-	for request in &dr.prepared.requests {
-		assert!(request.forecast_net_wh > study.threshold_wh);
-		assert_eq!(request.posted_in, request.slot / 24 * 24 - 24 + demand_response::POST_HOUR);
-	}
-	let net = net_import_wh(&dr.prepared.community, DAYS * 24);
-	assert_eq!(net.len(), DAYS * 24);
+	// Every commitment the members' planners decided was accepted on chain.
+	let planned: usize = dr.prepared.requests.iter().map(|r| r.commitments.len()).sum();
+	assert_eq!(flexibility.commitments as usize, planned);
 
-	// The same run with one member's flexibility payment misrecorded fails the checks.
+	// The same run with one member's flexibility payment misrecorded fails the checks, and so
+	// does the DSO's hold released by a µCEUR more than the events say.
 	let prepared = &dr.prepared;
 	let mut output = run(prepared.spec(ClearingRule::UniformPrice), |_| {}).expect("runs");
 	let paid = output.ledger.members.iter().position(|m| m.flexibility_received > 0).unwrap();
@@ -126,9 +122,32 @@ fn a_study_settles_the_dsos_requests_on_chain_and_every_check_holds() {
 		[
 			"P2P money paid by buyers = received by sellers",
 			"balances move by exactly the settlement events",
-			"flexibility: every request settled, DSO paid = members received"
+			"flexibility: every request settled, paid out or released, no hold left"
 		]
 	);
+	output.ledger.members[paid].flexibility_received -= 1;
+	output.ledger.flexibility.settled_totals.2 += 1;
+	let failed: Vec<&str> = conservation(&prepared.community, &mut output)
+		.into_iter()
+		.filter(|check| !check.passed)
+		.map(|check| check.name)
+		.collect();
+	assert_eq!(failed, ["flexibility: every request settled, paid out or released, no hold left"]);
+}
+
+#[test]
+fn planners_and_members_judge_by_hours_already_metered_at_22_55() {
+	let day = 24 * 5;
+	// 21:00 of the next day: the same hour of today is metered by 22:00.
+	assert_eq!(homes::persistence_hour(day + 24 + 21), day + 21);
+	// 22:00 and 23:00: today's are not metered yet, the day before's are.
+	assert_eq!(homes::persistence_hour(day + 24 + 22), day - 24 + 22);
+	assert_eq!(homes::persistence_hour(day + 24 + 23), day - 24 + 23);
+	assert!((0..24 * 30).all(|slot| {
+		let from = homes::persistence_hour(slot);
+		from < slot.max(24) && from % 24 == slot % 24
+	}));
+	assert_eq!(demand_response::POST_HOUR, 22);
 }
 
 #[test]
@@ -144,7 +163,13 @@ fn the_command_writes_the_study_and_its_charts() {
 	assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
 	let md = std::fs::read_to_string(out.join("flexibility.md")).unwrap();
 	assert!(md.contains("| ems-dr |"), "{md}");
-	for file in ["peak-duration.svg", "member-costs.svg", "ems/report.md", "flexibility.json"] {
+	let json: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(out.join("flexibility.json")).unwrap())
+			.unwrap();
+	assert!(json["event_hours"].as_u64().unwrap() > 0, "{json}");
+	let rows = std::fs::read_to_string(out.join("requests.csv")).unwrap().lines().count();
+	assert_eq!(rows as u64, 1 + json["event_hours"].as_u64().unwrap());
+	for file in ["peak-duration.svg", "member-costs.svg", "event-hours.svg", "ems/report.md"] {
 		assert!(out.join(file).exists(), "{file}");
 	}
 	std::fs::remove_dir_all(out).unwrap();
