@@ -239,11 +239,7 @@ fn cancel_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 		let call = pallet_market::Call::cancel_order { slot: current_slot(), id: rng.gen() };
 		return Action::signed(who, RuntimeCall::Market(call));
 	};
-	let owner_actor = (0..actors.accounts.len()).find(|&i| actors.account(i) == owner);
-	let who = match owner_actor {
-		Some(owner) if rng.gen_bool(0.8) => owner,
-		_ => rng.gen_range(0..actors.accounts.len()),
-	};
+	let who = mostly(rng, actors, &owner);
 	Action::signed(who, RuntimeCall::Market(pallet_market::Call::cancel_order { slot, id }))
 }
 
@@ -275,15 +271,9 @@ fn cancel_standing_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	let orders: Vec<_> = pallet_market::StandingOrders::<Runtime>::iter()
 		.map(|(id, order)| (id, order.owner))
 		.collect();
-	let (id, owner) = match orders.choose(rng) {
-		Some((id, owner)) => (*id, Some(owner.clone())),
-		None => (rng.gen_range(0..4), None),
-	};
-	let owner_actor =
-		owner.and_then(|o| (0..actors.accounts.len()).find(|&i| actors.account(i) == o));
-	let who = match owner_actor {
-		Some(owner) if rng.gen_bool(0.8) => owner,
-		_ => rng.gen_range(0..actors.accounts.len()),
+	let (id, who) = match orders.choose(rng) {
+		Some((id, owner)) => (*id, mostly(rng, actors, owner)),
+		None => (rng.gen_range(0..4), rng.gen_range(0..actors.accounts.len())),
 	};
 	Action::signed(who, RuntimeCall::Market(pallet_market::Call::cancel_standing_order { id }))
 }
