@@ -4,8 +4,9 @@
 //! - **The DSO** runs a programme of about `top_hours` event hours a year. It posts, at 22:55 of
 //!   each day, a one-hour request for every hour of the next day whose forecast community net
 //!   import (the sum of the chain's import − export forecasts of every meter, all made by then)
-//!   is above its threshold (at most as many hours a day as `MaxOpenRequests` leaves room for), asking for the import down to [`TARGET_SHARE`] of the threshold, at
-//!   one price per Wh. The threshold is the forecast of the hour ranked `top_hours` in the span
+//!   is above its threshold (at most as many hours a day as `MaxOpenRequests` leaves room
+//!   for), asking for the import down to [`TARGET_SHARE`] of the threshold, at one price per
+//!   Wh. The threshold is the forecast of the hour ranked `top_hours` in the span
 //!   (a programme calibrated on a year of forecasts; the forecasts, being means, never reach
 //!   the metered peaks, so a threshold on metered import would call no event). It names the
 //!   consumption meters of the members with flexible appliances (at most `MaxMetersPerRequest`
@@ -14,7 +15,8 @@
 //!   price of their hours ([`crate::homes::Management::WithRequests`]), then commits
 //!   [`COMMIT_SHARE`] of the reduction it expects: its baseline (the chain's forecast the request
 //!   copied) less its expected import (its metered load of the same hour the day before, or two
-//!   days before for 22:00 and 23:00, plus its planned appliances). Members accept in community order until the request is full.
+//!   days before for 22:00 and 23:00, plus its planned appliances). Members accept in
+//!   community order until the request is full.
 //! - **The DSO settles** each request a quarter of an hour after the reading that closes its
 //!   slot.
 
