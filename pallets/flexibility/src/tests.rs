@@ -37,6 +37,11 @@ fn accept(who: u64, id: RequestId, meter: MeterId, wh: Wh) {
 	assert_ok!(Flexibility::accept(RuntimeOrigin::signed(who), id, meter, wh));
 }
 
+/// `who`'s acceptance is refused with `error`, and no storage changed.
+fn refused_accept(who: u64, id: RequestId, meter: MeterId, wh: Wh, error: Error<Test>) {
+	assert_noop!(Flexibility::accept(RuntimeOrigin::signed(who), id, meter, wh), error);
+}
+
 /// What `who` holds for `reason`.
 fn on_hold(reason: HoldReason, who: u64) -> u128 {
 	Balances::balance_on_hold(&reason.into(), &who)
@@ -387,20 +392,11 @@ fn a_suspended_member_a_revoked_meter_and_an_unfunded_bond_are_refused() {
 			PRICE
 		));
 		assert_ok!(Participants::suspend(RuntimeOrigin::root(), CHARLIE));
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(CHARLIE), id, CHARLIE_METER, 100),
-			Error::<Test>::NotActiveMember
-		);
+		refused_accept(CHARLIE, id, CHARLIE_METER, 100, Error::<Test>::NotActiveMember);
 		Meters::mutate(|m| m.remove(&BOB_METER));
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(BOB), id, BOB_METER, 100),
-			Error::<Test>::UnknownMeter
-		);
+		refused_accept(BOB, id, BOB_METER, 100, Error::<Test>::UnknownMeter);
 		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), ALICE, 1_000));
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(ALICE), id, ALICE_METER, 100),
-			Error::<Test>::BondUnaffordable
-		);
+		refused_accept(ALICE, id, ALICE_METER, 100, Error::<Test>::BondUnaffordable);
 		invariants_hold();
 	});
 }
@@ -410,10 +406,7 @@ fn acceptance_closes_when_the_first_slot_begins() {
 	new_test_ext().execute_with(|| {
 		let id = post(1_001);
 		CurrentSlot::set(1_001);
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(ALICE), id, ALICE_METER, 100),
-			Error::<Test>::AcceptanceClosed
-		);
+		refused_accept(ALICE, id, ALICE_METER, 100, Error::<Test>::AcceptanceClosed);
 		invariants_hold();
 	});
 }
@@ -425,10 +418,7 @@ fn one_reduction_is_committed_once_the_watched_set_and_each_meters_commitments_a
 		// Slot 1,002 belongs to both: a second commitment would be paid twice for it.
 		let overlapping = post(1_002);
 		accept(ALICE, first, ALICE_METER, 100);
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(ALICE), overlapping, ALICE_METER, 100),
-			Error::<Test>::SlotCommittedElsewhere
-		);
+		refused_accept(ALICE, overlapping, ALICE_METER, 100, Error::<Test>::SlotCommittedElsewhere);
 		// At most two commitments per meter (disjoint slots).
 		let third = post(1_003);
 		let fourth = crate::NextRequestId::<Test>::get();
@@ -441,16 +431,10 @@ fn one_reduction_is_committed_once_the_watched_set_and_each_meters_commitments_a
 			PRICE
 		));
 		accept(ALICE, third, ALICE_METER, 100);
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(ALICE), fourth, ALICE_METER, 100),
-			Error::<Test>::TooManyCommitments
-		);
+		refused_accept(ALICE, fourth, ALICE_METER, 100, Error::<Test>::TooManyCommitments);
 		// At most one watched meter: Alice's second commitment adds none, Bob's would.
 		MaxWatched::set(1);
-		assert_noop!(
-			Flexibility::accept(RuntimeOrigin::signed(BOB), first, BOB_METER, 100),
-			Error::<Test>::TooManyWatchedMeters
-		);
+		refused_accept(BOB, first, BOB_METER, 100, Error::<Test>::TooManyWatchedMeters);
 		invariants_hold();
 	});
 }
