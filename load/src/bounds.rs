@@ -61,6 +61,11 @@ pub fn print() {
 		),
 		(
 			"readings, production, minting one slot each",
+			batch(BatchCost { production: BATCH, certified_slots: BATCH, ..Default::default() }),
+			BATCH,
+		),
+		(
+			"readings, production, minting nothing (night)",
 			batch(BatchCost { production: BATCH, ..Default::default() }),
 			BATCH,
 		),

@@ -6,7 +6,8 @@
 //! development preset's one-minute slots do), readings of `n` production meters of `n` RES with
 //! `n` owners, each closing a slot of its own open for delivery and minting into its RES's
 //! certificate of it (`production`: adds the RES read, the delivery check — the slot's auction —
-//! and the mint), and readings of meters
+//! and the mint), the same readings exporting nothing (`production_unminted`: the RES read, no
+//! slot certified; the difference of the two is a certified slot's cost), and readings of meters
 //! listed on another gateway (`unchecked`: one directory read each, no signature check).
 
 use super::*;
@@ -280,6 +281,45 @@ mod benchmarks {
 		}
 		let batch: ReadingBatch<T> = readings.try_into().expect("n is bounded; qed");
 		// Every slot has ended: their readings are in.
+		T::Clock::set_current_slot(INSTALL_SLOT + n);
+
+		#[extrinsic_call]
+		submit_readings(RawOrigin::Signed(gateway.clone()), batch);
+
+		assert_eq!(Meters::<T>::meter(last).map(|meter| meter.last_sequence), Some(1));
+	}
+
+	#[benchmark]
+	fn submit_readings_production_unminted(
+		n: Linear<1, { T::MaxReadingsPerBatch::get().min(T::MaxMetersPerGateway::get()) }>,
+	) {
+		let gateway = gateway::<T>();
+		fill_page::<T>(&gateway, 0, Scheme::Sr25519);
+		let mut readings = Vec::new();
+		let mut last = 0;
+		for i in 0..n {
+			// As `submit_readings_production`, each meter of its own RES and owner (no storage
+			// item read twice), but the reading exports nothing (a night hour): the RES and its
+			// owner are read, no slot is certified.
+			let slot = INSTALL_SLOT + i;
+			T::Clock::set_current_slot(slot);
+			T::Clock::open_delivery(slot);
+			let owner = participant::<T>("producer", i);
+			let res = T::Res::create_approved(&owner, 10_000);
+			let key = new_key(Scheme::Sr25519);
+			let id = Meters::<T>::do_register_meter(
+				owner,
+				MeterKind::Production { res },
+				key,
+				gateway.clone(),
+				Registers::default(),
+			)
+			.expect("valid production meter; qed");
+			let reading = MeterReading { meter: id, sequence: 1, slot, import_wh: 5, export_wh: 0 };
+			readings.push(sign::<T>(&key, reading));
+			last = id;
+		}
+		let batch: ReadingBatch<T> = readings.try_into().expect("n is bounded; qed");
 		T::Clock::set_current_slot(INSTALL_SLOT + n);
 
 		#[extrinsic_call]

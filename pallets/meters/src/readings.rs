@@ -227,8 +227,8 @@ impl<T: Config> Pallet<T> {
 				let profile = T::Res::profile(res);
 				let nameplate_w = profile.as_ref().map_or(0, |p| p.nameplate_w);
 				let length = context.slot_length_ms;
+				cost.production += 1;
 				if export_wh > export_limit_wh(nameplate_w, length, covered.count()) {
-					cost.production += 1;
 					return Rejected(ExportAboveCapacity);
 				}
 				let proven = provable_per_slot_wh(export_wh, nameplate_w, length, covered.count());
@@ -240,12 +240,12 @@ impl<T: Config> Pallet<T> {
 					None => Ok((0, 0)),
 				};
 				match certified {
-					Ok((minted, certificates)) => {
-						cost.production += certificates.max(1);
+					Ok((minted, slots)) => {
+						cost.certified_slots += slots;
 						minted_wh = minted;
 					},
 					Err(_) => {
-						cost.production += T::MaxCertifiedSlotsPerReading::get();
+						cost.certified_slots += T::MaxCertifiedSlotsPerReading::get();
 						return Rejected(MintOverflow);
 					},
 				}
@@ -330,31 +330,39 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of a batch with the given cost classes: a batch's base (the largest of the
-	/// four benchmarks' intercepts; the consumption ones run on a full page, whose read, decode
+	/// five benchmarks' intercepts; the consumption ones run on a full page, whose read, decode
 	/// and write every batch pays once), plus each reading's class.
+	///
+	/// A production reading costs what the `submit_readings_production_unminted` benchmark
+	/// measures per reading (the signature and the RES read), and each slot it certifies what
+	/// `submit_readings_production` (one minted slot per reading) measures on top of that.
 	pub fn batch_weight(cost: BatchCost) -> Weight {
-		let fits: [&dyn Fn(u32) -> Weight; 4] = [
+		let fits: [&dyn Fn(u32) -> Weight; 5] = [
 			&T::WeightInfo::submit_readings_sr25519,
 			&T::WeightInfo::submit_readings_ed25519,
+			&T::WeightInfo::submit_readings_production_unminted,
 			&T::WeightInfo::submit_readings_production,
 			&T::WeightInfo::submit_readings_unchecked,
 		];
 		let base = fits.iter().map(|f| f(0)).fold(Weight::zero(), |a, b| a.max(b));
-		let [sr, ed, production, unchecked] = fits.map(|f| f(1).saturating_sub(f(0)));
+		let [sr, ed, production, minting, unchecked] = fits.map(|f| f(1).saturating_sub(f(0)));
+		let certified_slot = minting.saturating_sub(production);
 		let base = base.saturating_add(T::Imports::watched_weight());
 		let observed = T::Imports::on_import_weight();
 		base.saturating_add(sr.saturating_mul(cost.sr25519_checked as u64))
 			.saturating_add(observed.saturating_mul(cost.observed as u64))
 			.saturating_add(ed.saturating_mul(cost.ed25519_checked as u64))
 			.saturating_add(production.saturating_mul(cost.production as u64))
+			.saturating_add(certified_slot.saturating_mul(cost.certified_slots as u64))
 			.saturating_add(unchecked.saturating_mul(cost.unchecked as u64))
 	}
 
 	/// The weight charged before dispatch for a batch of `n` readings: every reading in the
-	/// costliest class (a production reading minting into the most slots).
+	/// costliest class (a production reading certifying the most slots, of a watched meter).
 	pub fn max_batch_weight(n: u32) -> Weight {
 		let worst = BatchCost {
-			production: n.saturating_mul(T::MaxCertifiedSlotsPerReading::get()),
+			production: n,
+			certified_slots: n.saturating_mul(T::MaxCertifiedSlotsPerReading::get()),
 			observed: n,
 			..Default::default()
 		};

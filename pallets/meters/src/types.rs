@@ -166,10 +166,13 @@ pub struct BatchCost {
 	pub sr25519_checked: u32,
 	/// Readings whose ed25519 signature was checked.
 	pub ed25519_checked: u32,
-	/// Accepted production readings (signature checked, RES read), counted once per covered
-	/// slot looked at for certification (at least once, at most
-	/// `MaxCertifiedSlotsPerReading`).
+	/// Production readings whose RES was read (signature checked; accepted, or rejected for
+	/// their export): what every such reading costs, whether or not it mints.
 	pub production: u32,
+	/// Covered slots looked at for certification (the slot's delivery check and the mint into
+	/// its certificate), at most `MaxCertifiedSlotsPerReading` per production reading; none
+	/// for a reading that proves no export (a night hour, a pending or suspended RES).
+	pub certified_slots: u32,
 	/// Readings decided without a signature check (duplicates, stale, revoked, slot errors,
 	/// unknown meters: at most one storage read each).
 	pub unchecked: u32,

@@ -10,10 +10,7 @@
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
-// Merged: submit_readings_production from `PALLETS=meters EXTRINSICS=submit_readings_production STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
-// Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
-// Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-03, CPU: `Intel(R) Xeon(R) Processor`).
-// Merged: submit_readings_sr25519, submit_readings_ed25519 from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519 STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-03).
+// Merged: submit_readings_sr25519, submit_readings_ed25519, submit_readings_production, submit_readings_production_unminted, submit_readings_unchecked from `PALLETS=meters EXTRINSICS=submit_readings_sr25519,submit_readings_ed25519,submit_readings_production,submit_readings_production_unminted,submit_readings_unchecked STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-05, CPU: `AMD EPYC`).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -69,6 +66,8 @@ pub trait WeightInfo {
 	fn submit_readings_ed25519(n: u32, ) -> Weight;
 	/// Weight of `submit_readings_production`.
 	fn submit_readings_production(n: u32, ) -> Weight;
+	/// Weight of `submit_readings_production_unminted`.
+	fn submit_readings_production_unminted(n: u32, ) -> Weight;
 	/// Weight of `submit_readings_unchecked`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight;
 }
@@ -168,16 +167,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_sr25519(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `101999`
+		//  Measured:  `102005`
 		//  Estimated: `108987`
-		// Minimum execution time: 619_160_000 picoseconds.
-		Weight::from_parts(593_971_813, 108987)
-			// Standard Error: 2_822_732
-			.saturating_add(Weight::from_parts(81_986_866, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 414_978_000 picoseconds.
+		Weight::from_parts(772_320_736, 108987)
+			// Standard Error: 366_056
+			.saturating_add(Weight::from_parts(55_625_370, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
@@ -190,16 +191,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_ed25519(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `101999`
+		//  Measured:  `102005`
 		//  Estimated: `108987`
-		// Minimum execution time: 671_057_000 picoseconds.
-		Weight::from_parts(866_517_318, 108987)
-			// Standard Error: 2_824_758
-			.saturating_add(Weight::from_parts(80_137_460, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 375_955_000 picoseconds.
+		Weight::from_parts(750_659_988, 108987)
+			// Standard Error: 710_463
+			.saturating_add(Weight::from_parts(53_216_468, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
@@ -212,6 +215,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1024 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1024 w:0)
@@ -227,17 +232,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1328 + n * (499 ±0)`
+		//  Measured:  `1334 + n * (499 ±0)`
 		//  Estimated: `108987 + n * (2680 ±0)`
-		// Minimum execution time: 237_722_000 picoseconds.
-		Weight::from_parts(246_036_000, 108987)
-			// Standard Error: 2_906_677
-			.saturating_add(Weight::from_parts(178_604_427, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 167_654_000 picoseconds.
+		Weight::from_parts(168_506_000, 108987)
+			// Standard Error: 808_867
+			.saturating_add(Weight::from_parts(114_207_515, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2680).saturating_mul(n.into()))
+	}
+	/// Storage: `Meters::Gateways` (r:1 w:1)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `ResAssets::Assets` (r:1024 w:0)
+	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1024 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 1024]`.
+	fn submit_readings_production_unminted(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1313 + n * (309 ±0)`
+		//  Estimated: `108987 + n * (2599 ±0)`
+		// Minimum execution time: 150_964_000 picoseconds.
+		Weight::from_parts(175_579_000, 108987)
+			// Standard Error: 227_455
+			.saturating_add(Weight::from_parts(74_269_433, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(n.into()))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:0)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
@@ -249,18 +284,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1024 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1034 + n * (47 ±0)`
+		//  Measured:  `1040 + n * (47 ±0)`
 		//  Estimated: `108987 + n * (2520 ±0)`
-		// Minimum execution time: 152_644_000 picoseconds.
-		Weight::from_parts(114_035_290, 108987)
-			// Standard Error: 632_322
-			.saturating_add(Weight::from_parts(13_230_474, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 59_531_000 picoseconds.
+		Weight::from_parts(52_126_832, 108987)
+			// Standard Error: 68_843
+			.saturating_add(Weight::from_parts(7_776_033, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
 	}
@@ -337,11 +374,13 @@ impl WeightInfo for () {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_sr25519(n: u32, ) -> Weight {
-		Weight::from_parts(593_971_813, 108987)
-			.saturating_add(Weight::from_parts(81_986_866, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(772_320_736, 108987)
+			.saturating_add(Weight::from_parts(55_625_370, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
@@ -354,11 +393,13 @@ impl WeightInfo for () {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_ed25519(n: u32, ) -> Weight {
-		Weight::from_parts(866_517_318, 108987)
-			.saturating_add(Weight::from_parts(80_137_460, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(750_659_988, 108987)
+			.saturating_add(Weight::from_parts(53_216_468, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:1)
@@ -371,6 +412,8 @@ impl WeightInfo for () {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1024 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1024 w:0)
@@ -385,13 +428,38 @@ impl WeightInfo for () {
 	/// Proof: `EnergyTokens::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_production(n: u32, ) -> Weight {
-		Weight::from_parts(246_036_000, 108987)
-			.saturating_add(Weight::from_parts(178_604_427, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(168_506_000, 108987)
+			.saturating_add(Weight::from_parts(114_207_515, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2680).saturating_mul(n.into()))
+	}
+	/// Storage: `Meters::Gateways` (r:1 w:1)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
+	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// Storage: `ResAssets::Assets` (r:1024 w:0)
+	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1024 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 1024]`.
+	fn submit_readings_production_unminted(n: u32, ) -> Weight {
+		Weight::from_parts(175_579_000, 108987)
+			.saturating_add(Weight::from_parts(74_269_433, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(Weight::from_parts(0, 2599).saturating_mul(n.into()))
 	}
 	/// Storage: `Meters::Gateways` (r:1 w:0)
 	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
@@ -403,13 +471,15 @@ impl WeightInfo for () {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::GenesisSlot` (r:1 w:0)
 	/// Proof: `Meters::GenesisSlot` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Flexibility::WatchedMeters` (r:1 w:0)
+	/// Proof: `Flexibility::WatchedMeters` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1024 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 1024]`.
 	fn submit_readings_unchecked(n: u32, ) -> Weight {
-		Weight::from_parts(114_035_290, 108987)
-			.saturating_add(Weight::from_parts(13_230_474, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(52_126_832, 108987)
+			.saturating_add(Weight::from_parts(7_776_033, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2520).saturating_mul(n.into()))
 	}

@@ -380,11 +380,50 @@ fn batch_weight_grows_with_readings_and_covers_the_worst_case() {
 		use crate::BatchCost;
 		let one = Meters::batch_weight(BatchCost { sr25519_checked: 1, ..Default::default() });
 		let many = Meters::batch_weight(BatchCost { sr25519_checked: 10, ..Default::default() });
-		let minting = Meters::batch_weight(BatchCost { production: 10, ..Default::default() });
+		let minting = Meters::batch_weight(BatchCost {
+			production: 10,
+			certified_slots: 10,
+			..Default::default()
+		});
+		let unminted = Meters::batch_weight(BatchCost { production: 10, ..Default::default() });
 		assert!(many.ref_time() > one.ref_time());
 		assert!(minting.ref_time() > many.ref_time());
+		assert!(minting.ref_time() > unminted.ref_time());
 		assert!(Meters::max_batch_weight(10).ref_time() >= many.ref_time());
 		assert!(Meters::max_batch_weight(10).ref_time() >= minting.ref_time());
+	});
+}
+
+/// A production reading pays for the slots it certifies: one exporting nothing (a night hour)
+/// is charged the RES read but no certified slot; one minting a slot is charged that slot on
+/// top.
+#[test]
+fn a_production_reading_is_charged_per_certified_slot() {
+	new_test_ext().execute_with(|| {
+		use crate::BatchCost;
+		let id = register_production_meter(1);
+		let charged = |sequence, slot, export_wh| {
+			let readings = vec![signed_sr(&sr_pair(1), reading(id, sequence, slot, 0, export_wh))];
+			Meters::submit_readings(RuntimeOrigin::signed(GATEWAY), batch(readings))
+				.expect("accepted")
+				.actual_weight
+				.expect("reported")
+		};
+		end_slot();
+		let night = charged(1, 1_000, 0);
+		assert_eq!(night, Meters::batch_weight(BatchCost { production: 1, ..Default::default() }));
+		end_slot();
+		let day = charged(2, 1_001, 900);
+		assert_eq!(held(PROSUMER, 1_001, APPROVED_RES), 900);
+		assert_eq!(
+			day,
+			Meters::batch_weight(BatchCost {
+				production: 1,
+				certified_slots: 1,
+				..Default::default()
+			})
+		);
+		assert!(night.ref_time() < day.ref_time());
 	});
 }
 
