@@ -6,8 +6,9 @@
 //! comes from the load-test chain's 6,144 genesis meters on six gateways (the dev phrase's stash
 //! accounts) with six-second slots: each phase waits until its meters have enough ended slots,
 //! then sends one reading per meter and slot, oldest first. The production meters' readings are
-//! of slots already settled, so they are metered but not certified (nothing mints: the minting
-//! path's cost is the `submit_readings_production` benchmark's). Every extrinsic is signed up
+//! of slots already settled, so they are metered but not certified (nothing mints: each is
+//! charged a production reading and its settled slot's auction read; the minting path's cost
+//! is measured by the burst's "minting at the limit"). Every extrinsic is signed up
 //! front and offline (immortal, consecutive nonces; subxt's online `create_signed` makes three
 //! RPC calls per transaction) and handed to the pool with `author_submitExtrinsic` (no status
 //! subscription per transaction: a node caps those per connection); the rate is counted from the

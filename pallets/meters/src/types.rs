@@ -169,10 +169,14 @@ pub struct BatchCost {
 	/// Production readings whose RES was read (signature checked; accepted, or rejected for
 	/// their export): what every such reading costs, whether or not it mints.
 	pub production: u32,
-	/// Covered slots looked at for certification (the slot's delivery check and the mint into
-	/// its certificate), at most `MaxCertifiedSlotsPerReading` per production reading; none
-	/// for a reading that proves no export (a night hour, a pending or suspended RES).
+	/// Covered slots certified: still open for delivery, so checked and minted into (the
+	/// slot's auction read, the certificate and holding read and written). At most
+	/// `MaxCertifiedSlotsPerReading` per production reading; none for a reading that proves no
+	/// export (a night hour, a pending or suspended RES).
 	pub certified_slots: u32,
+	/// Covered slots looked at for certification but already settling: only their auction was
+	/// read.
+	pub closed_slots: u32,
 	/// Readings decided without a signature check (duplicates, stale, revoked, slot errors,
 	/// unknown meters: at most one storage read each).
 	pub unchecked: u32,

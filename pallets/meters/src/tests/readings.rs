@@ -427,6 +427,41 @@ fn a_production_reading_is_charged_per_certified_slot() {
 	});
 }
 
+/// A slot already settling is looked at (its auction read) but not minted into, and is charged
+/// that read only: a reading of a settled slot, and one covering a settled and an open slot.
+#[test]
+fn a_settling_slot_a_reading_covers_is_charged_its_auction_read_only() {
+	new_test_ext().execute_with(|| {
+		use crate::BatchCost;
+		let id = register_production_meter(1);
+		let charged = |sequence, slot, export_wh| {
+			let readings = vec![signed_sr(&sr_pair(1), reading(id, sequence, slot, 0, export_wh))];
+			Meters::submit_readings(RuntimeOrigin::signed(GATEWAY), batch(readings))
+				.expect("accepted")
+				.actual_weight
+				.expect("reported")
+		};
+		end_slot();
+		DeliveryOpenFrom::set(1_001);
+		let settled = charged(1, 1_000, 4_000);
+		assert_eq!(certified(1_000, APPROVED_RES), 0);
+		let only_read = BatchCost { production: 1, closed_slots: 1, ..Default::default() };
+		assert_eq!(settled, Meters::batch_weight(only_read));
+		// 9 kWh over two slots: the settled 1,001 is read, the open 1,002 minted with what the
+		// reading proves of it (9,000 − one slot's 5,000 − 1 Wh).
+		CurrentSlot::set(1_003);
+		DeliveryOpenFrom::set(1_002);
+		let both = charged(2, 1_002, 4_000 + 9_000);
+		assert_eq!(certified(1_001, APPROVED_RES), 0);
+		assert_eq!(certified(1_002, APPROVED_RES), 3_999);
+		let one_each =
+			BatchCost { production: 1, certified_slots: 1, closed_slots: 1, ..Default::default() };
+		assert_eq!(both, Meters::batch_weight(one_each));
+		assert!(settled.ref_time() < both.ref_time());
+		assert!(both.ref_time() <= Meters::max_batch_weight(1).ref_time());
+	});
+}
+
 #[test]
 fn only_watched_meters_readings_are_reported_to_the_import_observer_and_charged_for() {
 	new_test_ext().execute_with(|| {
