@@ -15,7 +15,7 @@ use crate::Pallet as Meters;
 use alloc::vec::Vec;
 use energy_primitives::{
 	MarketClock, MarketSlot, MeterId, MeterPublicKey, MeterReading, MeterSignature,
-	ParticipantRegistry, ResRegistry, Roles, SignedReading,
+	ParticipantRegistry, ResRegistry, Roles, SignedReading, Wh,
 };
 use frame_benchmarking::v2::*;
 use frame_support::traits::{EnsureOrigin, Get};
@@ -120,6 +120,42 @@ fn consecutive_readings<T: Config>(id: MeterId, key: &MeterPublicKey, n: u32) ->
 		.collect::<Vec<_>>()
 		.try_into()
 		.expect("n is at most MaxReadingsPerBatch; qed")
+}
+
+/// A batch of one reading each from `n` production meters on `gateway`, each of its own RES and
+/// owner, installed in a slot of its own whose auction is open for delivery (no storage item is
+/// read twice: the worst case), each reading closing that slot with `export_wh`. The clock is
+/// left after the last slot. Returns the batch and the last meter's id.
+fn production_batch<T: Config>(
+	gateway: &T::AccountId,
+	n: u32,
+	export_wh: Wh,
+) -> (ReadingBatch<T>, MeterId) {
+	fill_page::<T>(gateway, 0, Scheme::Sr25519);
+	let mut readings = Vec::new();
+	let mut last = 0;
+	for i in 0..n {
+		let slot = INSTALL_SLOT + i;
+		T::Clock::set_current_slot(slot);
+		T::Clock::open_delivery(slot);
+		let owner = participant::<T>("producer", i);
+		let res = T::Res::create_approved(&owner, 10_000);
+		let key = new_key(Scheme::Sr25519);
+		let id = Meters::<T>::do_register_meter(
+			owner,
+			MeterKind::Production { res },
+			key,
+			gateway.clone(),
+			Registers::default(),
+		)
+		.expect("valid production meter; qed");
+		let reading = MeterReading { meter: id, sequence: 1, slot, import_wh: 5, export_wh };
+		readings.push(sign::<T>(&key, reading));
+		last = id;
+	}
+	// Every slot has ended: their readings are in.
+	T::Clock::set_current_slot(INSTALL_SLOT + n);
+	(readings.try_into().expect("n is bounded; qed"), last)
 }
 
 fn gateway<T: Config>() -> T::AccountId {
@@ -252,36 +288,9 @@ mod benchmarks {
 		n: Linear<1, { T::MaxReadingsPerBatch::get().min(T::MaxMetersPerGateway::get()) }>,
 	) {
 		let gateway = gateway::<T>();
-		fill_page::<T>(&gateway, 0, Scheme::Sr25519);
 		// What a 10 kW RES can export in one slot of this chain's clock.
 		let export_wh = (10_000 * T::Clock::slot_length_ms() / 3_600_000).max(1);
-		let mut readings = Vec::new();
-		let mut last = 0;
-		for i in 0..n {
-			// Each meter installed in a slot of its own, whose auction is open for delivery:
-			// every reading checks and mints into another slot (the worst case: no storage
-			// item read twice).
-			let slot = INSTALL_SLOT + i;
-			T::Clock::set_current_slot(slot);
-			T::Clock::open_delivery(slot);
-			let owner = participant::<T>("producer", i);
-			let res = T::Res::create_approved(&owner, 10_000);
-			let key = new_key(Scheme::Sr25519);
-			let id = Meters::<T>::do_register_meter(
-				owner,
-				MeterKind::Production { res },
-				key,
-				gateway.clone(),
-				Registers::default(),
-			)
-			.expect("valid production meter; qed");
-			let reading = MeterReading { meter: id, sequence: 1, slot, import_wh: 5, export_wh };
-			readings.push(sign::<T>(&key, reading));
-			last = id;
-		}
-		let batch: ReadingBatch<T> = readings.try_into().expect("n is bounded; qed");
-		// Every slot has ended: their readings are in.
-		T::Clock::set_current_slot(INSTALL_SLOT + n);
+		let (batch, last) = production_batch::<T>(&gateway, n, export_wh);
 
 		#[extrinsic_call]
 		submit_readings(RawOrigin::Signed(gateway.clone()), batch);
@@ -294,33 +303,8 @@ mod benchmarks {
 		n: Linear<1, { T::MaxReadingsPerBatch::get().min(T::MaxMetersPerGateway::get()) }>,
 	) {
 		let gateway = gateway::<T>();
-		fill_page::<T>(&gateway, 0, Scheme::Sr25519);
-		let mut readings = Vec::new();
-		let mut last = 0;
-		for i in 0..n {
-			// As `submit_readings_production`, each meter of its own RES and owner (no storage
-			// item read twice), but the reading exports nothing (a night hour): the RES and its
-			// owner are read, no slot is certified.
-			let slot = INSTALL_SLOT + i;
-			T::Clock::set_current_slot(slot);
-			T::Clock::open_delivery(slot);
-			let owner = participant::<T>("producer", i);
-			let res = T::Res::create_approved(&owner, 10_000);
-			let key = new_key(Scheme::Sr25519);
-			let id = Meters::<T>::do_register_meter(
-				owner,
-				MeterKind::Production { res },
-				key,
-				gateway.clone(),
-				Registers::default(),
-			)
-			.expect("valid production meter; qed");
-			let reading = MeterReading { meter: id, sequence: 1, slot, import_wh: 5, export_wh: 0 };
-			readings.push(sign::<T>(&key, reading));
-			last = id;
-		}
-		let batch: ReadingBatch<T> = readings.try_into().expect("n is bounded; qed");
-		T::Clock::set_current_slot(INSTALL_SLOT + n);
+		// A night hour: the RES and its owner are read, no slot is certified.
+		let (batch, last) = production_batch::<T>(&gateway, n, 0);
 
 		#[extrinsic_call]
 		submit_readings(RawOrigin::Signed(gateway.clone()), batch);

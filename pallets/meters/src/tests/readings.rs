@@ -394,6 +394,20 @@ fn batch_weight_grows_with_readings_and_covers_the_worst_case() {
 	});
 }
 
+/// The weight charged for production meter `id`'s (key `sr_pair(1)`) accepted reading.
+fn charged_for(
+	id: u32,
+	sequence: u64,
+	slot: u32,
+	export_wh: u64,
+) -> frame_support::weights::Weight {
+	let readings = vec![signed_sr(&sr_pair(1), reading(id, sequence, slot, 0, export_wh))];
+	Meters::submit_readings(RuntimeOrigin::signed(GATEWAY), batch(readings))
+		.expect("accepted")
+		.actual_weight
+		.expect("reported")
+}
+
 /// A production reading pays for the slots it certifies: one exporting nothing (a night hour)
 /// is charged the RES read but no certified slot; one minting a slot is charged that slot on
 /// top.
@@ -402,13 +416,7 @@ fn a_production_reading_is_charged_per_certified_slot() {
 	new_test_ext().execute_with(|| {
 		use crate::BatchCost;
 		let id = register_production_meter(1);
-		let charged = |sequence, slot, export_wh| {
-			let readings = vec![signed_sr(&sr_pair(1), reading(id, sequence, slot, 0, export_wh))];
-			Meters::submit_readings(RuntimeOrigin::signed(GATEWAY), batch(readings))
-				.expect("accepted")
-				.actual_weight
-				.expect("reported")
-		};
+		let charged = |sequence, slot, export_wh| charged_for(id, sequence, slot, export_wh);
 		end_slot();
 		let night = charged(1, 1_000, 0);
 		assert_eq!(night, Meters::batch_weight(BatchCost { production: 1, ..Default::default() }));
@@ -434,13 +442,7 @@ fn a_settling_slot_a_reading_covers_is_charged_its_auction_read_only() {
 	new_test_ext().execute_with(|| {
 		use crate::BatchCost;
 		let id = register_production_meter(1);
-		let charged = |sequence, slot, export_wh| {
-			let readings = vec![signed_sr(&sr_pair(1), reading(id, sequence, slot, 0, export_wh))];
-			Meters::submit_readings(RuntimeOrigin::signed(GATEWAY), batch(readings))
-				.expect("accepted")
-				.actual_weight
-				.expect("reported")
-		};
+		let charged = |sequence, slot, export_wh| charged_for(id, sequence, slot, export_wh);
 		end_slot();
 		DeliveryOpenFrom::set(1_001);
 		let settled = charged(1, 1_000, 4_000);
