@@ -7,14 +7,16 @@
 #  2. for each N in BURST_METERS, a generated community of N meters (`energy-load chain-spec`:
 #     N/2 members, 20 % production meters, six-second slots) on a fresh node: every meter
 #     reports a first slot (its first reading since installation), then the measured burst: every
-#     meter's reading of one slot, right after its end, with each reading's latency; then the
-#     production meters alone report MINT_SLOTS consecutive slots (minting at the limit);
-#     the node's memory (`energy-load burst`). Each gateway sends its page of up to 1,024
-#     meters in batches of BURST_BATCH readings.
+#     meter's reading of one slot, right after its end, with each reading's latency; then, in
+#     communities of at most MINT_UP_TO meters, the sr25519 production meters alone and then
+#     the ed25519 ones report MINT_SLOTS consecutive slots (minting at the limit); the node's
+#     memory (`energy-load burst`). Each gateway sends its page of up to 1,024 meters in
+#     batches of BURST_BATCH readings. The last N of BURST_METERS is the largest community
+#     measured on this machine (see docs/PERFORMANCE.md for what bounds it).
 # Off-chain workers are off on these nodes: with six-second slots the forecaster would forecast
 # every meter every six seconds (a real chain's slots are hourly).
-#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000" MINT_SLOTS=3 BURST_BATCH=256 \
-#     ./scripts/performance.sh
+#   READINGS=120000 TRANSFERS=20000 BURST_METERS="10000 100000 1000000" MINT_UP_TO=100000 \
+#     MINT_SLOTS=3 BURST_BATCH=256 ./scripts/performance.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -78,7 +80,7 @@ measure "$bin/energy-load" throughput --url "$url" \
 stop_node
 rm -rf "$work/db"
 
-for meters in ${BURST_METERS:-10000 100000}; do
+for meters in ${BURST_METERS:-10000 100000 1000000}; do
 	echo "== burst: a community of $meters meters" | tee -a "$results"
 	measure "$bin/energy-load" chain-spec --members $((meters / 2)) --meters "$meters" \
 		--production-percent 20 --out "$work/spec.json"
@@ -92,9 +94,13 @@ for meters in ${BURST_METERS:-10000 100000}; do
 	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1 --batch "$batch"
 	echo "the measured burst (batches of $batch readings):" | tee -a "$results"
 	measure "$bin/energy-load" burst --url "$url" --meters all --slots 1 --batch "$batch"
-	echo "minting at the limit (batches of $batch readings):" | tee -a "$results"
-	measure "$bin/energy-load" burst --url "$url" --meters production --slots "${MINT_SLOTS:-3}" \
-		--batch "$batch"
+	if [ "$meters" -le "${MINT_UP_TO:-100000}" ]; then
+		for scheme in sr25519 ed25519; do
+			echo "minting at the limit, $scheme (batches of $batch readings):" | tee -a "$results"
+			measure "$bin/energy-load" burst --url "$url" --meters "production-$scheme" \
+				--slots "${MINT_SLOTS:-3}" --batch "$batch"
+		done
+	fi
 	node_memory | tee -a "$results"
 	stop_node
 	rm -rf "$work/db"

@@ -56,8 +56,12 @@ pub enum Meters {
 	Sr25519,
 	/// ed25519 consumption meters.
 	Ed25519,
-	/// Production meters (their readings mint certificates).
+	/// Production meters of both schemes (their readings mint certificates).
 	Production,
+	/// sr25519 production meters.
+	ProductionSr25519,
+	/// ed25519 production meters.
+	ProductionEd25519,
 }
 
 /// What kind of meters a load gateway holds.
@@ -65,7 +69,14 @@ pub enum Meters {
 enum Kind {
 	Sr25519,
 	Ed25519,
-	Production,
+	ProductionSr25519,
+	ProductionEd25519,
+}
+
+impl Kind {
+	fn is_production(self) -> bool {
+		matches!(self, Kind::ProductionSr25519 | Kind::ProductionEd25519)
+	}
 }
 
 impl Meters {
@@ -74,7 +85,9 @@ impl Meters {
 			Meters::All => true,
 			Meters::Sr25519 => kind == Kind::Sr25519,
 			Meters::Ed25519 => kind == Kind::Ed25519,
-			Meters::Production => kind == Kind::Production,
+			Meters::Production => kind.is_production(),
+			Meters::ProductionSr25519 => kind == Kind::ProductionSr25519,
+			Meters::ProductionEd25519 => kind == Kind::ProductionEd25519,
 		}
 	}
 
@@ -84,6 +97,8 @@ impl Meters {
 			Meters::Sr25519 => "sr25519 consumption meters",
 			Meters::Ed25519 => "ed25519 consumption meters",
 			Meters::Production => "production meters (minting)",
+			Meters::ProductionSr25519 => "sr25519 production meters (minting)",
+			Meters::ProductionEd25519 => "ed25519 production meters (minting)",
 		}
 	}
 }
@@ -270,7 +285,10 @@ async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
 		let page = chain.page(&account(&key)).await?;
 		let Some(first) = page.first() else { break };
 		let kind = match (&first.kind, &first.key) {
-			(MeterKind::Production { .. }, _) => Kind::Production,
+			(MeterKind::Production { .. }, Static(MeterPublicKey::Ed25519(_))) => {
+				Kind::ProductionEd25519
+			},
+			(MeterKind::Production { .. }, _) => Kind::ProductionSr25519,
 			(_, Static(MeterPublicKey::Ed25519(_))) => Kind::Ed25519,
 			_ => Kind::Sr25519,
 		};
@@ -278,7 +296,7 @@ async fn gateways(chain: &Chain) -> Result<Vec<Gateway>> {
 			.iter()
 			.map(|m| LoadMeter {
 				id: m.id,
-				production: kind == Kind::Production,
+				production: kind.is_production(),
 				sequence: m.last_sequence,
 				last_slot: state_of(m, genesis_slot).last_slot,
 				registers: (m.registers.import_wh, m.registers.export_wh),
@@ -343,8 +361,8 @@ pub async fn run(
 		for (index, gateway) in all.iter_mut().enumerate() {
 			let key = match gateway.kind {
 				Kind::Sr25519 => &sr,
-				Kind::Ed25519 => &ed,
-				Kind::Production => &pv,
+				Kind::Ed25519 | Kind::ProductionEd25519 => &ed,
+				Kind::ProductionSr25519 => &pv,
 			};
 			let mut readings = Vec::with_capacity(gateway.meters.len());
 			for meter in gateway.meters.iter_mut() {

@@ -8,13 +8,15 @@
 //!   consumer, or a prosumer when it owns a RES;
 //! - `meters` load meters on gateways of at most a page (1,024 meters) each, every gateway
 //!   holding one kind: sr25519 consumption, ed25519 consumption (one consumption gateway in
-//!   four) or production meters, each production meter on a 5 kW PV RES of its own;
+//!   four), sr25519 or ed25519 production (one production gateway in two ed25519), each
+//!   production meter on a 5 kW PV RES of its own;
 //! - optionally, certificates of a PV-shaped production of every RES in each of the
 //!   `certificate_slots` slots before the genesis slot, minted by the token pallet's own code
 //!   (so the state holds what a running community accumulates: certificates and holdings).
 //!
 //! Meters of a kind share the load-test chain's keys (`//load//meter`, `//load//pv`; see the
-//! runtime's `load_test` preset): a reading's signature covers its meter id, so a shared key
+//! runtime's `load_test` preset; ed25519 production meters share the ed25519 `//load//meter`
+//! key): a reading's signature covers its meter id, so a shared key
 //! changes nothing the chain checks. Gateway `i` signs with `//load//gateway//<i>` of the dev
 //! phrase (endowed), which the load tool derives.
 
@@ -73,8 +75,17 @@ pub enum GatewayKind {
 	Sr25519Consumption,
 	/// ed25519 consumption meters.
 	Ed25519Consumption,
-	/// Production meters, each on a RES of its own.
-	Production,
+	/// sr25519 production meters, each on a RES of its own.
+	Sr25519Production,
+	/// ed25519 production meters, each on a RES of its own.
+	Ed25519Production,
+}
+
+impl GatewayKind {
+	/// Whether the gateway's meters are production meters.
+	pub fn is_production(self) -> bool {
+		matches!(self, GatewayKind::Sr25519Production | GatewayKind::Ed25519Production)
+	}
 }
 
 /// How many gateways of each kind a shape has: (production, consumption), in that order
@@ -85,11 +96,15 @@ pub fn gateway_counts(shape: &Shape) -> (u32, u32) {
 	(production.div_ceil(METERS_PER_GATEWAY), consumption.div_ceil(METERS_PER_GATEWAY))
 }
 
-/// The kind of load gateway `index` (production gateways first, then consumption gateways,
-/// every fourth of them ed25519).
+/// The kind of load gateway `index` (production gateways first, every second of them ed25519,
+/// then consumption gateways, every fourth of them ed25519).
 pub fn gateway_kind(production_gateways: u32, index: u32) -> GatewayKind {
 	if index < production_gateways {
-		GatewayKind::Production
+		if index % 2 == 1 {
+			GatewayKind::Ed25519Production
+		} else {
+			GatewayKind::Sr25519Production
+		}
 	} else if (index - production_gateways) % 4 == 3 {
 		GatewayKind::Ed25519Consumption
 	} else {
@@ -172,12 +187,12 @@ fn genesis_config(shape: &Shape) -> Result<RuntimeGenesisConfig> {
 		config.meters.gateways.push(gateway.clone());
 		config.balances.balances.push((gateway.clone(), ENDOWMENT));
 		let kind = gateway_kind(production_gateways, index);
-		let remaining = if kind == GatewayKind::Production { &mut left.0 } else { &mut left.1 };
+		let remaining = if kind.is_production() { &mut left.0 } else { &mut left.1 };
 		let on_page = (*remaining).min(METERS_PER_GATEWAY);
 		*remaining -= on_page;
 		for _ in 0..on_page {
 			let meter = match kind {
-				GatewayKind::Production => {
+				GatewayKind::Sr25519Production | GatewayKind::Ed25519Production => {
 					let owner = member_account(produced % shape.members);
 					let res = config.res_assets.assets.len() as u32;
 					config.res_assets.assets.push((
@@ -187,7 +202,9 @@ fn genesis_config(shape: &Shape) -> Result<RuntimeGenesisConfig> {
 						format!("LOAD/{res}").into_bytes(),
 					));
 					produced += 1;
-					(owner, MeterKind::Production { res }, pv_meter)
+					let key =
+						if kind == GatewayKind::Ed25519Production { ed_meter } else { pv_meter };
+					(owner, MeterKind::Production { res }, key)
 				},
 				GatewayKind::Sr25519Consumption | GatewayKind::Ed25519Consumption => {
 					let owner = member_account(consumed % shape.members);
@@ -377,14 +394,15 @@ mod tests {
 	}
 
 	#[test]
-	fn gateways_hold_one_kind_every_fourth_consumption_gateway_ed25519() {
-		let kinds: Vec<_> = (0..7).map(|i| gateway_kind(2, i)).collect();
+	fn gateways_hold_one_kind_every_second_production_and_fourth_consumption_gateway_ed25519() {
+		let kinds: Vec<_> = (0..8).map(|i| gateway_kind(3, i)).collect();
 		use GatewayKind::*;
 		assert_eq!(
 			kinds,
 			[
-				Production,
-				Production,
+				Sr25519Production,
+				Ed25519Production,
+				Sr25519Production,
 				Sr25519Consumption,
 				Sr25519Consumption,
 				Sr25519Consumption,
