@@ -156,6 +156,16 @@ impl Grid {
 		self.index.get(&id).copied()
 	}
 
+	/// The number of elements on the longest way down from the root, the root not counted.
+	pub fn depth(&self) -> u32 {
+		self.depth.iter().copied().max().unwrap_or(0)
+	}
+
+	/// The parent of element `element` (an index), as an index; `None` for the root.
+	pub fn parent(&self, element: usize) -> Option<usize> {
+		self.parent.get(element).copied().flatten()
+	}
+
 	/// The path from the seller's point `from` to the buyer's point `to` (indexes); see the
 	/// module documentation.
 	pub fn path(&self, from: usize, to: usize) -> Path {
@@ -319,6 +329,7 @@ mod tests {
 	#[test]
 	fn a_path_climbs_to_the_common_ancestor_and_descends_without_crossing_it() {
 		let grid = two_transformers();
+		assert_eq!(grid.depth(), 3);
 		let at = |id| grid.index_of(id).expect("known");
 		let across = grid.path(at(5), at(7));
 		assert_eq!(

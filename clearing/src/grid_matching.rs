@@ -62,7 +62,7 @@ pub struct GridMatches {
 }
 
 /// Orders' points as grid indexes; the first unknown point refuses the book.
-fn located<O: Copy>(
+pub(crate) fn located<O: Copy>(
 	grid: &Grid,
 	orders: &[Sited<O>],
 	id: impl Fn(&O) -> OrderId,

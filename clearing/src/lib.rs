@@ -18,6 +18,7 @@ extern crate alloc;
 pub mod average_bid;
 pub mod grid;
 pub mod grid_matching;
+pub mod grid_uniform;
 pub mod matching;
 pub mod money;
 pub mod pay_as_bid;

@@ -6,7 +6,7 @@
 use energy_clearing::{
 	grid::{Element, ElementId, Grid},
 	grid_matching::{merit_order_matches, Sited},
-	uniform_price, Bid, Offer, Price, Wh,
+	grid_uniform, uniform_price, Bid, Offer, Price, Trade, Wh,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -145,6 +145,143 @@ proptest! {
 			let (up, down) = flow.get(&element.id).copied().unwrap_or_default();
 			prop_assert!(up <= element.up_wh && down <= element.down_wh, "over the room");
 			prop_assert_eq!((loading.up_wh, loading.down_wh), (up, down), "loading as traded");
+		}
+	}
+}
+
+proptest! {
+	#[test]
+	fn uniform_price_on_an_unlimited_free_grid_is_the_unconstrained_rule_exactly(
+		(elements, bids, offers) in grid_and_book(false)
+	) {
+		let grid = Grid::new(elements).expect("a tree");
+		let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
+		let plain_offers: Vec<Offer> = offers.iter().map(|s| s.order).collect();
+		let without = uniform_price::clear(&plain_bids, &plain_offers);
+		let on_grid = grid_uniform::clear(&grid, &bids, &offers).expect("points known");
+		let Some(on_grid) = on_grid else {
+			prop_assert!(without.trades.is_empty() && without.mcp.is_none());
+			return Ok(());
+		};
+		prop_assert!(on_grid.prices.iter().all(|p| *p == without.mcp));
+		let trades: Vec<Trade> = on_grid
+			.trades
+			.iter()
+			.map(|t| {
+				assert_eq!(t.buyer_price, t.seller_price);
+				Trade { bid: t.bid, offer: t.offer, wh: t.wh, price: t.buyer_price }
+			})
+			.collect();
+		prop_assert_eq!(trades, without.trades);
+	}
+
+	#[test]
+	fn uniform_price_on_a_grid_keeps_every_net_flow_within_the_room(
+		(elements, bids, offers) in grid_and_book(true)
+	) {
+		let grid = Grid::new(elements.clone()).expect("a tree");
+		if let Some(cleared) = grid_uniform::clear(&grid, &bids, &offers).expect("points known") {
+			for (element, flow) in elements.iter().zip(&cleared.flows) {
+				prop_assert!(*flow <= element.up_wh as i128 && -*flow <= element.down_wh as i128);
+			}
+		}
+	}
+
+	#[test]
+	fn nodal_prices_clear_within_the_room_and_pay_the_grid_what_the_paths_cost(
+		(elements, bids, offers) in grid_and_book(true)
+	) {
+		let grid = Grid::new(elements.clone()).expect("a tree");
+		let Some(cleared) = grid_uniform::nodal(&grid, &bids, &offers).expect("points known")
+		else {
+			// Nothing trades: then no bid is above any offer it could reach for free at its
+			// own point.
+			for bid in &bids {
+				for offer in offers.iter().filter(|o| o.point == bid.point && o.order.wh > 0) {
+					prop_assert!(bid.order.wh == 0 || bid.order.price < offer.order.price);
+				}
+			}
+			return Ok(());
+		};
+		let by_id: BTreeMap<ElementId, (usize, Element)> =
+			elements.iter().enumerate().map(|(i, e)| (e.id, (i, *e))).collect();
+		let bid_at: BTreeMap<u32, Sited<Bid>> = bids.iter().map(|s| (s.order.id, *s)).collect();
+		let offer_at: BTreeMap<u32, Sited<Offer>> =
+			offers.iter().map(|s| (s.order.id, *s)).collect();
+		let price = |id: ElementId| cleared.prices[by_id[&id].0];
+		let mut crossing: BTreeMap<ElementId, (Wh, Wh)> = BTreeMap::new();
+		let mut bought: BTreeMap<u32, Wh> = BTreeMap::new();
+		let mut sold: BTreeMap<u32, Wh> = BTreeMap::new();
+		for trade in &cleared.trades {
+			let (bid, offer) = (bid_at[&trade.bid], offer_at[&trade.offer]);
+			prop_assert!(trade.wh > 0);
+			*bought.entry(trade.bid).or_default() += trade.wh;
+			*sold.entry(trade.offer).or_default() += trade.wh;
+			prop_assert_eq!(Some(trade.buyer_price), price(bid.point));
+			prop_assert_eq!(Some(trade.seller_price), price(offer.point));
+			prop_assert!(trade.buyer_price <= bid.order.price, "a buyer pays at most its bid");
+			prop_assert!(trade.seller_price >= offer.order.price, "a seller gets its reserve");
+			let (up, down) = crossed(&elements, offer.point, bid.point);
+			let charge: Price = up.iter().chain(&down).map(|id| by_id[id].1.charge).sum();
+			prop_assert!(
+				trade.buyer_price >= trade.seller_price + charge,
+				"the grid is paid the path's charges"
+			);
+			for id in up {
+				crossing.entry(id).or_default().0 += trade.wh;
+			}
+			for id in down {
+				crossing.entry(id).or_default().1 += trade.wh;
+			}
+		}
+		for (i, element) in elements.iter().enumerate() {
+			let flow = cleared.flows[i];
+			prop_assert!(flow <= element.up_wh as i128 && -flow <= element.down_wh as i128);
+			// Energy flows the way the prices say, and a price gap beyond the charge only
+			// where the element is full.
+			if let (Some(parent), Some(here)) = (element.parent, cleared.prices[i]) {
+				if let Some(there) = price(parent) {
+					let (here, there, charge) = (here as i128, there as i128, element.charge as i128);
+					let (full_up, full_down) =
+						(flow == element.up_wh as i128, -flow == element.down_wh as i128);
+					if flow > 0 {
+						prop_assert!(there - here >= charge && (full_up || there - here == charge));
+					} else if flow < 0 {
+						prop_assert!(here - there >= charge && (full_down || here - there == charge));
+					} else {
+						prop_assert!(there - here <= charge || full_up, "export would pay");
+						prop_assert!(here - there <= charge || full_down, "import would pay");
+					}
+				}
+			}
+			// The trades cross each element exactly by its net flow, one way.
+			let (up, down) = crossing.get(&element.id).copied().unwrap_or_default();
+			prop_assert_eq!((up as i128, down as i128), (flow.max(0), (-flow).max(0)));
+		}
+		// Served and unserved orders agree with their points' prices.
+		for bid in &bids {
+			let served = bought.get(&bid.order.id).copied().unwrap_or(0);
+			prop_assert!(served <= bid.order.wh);
+			if let Some(p) = price(bid.point) {
+				if bid.order.price > p {
+					prop_assert_eq!(served, bid.order.wh, "a bid above its price is served");
+				}
+				if bid.order.price < p {
+					prop_assert_eq!(served, 0, "a bid below its price is not");
+				}
+			}
+		}
+		for offer in &offers {
+			let used = sold.get(&offer.order.id).copied().unwrap_or(0);
+			prop_assert!(used <= offer.order.wh);
+			match price(offer.point) {
+				Some(p) if offer.order.price < p => {
+					prop_assert_eq!(used, offer.order.wh, "an offer below its price is used")
+				},
+				Some(p) if offer.order.price > p => prop_assert_eq!(used, 0),
+				None => prop_assert_eq!(used, 0),
+				_ => {},
+			}
 		}
 	}
 }
