@@ -1,7 +1,9 @@
 //! The JSON book and report formats, and clearing a book read from JSON.
 
 use anyhow::ensure;
-use energy_clearing::{clear, Amount, Bid, ClearingRule, Offer, OrderId, Price, Trade, Wh};
+use energy_clearing::{
+	clear, grid::ElementId, Amount, Bid, ClearingRule, Offer, OrderId, Price, Trade, Wh,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -37,6 +39,10 @@ pub struct OrderIn {
 	pub wh: Wh,
 	/// Bid price or reserve price, balance units per kWh.
 	pub price: Price,
+	/// The grid element the order sits at (a bid's buyer's connection point, an offer's
+	/// RES's); needed with `--grid`, ignored without.
+	#[serde(default)]
+	pub point: Option<ElementId>,
 }
 
 /// The input file.
@@ -81,7 +87,8 @@ pub struct Report {
 	pub trades: Vec<TradeOut>,
 }
 
-fn ids(orders: &[OrderIn], side: &str) -> anyhow::Result<Vec<OrderId>> {
+/// The orders' ids: given, or their positions; two equal ones on a side are refused.
+pub fn ids(orders: &[OrderIn], side: &str) -> anyhow::Result<Vec<OrderId>> {
 	let ids: Vec<OrderId> = orders
 		.iter()
 		.enumerate()

@@ -37,7 +37,7 @@
 //! (substation, transformer, feeder, lateral, connection point).
 
 use crate::{
-	grid::Grid,
+	grid::{Grid, Loading},
 	grid_matching::{located, Sited, UnknownPoint},
 	money, Amount, Bid, Offer, OrderId, Price, Wh,
 };
@@ -96,6 +96,32 @@ pub struct NodalClearing {
 	pub flows: Vec<Signed>,
 	/// The trades, in pairing order (deepest elements first).
 	pub trades: Vec<GridTrade>,
+	/// Each element's net flow under the clearing without a grid, Wh: what the book asked of
+	/// the grid (filled by [`clear`]; [`nodal`] leaves it empty).
+	pub asked: Vec<Signed>,
+}
+
+impl NodalClearing {
+	/// Each element's flow each way, and what it refused: how far the flow the book asked of it
+	/// ([`NodalClearing::asked`]) went beyond its room.
+	pub fn loading(&self, grid: &Grid) -> Vec<Loading> {
+		let wh = |value: Signed| Wh::try_from(value.max(0)).unwrap_or(Wh::MAX);
+		grid.elements()
+			.iter()
+			.enumerate()
+			.map(|(at, element)| {
+				let flow = self.flows.get(at).copied().unwrap_or(0);
+				let asked = self.asked.get(at).copied().unwrap_or(0);
+				Loading {
+					element: element.id,
+					up_wh: wh(flow),
+					down_wh: wh(-flow),
+					cut_up_wh: wh(asked - signed_wh(element.up_wh)),
+					cut_down_wh: wh(-asked - signed_wh(element.down_wh)),
+				}
+			})
+			.collect()
+	}
 }
 
 /// The orders at one element, for prefix sums by price.
@@ -363,7 +389,9 @@ pub fn clear(
 		flow <= signed_wh(element.up_wh) && -flow <= signed_wh(element.down_wh)
 	});
 	if !(free && fits) {
-		return nodal(grid, bids, offers);
+		return Ok(
+			nodal(grid, bids, offers)?.map(|cleared| NodalClearing { asked: flows, ..cleared })
+		);
 	}
 	let trades = unconstrained
 		.trades
@@ -376,7 +404,12 @@ pub fn clear(
 			seller_price: t.price,
 		})
 		.collect();
-	Ok(Some(NodalClearing { prices: vec![Some(mcp); size], flows, trades }))
+	Ok(Some(NodalClearing {
+		prices: vec![Some(mcp); size],
+		flows: flows.clone(),
+		trades,
+		asked: flows,
+	}))
 }
 
 /// Clears a sited book under `UniformPrice` on `grid` with nodal prices (see the module
@@ -435,7 +468,7 @@ pub fn nodal(
 		return Ok(None);
 	}
 	let prices = prices.into_iter().map(|p| Price::try_from(p).ok()).collect();
-	Ok(Some(NodalClearing { prices, flows, trades }))
+	Ok(Some(NodalClearing { prices, flows, trades, asked: Vec::new() }))
 }
 
 /// What a subtree leaves unpaired: (element, price, id, Wh) of offers or of bids.

@@ -17,6 +17,7 @@ extern crate alloc;
 
 pub mod average_bid;
 pub mod grid;
+pub mod grid_clearing;
 pub mod grid_matching;
 pub mod grid_uniform;
 pub mod matching;
@@ -27,6 +28,7 @@ mod test_orders;
 mod types;
 pub mod uniform_price;
 
+pub use grid_clearing::{clear_on_grid, GridClearing};
 pub use types::*;
 
 /// Clears a book under `rule`.

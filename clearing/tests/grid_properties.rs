@@ -4,9 +4,10 @@
 //! are the unconstrained ones exactly.
 
 use energy_clearing::{
+	clear, clear_on_grid,
 	grid::{Element, ElementId, Grid},
 	grid_matching::{merit_order_matches, Sited},
-	grid_uniform, uniform_price, Bid, Offer, Price, Trade, Wh,
+	grid_uniform, uniform_price, Bid, ClearingRule, Offer, Price, Trade, Wh,
 };
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -283,5 +284,76 @@ proptest! {
 				_ => {},
 			}
 		}
+	}
+}
+
+fn rule() -> impl Strategy<Value = ClearingRule> {
+	prop_oneof![
+		Just(ClearingRule::AverageBid),
+		Just(ClearingRule::UniformPrice),
+		Just(ClearingRule::PayAsBid)
+	]
+}
+
+proptest! {
+	#[test]
+	fn every_rule_on_an_unlimited_free_grid_is_the_rule_without_a_grid(
+		(elements, bids, offers) in grid_and_book(false),
+		rule in rule(),
+	) {
+		let grid = Grid::new(elements).expect("a tree");
+		let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
+		let plain_offers: Vec<Offer> = offers.iter().map(|s| s.order).collect();
+		let without = clear(rule, &plain_bids, &plain_offers);
+		let on_grid = clear_on_grid(rule, &grid, &bids, &offers).expect("points known");
+		prop_assert_eq!(on_grid.rule, rule);
+		prop_assert_eq!(on_grid.mcp, without.mcp);
+		let trades: Vec<Trade> = on_grid
+			.trades
+			.iter()
+			.map(|t| {
+				assert_eq!(t.buyer_price, t.seller_price, "no charge, no congestion");
+				Trade { bid: t.bid, offer: t.offer, wh: t.wh, price: t.buyer_price }
+			})
+			.collect();
+		prop_assert_eq!(trades, without.trades);
+		prop_assert_eq!(on_grid.to_grid(), 0);
+	}
+
+	#[test]
+	fn every_rule_on_a_grid_stays_within_the_room_the_bids_and_the_reserves(
+		(elements, bids, offers) in grid_and_book(true),
+		rule in rule(),
+	) {
+		let grid = Grid::new(elements.clone()).expect("a tree");
+		let cleared = clear_on_grid(rule, &grid, &bids, &offers).expect("points known");
+		let by_id: BTreeMap<ElementId, Element> = elements.iter().map(|e| (e.id, *e)).collect();
+		let bid_at: BTreeMap<u32, Sited<Bid>> = bids.iter().map(|s| (s.order.id, *s)).collect();
+		let offer_at: BTreeMap<u32, Sited<Offer>> =
+			offers.iter().map(|s| (s.order.id, *s)).collect();
+		let mut net: BTreeMap<ElementId, i128> = BTreeMap::new();
+		for trade in &cleared.trades {
+			let (bid, offer) = (bid_at[&trade.bid], offer_at[&trade.offer]);
+			let (up, down) = crossed(&elements, offer.point, bid.point);
+			let charge: Price = up.iter().chain(&down).map(|id| by_id[id].charge).sum();
+			prop_assert!(trade.buyer_price <= bid.order.price, "within the bid");
+			prop_assert!(trade.seller_price >= offer.order.price, "at least the reserve");
+			prop_assert!(trade.buyer_price >= trade.seller_price + charge, "the path is paid");
+			for id in up {
+				*net.entry(id).or_default() += trade.wh as i128;
+			}
+			for id in down {
+				*net.entry(id).or_default() -= trade.wh as i128;
+			}
+		}
+		for element in &elements {
+			let flow = net.get(&element.id).copied().unwrap_or(0);
+			prop_assert!(flow <= element.up_wh as i128 && -flow <= element.down_wh as i128);
+		}
+		for loading in &cleared.loading {
+			let element = by_id[&loading.element];
+			prop_assert!(loading.up_wh <= element.up_wh && loading.down_wh <= element.down_wh);
+		}
+		prop_assert_eq!(cleared.paid(), cleared.received() + cleared.to_grid());
 	}
 }
