@@ -210,16 +210,12 @@ pub struct Ledger<'a> {
 	grid: &'a Grid,
 	/// Energy cleared across each element, (up, down), Wh.
 	used: Vec<(Wh, Wh)>,
-	/// Energy each element refused, (up, down), Wh: what a pair wanted beyond the path's room,
-	/// counted against the element with the least room on the path.
-	cut: Vec<(Wh, Wh)>,
 }
 
 impl<'a> Ledger<'a> {
 	/// Nothing used yet.
 	pub fn new(grid: &'a Grid) -> Self {
-		let zeros = alloc::vec![(0, 0); grid.elements.len()];
-		Ledger { grid, used: zeros.clone(), cut: zeros }
+		Ledger { grid, used: alloc::vec![(0, 0); grid.elements.len()] }
 	}
 
 	/// What `element` can still carry in `direction`, Wh.
@@ -239,16 +235,9 @@ impl<'a> Ledger<'a> {
 			.min_by_key(|&(_, _, room)| room)
 	}
 
-	/// Clears `wanted` Wh along `path`, trimmed to its room; returns what was cleared and books
-	/// the trimmed rest as cut by the bottleneck.
+	/// Clears `wanted` Wh along `path`, trimmed to its room; returns what was cleared.
 	pub fn clear(&mut self, path: &Path, wanted: Wh) -> Wh {
-		let Some((element, direction, room)) = self.bottleneck(path) else { return wanted };
-		let cleared = wanted.min(room);
-		let cut = match direction {
-			Direction::Up => &mut self.cut[element].0,
-			Direction::Down => &mut self.cut[element].1,
-		};
-		*cut = cut.saturating_add(wanted - cleared);
+		let cleared = self.bottleneck(path).map_or(wanted, |(_, _, room)| wanted.min(room));
 		for (element, direction) in path.crossings() {
 			let used = match direction {
 				Direction::Up => &mut self.used[element].0,
@@ -259,21 +248,46 @@ impl<'a> Ledger<'a> {
 		cleared
 	}
 
-	/// Each element's use and cut, in the grid's order.
-	pub fn loading(&self) -> Vec<Loading> {
-		self.grid
-			.elements
-			.iter()
-			.zip(self.used.iter().zip(&self.cut))
-			.map(|(element, (used, cut))| Loading {
-				element: element.id,
-				up_wh: used.0,
-				down_wh: used.1,
-				cut_up_wh: cut.0,
-				cut_down_wh: cut.1,
-			})
-			.collect()
+	/// Energy cleared across each element, (up, down), in the grid's order.
+	pub fn used(&self) -> &[(Wh, Wh)] {
+		&self.used
 	}
+}
+
+/// Each element's net flow (export positive) under `trades`: (seller's point, buyer's point,
+/// Wh), points as indexes.
+pub fn net_flows(grid: &Grid, trades: impl Iterator<Item = (usize, usize, Wh)>) -> Vec<i128> {
+	let mut flows = alloc::vec![0i128; grid.elements.len()];
+	for (from, to, wh) in trades {
+		for (element, direction) in grid.path(from, to).crossings() {
+			let wh = i128::from(wh);
+			flows[element] += if direction == Direction::Up { wh } else { -wh };
+		}
+	}
+	flows
+}
+
+/// Each element's loading: the flows `used` each way, and the cut: how far the net flow the
+/// book `asked` of the element (under its rule without a grid; export positive) goes beyond
+/// its room. Missing entries count as zero.
+pub fn loading(grid: &Grid, used: &[(Wh, Wh)], asked: &[i128]) -> Vec<Loading> {
+	let beyond =
+		|value: i128, room: Wh| Wh::try_from((value - i128::from(room)).max(0)).unwrap_or(Wh::MAX);
+	grid.elements
+		.iter()
+		.enumerate()
+		.map(|(at, element)| {
+			let (up, down) = used.get(at).copied().unwrap_or_default();
+			let asked = asked.get(at).copied().unwrap_or(0);
+			Loading {
+				element: element.id,
+				up_wh: up,
+				down_wh: down,
+				cut_up_wh: beyond(asked, element.up_wh),
+				cut_down_wh: beyond(-asked, element.down_wh),
+			}
+		})
+		.collect()
 }
 
 /// What the cleared trades put on one element in the slot.
@@ -285,14 +299,15 @@ pub struct Loading {
 	pub up_wh: Wh,
 	/// Energy cleared into its subtree, Wh.
 	pub down_wh: Wh,
-	/// Energy pairs wanted to move out of its subtree beyond its room, Wh.
+	/// How far the net export the book asked of it (its rule's clearing without a grid) went
+	/// beyond its room, Wh: what the element cut.
 	pub cut_up_wh: Wh,
-	/// Energy pairs wanted to move into its subtree beyond its room, Wh.
+	/// How far the net import asked of it went beyond its room, Wh.
 	pub cut_down_wh: Wh,
 }
 
 impl Loading {
-	/// Whether the element cut any trade: it bound the clearing.
+	/// Whether the element cut anything: it bound the clearing.
 	pub fn binding(&self) -> bool {
 		self.cut_up_wh > 0 || self.cut_down_wh > 0
 	}
@@ -350,24 +365,30 @@ mod tests {
 	}
 
 	#[test]
-	fn the_ledger_trims_to_the_bottleneck_and_books_the_cut_there() {
+	fn the_ledger_trims_to_the_bottleneck_and_the_loading_cuts_what_was_asked_beyond_the_room() {
 		let grid = two_transformers();
 		let at = |id| grid.index_of(id).expect("known");
 		let mut ledger = Ledger::new(&grid);
 		let across = grid.path(at(5), at(7));
 		assert_eq!(ledger.clear(&across, 300), 300);
-		// Points 5 and 7 have 200 Wh of room left; the path's bottleneck is point 5 (up).
+		// Points 5 and 7 have 200 Wh of room left.
 		assert_eq!(ledger.clear(&across, 450), 200);
-		let loading = ledger.loading();
-		assert_eq!(loading[at(5)].cut_up_wh, 250);
-		assert!(loading[at(5)].binding() && !loading[at(7)].binding());
-		assert_eq!((loading[at(1)].up_wh, loading[at(2)].down_wh), (500, 500));
+		assert_eq!(ledger.bottleneck(&across).map(|b| b.2), Some(0));
 		// Energy the other way uses the other direction's room and frees none: point 5 stays
 		// full upwards after 100 Wh come down to it.
 		assert_eq!(ledger.clear(&grid.path(at(7), at(5)), 100), 100);
 		assert_eq!(ledger.room(at(5), Direction::Down), 400);
 		assert_eq!(ledger.room(at(5), Direction::Up), 0);
 		assert_eq!(ledger.clear(&across, 1), 0);
+		// The book asked 750 Wh out of point 5's subtree (room 500) and into point 7's.
+		let mut asked = alloc::vec![0; grid.elements().len()];
+		asked[at(5)] = 750;
+		asked[at(7)] = -750;
+		let loading = loading(&grid, ledger.used(), &asked);
+		assert_eq!((loading[at(5)].up_wh, loading[at(5)].down_wh), (500, 100));
+		assert_eq!((loading[at(5)].cut_up_wh, loading[at(7)].cut_down_wh), (250, 250));
+		assert!(loading[at(5)].binding() && !loading[at(1)].binding());
+		assert_eq!((loading[at(1)].up_wh, loading[at(2)].down_wh), (500, 500));
 	}
 
 	#[test]

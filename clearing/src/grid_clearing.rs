@@ -13,7 +13,7 @@
 
 use crate::{
 	average_bid::mean_bid_price,
-	grid::{Grid, Ledger, Loading},
+	grid::{loading, net_flows, Grid, Loading},
 	grid_matching::{located, merit_order_matches, GridMatch, Sited, UnknownPoint},
 	grid_uniform::{self, GridTrade},
 	Amount, Bid, ClearingRule, Offer, Price, Wh,
@@ -75,6 +75,24 @@ pub fn clear_on_grid(
 	}
 }
 
+/// The net flows (export positive) the book asks of each element under `rule` without a grid.
+fn asked(
+	rule: ClearingRule,
+	grid: &Grid,
+	bids: &[Sited<Bid>],
+	offers: &[Sited<Offer>],
+) -> Result<Vec<i128>, UnknownPoint> {
+	let bid_point = located(grid, bids, |bid| bid.id)?;
+	let offer_point = located(grid, offers, |offer| offer.id)?;
+	let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
+	let plain_offers: Vec<Offer> = offers.iter().map(|s| s.order).collect();
+	let trades = crate::clear(rule, &plain_bids, &plain_offers).trades;
+	let sited = trades.iter().filter_map(|trade| {
+		Some((*offer_point.get(&trade.offer)?, *bid_point.get(&trade.bid)?, trade.wh))
+	});
+	Ok(net_flows(grid, sited))
+}
+
 fn trade(matched: &GridMatch, buyer_price: Price, seller_price: Price) -> GridTrade {
 	GridTrade {
 		bid: matched.matched.bid.id,
@@ -103,7 +121,8 @@ fn pay_as_bid(
 		})
 		.collect();
 	let prices = vec![None; grid.elements().len()];
-	Ok(GridClearing { rule: ClearingRule::PayAsBid, mcp, prices, trades, loading: matched.loading })
+	let loading = loading(grid, &matched.used, &asked(ClearingRule::PayAsBid, grid, bids, offers)?);
+	Ok(GridClearing { rule: ClearingRule::PayAsBid, mcp, prices, trades, loading })
 }
 
 fn average_bid(
@@ -117,7 +136,7 @@ fn average_bid(
 	let plain: Vec<Bid> = bids.iter().map(|s| s.order).collect();
 	let prices = vec![None; grid.elements().len()];
 	let Some(mcp) = mean_bid_price(&plain) else {
-		let loading = Ledger::new(grid).loading();
+		let loading = loading(grid, &[], &[]);
 		return Ok(GridClearing {
 			rule: ClearingRule::AverageBid,
 			mcp: None,
@@ -136,12 +155,13 @@ fn average_bid(
 		.collect();
 	let matched = merit_order_matches(grid, &served, &used)?;
 	let trades = matched.matches.iter().map(|m| trade(m, mcp + m.charge, mcp)).collect();
+	let asked = asked(ClearingRule::AverageBid, grid, bids, offers)?;
 	Ok(GridClearing {
 		rule: ClearingRule::AverageBid,
 		mcp: Some(mcp),
 		prices,
 		trades,
-		loading: matched.loading,
+		loading: loading(grid, &matched.used, &asked),
 	})
 }
 
@@ -157,7 +177,7 @@ fn uniform_price(
 			mcp: None,
 			prices: vec![None; size],
 			trades: vec![],
-			loading: Ledger::new(grid).loading(),
+			loading: loading(grid, &[], &[]),
 		});
 	};
 	let root = (0..size).find(|&e| grid.parent(e).is_none()).unwrap_or_default();

@@ -15,7 +15,7 @@
 //! direction (see [`Ledger`]), so room only shrinks while clearing.
 
 use crate::{
-	grid::{ElementId, Grid, Ledger, Loading, Path},
+	grid::{ElementId, Grid, Ledger, Path},
 	matching::{bids_by_merit, offers_by_merit, Match},
 	Bid, Offer, OrderId, Price, Wh,
 };
@@ -57,8 +57,8 @@ pub struct GridMatch {
 pub struct GridMatches {
 	/// The matches, each bid's consecutive, bids in merit order.
 	pub matches: Vec<GridMatch>,
-	/// Each element's cleared flow and cut, in the grid's order.
-	pub loading: Vec<Loading>,
+	/// Energy the matches move across each element, (up, down), in the grid's order.
+	pub used: Vec<(Wh, Wh)>,
 }
 
 /// Orders' points as grid indexes; the first unknown point refuses the book.
@@ -148,25 +148,20 @@ pub fn merit_order_matches(
 	let mut queues = Queues::new(offers_by_merit(&plain_offers), &offer_point);
 	let mut ledger = Ledger::new(grid);
 	let mut matches = Vec::new();
+	// Paths found full, by (offer point, bid point): flows only grow, so a full path stays
+	// full, and no later bid looks at it again.
+	let size = grid.elements().len();
+	let mut full = vec![false; size * size];
 	for bid in bids_by_merit(&plain_bids) {
 		let to = bid_point.get(&bid.id).copied().unwrap_or_default();
 		let mut wanted = bid.wh;
-		// Points whose path to this bid has no room left.
-		let mut blocked: Vec<usize> = Vec::new();
 		while wanted > 0 {
-			let Some(choice) = cheapest_delivered(grid, &queues, &blocked, bid.price, to) else {
+			let Some(choice) = cheapest_delivered(grid, &queues, &ledger, &mut full, bid.price, to)
+			else {
 				break;
 			};
 			let Some(head) = queues.head(choice.point) else { break };
-			let pair = wanted.min(head.wh);
-			let wh = ledger.clear(&choice.path, pair);
-			if wh < pair {
-				// The path is full now (or was): this bid looks elsewhere for the rest.
-				blocked.push(choice.point);
-			}
-			if wh == 0 {
-				continue;
-			}
+			let wh = ledger.clear(&choice.path, wanted.min(head.wh));
 			matches.push(GridMatch {
 				matched: Match { bid, offer: choice.offer, wh },
 				charge: choice.charge,
@@ -175,18 +170,21 @@ pub fn merit_order_matches(
 			queues.take(choice.point, wh);
 		}
 	}
-	Ok(GridMatches { matches, loading: ledger.loading() })
+	Ok(GridMatches { matches, used: ledger.used().to_vec() })
 }
 
-/// The head offer cheapest delivered to point `to` that `price` covers, among the points not
-/// `blocked`.
+/// The head offer cheapest delivered to point `to` that `price` covers, among those whose path
+/// has room; paths found full on the way are marked in `full` (indexed offer point × elements
+/// + bid point).
 fn cheapest_delivered(
 	grid: &Grid,
 	queues: &Queues,
-	blocked: &[usize],
+	ledger: &Ledger,
+	full: &mut [bool],
 	price: Price,
 	to: usize,
 ) -> Option<Choice> {
+	let size = grid.elements().len();
 	let mut best: Option<Choice> = None;
 	for &(reserve, _, point) in &queues.heads {
 		// Charges are never negative: a head dearer than the best delivered price (or than
@@ -194,7 +192,8 @@ fn cheapest_delivered(
 		if reserve > price || best.as_ref().is_some_and(|b| reserve >= b.delivered) {
 			break;
 		}
-		if blocked.contains(&point) {
+		let pair = point * size + to;
+		if full.get(pair).copied().unwrap_or(false) {
 			continue;
 		}
 		let path = grid.path(point, to);
@@ -203,8 +202,14 @@ fn cheapest_delivered(
 		if delivered > price || best.as_ref().is_some_and(|b| delivered >= b.delivered) {
 			continue;
 		}
-		let offer = queues.head(point)?.offer;
-		best = Some(Choice { point, path, charge, delivered, offer });
+		if ledger.bottleneck(&path).is_some_and(|(_, _, room)| room == 0) {
+			if let Some(slot) = full.get_mut(pair) {
+				*slot = true;
+			}
+			continue;
+		}
+		let Some(head) = queues.head(point) else { continue };
+		best = Some(Choice { point, path, charge, delivered, offer: head.offer });
 	}
 	best
 }
@@ -253,9 +258,7 @@ mod tests {
 		let offers = [sited(offer(2, 2_000, 40), 6), sited(offer(3, 2_000, 60), 5)];
 		let matched = merit_order_matches(&grid, &bids, &offers).expect("points known");
 		assert_eq!(shape(&matched), [(1, 2, 1_000, 0), (1, 3, 500, 0)]);
-		let feeder = matched.loading[grid.index_of(3).expect("known")];
-		assert_eq!((feeder.up_wh, feeder.cut_up_wh), (1_000, 500));
-		assert!(feeder.binding());
+		assert_eq!(matched.used[grid.index_of(3).expect("known")], (1_000, 0));
 	}
 
 	#[test]
@@ -294,6 +297,6 @@ mod tests {
 		let offers = [sited(offer(3, 1_000, 40), 4)];
 		let matched = merit_order_matches(&grid, &bids, &offers).expect("points known");
 		assert_eq!(shape(&matched), [(2, 3, 500, 0)]);
-		assert_eq!(matched.loading[3].cut_down_wh, 500);
+		assert_eq!(matched.used[3], (0, 0));
 	}
 }

@@ -37,7 +37,7 @@
 //! (substation, transformer, feeder, lateral, connection point).
 
 use crate::{
-	grid::{Grid, Loading},
+	grid::{net_flows, Grid, Loading},
 	grid_matching::{located, Sited, UnknownPoint},
 	money, Amount, Bid, Offer, OrderId, Price, Wh,
 };
@@ -102,25 +102,12 @@ pub struct NodalClearing {
 }
 
 impl NodalClearing {
-	/// Each element's flow each way, and what it refused: how far the flow the book asked of it
-	/// ([`NodalClearing::asked`]) went beyond its room.
+	/// Each element's flow each way, and what it cut of the flow the book asked of it
+	/// ([`NodalClearing::asked`]).
 	pub fn loading(&self, grid: &Grid) -> Vec<Loading> {
 		let wh = |value: Signed| Wh::try_from(value.max(0)).unwrap_or(Wh::MAX);
-		grid.elements()
-			.iter()
-			.enumerate()
-			.map(|(at, element)| {
-				let flow = self.flows.get(at).copied().unwrap_or(0);
-				let asked = self.asked.get(at).copied().unwrap_or(0);
-				Loading {
-					element: element.id,
-					up_wh: wh(flow),
-					down_wh: wh(-flow),
-					cut_up_wh: wh(asked - signed_wh(element.up_wh)),
-					cut_down_wh: wh(-asked - signed_wh(element.down_wh)),
-				}
-			})
-			.collect()
+		let used: Vec<(Wh, Wh)> = self.flows.iter().map(|&flow| (wh(flow), wh(-flow))).collect();
+		crate::grid::loading(grid, &used, &self.asked)
 	}
 }
 
@@ -371,20 +358,17 @@ pub fn clear(
 	let unconstrained = crate::uniform_price::clear(&plain_bids, &plain_offers);
 	let Some(mcp) = unconstrained.mcp else { return Ok(None) };
 	let size = grid.elements().len();
-	let mut flows: Vec<Signed> = vec![0; size];
 	let mut free = true;
+	let mut sited = Vec::with_capacity(unconstrained.trades.len());
 	for trade in &unconstrained.trades {
 		let (Some(&from), Some(&to)) = (offer_point.get(&trade.offer), bid_point.get(&trade.bid))
 		else {
 			continue;
 		};
-		let path = grid.path(from, to);
-		free &= grid.charge(&path) == 0;
-		for (element, direction) in path.crossings() {
-			let wh = signed_wh(trade.wh);
-			flows[element] += if direction == crate::grid::Direction::Up { wh } else { -wh };
-		}
+		free &= grid.charge(&grid.path(from, to)) == 0;
+		sited.push((from, to, trade.wh));
 	}
+	let flows = net_flows(grid, sited.into_iter());
 	let fits = grid.elements().iter().zip(&flows).all(|(element, &flow)| {
 		flow <= signed_wh(element.up_wh) && -flow <= signed_wh(element.down_wh)
 	});

@@ -141,11 +141,10 @@ proptest! {
 		for offer in &offers {
 			prop_assert!(sold.get(&offer.order.id).copied().unwrap_or(0) <= offer.order.wh);
 		}
-		for loading in &matched.loading {
-			let element = by_id[&loading.element];
+		for (element, used) in elements.iter().zip(&matched.used) {
 			let (up, down) = flow.get(&element.id).copied().unwrap_or_default();
 			prop_assert!(up <= element.up_wh && down <= element.down_wh, "over the room");
-			prop_assert_eq!((loading.up_wh, loading.down_wh), (up, down), "loading as traded");
+			prop_assert_eq!(*used, (up, down), "use as traded");
 		}
 	}
 }
