@@ -117,7 +117,7 @@ fn pay_as_bid(
 			// The pair crosses with its charge: bid ≥ reserve + charge, so this stays at or
 			// above the reserve.
 			let bid = m.matched.bid.price;
-			trade(m, bid, bid - m.charge)
+			trade(m, bid, bid.saturating_sub(m.charge))
 		})
 		.collect();
 	let prices = vec![None; grid.elements().len()];
@@ -154,7 +154,9 @@ fn average_bid(
 		.map(|s| Sited { order: Offer { price: mcp, ..s.order }, point: s.point })
 		.collect();
 	let matched = merit_order_matches(grid, &served, &used)?;
-	let trades = matched.matches.iter().map(|m| trade(m, mcp + m.charge, mcp)).collect();
+	// The pair crossed with MCP + charge ≤ the bid: the sum does not overflow.
+	let trades =
+		matched.matches.iter().map(|m| trade(m, mcp.saturating_add(m.charge), mcp)).collect();
 	let asked = asked(ClearingRule::AverageBid, grid, bids, offers)?;
 	Ok(GridClearing {
 		rule: ClearingRule::AverageBid,

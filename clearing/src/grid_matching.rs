@@ -198,7 +198,8 @@ fn cheapest_delivered(
 		}
 		let path = grid.path(point, to);
 		let charge = grid.charge(&path);
-		let delivered = reserve.saturating_add(charge);
+		// A delivered price past the largest price crosses no bid.
+		let Some(delivered) = reserve.checked_add(charge) else { continue };
 		if delivered > price || best.as_ref().is_some_and(|b| delivered >= b.delivered) {
 			continue;
 		}

@@ -47,7 +47,8 @@ use alloc::{vec, vec::Vec};
 /// it trades), flows are signed (export positive).
 type Signed = i128;
 
-/// The largest price handled; prices above it are taken as it (far above any retail price).
+/// The largest price the nodal clearing handles, 2¹¹⁹ per kWh (far above any retail price): a bid
+/// above it is taken at it, an offer at or above it takes no part.
 const PRICE_CAP: Signed = Signed::MAX >> 8;
 
 fn signed_price(price: Price) -> Signed {
@@ -197,7 +198,10 @@ impl<'a> Market<'a> {
 			high = high.max(price);
 			books[at].bids.push((price, sited.order.id, sited.order.wh));
 		}
-		for sited in offers.iter().filter(|s| s.order.wh > 0) {
+		// An offer dearer than the cap could only be sold below its reserve: it takes no part
+		// (a bid dearer than the cap is taken at the cap: it pays less than its price).
+		let within_cap = |offer: &&Sited<Offer>| signed_price(offer.order.price) < PRICE_CAP;
+		for sited in offers.iter().filter(|s| s.order.wh > 0).filter(within_cap) {
 			let at = grid
 				.index_of(sited.point)
 				.ok_or(UnknownPoint { order: sited.order.id, point: sited.point })?;
@@ -208,8 +212,14 @@ impl<'a> Market<'a> {
 		for book in &mut books {
 			book.index();
 		}
-		let charges: Signed =
-			grid.elements().iter().map(|e| signed_price(e.charge)).fold(0, Signed::saturating_add);
+		// At most the price cap: then every price searched, and every price plus or minus a
+		// charge, stays far inside `Signed`.
+		let charges: Signed = grid
+			.elements()
+			.iter()
+			.map(|e| signed_price(e.charge))
+			.fold(0, Signed::saturating_add)
+			.min(PRICE_CAP);
 		let lowest = low.saturating_sub(charges).saturating_sub(1);
 		high = high.saturating_add(charges).saturating_add(1);
 		Ok((Market { grid, children, books, lowest, highest: high }, root))
@@ -269,7 +279,8 @@ impl<'a> Market<'a> {
 	/// `G⁻ ≤ x`].
 	fn clearing_range(&self, n: usize, x: Signed) -> (Signed, Signed) {
 		let first = first_where(self.lowest, self.highest, |p| self.subtree(n, p).1 >= x);
-		let last = first_where(self.lowest, self.highest, |p| self.subtree(n, p).0 > x) - 1;
+		let last =
+			first_where(self.lowest, self.highest, |p| self.subtree(n, p).0 > x).saturating_sub(1);
 		(first, last)
 	}
 }
@@ -418,11 +429,12 @@ pub fn nodal(
 		let links: Vec<(usize, (Signed, Signed))> =
 			market.children[n].iter().map(|&c| (c, market.link(c, p))).collect();
 		let mut rest = x - own.0 - links.iter().map(|l| l.1 .0).sum::<Signed>();
-		let own_net = own.0 + rest.clamp(0, own.1 - own.0);
+		// `max`/`min`, not `clamp`: never a panic, whatever the intervals.
+		let own_net = own.0 + rest.min(own.1 - own.0).max(0);
 		rest -= own_net - own.0;
 		served[n] = serve(&market.books[n], p, own_net);
 		for (child, (lo, hi)) in links {
-			let flow = lo + rest.clamp(0, hi - lo);
+			let flow = lo + rest.min(hi - lo).max(0);
 			rest -= flow - lo;
 			let (up, down, charge) = market.room(child);
 			// The prices the child may have given its flow: at the parent's less (more) the
@@ -430,20 +442,21 @@ pub fn nodal(
 			// room, within a charge of it with no flow (unbounded on the side where the room
 			// is zero).
 			let from = if flow < 0 {
-				p + charge
+				p.saturating_add(charge)
 			} else if flow == up {
 				market.lowest
 			} else {
-				p - charge
+				p.saturating_sub(charge)
 			};
 			let to = if flow > 0 {
-				p - charge
+				p.saturating_sub(charge)
 			} else if flow == -down {
 				market.highest
 			} else {
-				p + charge
+				p.saturating_add(charge)
 			};
-			let child_price = market.zone_price(market.clearing_range(child, flow)).clamp(from, to);
+			let child_price =
+				market.zone_price(market.clearing_range(child, flow)).max(from).min(to);
 			stack.push((child, child_price, flow));
 		}
 	}

@@ -356,3 +356,69 @@ proptest! {
 		prop_assert_eq!(cleared.paid(), cleared.received() + cleared.to_grid());
 	}
 }
+
+/// A grid and book at the limits of the types: any room, charge, price and quantity.
+fn extreme() -> impl Strategy<Value = (Vec<Element>, Vec<Sited<Bid>>, Vec<Sited<Offer>>)> {
+	let room = prop_oneof![Just(0u64), Just(u64::MAX), any::<u64>()];
+	let price = prop_oneof![Just(0u128), Just(u128::MAX), any::<u128>(), 0u128..100];
+	let elements = prop::collection::vec(
+		(any::<prop::sample::Index>(), room.clone(), room, price.clone()),
+		1..8,
+	)
+	.prop_map(|shape| {
+		shape
+			.into_iter()
+			.enumerate()
+			.map(|(i, (parent, up_wh, down_wh, charge))| Element {
+				id: i as ElementId,
+				parent: (i > 0).then(|| parent.index(i) as ElementId),
+				up_wh,
+				down_wh,
+				charge,
+			})
+			.collect::<Vec<_>>()
+	});
+	let order = (prop_oneof![Just(u64::MAX), any::<u64>()], price, any::<prop::sample::Index>());
+	(elements, prop::collection::vec(order.clone(), 0..8), prop::collection::vec(order, 0..8))
+		.prop_map(|(elements, bids, offers)| {
+			let size = elements.len();
+			let bids = bids
+				.into_iter()
+				.enumerate()
+				.map(|(i, (wh, price, at))| Sited {
+					order: Bid { id: 2 * i as u32, wh, price },
+					point: at.index(size) as ElementId,
+				})
+				.collect();
+			let offers = offers
+				.into_iter()
+				.enumerate()
+				.map(|(i, (wh, price, at))| Sited {
+					order: Offer { id: 2 * i as u32 + 1, wh, price },
+					point: at.index(size) as ElementId,
+				})
+				.collect();
+			(elements, bids, offers)
+		})
+}
+
+proptest! {
+	#[test]
+	fn extreme_rooms_charges_prices_and_quantities_neither_panic_nor_break_a_limit(
+		(elements, bids, offers) in extreme(),
+		rule in rule(),
+	) {
+		let grid = Grid::new(elements).expect("a tree");
+		let cleared = clear_on_grid(rule, &grid, &bids, &offers).expect("points known");
+		let bid_at: BTreeMap<u32, Bid> = bids.iter().map(|s| (s.order.id, s.order)).collect();
+		let offer_at: BTreeMap<u32, Offer> = offers.iter().map(|s| (s.order.id, s.order)).collect();
+		for trade in &cleared.trades {
+			prop_assert!(trade.buyer_price <= bid_at[&trade.bid].price);
+			prop_assert!(trade.seller_price >= offer_at[&trade.offer].price);
+			prop_assert!(trade.buyer_price >= trade.seller_price);
+		}
+		for (element, loading) in grid.elements().iter().zip(&cleared.loading) {
+			prop_assert!(loading.up_wh <= element.up_wh && loading.down_wh <= element.down_wh);
+		}
+	}
+}
