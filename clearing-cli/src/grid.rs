@@ -5,7 +5,7 @@ use anyhow::{anyhow, Context};
 use energy_clearing::{
 	clear_on_grid,
 	grid::{Element, ElementId, Grid},
-	grid_matching::Sited,
+	grid_matching::{BookError, Sited},
 	grid_uniform::GridTrade,
 	Amount, Bid, ClearingRule, Offer, Price, Wh,
 };
@@ -168,8 +168,11 @@ pub fn clear_book_on_grid(
 		let at = point("offer", id, order.point)?;
 		offers.push(Sited { order: Offer { id, wh: order.wh, price: order.price }, point: at });
 	}
-	let cleared = clear_on_grid(rule, &grid, &bids, &offers).map_err(|unknown| {
-		anyhow!("order {} names point {}, which is not in the grid", unknown.order, unknown.point)
+	let cleared = clear_on_grid(rule, &grid, &bids, &offers).map_err(|error| match error {
+		BookError::UnknownPoint { order, point } => {
+			anyhow!("order {order} names point {point}, which is not in the grid")
+		},
+		BookError::DuplicateOrder { order } => anyhow!("two orders of one side have id {order}"),
 	})?;
 	let elements = grid
 		.elements()

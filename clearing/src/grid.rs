@@ -44,11 +44,24 @@ pub struct Element {
 	pub charge: Price,
 }
 
-/// Why a list of elements is not a radial tree.
+/// The most elements a grid may have: the matching remembers pairs of points, the nodal
+/// prices visit every element for each price they try.
+pub const MAX_ELEMENTS: usize = 1_024;
+
+/// The most levels below the root: the nodal prices evaluate an element at up to `2^depth`
+/// prices. A distribution grid is a few levels deep (substation, transformer, feeder, lateral,
+/// connection point).
+pub const MAX_DEPTH: u32 = 8;
+
+/// Why a list of elements is not a radial tree the clearing takes.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum GridError {
 	/// No element, so no root.
 	Empty,
+	/// More than [`MAX_ELEMENTS`] elements.
+	TooManyElements,
+	/// This element is more than [`MAX_DEPTH`] levels below the root.
+	TooDeep(ElementId),
 	/// Two elements share this id.
 	DuplicateElement(ElementId),
 	/// More than one element has no parent; the second one found.
@@ -89,8 +102,11 @@ pub struct Grid {
 
 impl Grid {
 	/// Checks that `elements` form one radial tree (unique ids, one root, known parents, no
-	/// cycle) and indexes it.
+	/// cycle) within [`MAX_ELEMENTS`] and [`MAX_DEPTH`], and indexes it.
 	pub fn new(elements: Vec<Element>) -> Result<Self, GridError> {
+		if elements.len() > MAX_ELEMENTS {
+			return Err(GridError::TooManyElements);
+		}
 		let mut index = BTreeMap::new();
 		let mut root = None;
 		for (at, element) in elements.iter().enumerate() {
@@ -142,6 +158,9 @@ impl Grid {
 				next += 1;
 				depth[element] = next;
 			}
+		}
+		if let Some(at) = depth.iter().position(|&d| d > MAX_DEPTH) {
+			return Err(GridError::TooDeep(elements[at].id));
 		}
 		Ok(Grid { elements, index, parent, depth })
 	}
@@ -405,5 +424,14 @@ mod tests {
 		assert_eq!(Grid::new(cycle), Err(GridError::Cycle(1)));
 		let no_root = vec![element(1, Some(2), 0, 0), element(2, Some(1), 0, 0)];
 		assert_eq!(Grid::new(no_root), Err(GridError::Cycle(1)));
+		// A chain one level too deep, and one element too many.
+		let chain: Vec<Element> =
+			(0..=MAX_DEPTH + 1).map(|i| element(i, i.checked_sub(1), 0, 0)).collect();
+		assert_eq!(Grid::new(chain.clone()), Err(GridError::TooDeep(MAX_DEPTH + 1)));
+		assert!(Grid::new(chain[..chain.len() - 1].to_vec()).is_ok());
+		let wide: Vec<Element> =
+			(0..=MAX_ELEMENTS as u32).map(|i| element(i, (i > 0).then_some(0), 0, 0)).collect();
+		assert_eq!(Grid::new(wide.clone()), Err(GridError::TooManyElements));
+		assert!(Grid::new(wide[..MAX_ELEMENTS].to_vec()).is_ok());
 	}
 }

@@ -14,7 +14,7 @@
 use crate::{
 	average_bid::mean_bid_price,
 	grid::{loading, net_flows, Grid, Loading},
-	grid_matching::{located, merit_order_matches, GridMatch, Sited, UnknownPoint},
+	grid_matching::{located, merit_order_matches, BookError, GridMatch, Sited},
 	grid_uniform::{self, GridTrade},
 	Amount, Bid, ClearingRule, Offer, Price, Wh,
 };
@@ -67,7 +67,7 @@ pub fn clear_on_grid(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<GridClearing, UnknownPoint> {
+) -> Result<GridClearing, BookError> {
 	match rule {
 		ClearingRule::AverageBid => average_bid(grid, bids, offers),
 		ClearingRule::UniformPrice => uniform_price(grid, bids, offers),
@@ -81,7 +81,7 @@ fn asked(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<Vec<i128>, UnknownPoint> {
+) -> Result<Vec<i128>, BookError> {
 	let bid_point = located(grid, bids, |bid| bid.id)?;
 	let offer_point = located(grid, offers, |offer| offer.id)?;
 	let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
@@ -107,7 +107,7 @@ fn pay_as_bid(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<GridClearing, UnknownPoint> {
+) -> Result<GridClearing, BookError> {
 	let matched = merit_order_matches(grid, bids, offers)?;
 	let mcp = matched.matches.last().map(|last| last.matched.bid.price);
 	let trades = matched
@@ -129,7 +129,7 @@ fn average_bid(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<GridClearing, UnknownPoint> {
+) -> Result<GridClearing, BookError> {
 	// Every order names a known point, served or not.
 	located(grid, bids, |bid| bid.id)?;
 	located(grid, offers, |offer| offer.id)?;
@@ -171,7 +171,7 @@ fn uniform_price(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<GridClearing, UnknownPoint> {
+) -> Result<GridClearing, BookError> {
 	let size = grid.elements().len();
 	let Some(cleared) = grid_uniform::clear(grid, bids, offers)? else {
 		return Ok(GridClearing {

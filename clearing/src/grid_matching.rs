@@ -34,13 +34,21 @@ pub struct Sited<O> {
 	pub point: ElementId,
 }
 
-/// An order whose connection point is not in the grid.
+/// Why a sited book cannot be cleared on a grid.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
-pub struct UnknownPoint {
-	/// The order.
-	pub order: OrderId,
-	/// The point it names.
-	pub point: ElementId,
+pub enum BookError {
+	/// An order names a connection point that is not in the grid.
+	UnknownPoint {
+		/// The order.
+		order: OrderId,
+		/// The point it names.
+		point: ElementId,
+	},
+	/// Two orders of one side share an id.
+	DuplicateOrder {
+		/// The id.
+		order: OrderId,
+	},
 }
 
 /// A match and the network charge of its path, per kWh.
@@ -61,21 +69,23 @@ pub struct GridMatches {
 	pub used: Vec<(Wh, Wh)>,
 }
 
-/// Orders' points as grid indexes; the first unknown point refuses the book.
+/// Orders' points as grid indexes; the first unknown point or repeated id refuses the book.
 pub(crate) fn located<O: Copy>(
 	grid: &Grid,
 	orders: &[Sited<O>],
 	id: impl Fn(&O) -> OrderId,
-) -> Result<BTreeMap<OrderId, usize>, UnknownPoint> {
-	orders
-		.iter()
-		.map(|sited| {
-			let order = id(&sited.order);
-			let at =
-				grid.index_of(sited.point).ok_or(UnknownPoint { order, point: sited.point })?;
-			Ok((order, at))
-		})
-		.collect()
+) -> Result<BTreeMap<OrderId, usize>, BookError> {
+	let mut points = BTreeMap::new();
+	for sited in orders {
+		let order = id(&sited.order);
+		let at = grid
+			.index_of(sited.point)
+			.ok_or(BookError::UnknownPoint { order, point: sited.point })?;
+		if points.insert(order, at).is_some() {
+			return Err(BookError::DuplicateOrder { order });
+		}
+	}
+	Ok(points)
 }
 
 /// An offer with what is left of it.
@@ -125,6 +135,31 @@ impl Queues {
 	}
 }
 
+/// A set of (point, point) pairs of a grid: one bit per pair, `elements²` bits (at most
+/// [`crate::grid::MAX_ELEMENTS`]² = 128 KiB).
+struct PairSet {
+	size: usize,
+	bits: Vec<u64>,
+}
+
+impl PairSet {
+	fn new(size: usize) -> Self {
+		PairSet { size, bits: alloc::vec![0; (size * size).div_ceil(64)] }
+	}
+
+	fn contains(&self, a: usize, b: usize) -> bool {
+		let at = a * self.size + b;
+		self.bits.get(at / 64).is_some_and(|word| word & (1 << (at % 64)) != 0)
+	}
+
+	fn insert(&mut self, a: usize, b: usize) {
+		let at = a * self.size + b;
+		if let Some(word) = self.bits.get_mut(at / 64) {
+			*word |= 1 << (at % 64);
+		}
+	}
+}
+
 /// The offer a bid takes next: cheapest delivered, then cheapest reserve, then earliest.
 struct Choice {
 	point: usize,
@@ -140,7 +175,7 @@ pub fn merit_order_matches(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<GridMatches, UnknownPoint> {
+) -> Result<GridMatches, BookError> {
 	let bid_point = located(grid, bids, |bid| bid.id)?;
 	let offer_point = located(grid, offers, |offer| offer.id)?;
 	let plain_bids: Vec<Bid> = bids.iter().map(|sited| sited.order).collect();
@@ -148,15 +183,15 @@ pub fn merit_order_matches(
 	let mut queues = Queues::new(offers_by_merit(&plain_offers), &offer_point);
 	let mut ledger = Ledger::new(grid);
 	let mut matches = Vec::new();
-	// Paths found full, by (offer point, bid point): flows only grow, so a full path stays
-	// full, and no later bid looks at it again.
-	let size = grid.elements().len();
-	let mut full = vec![false; size * size];
+	// Pairs (offer point, bid point) no later bid can use: a full path stays full (flows only
+	// grow), and a point priced out for a bid stays priced out for every later bid at the same
+	// point (bids come dearest first, a point's later offers are no cheaper).
+	let mut dead = PairSet::new(grid.elements().len());
 	for bid in bids_by_merit(&plain_bids) {
 		let to = bid_point.get(&bid.id).copied().unwrap_or_default();
 		let mut wanted = bid.wh;
 		while wanted > 0 {
-			let Some(choice) = cheapest_delivered(grid, &queues, &ledger, &mut full, bid.price, to)
+			let Some(choice) = cheapest_delivered(grid, &queues, &ledger, &mut dead, bid.price, to)
 			else {
 				break;
 			};
@@ -174,17 +209,15 @@ pub fn merit_order_matches(
 }
 
 /// The head offer cheapest delivered to point `to` that `price` covers, among those whose path
-/// has room; paths found full on the way are marked in `full` (indexed offer point × elements
-/// + bid point).
+/// has room; pairs found full or priced out on the way are added to `dead`.
 fn cheapest_delivered(
 	grid: &Grid,
 	queues: &Queues,
 	ledger: &Ledger,
-	full: &mut [bool],
+	dead: &mut PairSet,
 	price: Price,
 	to: usize,
 ) -> Option<Choice> {
-	let size = grid.elements().len();
 	let mut best: Option<Choice> = None;
 	for &(reserve, _, point) in &queues.heads {
 		// Charges are never negative: a head dearer than the best delivered price (or than
@@ -192,21 +225,21 @@ fn cheapest_delivered(
 		if reserve > price || best.as_ref().is_some_and(|b| reserve >= b.delivered) {
 			break;
 		}
-		let pair = point * size + to;
-		if full.get(pair).copied().unwrap_or(false) {
+		if dead.contains(point, to) {
 			continue;
 		}
 		let path = grid.path(point, to);
 		let charge = grid.charge(&path);
 		// A delivered price past the largest price crosses no bid.
-		let Some(delivered) = reserve.checked_add(charge) else { continue };
-		if delivered > price || best.as_ref().is_some_and(|b| delivered >= b.delivered) {
+		let Some(delivered) = reserve.checked_add(charge).filter(|d| *d <= price) else {
+			dead.insert(point, to);
+			continue;
+		};
+		if best.as_ref().is_some_and(|b| delivered >= b.delivered) {
 			continue;
 		}
 		if ledger.bottleneck(&path).is_some_and(|(_, _, room)| room == 0) {
-			if let Some(slot) = full.get_mut(pair) {
-				*slot = true;
-			}
+			dead.insert(point, to);
 			continue;
 		}
 		let Some(head) = queues.head(point) else { continue };
@@ -283,8 +316,22 @@ mod tests {
 		let bids = [sited(bid(1, 500, 90), 99)];
 		assert_eq!(
 			merit_order_matches(&grid, &bids, &[]),
-			Err(UnknownPoint { order: 1, point: 99 })
+			Err(BookError::UnknownPoint { order: 1, point: 99 })
 		);
+	}
+
+	#[test]
+	fn two_orders_of_one_side_with_one_id_refuse_the_book() {
+		// Even an empty one: it would otherwise move the other order's point.
+		let grid = two_feeders(10_000, 0);
+		let offers = [sited(offer(7, 500, 10), 5), sited(offer(7, 0, 10), 4)];
+		assert_eq!(
+			merit_order_matches(&grid, &[sited(bid(1, 500, 50), 4)], &offers),
+			Err(BookError::DuplicateOrder { order: 7 })
+		);
+		// A bid and an offer may share an id: each side has its own.
+		let offers = [sited(offer(1, 500, 10), 5)];
+		assert!(merit_order_matches(&grid, &[sited(bid(1, 500, 50), 4)], &offers).is_ok());
 	}
 
 	#[test]

@@ -38,7 +38,7 @@
 
 use crate::{
 	grid::{net_flows, Grid, Loading},
-	grid_matching::{located, Sited, UnknownPoint},
+	grid_matching::{located, BookError, Sited},
 	money, Amount, Bid, Offer, OrderId, Price, Wh,
 };
 use alloc::{vec, vec::Vec};
@@ -177,7 +177,7 @@ impl<'a> Market<'a> {
 		grid: &'a Grid,
 		bids: &[Sited<Bid>],
 		offers: &[Sited<Offer>],
-	) -> Result<(Self, usize), UnknownPoint> {
+	) -> Result<(Self, usize), BookError> {
 		let size = grid.elements().len();
 		let mut children = vec![Vec::new(); size];
 		let mut root = 0;
@@ -187,13 +187,12 @@ impl<'a> Market<'a> {
 				None => root = element,
 			}
 		}
+		let bid_point = located(grid, bids, |bid| bid.id)?;
+		let offer_point = located(grid, offers, |offer| offer.id)?;
 		let mut books = vec![PointBook::default(); size];
-		// Prices are never negative: the lowest order price is at least 0.
-		let (low, mut high): (Signed, Signed) = (0, 0);
+		let mut high: Signed = 0;
 		for sited in bids.iter().filter(|s| s.order.wh > 0) {
-			let at = grid
-				.index_of(sited.point)
-				.ok_or(UnknownPoint { order: sited.order.id, point: sited.point })?;
+			let at = bid_point.get(&sited.order.id).copied().unwrap_or(root);
 			let price = signed_price(sited.order.price);
 			high = high.max(price);
 			books[at].bids.push((price, sited.order.id, sited.order.wh));
@@ -202,9 +201,7 @@ impl<'a> Market<'a> {
 		// (a bid dearer than the cap is taken at the cap: it pays less than its price).
 		let within_cap = |offer: &&Sited<Offer>| signed_price(offer.order.price) < PRICE_CAP;
 		for sited in offers.iter().filter(|s| s.order.wh > 0).filter(within_cap) {
-			let at = grid
-				.index_of(sited.point)
-				.ok_or(UnknownPoint { order: sited.order.id, point: sited.point })?;
+			let at = offer_point.get(&sited.order.id).copied().unwrap_or(root);
 			let price = signed_price(sited.order.price);
 			high = high.max(price);
 			books[at].offers.push((price, sited.order.id, sited.order.wh));
@@ -220,7 +217,8 @@ impl<'a> Market<'a> {
 			.map(|e| signed_price(e.charge))
 			.fold(0, Signed::saturating_add)
 			.min(PRICE_CAP);
-		let lowest = low.saturating_sub(charges).saturating_sub(1);
+		// Prices are never negative: the lowest order price is at least 0.
+		let lowest = (0 as Signed).saturating_sub(charges).saturating_sub(1);
 		high = high.saturating_add(charges).saturating_add(1);
 		Ok((Market { grid, children, books, lowest, highest: high }, root))
 	}
@@ -361,7 +359,7 @@ pub fn clear(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<Option<NodalClearing>, UnknownPoint> {
+) -> Result<Option<NodalClearing>, BookError> {
 	let bid_point = located(grid, bids, |bid| bid.id)?;
 	let offer_point = located(grid, offers, |offer| offer.id)?;
 	let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
@@ -413,7 +411,7 @@ pub fn nodal(
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
-) -> Result<Option<NodalClearing>, UnknownPoint> {
+) -> Result<Option<NodalClearing>, BookError> {
 	let (market, root) = Market::new(grid, bids, offers)?;
 	let size = grid.elements().len();
 	let mut prices = vec![0; size];
@@ -604,7 +602,7 @@ mod tests {
 	fn an_order_at_an_unknown_point_refuses_the_book() {
 		let grid = two_feeders(10_000, 0);
 		let bids = [sited(bid(1, 500, 90), 99)];
-		assert_eq!(clear(&grid, &bids, &[]), Err(UnknownPoint { order: 1, point: 99 }));
-		assert_eq!(nodal(&grid, &bids, &[]), Err(UnknownPoint { order: 1, point: 99 }));
+		assert_eq!(clear(&grid, &bids, &[]), Err(BookError::UnknownPoint { order: 1, point: 99 }));
+		assert_eq!(nodal(&grid, &bids, &[]), Err(BookError::UnknownPoint { order: 1, point: 99 }));
 	}
 }

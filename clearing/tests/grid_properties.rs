@@ -5,7 +5,7 @@
 
 use energy_clearing::{
 	clear, clear_on_grid,
-	grid::{Element, ElementId, Grid},
+	grid::{Element, ElementId, Grid, MAX_DEPTH},
 	grid_matching::{merit_order_matches, Sited},
 	grid_uniform, uniform_price, Bid, ClearingRule, Offer, Price, Trade, Wh,
 };
@@ -18,17 +18,22 @@ fn grid(limited: bool) -> impl Strategy<Value = Vec<Element>> {
 	let charge = if limited { (0u128..30).boxed() } else { Just(0u128).boxed() };
 	prop::collection::vec((any::<prop::sample::Index>(), room.clone(), room, charge), 1..25)
 		.prop_map(|shape| {
-			shape
-				.into_iter()
-				.enumerate()
-				.map(|(i, (parent, up_wh, down_wh, charge))| Element {
+			// Each element hangs from an earlier one that is not at the deepest level.
+			let mut depth: Vec<u32> = Vec::new();
+			let mut elements = Vec::new();
+			for (i, (parent, up_wh, down_wh, charge)) in shape.into_iter().enumerate() {
+				let open: Vec<usize> = (0..i).filter(|&j| depth[j] < MAX_DEPTH).collect();
+				let parent = (i > 0).then(|| open[parent.index(open.len())]);
+				depth.push(parent.map_or(0, |p| depth[p] + 1));
+				elements.push(Element {
 					id: 100 + 7 * i as ElementId,
-					parent: (i > 0).then(|| 100 + 7 * parent.index(i) as ElementId),
+					parent: parent.map(|p| 100 + 7 * p as ElementId),
 					up_wh,
 					down_wh,
 					charge,
-				})
-				.collect()
+				});
+			}
+			elements
 		})
 }
 
