@@ -335,10 +335,7 @@ impl Loading {
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	fn element(id: ElementId, parent: Option<ElementId>, room: Wh, charge: Price) -> Element {
-		Element { id, parent, up_wh: room, down_wh: room, charge }
-	}
+	use crate::test_orders::element;
 
 	/// Root 0; transformers 1 and 2; feeder 3 under 1, feeder 4 under 2; points 5, 6 on feeder
 	/// 3 and 7 on feeder 4.

@@ -16,7 +16,7 @@ use crate::{
 	grid::{loading, net_flows, Grid, Loading},
 	grid_matching::{located, merit_order_matches, BookError, GridMatch, Sited},
 	grid_uniform::{self, GridTrade},
-	Amount, Bid, ClearingRule, Offer, Price, Wh,
+	Amount, Bid, Clearing, ClearingRule, Offer, Price, Wh,
 };
 use alloc::{vec, vec::Vec};
 
@@ -75,22 +75,39 @@ pub fn clear_on_grid(
 	}
 }
 
-/// The net flows (export positive) the book asks of each element under `rule` without a grid.
+/// The book cleared under `rule` without a grid; the net flows (export positive) that asks of
+/// each element; and whether its trades cross no charged element.
+pub(crate) fn without_grid(
+	rule: ClearingRule,
+	grid: &Grid,
+	bids: &[Sited<Bid>],
+	offers: &[Sited<Offer>],
+) -> Result<(Clearing, Vec<i128>, bool), BookError> {
+	let bid_point = located(grid, bids, |bid| bid.id)?;
+	let offer_point = located(grid, offers, |offer| offer.id)?;
+	let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
+	let plain_offers: Vec<Offer> = offers.iter().map(|s| s.order).collect();
+	let clearing = crate::clear(rule, &plain_bids, &plain_offers);
+	let sited: Vec<(usize, usize, Wh)> = clearing
+		.trades
+		.iter()
+		.filter_map(|trade| {
+			Some((*offer_point.get(&trade.offer)?, *bid_point.get(&trade.bid)?, trade.wh))
+		})
+		.collect();
+	let free = sited.iter().all(|&(from, to, _)| grid.charge(&grid.path(from, to)) == 0);
+	let flows = net_flows(grid, sited.into_iter());
+	Ok((clearing, flows, free))
+}
+
+/// The net flows the book asks of each element under `rule` without a grid.
 fn asked(
 	rule: ClearingRule,
 	grid: &Grid,
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
 ) -> Result<Vec<i128>, BookError> {
-	let bid_point = located(grid, bids, |bid| bid.id)?;
-	let offer_point = located(grid, offers, |offer| offer.id)?;
-	let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
-	let plain_offers: Vec<Offer> = offers.iter().map(|s| s.order).collect();
-	let trades = crate::clear(rule, &plain_bids, &plain_offers).trades;
-	let sited = trades.iter().filter_map(|trade| {
-		Some((*offer_point.get(&trade.offer)?, *bid_point.get(&trade.bid)?, trade.wh))
-	});
-	Ok(net_flows(grid, sited))
+	Ok(without_grid(rule, grid, bids, offers)?.1)
 }
 
 fn trade(matched: &GridMatch, buyer_price: Price, seller_price: Price) -> GridTrade {

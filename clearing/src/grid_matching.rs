@@ -251,11 +251,7 @@ fn cheapest_delivered(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::{grid::Element, test_orders::*};
-
-	fn element(id: ElementId, parent: Option<ElementId>, room: Wh, charge: Price) -> Element {
-		Element { id, parent, up_wh: room, down_wh: room, charge }
-	}
+	use crate::test_orders::*;
 
 	/// Root 0; transformer 1 with feeders 2 (points 4, 5) and 3 (point 6).
 	fn two_feeders(transformer_room: Wh, feeder_charge: Price) -> Grid {

@@ -37,9 +37,9 @@
 //! (substation, transformer, feeder, lateral, connection point).
 
 use crate::{
-	grid::{net_flows, Grid, Loading},
+	grid::{Grid, Loading},
 	grid_matching::{located, BookError, Sited},
-	money, Amount, Bid, Offer, OrderId, Price, Wh,
+	money, Amount, Bid, ClearingRule, Offer, OrderId, Price, Wh,
 };
 use alloc::{vec, vec::Vec};
 
@@ -313,37 +313,36 @@ fn serve(book: &PointBook, p: Signed, net: Signed) -> Served {
 	let marginal_offers = book.supply(p, true) - book.supply(p, false);
 	let marginal_bids = book.demand(p, true) - book.demand(p, false);
 	let d = net - base;
-	let (mut take_offers, mut take_bids) = if d >= 0 {
+	let (take_offers, take_bids) = if d >= 0 {
 		let bids = marginal_bids.min(marginal_offers - d);
 		(d + bids, bids)
 	} else {
 		let offers = marginal_offers.min(marginal_bids + d);
 		(offers, offers - d)
 	};
-	let mut served = Served::default();
-	// Marginal orders first in, first out: by id among those at `p`.
-	let mut at_p: Vec<&(Signed, OrderId, Wh)> = book.offers.iter().filter(|o| o.0 == p).collect();
-	at_p.sort_by_key(|o| o.1);
-	for offer in book.offers.iter().filter(|o| o.0 < p) {
-		served.offers.push(*offer);
+	Served {
+		offers: serve_side(&book.offers, p, |price| price < p, take_offers),
+		bids: serve_side(&book.bids, p, |price| price > p, take_bids),
 	}
-	for offer in at_p {
-		let wh = signed_wh(offer.2).min(take_offers);
+}
+
+/// One side's orders served at price `p`: all those `inside` (strictly on the side that trades),
+/// then `take` Wh of those at `p`, first in, first out.
+fn serve_side(
+	orders: &[(Signed, OrderId, Wh)],
+	p: Signed,
+	inside: impl Fn(Signed) -> bool,
+	mut take: Signed,
+) -> Vec<(Signed, OrderId, Wh)> {
+	let mut served: Vec<(Signed, OrderId, Wh)> =
+		orders.iter().filter(|order| inside(order.0)).copied().collect();
+	let mut at_p: Vec<&(Signed, OrderId, Wh)> = orders.iter().filter(|o| o.0 == p).collect();
+	at_p.sort_by_key(|order| order.1);
+	for order in at_p {
+		let wh = signed_wh(order.2).min(take);
 		if wh > 0 {
-			served.offers.push((offer.0, offer.1, wh as Wh));
-			take_offers -= wh;
-		}
-	}
-	let mut at_p: Vec<&(Signed, OrderId, Wh)> = book.bids.iter().filter(|b| b.0 == p).collect();
-	at_p.sort_by_key(|b| b.1);
-	for bid in book.bids.iter().filter(|b| b.0 > p) {
-		served.bids.push(*bid);
-	}
-	for bid in at_p {
-		let wh = signed_wh(bid.2).min(take_bids);
-		if wh > 0 {
-			served.bids.push((bid.0, bid.1, wh as Wh));
-			take_bids -= wh;
+			served.push((order.0, order.1, wh as Wh));
+			take -= wh;
 		}
 	}
 	served
@@ -360,24 +359,10 @@ pub fn clear(
 	bids: &[Sited<Bid>],
 	offers: &[Sited<Offer>],
 ) -> Result<Option<NodalClearing>, BookError> {
-	let bid_point = located(grid, bids, |bid| bid.id)?;
-	let offer_point = located(grid, offers, |offer| offer.id)?;
-	let plain_bids: Vec<Bid> = bids.iter().map(|s| s.order).collect();
-	let plain_offers: Vec<Offer> = offers.iter().map(|s| s.order).collect();
-	let unconstrained = crate::uniform_price::clear(&plain_bids, &plain_offers);
+	let (unconstrained, flows, free) =
+		crate::grid_clearing::without_grid(ClearingRule::UniformPrice, grid, bids, offers)?;
 	let Some(mcp) = unconstrained.mcp else { return Ok(None) };
 	let size = grid.elements().len();
-	let mut free = true;
-	let mut sited = Vec::with_capacity(unconstrained.trades.len());
-	for trade in &unconstrained.trades {
-		let (Some(&from), Some(&to)) = (offer_point.get(&trade.offer), bid_point.get(&trade.bid))
-		else {
-			continue;
-		};
-		free &= grid.charge(&grid.path(from, to)) == 0;
-		sited.push((from, to, trade.wh));
-	}
-	let flows = net_flows(grid, sited.into_iter());
 	let fits = grid.elements().iter().zip(&flows).all(|(element, &flow)| {
 		flow <= signed_wh(element.up_wh) && -flow <= signed_wh(element.down_wh)
 	});
@@ -520,11 +505,7 @@ fn pair(market: &Market, root: usize, served: &mut [Served], prices: &[Signed]) 
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::{grid::Element, grid::ElementId, test_orders::*};
-
-	fn element(id: ElementId, parent: Option<ElementId>, room: Wh, charge: Price) -> Element {
-		Element { id, parent, up_wh: room, down_wh: room, charge }
-	}
+	use crate::{grid::ElementId, test_orders::*};
 
 	/// Root 0 with feeders 1 (point 3) and 2 (point 4); feeder 1 carries `feeder_room` Wh.
 	fn two_feeders(feeder_room: Wh, charge: Price) -> Grid {

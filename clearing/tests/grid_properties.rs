@@ -37,31 +37,37 @@ fn grid(limited: bool) -> impl Strategy<Value = Vec<Element>> {
 		})
 }
 
+/// Sited orders from (Wh, price, point) triples, ids handed out across both sides in placement
+/// order, as the pallet does.
+fn sited<P>(
+	bids: Vec<(Wh, Price, P)>,
+	offers: Vec<(Wh, Price, P)>,
+	point: impl Fn(P) -> ElementId,
+) -> (Vec<Sited<Bid>>, Vec<Sited<Offer>>) {
+	let bids = bids
+		.into_iter()
+		.enumerate()
+		.map(|(i, (wh, price, at))| Sited {
+			order: Bid { id: 2 * i as u32, wh, price },
+			point: point(at),
+		})
+		.collect();
+	let offers = offers
+		.into_iter()
+		.enumerate()
+		.map(|(i, (wh, price, at))| Sited {
+			order: Offer { id: 2 * i as u32 + 1, wh, price },
+			point: point(at),
+		})
+		.collect();
+	(bids, offers)
+}
+
 /// A book whose orders sit at random elements of a grid of `size` elements.
 fn book(size: usize) -> impl Strategy<Value = (Vec<Sited<Bid>>, Vec<Sited<Offer>>)> {
 	let order = (0u64..3_000, 0u128..=100, 0..size);
-	(prop::collection::vec(order.clone(), 0..30), prop::collection::vec(order, 0..30)).prop_map(
-		|(bids, offers)| {
-			let point = |at: usize| 100 + 7 * at as ElementId;
-			let bids = bids
-				.into_iter()
-				.enumerate()
-				.map(|(i, (wh, price, at))| Sited {
-					order: Bid { id: 2 * i as u32, wh, price },
-					point: point(at),
-				})
-				.collect();
-			let offers = offers
-				.into_iter()
-				.enumerate()
-				.map(|(i, (wh, price, at))| Sited {
-					order: Offer { id: 2 * i as u32 + 1, wh, price },
-					point: point(at),
-				})
-				.collect();
-			(bids, offers)
-		},
-	)
+	(prop::collection::vec(order.clone(), 0..30), prop::collection::vec(order, 0..30))
+		.prop_map(|(bids, offers)| sited(bids, offers, |at| 100 + 7 * at as ElementId))
 }
 
 fn grid_and_book(
@@ -387,22 +393,8 @@ fn extreme() -> impl Strategy<Value = (Vec<Element>, Vec<Sited<Bid>>, Vec<Sited<
 	(elements, prop::collection::vec(order.clone(), 0..8), prop::collection::vec(order, 0..8))
 		.prop_map(|(elements, bids, offers)| {
 			let size = elements.len();
-			let bids = bids
-				.into_iter()
-				.enumerate()
-				.map(|(i, (wh, price, at))| Sited {
-					order: Bid { id: 2 * i as u32, wh, price },
-					point: at.index(size) as ElementId,
-				})
-				.collect();
-			let offers = offers
-				.into_iter()
-				.enumerate()
-				.map(|(i, (wh, price, at))| Sited {
-					order: Offer { id: 2 * i as u32 + 1, wh, price },
-					point: at.index(size) as ElementId,
-				})
-				.collect();
+			let (bids, offers) =
+				sited(bids, offers, |at: prop::sample::Index| at.index(size) as ElementId);
 			(elements, bids, offers)
 		})
 }
