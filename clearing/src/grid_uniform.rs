@@ -32,9 +32,9 @@
 //!
 //! **Cost.** Evaluating `G` at the root evaluates each element at up to `2^depth` prices (one
 //! per combination of charges on the way down; one price when charges are zero), each a binary
-//! search over the element's orders; finding a price is a binary search over prices. The caller
-//! bounds the grid's depth ([`Grid::depth`]): a distribution grid is a few levels deep
-//! (substation, transformer, feeder, lateral, connection point).
+//! search over the element's orders; finding a price is a binary search over prices.
+//! [`Grid::new`] bounds the depth ([`crate::grid::MAX_DEPTH`]): a distribution grid is a few
+//! levels deep (substation, transformer, feeder, lateral, connection point).
 
 use crate::{
 	grid::{Grid, Loading},
