@@ -82,7 +82,7 @@ group second "${second[@]/#/--test=}" &
 pids+=($!)
 group mqtt "${mqtt[@]/#/--test=}" &
 pids+=($!)
-group dev "${dev[@]/#/--test=}" &
+group dev --lib "${dev[@]/#/--test=}" &
 pids+=($!)
 failed=0
 for pid in "${pids[@]}"; do

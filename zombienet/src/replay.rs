@@ -62,6 +62,13 @@ pub async fn market_slot(client: &RpcClient) -> Result<u32> {
 	Ok(rpc(client, "market_currentSlot", vec![]).await?.as_u64().unwrap_or(0) as u32)
 }
 
+/// The replay offset that makes `slot` replay data hour `hour` (0 = 2016-01-01 00:00): the
+/// offset [`slot_energy`] and [`import_history`] take. Slot numbers grow by 1,440 a day, a
+/// whole year of data every six days, so a test that wants a season computes it from the slot.
+pub fn offset_replaying(slot: u32, hour: u32) -> u32 {
+	(hour % DATA_HOURS + DATA_HOURS - slot % DATA_HOURS) % DATA_HOURS
+}
+
 /// A demo meter's import and export (Wh) in `slot`: data hour `(slot + offset) mod 8784`,
 /// W / 60 per one-minute slot; production meters export, consumption meters import.
 pub fn slot_energy(id: u32, profile: &[f64], watts: f64, slot: u32, offset: u32) -> (u64, u64) {
@@ -194,4 +201,20 @@ pub async fn forecast(
 		number(inner.at("import_wh")).unwrap_or(0),
 		number(inner.at("export_wh")).unwrap_or(0),
 	)))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_offset_replays_the_asked_hour_at_the_slot() {
+		for slot in [0, 1, 8_783, 8_784, 29_940_986, u32::MAX - DATA_HOURS] {
+			for hour in [0, 12, 24 * 160 + 12, DATA_HOURS - 1] {
+				let offset = offset_replaying(slot, hour);
+				assert!(offset < DATA_HOURS);
+				assert_eq!((slot as u64 + offset as u64) % DATA_HOURS as u64, hour as u64);
+			}
+		}
+	}
 }

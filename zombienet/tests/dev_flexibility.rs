@@ -12,7 +12,10 @@
 use anyhow::{anyhow, ensure, Context, Result};
 use energy_zombienet::{
 	chain::{storage_u64, submit, submit_with_fields},
-	replay::{forecast, import_history, latest_forecast, market_slot, run_gateway, ReplayMeter},
+	replay::{
+		forecast, import_history, latest_forecast, market_slot, offset_replaying, run_gateway,
+		ReplayMeter,
+	},
 	wait_until, DevNode,
 };
 use std::{
@@ -103,9 +106,9 @@ async fn a_request_is_posted_accepted_delivered_and_settled() -> Result<()> {
 	let installed = storage_u64(&api, "Meters", "GenesisSlot", vec![])
 		.await?
 		.ok_or_else(|| anyhow!("block 1 recorded no GenesisSlot"))? as u32;
-	// A January evening: households import.
+	// A January evening (data hour 24 × 10 + 19: 11 January 2016, 19:00): households import.
 	let start = market_slot(&client).await?;
-	let offset = 24 * 10 + (19 + 48 - (start + 6) % 24) % 24;
+	let offset = offset_replaying(start + 6, 24 * 10 + 19);
 	import_history(&client, &METERS, installed, offset).await?;
 
 	// Eve's meter imports a quarter of her baseline in the requested slot, once it is known:

@@ -12,8 +12,8 @@ use anyhow::{anyhow, Result};
 use energy_zombienet::{
 	chain::storage_u64,
 	replay::{
-		forecast, import_history, latest_forecast, market_slot as current_slot, rpc, run_gateway,
-		ReplayMeter, HISTORY,
+		forecast, import_history, latest_forecast, market_slot as current_slot, offset_replaying,
+		rpc, run_gateway, ReplayMeter, HISTORY,
 	},
 	wait_until, DevNode,
 };
@@ -44,7 +44,8 @@ async fn forecasts_appear_each_slot_and_standing_orders_trade_on_them() -> Resul
 	let start = current_slot(&client).await?;
 	// Replay the profiles so that the slots traded in this test are a June midday: the PV
 	// meters export, so the standing offers have something to sell.
-	let offset = 24 * 160 + (12 + 48 - (start + 6) % 24) % 24;
+	// (data hour 24 × 160 + 12: 9 June 2016, noon).
+	let offset = offset_replaying(start + 6, 24 * 160 + 12);
 	// The meters' history ends where the chain's first block installed them.
 	let installed = storage_u64(&api, "Meters", "GenesisSlot", vec![])
 		.await?
