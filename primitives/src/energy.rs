@@ -15,6 +15,38 @@ pub type ResId = u32;
 /// Identifier of a smart meter.
 pub type MeterId = u32;
 
+/// Identifier of an element of the DSO's grid (a transformer, a feeder, a connection point),
+/// as the DSO numbers them.
+pub type ElementId = u32;
+
+/// An element of the DSO's grid as one slot clears on it: where it hangs, the power it can
+/// carry in the slot each way (its capacity, or less where the DSO withheld headroom), and
+/// its network charge.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+)]
+pub struct SlotElement {
+	/// The element.
+	pub id: ElementId,
+	/// The element it hangs from; `None` for the root (the substation).
+	pub parent: Option<ElementId>,
+	/// Power it can carry out of its subtree (towards the parent) in the slot, W.
+	pub up_w: Watts,
+	/// Power it can carry into its subtree in the slot, W.
+	pub down_w: Watts,
+	/// The network charge for each kWh that crosses it, either way.
+	pub charge_per_kwh: u128,
+}
+
 /// Index of a market slot: `unix time in ms / slot length in ms`. Slot `s` covers
 /// `[s * len, (s + 1) * len)`.
 pub type MarketSlot = u32;

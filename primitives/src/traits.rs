@@ -1,7 +1,9 @@
 //! Interfaces between the energy pallets, so that each pallet depends on what it needs from
 //! another, not on the other pallet itself.
 
-use crate::energy::{EnergyForecast, MarketSlot, MeterId, ResId, Roles, Watts, Wh};
+use crate::energy::{
+	ElementId, EnergyForecast, MarketSlot, MeterId, ResId, Roles, SlotElement, Watts, Wh,
+};
 use alloc::vec::Vec;
 use sp_runtime::{DispatchError, Weight};
 
@@ -60,6 +62,10 @@ pub trait MarketClock {
 	/// once settlement has begun, tokens of the slot could neither be sold nor fed in, and a
 	/// gateway that withheld the slot's readings must not gain from it.
 	fn delivery_open(slot: MarketSlot) -> bool;
+
+	/// Whether `slot` has passed its gate closure: its auction closed (or was never opened in
+	/// time), so what it clears on, its book and its grid headroom, is fixed.
+	fn gate_closed(slot: MarketSlot) -> bool;
 
 	/// Moves the clock to the start of `slot`, for benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
@@ -217,4 +223,24 @@ impl ImportObserver for () {
 	fn on_import_weight() -> Weight {
 		Weight::zero()
 	}
+}
+
+/// The DSO's grid, as the market that clears on it sees it.
+pub trait GridTopology<AccountId> {
+	/// Whether `point` is an element of the grid.
+	fn contains(point: ElementId) -> bool;
+
+	/// The connection point meter `meter` is bound to; `None` while unbound (it then hangs at
+	/// the root).
+	fn meter_point(meter: MeterId) -> Option<ElementId>;
+
+	/// The connection point RES `res` is bound to; `None` while unbound.
+	fn res_point(res: ResId) -> Option<ElementId>;
+
+	/// The account that keeps the grid, which network charges are paid to.
+	fn keeper() -> Option<AccountId>;
+
+	/// Every element as `slot` clears on it (capacities lowered by what the DSO withheld for
+	/// the slot), parents before children; empty without a grid.
+	fn elements(slot: MarketSlot) -> Vec<SlotElement>;
 }

@@ -161,6 +161,9 @@ impl MarketClock for TestClock {
 	fn delivery_open(_: MarketSlot) -> bool {
 		true
 	}
+	fn gate_closed(slot: MarketSlot) -> bool {
+		slot <= Self::current_slot()
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		CurrentSlot::set(slot)

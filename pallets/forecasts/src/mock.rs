@@ -45,6 +45,9 @@ impl MarketClock for TestClock {
 	fn delivery_open(_: MarketSlot) -> bool {
 		false
 	}
+	fn gate_closed(slot: MarketSlot) -> bool {
+		slot <= Self::current_slot()
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		set_slot(slot)

@@ -51,6 +51,21 @@ impl<T: Config> MarketClock for Pallet<T> {
 		})
 	}
 
+	/// The slot's auction is past its gate closure or no longer open; a slot without an
+	/// auction is closed once the schedule's gate closure time has passed.
+	fn gate_closed(slot: MarketSlot) -> bool {
+		let now = Self::now_ms();
+		match Auctions::<T>::get(slot) {
+			Some(auction) => {
+				!matches!(auction.status, AuctionStatus::Open) || now >= auction.gate_closure_at
+			},
+			None => {
+				let gate_closure_ms = crate::Schedule::<T>::get().gate_closure_ms;
+				now >= Self::slot_start_ms(slot).saturating_sub(gate_closure_ms)
+			},
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		pallet_timestamp::Now::<T>::put(Self::slot_start_ms(slot));

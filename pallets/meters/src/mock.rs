@@ -72,6 +72,9 @@ impl MarketClock for MockClock {
 	fn delivery_open(slot: MarketSlot) -> bool {
 		slot >= DeliveryOpenFrom::get()
 	}
+	fn gate_closed(slot: MarketSlot) -> bool {
+		slot <= Self::current_slot()
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		CurrentSlot::set(slot)

@@ -100,3 +100,22 @@ fn a_chain_that_was_down_skips_auctions_whose_gate_has_passed() {
 		assert_invariants();
 	});
 }
+
+#[test]
+fn the_clock_says_when_a_slots_gate_has_closed() {
+	use energy_primitives::MarketClock;
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		// An open auction: closed at its gate closure, not a millisecond before.
+		run_to_ms(gate_of(SLOT) - 1);
+		assert!(!<Market as MarketClock>::gate_closed(SLOT));
+		run_to_ms(gate_of(SLOT));
+		assert!(<Market as MarketClock>::gate_closed(SLOT));
+		// A slot without an auction yet: by the schedule; one far ahead is open.
+		let far = SLOT + 100;
+		assert!(Auctions::<Test>::get(far).is_none());
+		assert!(!<Market as MarketClock>::gate_closed(far));
+		// A past slot without an auction (never opened, or pruned) is closed.
+		assert!(<Market as MarketClock>::gate_closed(FIRST_SLOT - 5));
+	});
+}
