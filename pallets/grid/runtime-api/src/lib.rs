@@ -1,0 +1,16 @@
+//! Runtime API of the DSO's grid, for clients: every element with the headroom a slot clears
+//! on (its capacity, or less where the DSO withheld some for the slot).
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use energy_primitives::{ElementId, MarketSlot, SlotElement};
+
+sp_api::decl_runtime_apis! {
+	/// What a client needs to draw the grid.
+	pub trait GridApi {
+		/// Every element as `slot` clears on it, parents before children; empty without a
+		/// grid.
+		fn slot_elements(slot: MarketSlot) -> alloc::vec::Vec<SlotElement>;
+	}
+}

@@ -1,0 +1,65 @@
+//! The grid as other pallets see it ([`GridTopology`]): the points meters and RES are bound
+//! to, the keeper charges are paid to, and each slot's elements for the clearing.
+
+use crate::{Config, Elements, Keeper, MeterPoints, Pallet, ResPoints, Withheld};
+use alloc::{collections::BTreeMap, vec::Vec};
+use energy_primitives::{ElementId, GridTopology, MarketSlot, MeterId, ResId, SlotElement};
+
+impl<T: Config> GridTopology<T::AccountId> for Pallet<T> {
+	fn contains(point: ElementId) -> bool {
+		Elements::<T>::contains_key(point)
+	}
+
+	fn meter_point(meter: MeterId) -> Option<ElementId> {
+		MeterPoints::<T>::get(meter)
+	}
+
+	fn res_point(res: ResId) -> Option<ElementId> {
+		ResPoints::<T>::get(res)
+	}
+
+	fn keeper() -> Option<T::AccountId> {
+		Keeper::<T>::get()
+	}
+
+	fn elements(slot: MarketSlot) -> Vec<SlotElement> {
+		Self::slot_elements(slot)
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Every element as `slot` clears on it, parents before children (by depth, then id).
+	pub fn slot_elements(slot: MarketSlot) -> Vec<SlotElement> {
+		let elements: BTreeMap<ElementId, crate::ElementInfo> = Elements::<T>::iter().collect();
+		let withheld = Withheld::<T>::get(slot).unwrap_or_default();
+		let depth = |mut id: ElementId| {
+			let mut depth = 0u32;
+			// A stored tree has no cycle and is at most `MAX_DEPTH` deep; the bound only
+			// keeps a broken one from looping.
+			while let Some(parent) = elements.get(&id).and_then(|info| info.parent) {
+				depth += 1;
+				id = parent;
+				if depth as usize > elements.len() {
+					break;
+				}
+			}
+			depth
+		};
+		let mut ordered: Vec<(u32, SlotElement)> = elements
+			.iter()
+			.map(|(id, info)| {
+				let room = withheld.get(id);
+				let element = SlotElement {
+					id: *id,
+					parent: info.parent,
+					up_w: room.map_or(info.up_w, |room| room.up_w.min(info.up_w)),
+					down_w: room.map_or(info.down_w, |room| room.down_w.min(info.down_w)),
+					charge_per_kwh: info.charge_per_kwh,
+				};
+				(depth(*id), element)
+			})
+			.collect();
+		ordered.sort_by_key(|(depth, element)| (*depth, element.id));
+		ordered.into_iter().map(|(_, element)| element).collect()
+	}
+}
