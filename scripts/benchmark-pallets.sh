@@ -14,7 +14,7 @@ source scripts/env.sh
 node="$CARGO_TARGET_DIR/benchmark/energy-node"
 runtime="$CARGO_TARGET_DIR/benchmark/wbuild/energy-runtime/energy_runtime.compact.compressed.wasm"
 
-for pallet in ${PALLETS:-participants res_assets meters energy_tokens market forecasts}; do
+for pallet in ${PALLETS:-participants res_assets meters energy_tokens market forecasts flexibility grid}; do
 	echo "==> pallet_$pallet ${EXTRINSICS:-}"
 	weights="pallets/${pallet//_/-}/src/weights.rs"
 	output=$weights

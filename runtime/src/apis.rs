@@ -175,6 +175,14 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_grid_runtime_api::GridApi<Block> for Runtime {
+		fn slot_elements(
+			slot: energy_primitives::MarketSlot,
+		) -> Vec<energy_primitives::SlotElement> {
+			super::Grid::slot_elements(slot)
+		}
+	}
+
 	impl pallet_forecasts_runtime_api::ForecastsApi<Block> for Runtime {
 		fn latest_forecast(
 			meter: energy_primitives::MeterId,

@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_market, super::Market]
 	[pallet_forecasts, super::Forecasts]
 	[pallet_flexibility, super::Flexibility]
+	[pallet_grid, super::Grid]
 );

@@ -19,7 +19,8 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use pallet_forecasts::crypto::ForecasterId;
 use pallet_market::{Side, StandingOrder, StandingQuantity};
 
-use energy_primitives::{MeterPublicKey, Roles};
+use energy_primitives::{ElementId, MeterId, MeterPublicKey, ResId, Roles};
+use pallet_grid::ElementInfo;
 use pallet_meters::MeterKind;
 use pallet_res_assets::Technology;
 use sp_core::{crypto::AccountId32, ed25519, sr25519, H256};
@@ -84,7 +85,8 @@ fn demo_meter_key(id: usize) -> MeterPublicKey {
 /// The demo community: Bob, Charlie and Dave are prosumers with rooftop PV (RES 0, 1, 2 of
 /// 5, 4 and 6 kWp, approved) and production meters 0, 1, 2; Eve, Ferdie and One are consumers
 /// with consumption meters 3, 4, 5; `//Dso` is the DSO, `//Utility` the utility and `//Gateway`
-/// submits every meter's readings. Alice (sudo) is the community manager.
+/// submits every meter's readings. Alice (sudo) is the community manager. The DSO keeps the
+/// demo grid ([`demo_grid`]).
 struct DemoCommunity {
 	participants: Vec<(AccountId, Vec<u8>, Roles, H256)>,
 	assets: Vec<(AccountId, Technology, u64, Vec<u8>)>,
@@ -93,6 +95,48 @@ struct DemoCommunity {
 	accounts: Vec<AccountId>,
 	utility: AccountId,
 	standing_orders: Vec<StandingOrder<AccountId>>,
+	/// The grid and the DSO that keeps it.
+	grid: Vec<(ElementId, ElementInfo)>,
+	keeper: Option<AccountId>,
+	/// Where the meters and the RES are on the grid.
+	meter_points: Vec<(MeterId, ElementId)>,
+	res_points: Vec<(ResId, ElementId)>,
+}
+
+/// The demo grid's elements: the substation, two transformers (`T1`, `T2`) and the members'
+/// connection points, `LV-01/T1/001` … as the RES records name them.
+pub mod demo_grid {
+	use energy_primitives::ElementId;
+	/// The substation (the root: the community's connection upstream).
+	pub const SUBSTATION: ElementId = 1;
+	/// Transformer T1: Bob's, Charlie's and Eve's points.
+	pub const T1: ElementId = 10;
+	/// Transformer T2: Dave's, Ferdie's and One's points.
+	pub const T2: ElementId = 20;
+	/// The connection points of Bob, Charlie, Dave (RES 0, 1, 2) and Eve, Ferdie, One
+	/// (consumption meters 3, 4, 5).
+	pub const POINTS: [(ElementId, ElementId); 6] =
+		[(101, T1), (102, T1), (203, T2), (104, T1), (205, T2), (206, T2)];
+}
+
+/// The demo grid: a 100 kW substation, two 12 kW transformers, 10 kW connection points; a kWh
+/// pays 2,000 for crossing a transformer and 500 for a connection point (a kWh trades at
+/// 40,000–95,000), so trading within a transformer's area is cheaper than across.
+fn demo_grid() -> Vec<(ElementId, ElementInfo)> {
+	use demo_grid::*;
+	let element = |parent, watts, charge_per_kwh| ElementInfo {
+		parent,
+		up_w: watts,
+		down_w: watts,
+		charge_per_kwh,
+	};
+	let mut grid = vec![
+		(SUBSTATION, element(None, 100_000, 0)),
+		(T1, element(Some(SUBSTATION), 12_000, 2_000)),
+		(T2, element(Some(SUBSTATION), 12_000, 2_000)),
+	];
+	grid.extend(POINTS.iter().map(|(point, feeder)| (*point, element(Some(*feeder), 10_000, 500))));
+	grid
 }
 
 fn demo_community() -> DemoCommunity {
@@ -191,8 +235,21 @@ fn demo_community() -> DemoCommunity {
 		assets,
 		gateways: vec![gateway.clone()],
 		meters,
-		accounts: vec![dso, utility.clone(), gateway],
+		accounts: vec![dso.clone(), utility.clone(), gateway],
 		utility,
+		grid: demo_grid(),
+		keeper: Some(dso),
+		// Meter i is at the i-th point; production meter i measures RES i, at the same point.
+		meter_points: demo_grid::POINTS
+			.iter()
+			.enumerate()
+			.map(|(meter, (point, _))| (meter as MeterId, *point))
+			.collect(),
+		res_points: demo_grid::POINTS[..3]
+			.iter()
+			.enumerate()
+			.map(|(res, (point, _))| (res as ResId, *point))
+			.collect(),
 	}
 }
 
@@ -243,6 +300,12 @@ fn community_genesis(
 			schedule: Some(schedule),
 			utility: Some(community.utility),
 			standing_orders: community.standing_orders,
+		},
+		grid: pallet_grid::GenesisConfig {
+			keeper: community.keeper,
+			elements: community.grid,
+			meters: community.meter_points,
+			res: community.res_points,
 		},
 		forecasts: pallet_forecasts::GenesisConfig {
 			forecasters: initial_authorities
@@ -381,6 +444,23 @@ mod tests {
 					pallet_market::Utility::<crate::Runtime>::get(),
 					Some(AccountId32::new(UTILITY_PUBLIC))
 				);
+				// The demo grid, kept by the DSO: Eve's meter (3) on T1, Dave's RES (2) on T2.
+				use energy_primitives::GridTopology;
+				type Grid = pallet_grid::Pallet<crate::Runtime>;
+				assert_eq!(pallet_grid::Elements::<crate::Runtime>::count(), 9);
+				assert_eq!(
+					<Grid as GridTopology<AccountId>>::keeper(),
+					Some(AccountId32::new(DSO_PUBLIC))
+				);
+				assert_eq!(<Grid as GridTopology<AccountId>>::meter_point(3), Some(104));
+				assert_eq!(<Grid as GridTopology<AccountId>>::res_point(2), Some(203));
+				let elements = <Grid as GridTopology<AccountId>>::elements(0);
+				assert_eq!(elements.first().map(|e| e.parent), Some(None));
+				assert_eq!(
+					elements.iter().find(|e| e.id == demo_grid::T2).map(|e| e.parent),
+					Some(Some(demo_grid::SUBSTATION))
+				);
+				Grid::do_try_state().expect("the demo grid is consistent");
 			});
 		}
 	}
@@ -406,6 +486,8 @@ mod tests {
 			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
 			assert!(pallet_aura::Authorities::<Runtime>::get().is_empty());
 			assert!(pallet_forecasts::Forecasters::<Runtime>::get().is_empty());
+			assert_eq!(pallet_grid::Elements::<Runtime>::count(), 0);
+			assert_eq!(pallet_grid::Keeper::<Runtime>::get(), None);
 		});
 	}
 

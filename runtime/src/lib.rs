@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -217,4 +217,7 @@ mod runtime {
 
 	#[runtime::pallet_index(16)]
 	pub type Flexibility = pallet_flexibility;
+
+	#[runtime::pallet_index(17)]
+	pub type Grid = pallet_grid;
 }

@@ -152,6 +152,25 @@ impl pallet_flexibility::Config for Runtime {
 	type WeightInfo = pallet_flexibility::weights::SubstrateWeight<Runtime>;
 }
 
+impl pallet_grid::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AdminOrigin = CommunityManager;
+	type Participants = Participants;
+	type Clock = Market;
+	type Meters = Meters;
+	type Res = ResAssets;
+	/// A distribution area of a few hundred connection points; the clearing takes up to
+	/// 1,024 (`energy_clearing::grid::MAX_ELEMENTS`), the market's clearing budget is measured
+	/// on 200.
+	type MaxElements = ConstU32<256>;
+	/// A day of one-minute slots, two months of hourly ones.
+	type MaxSlotsAhead = ConstU32<1_440>;
+	/// An hour of one-minute slots plus a margin, four days of hourly ones: a full entry is
+	/// 256 × 20 bytes, so at most 480 KiB in all.
+	type MaxWithheldSlots = ConstU32<96>;
+	type WeightInfo = pallet_grid::weights::SubstrateWeight<Runtime>;
+}
+
 parameter_types! {
 	/// Forecast transactions go before ordinary ones of the same length.
 	pub const ForecastPriority: u64 = u64::MAX / 2;
