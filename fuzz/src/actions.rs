@@ -110,7 +110,7 @@ impl Memory {
 
 /// Draws one action from the chain's current state (runs inside it).
 pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
-	let mut action = match rng.gen_range(0..105u32) {
+	let mut action = match rng.gen_range(0..110u32) {
 		0..=24 => readings(rng, actors, memory),
 		25..=36 => place_bid(rng, actors),
 		37..=48 => place_offer(rng, actors),
@@ -125,7 +125,8 @@ pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Actio
 		87..=91 => res_assets(rng, actors),
 		92..=96 => meter_admin(rng, actors),
 		97..=99 => misc(rng, actors),
-		_ => flexibility(rng, actors),
+		100..=104 => flexibility(rng, actors),
+		_ => grid(rng, actors),
 	};
 	// Now and then a transaction with a stale or future nonce, or a corrupted signature.
 	if let Tx::Signed { nonce_offset, corrupt, .. } = &mut action.tx {
@@ -839,4 +840,97 @@ fn flexibility(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 		},
 	};
 	Action::signed(rng.gen_range(0..actors.accounts.len()), RuntimeCall::Flexibility(call))
+}
+
+/// The DSO's grid: elements added, moved, resized and removed, headroom withheld for the next
+/// slots, meters and RES bound to points, the keeper named by governance; mostly by the keeper
+/// with numbers that fit, now and
+/// then by anyone, with parents that make cycles or second roots, slots past their gate
+/// closure and headroom above the capacity.
+fn grid(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	use pallet_grid::{Call, Elements, Keeper};
+	let elements: Vec<(u32, pallet_grid::ElementInfo)> = Elements::<Runtime>::iter().collect();
+	let ids: Vec<u32> = elements.iter().map(|(id, _)| *id).collect();
+	let keeper = Keeper::<Runtime>::get();
+	let who = match &keeper {
+		Some(keeper) => mostly(rng, actors, keeper),
+		None => someone(rng, actors, &[Role::Dso]),
+	};
+	let any_id = |rng: &mut ChaCha8Rng| match ids.choose(rng) {
+		Some(id) if rng.gen_bool(0.9) => *id,
+		_ => rng.gen_range(0..40),
+	};
+	let call = match rng.gen_range(0..12u32) {
+		0..=3 => {
+			// A new point or an existing element, under an element of the grid mostly.
+			let id = if rng.gen_bool(0.6) { rng.gen_range(0..40) } else { any_id(rng) };
+			let parent = match rng.gen_range(0..20u32) {
+				0 => None,
+				_ => Some(any_id(rng)),
+			};
+			Call::set_element {
+				id,
+				parent,
+				up_w: rng.gen_range(0..50_000),
+				down_w: rng.gen_range(0..50_000),
+				charge_per_kwh: rng.gen_range(0..5_000),
+			}
+		},
+		4..=5 => {
+			// Leaves mostly.
+			let leaves: Vec<u32> = ids
+				.iter()
+				.copied()
+				.filter(|id| !elements.iter().any(|(_, info)| info.parent == Some(*id)))
+				.collect();
+			let id = match leaves.choose(rng) {
+				Some(leaf) if rng.gen_bool(0.8) => *leaf,
+				_ => any_id(rng),
+			};
+			Call::remove_element { id }
+		},
+		6..=8 => {
+			let id = any_id(rng);
+			let capacity = elements.iter().find(|(e, _)| *e == id).map(|(_, info)| *info);
+			let (up, down) = capacity.map_or((1_000, 1_000), |info| (info.up_w, info.down_w));
+			let below = |rng: &mut ChaCha8Rng, capacity: u64| match rng.gen_range(0..10u32) {
+				0 => capacity.saturating_add(1),
+				1 => capacity,
+				_ => rng.gen_range(0..=capacity),
+			};
+			Call::withhold {
+				id,
+				first_slot: current_slot() + rng.gen_range(0..6),
+				slots: if rng.gen_bool(0.9) { rng.gen_range(1..4) } else { rng.gen_range(0..200) },
+				up_w: below(rng, up),
+				down_w: below(rng, down),
+			}
+		},
+		9 => {
+			let meters: Vec<MeterId> =
+				pallet_meters::MeterDirectory::<Runtime>::iter_keys().collect();
+			let meter = match meters.choose(rng) {
+				Some(meter) if rng.gen_bool(0.9) => *meter,
+				_ => rng.gen_range(0..50),
+			};
+			Call::bind_meter { meter, point: rng.gen_bool(0.8).then(|| any_id(rng)) }
+		},
+		10 => {
+			let assets: Vec<u32> = pallet_res_assets::Assets::<Runtime>::iter_keys().collect();
+			let res = match assets.choose(rng) {
+				Some(res) if rng.gen_bool(0.9) => *res,
+				_ => rng.gen_range(0..50),
+			};
+			Call::bind_res { res, point: rng.gen_bool(0.8).then(|| any_id(rng)) }
+		},
+		_ => {
+			let keeper = match rng.gen_range(0..10u32) {
+				0 => None,
+				1..=2 => Some(actors.account(rng.gen_range(0..actors.accounts.len()))),
+				_ => Some(actors.account(someone(rng, actors, &[Role::Dso]))),
+			};
+			return governed(rng, actors, RuntimeCall::Grid(Call::set_keeper { keeper }));
+		},
+	};
+	Action::signed(who, RuntimeCall::Grid(call))
 }

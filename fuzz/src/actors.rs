@@ -217,6 +217,20 @@ impl Actors {
 		config.market.rule = rule;
 		config.market.utility = Some(self.account(self.with_role(Role::Utility)[0]));
 		config.forecasts.forecasters = vec![self.forecaster.public()];
+		config.grid.keeper = Some(self.account(self.with_role(Role::Dso)[0]));
+		let element = |parent, watts| pallet_grid::ElementInfo {
+			parent,
+			up_w: watts,
+			down_w: watts,
+			charge_per_kwh: 1_000,
+		};
+		config.grid.elements = vec![
+			(1, element(None, 100_000)),
+			(10, element(Some(1), 20_000)),
+			(20, element(Some(1), 20_000)),
+			(11, element(Some(10), 5_000)),
+			(21, element(Some(20), 5_000)),
+		];
 		config.aura.authorities = vec![self.author.public().into()];
 		config.sudo.key = Some(self.account(self.with_role(Role::Manager)[0]));
 		config

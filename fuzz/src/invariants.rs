@@ -61,6 +61,7 @@ fn pallets_try_state(number: u32) -> Result<(), String> {
 	named("Market", pallet_market::Pallet::<Runtime>::do_try_state())?;
 	named("Forecasts", pallet_forecasts::Pallet::<Runtime>::do_try_state())?;
 	named("Flexibility", pallet_flexibility::Pallet::<Runtime>::do_try_state())?;
+	named("Grid", pallet_grid::Pallet::<Runtime>::do_try_state())?;
 	// With the runtime's try-runtime feature: every pallet's hook, the system's and balances'
 	// included.
 	#[cfg(feature = "try-runtime")]
@@ -135,8 +136,16 @@ fn certificates() -> Result<(), String> {
 }
 
 /// The energy pallets, by the name their storage prefix is hashed from.
-pub const ENERGY_PALLETS: [&str; 7] =
-	["Participants", "ResAssets", "Meters", "EnergyTokens", "Market", "Forecasts", "Flexibility"];
+pub const ENERGY_PALLETS: [&str; 8] = [
+	"Participants",
+	"ResAssets",
+	"Meters",
+	"EnergyTokens",
+	"Market",
+	"Forecasts",
+	"Flexibility",
+	"Grid",
+];
 
 /// A digest of every key and value under `pallet`'s storage prefix.
 pub fn pallet_digest(pallet: &str) -> [u8; 32] {

@@ -5,6 +5,8 @@
 //! - spec 102: market v3 (with `Deliverable`), energy tokens v1, meters v1;
 //! - spec 100: the same with market v2 (no `failed_wh`, no standing-order deposits).
 //!
+//! Neither had the grid pallet, which starts empty at its first layout (version 0).
+//!
 //! `Executive::try_runtime_upgrade(All)` runs every migration's pre- and post-upgrade hooks,
 //! checks every pallet's on-chain storage version against its code, decodes the whole state
 //! and runs every pallet's `try_state`; the real trigger (the first block of the new runtime,
@@ -85,6 +87,9 @@ struct Written {
 	holdings: usize,
 	deliverable: usize,
 	fed_in_balance: bool,
+	/// The utility, when it owned certificates too: its own tokens and those it bought at
+	/// feed-in were one v1 balance, with the Wh it bought.
+	mixed_utility: Option<(AccountId, Wh)>,
 }
 
 /// Writes the state back in `spec`'s layouts, as that runtime would have stored it, and records
@@ -111,8 +116,11 @@ fn downgrade(spec: OldSpec) -> Written {
 	let certificates: Vec<_> = pallet_energy_tokens::Certificates::<Runtime>::iter().collect();
 	let fed_in: Wh = certificates.iter().map(|(_, _, c)| c.fed_in_wh).sum();
 	if let Some(utility) = pallet_market::Utility::<Runtime>::get().filter(|_| fed_in > 0) {
-		*balances.entry(utility).or_default() += fed_in;
+		*balances.entry(utility.clone()).or_default() += fed_in;
 		written.fed_in_balance = true;
+		if certificates.iter().any(|(_, _, certificate)| certificate.owner == utility) {
+			written.mixed_utility = Some((utility, fed_in));
+		}
 	}
 	for (who, wh) in balances {
 		v1::Balances::<Runtime>::insert(who, wh);
@@ -151,6 +159,9 @@ fn downgrade(spec: OldSpec) -> Written {
 	}
 	pallet_meters::GenesisSlot::<Runtime>::kill();
 	StorageVersion::new(1).put::<Meters>();
+	// Neither had the grid pallet: the upgrade starts it empty (every meter and RES unbound).
+	let grid = sp_io::hashing::twox_128(b"Grid");
+	let _ = unhashed::clear_prefix(&grid, None, None);
 	let mut last = frame_system::LastRuntimeUpgradeInfo::from(VERSION);
 	last.spec_version = codec::Compact(match spec {
 		OldSpec::V100 => 100,
@@ -207,6 +218,7 @@ fn kept(spec: OldSpec) -> Kept {
 fn upgrade_with_checks(spec: OldSpec) {
 	let mut written = Written::default();
 	let mut standing_orders = 0;
+	let mut mixed_utilities = 0;
 	for seed in SEEDS {
 		history(seed).chain().with_state(|| {
 			let before = kept(spec);
@@ -215,6 +227,7 @@ fn upgrade_with_checks(spec: OldSpec) {
 			(written.holdings, written.deliverable) =
 				(written.holdings + w.holdings, written.deliverable + w.deliverable);
 			written.fed_in_balance |= w.fed_in_balance;
+			written.mixed_utility = written.mixed_utility.take().or(w.mixed_utility.clone());
 			standing_orders += before.standing.len();
 			assert!(!versions_are_current());
 
@@ -226,7 +239,17 @@ fn upgrade_with_checks(spec: OldSpec) {
 				weight.all_lte(<<Runtime as frame_system::Config>::BlockWeights as frame_support::traits::Get<frame_system::limits::BlockWeights>>::get().max_block),
 				"the upgrade ({weight}) does not fit a block"
 			);
-			let after = kept(spec);
+			let mut after = kept(spec);
+			let mut before = before;
+			// Version 1 cannot tell a utility's own tokens from those it bought: the migration
+			// gives its own certificates holdings up to that one balance (documented on
+			// `MigrateV1ToV2`). It holds at least what it held, at most that balance.
+			if let Some((utility, fed_in)) = &w.mixed_utility {
+				let (was, is) = (before.held.remove(utility), after.held.remove(utility));
+				let (was, is) = (was.unwrap_or(0), is.unwrap_or(0));
+				assert!(was <= is && is <= was + fed_in, "the utility holds {is}, had {was}");
+				mixed_utilities += 1;
+			}
 			assert_eq!(after.held, before.held, "every holder keeps its tokens");
 			assert_eq!(after.minted, before.minted, "every certificate keeps what was minted");
 			assert_eq!(after.total_minted, before.total_minted);
@@ -246,13 +269,20 @@ fn upgrade_with_checks(spec: OldSpec) {
 			}
 			assert_eq!(pallet_meters::GenesisSlot::<Runtime>::get(), Some(slot_now));
 			assert_eq!(pallet_market::migrations::v3::Deliverable::<Runtime>::iter().count(), 0);
+			// The grid starts empty, with nobody keeping it: every meter and RES at the root.
+			assert_eq!(pallet_grid::Elements::<Runtime>::count(), 0);
+			assert_eq!(pallet_grid::Keeper::<Runtime>::get(), None);
+			assert_eq!(pallet_grid::MeterPoints::<Runtime>::iter().count(), 0);
 
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 			Executive::try_runtime_upgrade(UpgradeCheckSelect::All).expect("idempotent");
 			assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), root);
 		});
 	}
-	println!("{spec:?} → {}: {written:?}, {standing_orders} standing orders", VERSION.spec_version);
+	println!(
+		"{spec:?} → {}: {written:?}, {standing_orders} standing orders, {mixed_utilities} histories with a utility owning certificates",
+		VERSION.spec_version
+	);
 	// A slot of these small books settles within one block, so a history rarely ends in the
 	// middle of a settlement; the ledger's own test covers that case
 	// (`a_settling_slot_keeps_what_it_still_has_to_deliver`).
@@ -288,9 +318,9 @@ fn the_first_block_of_the_new_runtime_migrates_and_the_chain_goes_on() {
 
 #[test]
 fn a_broken_state_fails_the_upgrade_checks() {
-	// The checks are not vacuous: a spec-102 state whose v1 balance is more than its owner's
+	// The checks are not vacuous: a spec-102 state whose v1 balances are more than the
 	// certificates could hold (what a faulty earlier runtime would leave) fails the token
-	// migration's post-upgrade check; a state whose totals do not add up fails try_state.
+	// migration's pre-upgrade check; a state whose totals do not add up fails try_state.
 	let mut episode = history(SEEDS[0]);
 	episode.chain().with_state(|| {
 		downgrade(OldSpec::V102);
