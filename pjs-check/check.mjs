@@ -1,6 +1,7 @@
 // A dApp developer's first contact with the energy chain through polkadot.js: connect, decode
 // the metadata, read a participant and a meter from storage, the market through the runtime
-// API and the `market_*` RPC, and place a bid signed by a dev account.
+// API and the `market_*` RPC, and place a bid signed by a dev account; read the DSO's grid and
+// withhold a transformer's headroom for a coming slot as the DSO.
 //
 //   node check.mjs [ws://127.0.0.1:9944]
 //
@@ -20,11 +21,12 @@ async function main() {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
   const bob = keyring.addFromUri('//Bob');
   const eve = keyring.addFromUri('//Eve');
+  const dso = keyring.addFromUri('//Dso');
 
   // Metadata: the energy pallets, their calls and the runtime APIs are decoded.
   const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
   console.log(`metadata v${api.runtimeMetadata.version}: ${pallets.length} pallets (${pallets.join(', ')})`);
-  for (const name of ['Participants', 'ResAssets', 'Meters', 'EnergyTokens', 'Market', 'Forecasts']) {
+  for (const name of ['Participants', 'ResAssets', 'Meters', 'EnergyTokens', 'Market', 'Forecasts', 'Flexibility', 'Grid']) {
     check(pallets.includes(name), `pallet ${name} in the metadata`);
   }
   check(typeof api.tx.market.placeBid === 'function', 'market.placeBid is decorated');
@@ -50,19 +52,7 @@ async function main() {
   // A bid signed by Eve (a consumer), followed to inclusion; its event and the book agree.
   const wh = 7;
   const price = 80_000;
-  const events = await new Promise((resolve, reject) => {
-    api.tx.market
-      .placeBid(target, wh, price)
-      .signAndSend(eve, ({ status, events, dispatchError }) => {
-        if (dispatchError) {
-          const error = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-          reject(new Error(error ? `${error.section}.${error.name}: ${error.docs.join(' ')}` : dispatchError.toString()));
-        } else if (status.isInBlock) {
-          resolve(events);
-        }
-      })
-      .catch(reject);
-  });
+  const events = await included(api, api.tx.market.placeBid(target, wh, price), eve);
   const placed = events.find(({ event }) => api.events.market.BidPlaced.is(event));
   check(placed, 'a BidPlaced event');
   console.log(`BidPlaced: ${JSON.stringify(placed.event.data.toHuman())}`);
@@ -70,8 +60,49 @@ async function main() {
   check(after.bids === report.bids + 1, `the book of slot ${target} has one more bid`);
   console.log(`market_slotReport(${target}).bids: ${report.bids} -> ${after.bids}`);
 
+  // The DSO's grid: its keeper, where Eve's meter is, each element's room in a slot through
+  // the runtime API; then the DSO withholds half of transformer T1 (element 10) for a coming
+  // slot and the runtime API shows it.
+  const keeper = await api.query.grid.keeper();
+  check(keeper.isSome && keeper.unwrap().toString() === dso.address, 'the DSO keeps the grid');
+  const evePoint = await api.query.grid.meterPoints(3);
+  check(evePoint.isSome && evePoint.unwrap().toNumber() === 104, "Eve's meter is at point 104");
+  const later = slot + 5;
+  const room = async (id) => {
+    const elements = await api.call.gridApi.slotElements(later);
+    const element = elements.find((e) => e.id.toNumber() === id);
+    return element && [element.upW.toNumber(), element.downW.toNumber()];
+  };
+  const elements = await api.call.gridApi.slotElements(later);
+  check(elements.length === 9, `the demo grid has 9 elements: ${elements.length}`);
+  console.log(`GridApi.slot_elements(${later}): ${elements.map((e) => `${e.id}↑${e.upW}↓${e.downW}`).join(' ')}`);
+  check(JSON.stringify(await room(10)) === '[12000,12000]', 'T1 has its capacity');
+  const withheld = await included(api, api.tx.grid.withhold(10, later, 1, 6_000, 12_000), dso);
+  check(withheld.find(({ event }) => api.events.grid.HeadroomWithheld.is(event)), 'a HeadroomWithheld event');
+  check(JSON.stringify(await room(10)) === '[6000,12000]', `T1's room in slot ${later} is withheld: ${await room(10)}`);
+  console.log(`grid.withhold(10, ${later}): T1 room ${await room(10)} W (up, down)`);
+  // Eve is not the keeper: refused with the pallet's named error.
+  const refused = await included(api, api.tx.grid.withhold(10, later, 1, 0, 0), eve).catch((e) => e.message);
+  check(typeof refused === 'string' && refused.startsWith('grid.NotKeeper'), `Eve's withhold refused: ${refused}`);
+  console.log(`Eve's grid.withhold: ${refused.split(':')[0]}`);
+
   await api.disconnect();
   console.log('polkadot.js check passed');
+}
+
+// Signs and sends `tx` as `signer` and resolves with its events once it is in a block; rejects
+// with the pallet error's name and docs if it failed.
+function included(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (dispatchError) {
+        const error = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+        reject(new Error(error ? `${error.section}.${error.name}: ${error.docs.join(' ')}` : dispatchError.toString()));
+      } else if (status.isInBlock) {
+        resolve(events);
+      }
+    }).catch(reject);
+  });
 }
 
 main().catch((error) => {
