@@ -5,12 +5,13 @@ import './style.css';
 import { Chain } from './chain';
 import { CommunityView } from './community';
 import { FlexibilityView } from './flexibility';
+import { GridView } from './grid';
 import { MarketView } from './market';
 import { MemberView } from './member';
 
 const DEFAULT_RPC = 'ws://127.0.0.1:9944';
 
-type ViewName = 'market' | 'community' | 'member' | 'flexibility';
+type ViewName = 'market' | 'community' | 'member' | 'flexibility' | 'grid';
 
 function chosenUrl(): string {
   return new URLSearchParams(location.search).get('rpc') ?? localStorage.getItem('rpc') ?? DEFAULT_RPC;
@@ -37,6 +38,7 @@ async function start(url: string): Promise<void> {
   const community = new CommunityView(document.querySelector('#view-community')!, chain);
   const member = new MemberView(document.querySelector('#view-member')!, chain, () => market.openSlots());
   const flexibility = new FlexibilityView(document.querySelector('#view-flexibility')!, chain, () => member.current());
+  const grid = new GridView(document.querySelector('#view-grid')!, chain, () => member.current());
   let active: ViewName = 'market';
   let busy = false;
   const refresh = async () => {
@@ -47,6 +49,7 @@ async function start(url: string): Promise<void> {
       if (active === 'community') await community.refresh();
       if (active === 'member') await member.refresh();
       if (active === 'flexibility') await flexibility.refresh();
+      if (active === 'grid') await grid.refresh();
       setStatus(`${chainName} · block #${chain.best} · slot ${chain.currentSlot}`, 'ok');
       document.body.dataset.block = String(chain.best);
     } catch (e) {
@@ -60,7 +63,13 @@ async function start(url: string): Promise<void> {
       active = button.dataset.view as ViewName;
       document.querySelectorAll('nav button').forEach((b) => b.classList.toggle('active', b === button));
       document.querySelectorAll<HTMLElement>('main > section').forEach((s) => (s.hidden = s.id !== `view-${active}`));
-      void (active === 'community' ? community.refresh(true) : active === 'member' ? member.refresh(true) : active === 'flexibility' ? flexibility.refresh() : refresh());
+      const views: Partial<Record<ViewName, () => Promise<void>>> = {
+        community: () => community.refresh(true),
+        member: () => member.refresh(true),
+        flexibility: () => flexibility.refresh(),
+        grid: () => grid.refresh(),
+      };
+      void (views[active] ?? refresh)();
     }),
   );
   await member.init();

@@ -5,8 +5,9 @@
 // equals `market_slotReport`'s, places a bid through the member view and finds it in the order
 // book, cancels it and a standing order set through the form, checks that a refused bid shows
 // the pallet error's name and doc, loads a home's plan and places its bids, checks that the
-// flexibility view refuses a member's request and an unforecast slot by name, and saves
-// screenshots.
+// flexibility view refuses a member's request and an unforecast slot by name, that the grid
+// view draws the DSO's grid, refuses a member's withholding by name and shows the DSO's, and
+// saves screenshots.
 // Chromium is Debian's (`apt-get install chromium`), or the one at $CHROMIUM.
 
 import { mkdirSync } from 'node:fs';
@@ -190,6 +191,30 @@ try {
   const open = (await api.call.flexibilityApi.openRequests()).length;
   check(open === 0 && (await page.$('#flex-none')) !== null, `the DSO's request for an unforecast slot is refused: "${await page.textContent('#flex-result')}"; ${open} open requests`);
   await page.screenshot({ path: join(shots, 'flexibility.png'), fullPage: true });
+
+  // The grid view: the demo grid drawn, element by element; Eve (a member) cannot withhold
+  // headroom (refused by name); the DSO withholds half of transformer T1 (element 10) for the
+  // slot shown, and the chain and the picture agree.
+  await page.click('nav button[data-view="member"]');
+  await page.selectOption('#account', eve);
+  await page.click('nav button[data-view="grid"]');
+  await page.waitForSelector('#grid-tree g.element', { timeout: 30_000 });
+  const drawn = await page.$$eval('#grid-tree g.element', (gs) => gs.length);
+  const elements = (await api.call.gridApi.slotElements(0)).length;
+  check(drawn === elements && drawn === 9, `the grid view draws the ${elements} elements of the demo grid (${drawn})`);
+  await page.click('#grid-withhold');
+  await page.waitForFunction(() => /failed/.test(document.querySelector('#grid-result')?.textContent ?? ''), null, { timeout: 60_000 });
+  const notKeeper = await page.textContent('#grid-result');
+  check(/grid\.NotKeeper/.test(notKeeper), `a member's withholding is refused: "${notKeeper}"`);
+  await page.click('nav button[data-view="member"]');
+  await page.selectOption('#account', keyring.addFromUri('//Dso').address);
+  await page.click('nav button[data-view="grid"]');
+  await page.click('#grid-withhold');
+  await page.waitForSelector('#grid-tree g.element.withheld[data-id="10"]', { timeout: 60_000 });
+  const shown = Number(await page.inputValue('#grid-slot-form input[name="slot"]'));
+  const t1 = (await api.call.gridApi.slotElements(shown)).find((e) => e.id.toNumber() === 10);
+  check(t1.upW.toNumber() === 6_000 && t1.downW.toNumber() === 12_000, `the DSO withheld T1's headroom in slot ${shown}: ${t1.upW} W up, ${t1.downW} W down`);
+  await page.screenshot({ path: join(shots, 'grid.png'), fullPage: true });
 
   await page.click('nav button[data-view="community"]');
   await page.waitForSelector('#members tr.member', { timeout: 30_000 });
