@@ -67,6 +67,10 @@ pub trait MarketClock {
 	/// time), so what it clears on, its book and its grid headroom, is fixed.
 	fn gate_closed(slot: MarketSlot) -> bool;
 
+	/// Whether some auction's gate has closed and it has not been cleared yet (its clearing
+	/// waits for a block with room): what it clears on must not change until it is.
+	fn clearing_due() -> bool;
+
 	/// Moves the clock to the start of `slot`, for benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot);

@@ -48,6 +48,9 @@ impl MarketClock for TestClock {
 	fn gate_closed(slot: MarketSlot) -> bool {
 		slot <= Self::current_slot()
 	}
+	fn clearing_due() -> bool {
+		false
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		set_slot(slot)

@@ -66,6 +66,16 @@ impl<T: Config> MarketClock for Pallet<T> {
 		}
 	}
 
+	/// A pending auction whose next step is due and that is still open: its gate has closed
+	/// and the block hook has not cleared it yet.
+	fn clearing_due() -> bool {
+		let now = Self::now_ms();
+		crate::Pending::<T>::get().iter().filter(|pending| pending.due <= now).any(|pending| {
+			Auctions::<T>::get(pending.slot)
+				.is_some_and(|auction| matches!(auction.status, AuctionStatus::Open))
+		})
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
 		pallet_timestamp::Now::<T>::put(Self::slot_start_ms(slot));

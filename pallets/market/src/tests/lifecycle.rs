@@ -119,3 +119,20 @@ fn the_clock_says_when_a_slots_gate_has_closed() {
 		assert!(<Market as MarketClock>::gate_closed(FIRST_SLOT - 5));
 	});
 }
+
+#[test]
+fn the_clock_says_when_a_closed_auction_still_waits_for_its_clearing() {
+	use energy_primitives::MarketClock;
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		assert!(!<Market as MarketClock>::clearing_due());
+		// The gate has closed, but no block hook has run since: the auction is still open.
+		pallet_timestamp::Now::<Test>::put(gate_of(SLOT));
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Open));
+		assert!(<Market as MarketClock>::clearing_due());
+		// The next block clears it.
+		run_to_ms(gate_of(SLOT) + 1);
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Cleared));
+		assert!(!<Market as MarketClock>::clearing_due());
+	});
+}
