@@ -239,10 +239,12 @@ fn demo_community() -> DemoCommunity {
 		utility,
 		grid: demo_grid(),
 		keeper: Some(dso),
-		// Meter i is at the i-th point; production meter i measures RES i, at the same point.
+		// Consumption meters 3–5 at the last three points; production meter i measures RES i
+		// and is where it is.
 		meter_points: demo_grid::POINTS
 			.iter()
 			.enumerate()
+			.skip(3)
 			.map(|(meter, (point, _))| (meter as MeterId, *point))
 			.collect(),
 		res_points: demo_grid::POINTS[..3]
@@ -454,6 +456,7 @@ mod tests {
 				);
 				assert_eq!(<Grid as GridTopology<AccountId>>::meter_point(3), Some(104));
 				assert_eq!(<Grid as GridTopology<AccountId>>::res_point(2), Some(203));
+				assert_eq!(<Grid as GridTopology<AccountId>>::meter_point(2), Some(203));
 				let elements = <Grid as GridTopology<AccountId>>::elements(0);
 				assert_eq!(elements.first().map(|e| e.parent), Some(None));
 				assert_eq!(

@@ -14,7 +14,15 @@ impl<T: Config> Pallet<T> {
 		point: Option<ElementId>,
 	) -> DispatchResult {
 		Self::ensure_keeper(&keeper)?;
-		ensure!(point.is_none() || T::Meters::is_active(meter), Error::<T>::UnknownMeter);
+		Self::ensure_no_clearing_due()?;
+		match T::Meters::meter(meter) {
+			Some(info) => {
+				ensure!(info.res.is_none(), Error::<T>::ProductionMeter);
+				ensure!(info.owner != keeper, Error::<T>::OwnRecord);
+			},
+			// A revoked meter trades no more: it can only be unbound.
+			None => ensure!(point.is_none(), Error::<T>::UnknownMeter),
+		}
 		Self::move_binding::<MeterPoints<T>>(meter, point)?;
 		Self::deposit_event(Event::MeterBound { meter, point });
 		Ok(())
@@ -27,7 +35,9 @@ impl<T: Config> Pallet<T> {
 		point: Option<ElementId>,
 	) -> DispatchResult {
 		Self::ensure_keeper(&keeper)?;
-		ensure!(point.is_none() || T::Res::profile(res).is_some(), Error::<T>::UnknownRes);
+		Self::ensure_no_clearing_due()?;
+		let profile = T::Res::profile(res).ok_or(Error::<T>::UnknownRes)?;
+		ensure!(profile.owner != keeper, Error::<T>::OwnRecord);
 		Self::move_binding::<ResPoints<T>>(res, point)?;
 		Self::deposit_event(Event::ResBound { res, point });
 		Ok(())

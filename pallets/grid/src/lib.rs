@@ -145,7 +145,8 @@ pub mod pallet {
 				Elements::<T>::insert(id, info);
 			}
 			for (meter, point) in &self.meters {
-				assert!(T::Meters::is_active(*meter), "a genesis binding of an unknown meter");
+				let info = T::Meters::meter(*meter).expect("a genesis binding of a known meter");
+				assert!(info.res.is_none(), "a production meter is where its RES is");
 				Pallet::<T>::move_binding::<MeterPoints<T>>(*meter, Some(*point))
 					.expect("a genesis binding to an element of the grid");
 			}
@@ -223,15 +224,26 @@ pub mod pallet {
 		UnknownMeter,
 		/// The RES is not registered.
 		UnknownRes,
+		/// An auction's gate has closed and it waits for its clearing: the grid and the
+		/// bindings it clears on do not change until it has cleared.
+		ClearingDue,
+		/// The keeper does not place its own meters or RES.
+		OwnRecord,
+		/// A production meter is where its RES is: bind the RES.
+		ProductionMeter,
+		/// A capacity above `MAX_CAPACITY_W` (10 GW).
+		CapacityTooLarge,
+		/// A charge above `MAX_CHARGE_PER_KWH`.
+		ChargeTooLarge,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Prunes the withheld headroom of up to [`MAX_PRUNED_PER_BLOCK`] slots whose
-		/// settlement has begun.
+		/// Looks at the oldest past slots with withheld headroom, at most
+		/// [`MAX_PRUNED_PER_BLOCK`], and prunes those whose settlement has begun.
 		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
-			let pruned = Self::prune_withheld(MAX_PRUNED_PER_BLOCK);
-			T::WeightInfo::on_initialize(pruned)
+			let examined = Self::prune_withheld(MAX_PRUNED_PER_BLOCK);
+			T::WeightInfo::on_initialize(examined)
 		}
 
 		fn integrity_test() {
@@ -249,7 +261,7 @@ pub mod pallet {
 		}
 	}
 
-	/// The most slots [`Hooks::on_initialize`] prunes in one block.
+	/// The most past slots [`Hooks::on_initialize`] looks at (and prunes) in one block.
 	pub const MAX_PRUNED_PER_BLOCK: u32 = 4;
 
 	#[pallet::call]
@@ -265,7 +277,9 @@ pub mod pallet {
 		}
 
 		/// Adds element `id` or changes it: its parent (`None` for the root), its capacity
-		/// each way and its network charge per kWh. The whole tree is checked.
+		/// each way and its network charge per kWh. The whole tree is checked. Not while an
+		/// auction whose gate has closed waits for its clearing: a change applies to the
+		/// slots whose gate is still open.
 		///
 		/// Origin: the keeper, an active DSO.
 		#[pallet::call_index(1)]
@@ -285,7 +299,7 @@ pub mod pallet {
 		}
 
 		/// Removes element `id`: a leaf with nothing bound to it. Its withheld headroom goes
-		/// with it.
+		/// with it. Not while an auction whose gate has closed waits for its clearing.
 		///
 		/// Origin: the keeper, an active DSO.
 		#[pallet::call_index(2)]
@@ -318,9 +332,11 @@ pub mod pallet {
 			Self::do_withhold(keeper, id, first_slot, slots, Headroom { up_w, down_w })
 		}
 
-		/// Binds meter `meter` to connection point `point` (moving it from another), or
-		/// unbinds it (`None`: it hangs at the root). Binding needs an active meter; a revoked
-		/// one can still be unbound, freeing its point.
+		/// Binds consumption meter `meter` to connection point `point` (moving it from
+		/// another), or unbinds it (`None`: it hangs at the root). Binding needs an active
+		/// meter; a revoked one can still be unbound, freeing its point. A production meter is
+		/// where its RES is. Not the keeper's own meters; not while an auction whose gate has
+		/// closed waits for its clearing.
 		///
 		/// Origin: the keeper, an active DSO.
 		#[pallet::call_index(4)]
@@ -334,8 +350,9 @@ pub mod pallet {
 			Self::do_bind_meter(keeper, meter, point)
 		}
 
-		/// Binds RES `res` to connection point `point` (moving it from another), or unbinds
-		/// it (`None`).
+		/// Binds RES `res` (and so its production meter) to connection point `point` (moving
+		/// it from another), or unbinds it (`None`). Not the keeper's own RES; not while an
+		/// auction whose gate has closed waits for its clearing.
 		///
 		/// Origin: the keeper, an active DSO.
 		#[pallet::call_index(5)]

@@ -42,15 +42,30 @@ parameter_types! {
 	pub static GateClosedThrough: MarketSlot = 1_000;
 	/// Slots up to this one have begun settlement.
 	pub static SettledThrough: MarketSlot = 999;
-	/// The active meters (all Alice's consumption meters).
-	pub static ActiveMeters: Vec<MeterId> = vec![METER, OTHER_METER];
+	/// The active meters.
+	pub static ActiveMeters: Vec<MeterId> = genesis_meters();
 	/// The registered RES.
-	pub static RegisteredRes: Vec<ResId> = vec![RES];
+	pub static RegisteredRes: Vec<ResId> = vec![RES, DSO_RES];
+	/// Whether an auction past its gate waits for its clearing.
+	pub static ClearingDue: bool = false;
+	/// Slots still delivering whatever [`SettledThrough`] says (a deferred settlement).
+	pub static TestDelivering: Vec<MarketSlot> = vec![];
 }
 
-/// Alice's meter.
+/// A production meter of Alice's, measuring [`RES`].
+pub const PRODUCTION_METER: MeterId = 8;
+/// A consumption meter of the DSO's own.
+pub const DSO_METER: MeterId = 9;
+/// A RES of the DSO's own.
+pub const DSO_RES: ResId = 10;
+
+fn genesis_meters() -> Vec<MeterId> {
+	vec![METER, OTHER_METER, PRODUCTION_METER, DSO_METER]
+}
+
+/// Alice's consumption meter.
 pub const METER: MeterId = 5;
-/// Another meter of Alice's.
+/// Another consumption meter of Alice's.
 pub const OTHER_METER: MeterId = 6;
 /// A RES of Alice's.
 pub const RES: ResId = 7;
@@ -59,7 +74,11 @@ pub const RES: ResId = 7;
 pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
-		Self::is_active(id).then_some(MeterInfo { owner: ALICE, res: None })
+		Self::is_active(id).then_some(match id {
+			PRODUCTION_METER => MeterInfo { owner: ALICE, res: Some(RES) },
+			DSO_METER => MeterInfo { owner: DSO, res: None },
+			_ => MeterInfo { owner: ALICE, res: None },
+		})
 	}
 	fn is_active(id: MeterId) -> bool {
 		ActiveMeters::get().contains(&id)
@@ -82,7 +101,7 @@ pub struct TestRes;
 impl ResRegistry<u64> for TestRes {
 	fn profile(id: ResId) -> Option<ResProfile<u64>> {
 		RegisteredRes::get().contains(&id).then_some(ResProfile {
-			owner: ALICE,
+			owner: if id == DSO_RES { DSO } else { ALICE },
 			nameplate_w: 5_000,
 			may_produce: true,
 		})
@@ -163,10 +182,13 @@ impl MarketClock for TestClock {
 		HOUR_MS
 	}
 	fn delivery_open(slot: MarketSlot) -> bool {
-		slot > SettledThrough::get()
+		slot > SettledThrough::get() || TestDelivering::get().contains(&slot)
 	}
 	fn gate_closed(slot: MarketSlot) -> bool {
 		slot <= GateClosedThrough::get()
+	}
+	fn clearing_due() -> bool {
+		ClearingDue::get()
 	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_current_slot(slot: MarketSlot) {
@@ -189,8 +211,10 @@ pub fn go_to_slot(slot: MarketSlot) {
 /// Block 1 in slot 1,000, with the two-feeder grid kept by [`DSO`] and [`OTHER_METER`] bound
 /// to [`POINT_B1`].
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	ActiveMeters::set(vec![METER, OTHER_METER]);
-	RegisteredRes::set(vec![RES]);
+	ActiveMeters::set(genesis_meters());
+	RegisteredRes::set(vec![RES, DSO_RES]);
+	ClearingDue::set(false);
+	TestDelivering::set(vec![]);
 	let mut storage =
 		frame_system::GenesisConfig::<Test>::default().build_storage().expect("genesis builds");
 	pallet_participants::GenesisConfig::<Test> {

@@ -3,23 +3,31 @@
 
 use crate::{Config, Elements, Keeper, MeterPoints, Pallet, ResPoints, Withheld};
 use alloc::{collections::BTreeMap, vec::Vec};
-use energy_primitives::{ElementId, GridTopology, MarketSlot, MeterId, ResId, SlotElement};
+use energy_primitives::{
+	ElementId, GridTopology, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry, ResId, Roles,
+	SlotElement,
+};
 
 impl<T: Config> GridTopology<T::AccountId> for Pallet<T> {
 	fn contains(point: ElementId) -> bool {
 		Elements::<T>::contains_key(point)
 	}
 
+	/// A production meter is where its RES is; a consumption meter where it is bound.
 	fn meter_point(meter: MeterId) -> Option<ElementId> {
-		MeterPoints::<T>::get(meter)
+		match T::Meters::meter(meter).and_then(|info| info.res) {
+			Some(res) => ResPoints::<T>::get(res),
+			None => MeterPoints::<T>::get(meter),
+		}
 	}
 
 	fn res_point(res: ResId) -> Option<ElementId> {
 		ResPoints::<T>::get(res)
 	}
 
+	/// The keeper while it is an active DSO; `None` otherwise (suspended, left, role taken).
 	fn keeper() -> Option<T::AccountId> {
-		Keeper::<T>::get()
+		Keeper::<T>::get().filter(|keeper| T::Participants::has_active_roles(keeper, Roles::DSO))
 	}
 
 	fn elements(slot: MarketSlot) -> Vec<SlotElement> {

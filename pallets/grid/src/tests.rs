@@ -436,3 +436,115 @@ fn withheld_headroom_is_pruned_once_its_slot_settles_a_few_slots_a_block() {
 		check();
 	});
 }
+
+#[test]
+fn the_grid_and_the_bindings_stay_as_they_were_until_a_closed_auction_clears() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(withhold(DSO, FEEDER_A, 1_001, 1, 0, 0));
+		// An auction's gate has closed and its clearing waits for a block with room: the
+		// keeper can neither undo a withholding by removing and re-adding the element, nor
+		// lower a capacity, nor move a seller behind a congested feeder.
+		ClearingDue::set(true);
+		assert_noop!(set(DSO, POINT_A1, element(Some(FEEDER_B), 1, 0)), Error::<Test>::ClearingDue);
+		assert_noop!(set(DSO, 13, element(Some(FEEDER_A), 1, 0)), Error::<Test>::ClearingDue);
+		assert_noop!(
+			Grid::remove_element(RuntimeOrigin::signed(DSO), POINT_A2),
+			Error::<Test>::ClearingDue
+		);
+		assert_noop!(
+			Grid::bind_meter(RuntimeOrigin::signed(DSO), METER, Some(POINT_A1)),
+			Error::<Test>::ClearingDue
+		);
+		assert_noop!(
+			Grid::bind_meter(RuntimeOrigin::signed(DSO), OTHER_METER, None),
+			Error::<Test>::ClearingDue
+		);
+		assert_noop!(
+			Grid::bind_res(RuntimeOrigin::signed(DSO), RES, Some(POINT_A1)),
+			Error::<Test>::ClearingDue
+		);
+		// Withholding for slots whose gate is still open goes on.
+		assert_ok!(withhold(DSO, FEEDER_B, 1_002, 1, 0, 0));
+		ClearingDue::set(false);
+		assert_ok!(Grid::bind_meter(RuntimeOrigin::signed(DSO), METER, Some(POINT_A1)));
+		check();
+	});
+}
+
+#[test]
+fn the_keeper_places_none_of_its_own_records_and_a_production_meter_follows_its_res() {
+	new_test_ext().execute_with(|| {
+		// The DSO owns a meter and a RES of its own: placing them is not its call.
+		assert_noop!(
+			Grid::bind_meter(RuntimeOrigin::signed(DSO), DSO_METER, Some(POINT_A1)),
+			Error::<Test>::OwnRecord
+		);
+		assert_noop!(
+			Grid::bind_meter(RuntimeOrigin::signed(DSO), DSO_METER, None),
+			Error::<Test>::OwnRecord
+		);
+		assert_noop!(
+			Grid::bind_res(RuntimeOrigin::signed(DSO), DSO_RES, Some(POINT_A1)),
+			Error::<Test>::OwnRecord
+		);
+		// A production meter is where its RES is, never elsewhere.
+		assert_noop!(
+			Grid::bind_meter(RuntimeOrigin::signed(DSO), PRODUCTION_METER, Some(POINT_B1)),
+			Error::<Test>::ProductionMeter
+		);
+		assert_eq!(<Grid as GridTopology<u64>>::meter_point(PRODUCTION_METER), None);
+		assert_ok!(Grid::bind_res(RuntimeOrigin::signed(DSO), RES, Some(POINT_A2)));
+		assert_eq!(<Grid as GridTopology<u64>>::meter_point(PRODUCTION_METER), Some(POINT_A2));
+		check();
+	});
+}
+
+#[test]
+fn a_keeper_that_is_no_longer_an_active_dso_is_paid_nothing() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(<Grid as GridTopology<u64>>::keeper(), Some(DSO));
+		assert_ok!(Participants::suspend(RuntimeOrigin::root(), DSO));
+		assert_eq!(<Grid as GridTopology<u64>>::keeper(), None);
+		assert_ok!(Participants::reactivate(RuntimeOrigin::root(), DSO));
+		assert_eq!(<Grid as GridTopology<u64>>::keeper(), Some(DSO));
+	});
+}
+
+#[test]
+fn capacities_and_charges_are_bounded() {
+	new_test_ext().execute_with(|| {
+		let mut huge = element(Some(FEEDER_A), crate::MAX_CAPACITY_W + 1, 0);
+		assert_noop!(set(DSO, 13, huge), Error::<Test>::CapacityTooLarge);
+		huge.up_w = 1;
+		assert_noop!(set(DSO, 13, huge), Error::<Test>::CapacityTooLarge);
+		let dear = element(Some(FEEDER_A), 1, crate::MAX_CHARGE_PER_KWH + 1);
+		assert_noop!(set(DSO, 13, dear), Error::<Test>::ChargeTooLarge);
+		assert_ok!(set(
+			DSO,
+			13,
+			element(Some(FEEDER_A), crate::MAX_CAPACITY_W, crate::MAX_CHARGE_PER_KWH)
+		));
+		check();
+	});
+}
+
+#[test]
+fn a_slot_whose_settlement_is_deferred_does_not_hold_up_the_pruning_of_the_others() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(withhold(DSO, FEEDER_A, 1_001, 3, 0, 0));
+		// Slots 1,001 and 1,003 have begun settlement; 1,002's is deferred.
+		go_to_slot(1_010);
+		SettledThrough::set(1_000);
+		Grid::on_initialize(2);
+		assert_eq!(WithheldSlots::<Test>::get().into_inner(), vec![1_001, 1_002, 1_003]);
+		SettledThrough::set(1_010);
+		let delivering = 1_002;
+		TestDelivering::set(vec![delivering]);
+		Grid::on_initialize(3);
+		assert_eq!(WithheldSlots::<Test>::get().into_inner(), vec![delivering]);
+		TestDelivering::set(vec![]);
+		Grid::on_initialize(4);
+		assert!(WithheldSlots::<Test>::get().is_empty());
+		check();
+	});
+}

@@ -4,10 +4,11 @@
 
 use crate::{
 	Bindings, Config, ElementInfo, Elements, Error, Event, Keeper, Pallet, Withheld, WithheldSlots,
+	MAX_CAPACITY_W, MAX_CHARGE_PER_KWH,
 };
 use alloc::vec::Vec;
 use energy_clearing::grid::{Element, Grid, GridError};
-use energy_primitives::{ElementId, ParticipantRegistry, Roles};
+use energy_primitives::{ElementId, MarketClock, ParticipantRegistry, Roles};
 use frame_support::{ensure, pallet_prelude::*};
 
 impl<T: Config> Pallet<T> {
@@ -34,6 +35,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Fails while an auction whose gate has closed waits for its clearing: the grid and the
+	/// bindings it clears on stay as they were at its gate closure.
+	pub(crate) fn ensure_no_clearing_due() -> DispatchResult {
+		ensure!(!T::Clock::clearing_due(), Error::<T>::ClearingDue);
+		Ok(())
+	}
+
 	/// Adds or changes element `id`; returns how many elements the grid has now.
 	pub(crate) fn do_set_element(
 		keeper: T::AccountId,
@@ -41,6 +49,12 @@ impl<T: Config> Pallet<T> {
 		info: ElementInfo,
 	) -> Result<u32, DispatchError> {
 		Self::ensure_keeper(&keeper)?;
+		ensure!(
+			info.up_w <= MAX_CAPACITY_W && info.down_w <= MAX_CAPACITY_W,
+			Error::<T>::CapacityTooLarge
+		);
+		ensure!(info.charge_per_kwh <= MAX_CHARGE_PER_KWH, Error::<T>::ChargeTooLarge);
+		Self::ensure_no_clearing_due()?;
 		let mut elements: Vec<(ElementId, ElementInfo)> = Elements::<T>::iter().collect();
 		if let Some(parent) = info.parent {
 			ensure!(
@@ -77,6 +91,7 @@ impl<T: Config> Pallet<T> {
 		id: ElementId,
 	) -> Result<(u32, u32), DispatchError> {
 		Self::ensure_keeper(&keeper)?;
+		Self::ensure_no_clearing_due()?;
 		ensure!(Elements::<T>::contains_key(id), Error::<T>::UnknownElement);
 		ensure!(!Bindings::<T>::contains_key(id), Error::<T>::PointInUse);
 		let elements = Elements::<T>::count();
@@ -88,15 +103,17 @@ impl<T: Config> Pallet<T> {
 		let slots = WithheldSlots::<T>::get();
 		let mut emptied = Vec::new();
 		for slot in slots.iter() {
-			Withheld::<T>::mutate_exists(slot, |entry| {
-				if let Some(headroom) = entry {
-					headroom.remove(&id);
-					if headroom.is_empty() {
-						*entry = None;
-						emptied.push(*slot);
-					}
-				}
-			});
+			// Read every entry, write only those that held the element.
+			let Some(mut entry) = Withheld::<T>::get(slot) else { continue };
+			if entry.remove(&id).is_none() {
+				continue;
+			}
+			if entry.is_empty() {
+				Withheld::<T>::remove(slot);
+				emptied.push(*slot);
+			} else {
+				Withheld::<T>::insert(slot, entry);
+			}
 		}
 		if !emptied.is_empty() {
 			WithheldSlots::<T>::mutate(|slots| slots.retain(|slot| !emptied.contains(slot)));

@@ -7,6 +7,13 @@ use scale_info::TypeInfo;
 /// A network charge per kWh, in the chain's currency (the balances pallet's `u128`).
 pub type ChargePerKwh = u128;
 
+/// The largest capacity an element may have, W (10 GW): a slot's energy in Wh and its charges
+/// then stay far from overflow in the clearing, whatever the slot length.
+pub const MAX_CAPACITY_W: Watts = 10_000_000_000;
+
+/// The largest network charge per kWh (10^18 units): a slot's charges stay far from overflow.
+pub const MAX_CHARGE_PER_KWH: ChargePerKwh = 1_000_000_000_000_000_000;
+
 /// An element of the grid as its keeper set it: where it hangs, its capacity each way and its
 /// network charge.
 #[derive(

@@ -10,6 +10,7 @@
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
 
+// Merged: on_initialize from `PALLETS=grid EXTRINSICS=on_initialize STEPS=50 REPEAT=20 ./scripts/benchmark-pallets.sh` (2026-12-05).
 // Executed Command:
 // /root/.cache/energy-target/benchmark/energy-node
 // benchmark
@@ -76,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `414`
 		//  Estimated: `3587`
-		// Minimum execution time: 21_840_000 picoseconds.
-		Weight::from_parts(23_694_000, 3587)
+		// Minimum execution time: 22_282_000 picoseconds.
+		Weight::from_parts(24_055_000, 3587)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,6 +86,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:257 w:1)
 	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::CounterForElements` (r:1 w:1)
@@ -92,13 +97,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[9, 255]`.
 	fn set_element(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `636 + n * (47 ±0)`
+		//  Measured:  `960 + n * (47 ±0)`
 		//  Estimated: `6038 + n * (2524 ±0)`
-		// Minimum execution time: 88_085_000 picoseconds.
-		Weight::from_parts(47_264_616, 6038)
-			// Standard Error: 3_413
-			.saturating_add(Weight::from_parts(4_663_208, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 98_224_000 picoseconds.
+		Weight::from_parts(62_166_067, 6038)
+			// Standard Error: 3_405
+			.saturating_add(Weight::from_parts(4_680_919, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(n.into()))
@@ -107,13 +112,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:257 w:1)
 	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Bindings` (r:1 w:0)
 	/// Proof: `Grid::Bindings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::CounterForElements` (r:1 w:1)
 	/// Proof: `Grid::CounterForElements` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Grid::WithheldSlots` (r:1 w:1)
+	/// Storage: `Grid::WithheldSlots` (r:1 w:0)
 	/// Proof: `Grid::WithheldSlots` (`max_values`: Some(1), `max_size`: Some(386), added: 881, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Withheld` (r:96 w:96)
 	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
@@ -121,18 +130,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 96]`.
 	fn remove_element(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `679 + n * (47 ±0) + s * (41 ±0)`
+		//  Measured:  `1008 + n * (67 ±0) + s * (51 ±0)`
 		//  Estimated: `3587 + n * (2524 ±0) + s * (7609 ±0)`
-		// Minimum execution time: 634_820_000 picoseconds.
-		Weight::from_parts(308_135_990, 3587)
-			// Standard Error: 75_360
-			.saturating_add(Weight::from_parts(4_063_688, 0).saturating_mul(n.into()))
-			// Standard Error: 193_941
-			.saturating_add(Weight::from_parts(3_972_315, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 846_507_000 picoseconds.
+		Weight::from_parts(862_327_000, 3587)
+			// Standard Error: 96_363
+			.saturating_add(Weight::from_parts(4_288_333, 0).saturating_mul(n.into()))
+			// Standard Error: 258_111
+			.saturating_add(Weight::from_parts(8_482_663, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 7609).saturating_mul(s.into()))
@@ -160,10 +169,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6968 + s * (51 ±0)`
 		//  Estimated: `3587 + s * (7609 ±0)`
-		// Minimum execution time: 98_194_000 picoseconds.
-		Weight::from_parts(62_629_572, 3587)
-			// Standard Error: 50_507
-			.saturating_add(Weight::from_parts(27_297_764, 0).saturating_mul(s.into()))
+		// Minimum execution time: 94_477_000 picoseconds.
+		Weight::from_parts(78_233_037, 3587)
+			// Standard Error: 65_000
+			.saturating_add(Weight::from_parts(26_567_293, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -180,17 +189,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Withheld` (r:0 w:4)
 	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 4]`.
+	/// The range of component `p` is `[1, 4]`.
 	fn on_initialize(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `943`
 		//  Estimated: `1871 + p * (2680 ±0)`
-		// Minimum execution time: 23_604_000 picoseconds.
-		Weight::from_parts(29_092_039, 1871)
-			// Standard Error: 54_882
-			.saturating_add(Weight::from_parts(5_025_103, 0).saturating_mul(p.into()))
+		// Minimum execution time: 32_851_000 picoseconds.
+		Weight::from_parts(41_854_716, 1871)
+			// Standard Error: 131_117
+			.saturating_add(Weight::from_parts(2_959_825, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2680).saturating_mul(p.into()))
 	}
@@ -198,8 +208,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::Gateways` (r:1 w:0)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:1 w:0)
 	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::MeterPoints` (r:1 w:1)
@@ -208,17 +224,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Grid::Bindings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn bind_meter() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1123`
-		//  Estimated: `5972`
-		// Minimum execution time: 59_411_000 picoseconds.
-		Weight::from_parts(62_717_000, 5972)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `1582`
+		//  Estimated: `108987`
+		// Minimum execution time: 74_369_000 picoseconds.
+		Weight::from_parts(78_477_000, 108987)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Grid::Keeper` (r:1 w:0)
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:2 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:1 w:0)
@@ -229,11 +249,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Grid::Bindings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn bind_res() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1011`
+		//  Measured:  `1335`
 		//  Estimated: `6184`
-		// Minimum execution time: 61_876_000 picoseconds.
-		Weight::from_parts(65_012_000, 6184)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 71_083_000 picoseconds.
+		Weight::from_parts(76_053_000, 6184)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
@@ -245,7 +265,7 @@ impl WeightInfo for () {
 	/// Storage: `Grid::Keeper` (r:0 w:1)
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn set_keeper() -> Weight {
-		Weight::from_parts(23_694_000, 3587)
+		Weight::from_parts(24_055_000, 3587)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
@@ -253,15 +273,19 @@ impl WeightInfo for () {
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:257 w:1)
 	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::CounterForElements` (r:1 w:1)
 	/// Proof: `Grid::CounterForElements` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[9, 255]`.
 	fn set_element(n: u32, ) -> Weight {
-		Weight::from_parts(47_264_616, 6038)
-			.saturating_add(Weight::from_parts(4_663_208, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(62_166_067, 6038)
+			.saturating_add(Weight::from_parts(4_680_919, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(n.into()))
@@ -270,26 +294,30 @@ impl WeightInfo for () {
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:257 w:1)
 	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Bindings` (r:1 w:0)
 	/// Proof: `Grid::Bindings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::CounterForElements` (r:1 w:1)
 	/// Proof: `Grid::CounterForElements` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Grid::WithheldSlots` (r:1 w:1)
+	/// Storage: `Grid::WithheldSlots` (r:1 w:0)
 	/// Proof: `Grid::WithheldSlots` (`max_values`: Some(1), `max_size`: Some(386), added: 881, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Withheld` (r:96 w:96)
 	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[10, 256]`.
 	/// The range of component `s` is `[1, 96]`.
 	fn remove_element(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(308_135_990, 3587)
-			.saturating_add(Weight::from_parts(4_063_688, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(3_972_315, 0).saturating_mul(s.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(862_327_000, 3587)
+			.saturating_add(Weight::from_parts(4_288_333, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(8_482_663, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2524).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 7609).saturating_mul(s.into()))
@@ -314,8 +342,8 @@ impl WeightInfo for () {
 	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[1, 96]`.
 	fn withhold(s: u32, ) -> Weight {
-		Weight::from_parts(62_629_572, 3587)
-			.saturating_add(Weight::from_parts(27_297_764, 0).saturating_mul(s.into()))
+		Weight::from_parts(78_233_037, 3587)
+			.saturating_add(Weight::from_parts(26_567_293, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -332,12 +360,13 @@ impl WeightInfo for () {
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Withheld` (r:0 w:4)
 	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 4]`.
+	/// The range of component `p` is `[1, 4]`.
 	fn on_initialize(p: u32, ) -> Weight {
-		Weight::from_parts(29_092_039, 1871)
-			.saturating_add(Weight::from_parts(5_025_103, 0).saturating_mul(p.into()))
+		Weight::from_parts(41_854_716, 1871)
+			.saturating_add(Weight::from_parts(2_959_825, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2680).saturating_mul(p.into()))
 	}
@@ -345,8 +374,14 @@ impl WeightInfo for () {
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
 	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::Gateways` (r:1 w:0)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:1 w:0)
 	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::MeterPoints` (r:1 w:1)
@@ -354,14 +389,18 @@ impl WeightInfo for () {
 	/// Storage: `Grid::Bindings` (r:2 w:2)
 	/// Proof: `Grid::Bindings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn bind_meter() -> Weight {
-		Weight::from_parts(62_717_000, 5972)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(78_477_000, 108987)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Grid::Keeper` (r:1 w:0)
 	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Participants::Participants` (r:2 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Pending` (r:1 w:0)
+	/// Proof: `Market::Pending` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	/// Storage: `ResAssets::Assets` (r:1 w:0)
 	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
 	/// Storage: `Grid::Elements` (r:1 w:0)
@@ -371,8 +410,8 @@ impl WeightInfo for () {
 	/// Storage: `Grid::Bindings` (r:2 w:2)
 	/// Proof: `Grid::Bindings` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn bind_res() -> Weight {
-		Weight::from_parts(65_012_000, 6184)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(76_053_000, 6184)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 }

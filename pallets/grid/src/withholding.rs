@@ -63,23 +63,24 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Removes the withheld headroom of up to `limit` past slots whose settlement has begun
-	/// (their clearing is done); returns how many.
+	/// Looks at the oldest past slots with withheld headroom, at most `limit`, and removes
+	/// those whose settlement has begun (their clearing is done); one still delivering (its
+	/// settlement deferred) keeps its place without blocking the others. Returns how many it
+	/// looked at.
 	pub(crate) fn prune_withheld(limit: u32) -> u32 {
 		let mut slots = WithheldSlots::<T>::get();
 		let current = T::Clock::current_slot();
-		let done = slots
-			.iter()
-			.take(limit as usize)
-			.take_while(|slot| **slot < current && !T::Clock::delivery_open(**slot))
-			.count();
-		if done == 0 {
-			return 0;
+		let past: alloc::vec::Vec<MarketSlot> =
+			slots.iter().copied().take_while(|slot| *slot < current).take(limit as usize).collect();
+		let done: alloc::vec::Vec<MarketSlot> =
+			past.iter().copied().filter(|slot| !T::Clock::delivery_open(*slot)).collect();
+		if !done.is_empty() {
+			for slot in &done {
+				Withheld::<T>::remove(slot);
+			}
+			slots.retain(|slot| !done.contains(slot));
+			WithheldSlots::<T>::put(slots);
 		}
-		for slot in slots.drain(..done) {
-			Withheld::<T>::remove(slot);
-		}
-		WithheldSlots::<T>::put(slots);
-		done as u32
+		past.len() as u32
 	}
 }
