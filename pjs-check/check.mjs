@@ -67,6 +67,8 @@ async function main() {
   check(keeper.isSome && keeper.unwrap().toString() === dso.address, 'the DSO keeps the grid');
   const evePoint = await api.query.grid.meterPoints(3);
   check(evePoint.isSome && evePoint.unwrap().toNumber() === 104, "Eve's meter is at point 104");
+  const [unboundMeters, unboundRes] = await api.call.gridApi.unbound();
+  check(unboundMeters.length === 0 && unboundRes.length === 0, `every demo record is bound: ${unboundMeters}, ${unboundRes}`);
   const later = slot + 5;
   const room = async (id) => {
     const elements = await api.call.gridApi.slotElements(later);

@@ -115,12 +115,13 @@ export class GridView {
     if (!first.value) first.value = slotInput.value;
     const slot = Number(slotInput.value);
     const api = this.chain.api;
-    const [room, stored, meterPoints, resPoints, keeper] = await Promise.all([
+    const [room, stored, meterPoints, resPoints, keeper, unbound] = await Promise.all([
       api.call.gridApi.slotElements(slot),
       api.query.grid.elements.entries(),
       api.query.grid.meterPoints.entries(),
       api.query.grid.resPoints.entries(),
       api.query.grid.keeper(),
+      api.call.gridApi.unbound(),
     ]);
     const capacity = new Map<number, { up: number; down: number }>();
     for (const [key, value] of stored) {
@@ -153,7 +154,11 @@ export class GridView {
       };
     });
     const keeperId = keeper.toJSON() as string | null;
-    this.root.querySelector('#grid-keeper')!.textContent = keeperId ? `kept by ${short(keeperId)}` : 'nobody keeps the grid';
+    const [loose, looseRes] = unbound.toJSON() as [number[], number[]];
+    const atRoot = loose.length + looseRes.length
+      ? ` · at the root until the DSO binds them: ${[...loose.map((m) => `meter ${m}`), ...looseRes.map((r) => `RES ${r}`)].slice(0, 20).join(', ')}${loose.length + looseRes.length > 20 ? ', …' : ''}`
+      : ' · every meter and RES is bound';
+    this.root.querySelector('#grid-keeper')!.textContent = (keeperId ? `kept by ${short(keeperId)}` : 'nobody keeps the grid') + atRoot;
     this.root.querySelector('#grid-tree')!.innerHTML = elements.length
       ? picture(elements, this.chain.decimals, this.chain.symbol)
       : '<p class="note" id="grid-none">No grid on this chain.</p>';

@@ -45,6 +45,10 @@ pub trait ResRegistry<AccountId> {
 	/// The profile of RES `id`, if it exists (in any status).
 	fn profile(id: ResId) -> Option<ResProfile<AccountId>>;
 
+	/// The ids of every registered RES (in any status), ascending. Reads the whole registry:
+	/// for runtime APIs, not for dispatchables.
+	fn all() -> Vec<ResId>;
+
 	/// Creates an approved RES of `owner` with `nameplate_w`, for other pallets' benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn create_approved(owner: &AccountId, nameplate_w: Watts) -> ResId;

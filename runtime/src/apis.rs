@@ -181,6 +181,10 @@ impl_runtime_apis! {
 		) -> Vec<energy_primitives::SlotElement> {
 			super::Grid::slot_elements(slot)
 		}
+
+		fn unbound() -> (Vec<energy_primitives::MeterId>, Vec<energy_primitives::ResId>) {
+			super::Grid::unbound()
+		}
 	}
 
 	impl pallet_forecasts_runtime_api::ForecastsApi<Block> for Runtime {

@@ -464,6 +464,7 @@ mod tests {
 					Some(Some(demo_grid::SUBSTATION))
 				);
 				Grid::do_try_state().expect("the demo grid is consistent");
+				assert_eq!(Grid::unbound(), (vec![], vec![]), "every demo record is bound");
 			});
 		}
 	}
@@ -526,6 +527,10 @@ mod tests {
 				3 + LOAD_METERS_PER_GATEWAY,
 				"one RES per load production meter"
 			);
+			// The load test's records are not on the demo grid: they hang at the root.
+			let (meters, res) = pallet_grid::Pallet::<Runtime>::unbound();
+			assert_eq!(res.len() as u32, LOAD_METERS_PER_GATEWAY);
+			assert!(!meters.is_empty() && !meters.contains(&3) && !res.contains(&0));
 		});
 	}
 

@@ -106,6 +106,11 @@ impl ResRegistry<u64> for TestRes {
 			may_produce: true,
 		})
 	}
+	fn all() -> Vec<ResId> {
+		let mut ids = RegisteredRes::get();
+		ids.sort();
+		ids
+	}
 	#[cfg(feature = "runtime-benchmarks")]
 	fn create_approved(_: &u64, _: u64) -> ResId {
 		RegisteredRes::mutate(|res| {

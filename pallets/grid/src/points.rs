@@ -4,8 +4,8 @@
 use crate::{Config, Elements, Keeper, MeterPoints, Pallet, ResPoints, Withheld};
 use alloc::{collections::BTreeMap, vec::Vec};
 use energy_primitives::{
-	ElementId, GridTopology, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry, ResId, Roles,
-	SlotElement,
+	ElementId, GridTopology, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry, ResId,
+	ResRegistry, Roles, SlotElement,
 };
 
 impl<T: Config> GridTopology<T::AccountId> for Pallet<T> {
@@ -36,6 +36,23 @@ impl<T: Config> GridTopology<T::AccountId> for Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The records that hang at the root because the keeper has not bound them: active
+	/// consumption meters and RES (in any status) without a point, each ascending. A production
+	/// meter is where its RES is, so it is listed through its RES. Reads every meter and RES:
+	/// for the runtime API.
+	pub fn unbound() -> (Vec<MeterId>, Vec<ResId>) {
+		let meters = T::Meters::active_meters()
+			.into_iter()
+			.filter(|meter| !MeterPoints::<T>::contains_key(meter))
+			.filter(|meter| T::Meters::meter(*meter).is_some_and(|info| info.res.is_none()))
+			.collect();
+		let res = <T::Res as ResRegistry<T::AccountId>>::all()
+			.into_iter()
+			.filter(|res| !ResPoints::<T>::contains_key(res))
+			.collect();
+		(meters, res)
+	}
+
 	/// Every element as `slot` clears on it, parents before children (by depth, then id).
 	pub fn slot_elements(slot: MarketSlot) -> Vec<SlotElement> {
 		let elements: BTreeMap<ElementId, crate::ElementInfo> = Elements::<T>::iter().collect();

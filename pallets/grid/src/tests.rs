@@ -548,3 +548,17 @@ fn a_slot_whose_settlement_is_deferred_does_not_hold_up_the_pruning_of_the_other
 		check();
 	});
 }
+
+#[test]
+fn the_dso_sees_what_hangs_at_the_root_until_it_binds_it() {
+	new_test_ext().execute_with(|| {
+		// Genesis bound only OTHER_METER; the production meter follows its RES.
+		assert_eq!(Grid::unbound(), (vec![METER, DSO_METER], vec![RES, DSO_RES]));
+		assert_ok!(Grid::bind_meter(RuntimeOrigin::signed(DSO), METER, Some(POINT_A1)));
+		assert_ok!(Grid::bind_res(RuntimeOrigin::signed(DSO), RES, Some(POINT_A2)));
+		assert_eq!(Grid::unbound(), (vec![DSO_METER], vec![DSO_RES]));
+		// A revoked meter is no longer listed.
+		ActiveMeters::set(vec![METER, OTHER_METER, PRODUCTION_METER]);
+		assert_eq!(Grid::unbound(), (vec![], vec![DSO_RES]));
+	});
+}

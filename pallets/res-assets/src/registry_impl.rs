@@ -16,6 +16,12 @@ impl<T: Config> ResRegistry<T::AccountId> for Pallet<T> {
 		})
 	}
 
+	fn all() -> alloc::vec::Vec<ResId> {
+		let mut ids: alloc::vec::Vec<ResId> = Assets::<T>::iter_keys().collect();
+		ids.sort_unstable();
+		ids
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn create_approved(owner: &T::AccountId, nameplate_w: energy_primitives::Watts) -> ResId {
 		let point: crate::ConnectionPoint =

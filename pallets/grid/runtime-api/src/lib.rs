@@ -4,7 +4,7 @@
 
 extern crate alloc;
 
-pub use energy_primitives::{ElementId, MarketSlot, SlotElement};
+pub use energy_primitives::{ElementId, MarketSlot, MeterId, ResId, SlotElement};
 
 sp_api::decl_runtime_apis! {
 	/// What a client needs to draw the grid.
@@ -12,5 +12,9 @@ sp_api::decl_runtime_apis! {
 		/// Every element as `slot` clears on it, parents before children; empty without a
 		/// grid.
 		fn slot_elements(slot: MarketSlot) -> alloc::vec::Vec<SlotElement>;
+		/// What hangs at the root until the DSO binds it: the active consumption meters and
+		/// the RES without a connection point, each ascending (a production meter goes with
+		/// its RES).
+		fn unbound() -> (alloc::vec::Vec<MeterId>, alloc::vec::Vec<ResId>);
 	}
 }
