@@ -144,6 +144,9 @@ pub mod pallet {
 			for (id, info) in &self.elements {
 				Elements::<T>::insert(id, info);
 			}
+			// A genesis config that breaks a rule the calls enforce (an unknown meter or RES, a
+			// point outside the grid) must not build a chain: these panics stop the chain spec
+			// from being built, never a running chain (genesis is built once, off chain).
 			for (meter, point) in &self.meters {
 				let info = T::Meters::meter(*meter).expect("a genesis binding of a known meter");
 				assert!(info.res.is_none(), "a production meter is where its RES is");
