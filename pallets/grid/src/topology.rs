@@ -100,26 +100,20 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::HasChildren
 		);
 		Elements::<T>::remove(id);
-		let slots = WithheldSlots::<T>::get();
-		let mut emptied = Vec::new();
-		for slot in slots.iter() {
+		let withheld = WithheldSlots::<T>::get();
+		let mut slots = withheld.clone();
+		for slot in withheld.iter() {
 			// Read every entry, write only those that held the element.
 			let Some(mut entry) = Withheld::<T>::get(slot) else { continue };
-			if entry.remove(&id).is_none() {
-				continue;
-			}
-			if entry.is_empty() {
-				Withheld::<T>::remove(slot);
-				emptied.push(*slot);
-			} else {
-				Withheld::<T>::insert(slot, entry);
+			if entry.remove(&id).is_some() {
+				Self::store_entry(*slot, entry, &mut slots)?;
 			}
 		}
-		if !emptied.is_empty() {
-			WithheldSlots::<T>::mutate(|slots| slots.retain(|slot| !emptied.contains(slot)));
+		if slots.len() != withheld.len() {
+			WithheldSlots::<T>::put(slots);
 		}
 		Self::deposit_event(Event::ElementRemoved { id });
-		Ok((elements, slots.len() as u32))
+		Ok((elements, withheld.len() as u32))
 	}
 
 	/// Checks that `elements` form one radial tree (or none at all) the clearing takes.

@@ -37,20 +37,7 @@ impl<T: Config> Pallet<T> {
 				// At most one entry per element, and the grid has at most `MaxElements`.
 				entry.try_insert(id, headroom).map_err(|_| Error::<T>::TooManyElements)?;
 			}
-			let position = withheld_slots.binary_search(&slot);
-			if entry.is_empty() {
-				Withheld::<T>::remove(slot);
-				if let Ok(at) = position {
-					withheld_slots.remove(at);
-				}
-			} else {
-				Withheld::<T>::insert(slot, entry);
-				if let Err(at) = position {
-					withheld_slots
-						.try_insert(at, slot)
-						.map_err(|_| Error::<T>::TooManyWithheldSlots)?;
-				}
-			}
+			Self::store_entry(slot, entry, &mut withheld_slots)?;
 		}
 		WithheldSlots::<T>::put(withheld_slots);
 		Self::deposit_event(Event::HeadroomWithheld {
@@ -60,6 +47,28 @@ impl<T: Config> Pallet<T> {
 			up_w: headroom.up_w,
 			down_w: headroom.down_w,
 		});
+		Ok(())
+	}
+
+	/// Stores `entry` as `slot`'s withheld headroom and keeps `slots` (the list of
+	/// [`WithheldSlots`]) in step: an empty entry goes, and its place in the list with it.
+	pub(crate) fn store_entry(
+		slot: MarketSlot,
+		entry: BoundedBTreeMap<ElementId, Headroom, T::MaxElements>,
+		slots: &mut BoundedVec<MarketSlot, T::MaxWithheldSlots>,
+	) -> DispatchResult {
+		let position = slots.binary_search(&slot);
+		if entry.is_empty() {
+			Withheld::<T>::remove(slot);
+			if let Ok(at) = position {
+				slots.remove(at);
+			}
+		} else {
+			Withheld::<T>::insert(slot, entry);
+			if let Err(at) = position {
+				slots.try_insert(at, slot).map_err(|_| Error::<T>::TooManyWithheldSlots)?;
+			}
+		}
 		Ok(())
 	}
 
