@@ -162,6 +162,10 @@ pub trait MeterRegistry<AccountId> {
 	/// workers and runtime APIs, not for dispatchables.
 	fn active_meters() -> Vec<MeterId>;
 
+	/// An upper bound of the weight of one [`Self::meter`] lookup at its worst (the registry's
+	/// largest record page), for callers whose own benchmarks look up a meter kept cheaply.
+	fn meter_weight() -> Weight;
+
 	/// Registers a meter of `owner` (measuring `res` if given), for other pallets'
 	/// benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]

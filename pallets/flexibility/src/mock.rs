@@ -110,6 +110,9 @@ fn genesis_meters() -> BTreeMap<MeterId, MeterInfo<u64>> {
 /// A meter registry over [`Meters`].
 pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
+	fn meter_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
 		Meters::get().get(&id).cloned()
 	}

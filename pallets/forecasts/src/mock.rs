@@ -67,6 +67,9 @@ pub fn set_slot(slot: MarketSlot) {
 /// A meter registry the tests fill.
 pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
+	fn meter_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
 		METERS.with(|meters| meters.borrow().get(&id).cloned())
 	}

@@ -73,6 +73,9 @@ pub const RES: ResId = 7;
 /// A meter registry over [`ActiveMeters`].
 pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
+	fn meter_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
 		Self::is_active(id).then_some(match id {
 			PRODUCTION_METER => MeterInfo { owner: ALICE, res: Some(RES) },
