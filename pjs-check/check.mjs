@@ -49,12 +49,18 @@ async function main() {
   check(report && report.status === 'Open', `the auction of slot ${target} is open: ${JSON.stringify(report)}`);
   console.log(`market_slotReport(${target}) = ${JSON.stringify(report)}`);
 
-  // A bid signed by Eve (a consumer), followed to inclusion; its event and the book agree.
+  // A bid signed by Eve (a consumer) for her household meter (3 in the dev presets), followed
+  // to inclusion; its event and the book agree.
   const wh = 7;
   const price = 80_000;
-  const events = await included(api, api.tx.market.placeBid(target, wh, price), eve);
+  const eveMeter = 3;
+  const events = await included(api, api.tx.market.placeBid(target, eveMeter, wh, price), eve);
   const placed = events.find(({ event }) => api.events.market.BidPlaced.is(event));
   check(placed, 'a BidPlaced event');
+  check(placed.event.data.meter.toNumber() === eveMeter, 'the bid is delivered at her meter');
+  // A bid at a meter that is not hers (Ferdie's, 4) is refused with the pallet's named error.
+  const foreign = await included(api, api.tx.market.placeBid(target, 4, wh, price), eve).catch((e) => e.message);
+  check(typeof foreign === 'string' && foreign.startsWith('market.NotMeterOwner'), `a bid at Ferdie's meter refused: ${foreign}`);
   console.log(`BidPlaced: ${JSON.stringify(placed.event.data.toHuman())}`);
   const after = await provider.send('market_slotReport', [target]);
   check(after.bids === report.bids + 1, `the book of slot ${target} has one more bid`);

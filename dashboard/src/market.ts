@@ -22,7 +22,11 @@ export interface BookOrder {
   id: number;
   owner: string;
   side: 'bid' | 'offer';
+  /// The offer's RES.
   res: number | null;
+  /// The bid's consumption meter (`null` for an offer, or a bid stored before bids named
+  /// their meter).
+  meter: number | null;
   wh: number;
   price: number;
   held: number;
@@ -38,11 +42,13 @@ export async function readBook(chain: Chain, slot: number): Promise<{ orders: Bo
       const order = (value as unknown as { unwrap(): { toJSON(): Record<string, unknown> } }).unwrap().toJSON();
       const side = order.side as Record<string, unknown> | string;
       const isOffer = typeof side === 'object' && side !== null && 'offer' in side;
+      const sitedBid = typeof side === 'object' && side !== null && 'bid' in side ? (side as { bid: { meter: number } }).bid : null;
       orders.push({
         id: num(key.args[1].toString()),
         owner: String(order.owner),
         side: isOffer ? 'offer' : 'bid',
         res: isOffer ? num((side as { offer: { res: number } }).offer.res) : null,
+        meter: sitedBid ? num(sitedBid.meter) : null,
         wh: num(order.wh),
         price: num(order.price),
         held: num(order.held),
@@ -81,7 +87,7 @@ export class MarketView {
           <th>bids: Wh (cum.)</th><th>bid price</th><th>offer price</th><th>offers: Wh (cum.)</th>
         </tr></thead><tbody></tbody></table></div>
         <div class="card"><h3>Orders (newest first)</h3><table class="grid" id="book"><thead><tr>
-          <th>id</th><th>side</th><th>member</th><th>RES</th><th>Wh</th><th>price</th>
+          <th>id</th><th>side</th><th>member</th><th>RES / meter</th><th>Wh</th><th>price</th>
         </tr></thead><tbody></tbody></table></div>
       </div>`;
     root.querySelector<HTMLSelectElement>('#book-slot')!.addEventListener('change', (e) => {
@@ -196,7 +202,7 @@ export class MarketView {
       .sort((a, b) => b.id - a.id)
       .slice(0, BOOK_ROWS)
       .map((o) => `<tr id="order-${slot}-${o.id}" data-owner="${esc(o.owner)}"><td>${o.id}</td><td class="${o.side}">${o.side}</td>
-        <td title="${esc(o.owner)}">${short(o.owner)}</td><td>${o.res ?? ''}</td><td>${energy(o.wh)}</td><td>${price(o.price, d, sym)}</td></tr>`)
+        <td title="${esc(o.owner)}">${short(o.owner)}</td><td>${o.res != null ? `RES ${o.res}` : o.meter != null ? `meter ${o.meter}` : ''}</td><td>${energy(o.wh)}</td><td>${price(o.price, d, sym)}</td></tr>`)
       .join('');
   }
 }

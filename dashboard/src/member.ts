@@ -20,6 +20,8 @@ const MAX_STANDING_PAGES = 5;
 export class MemberView {
   private accounts: Account[] = [];
   private account: Account | null = null;
+  /// The account's consumption meters: where its bids are delivered.
+  private meters: number[] = [];
   private lastKey = '';
   private readonly plan: PlanView;
 
@@ -37,6 +39,7 @@ export class MemberView {
       <div class="cards">
         <form class="card" id="bid-form"><h3>Place a bid</h3>
           <label>slot <select name="slot" class="open-slots"></select></label>
+          <label>delivered at meter <select name="meter" class="my-meters"></select></label>
           <label>energy (Wh) <input name="wh" type="number" min="1" value="10" /></label>
           <label>price (${chain.symbol}/kWh) <input name="price" type="number" step="0.0001" min="0" value="0.0800" /></label>
           <button type="submit" id="place-bid">Place bid</button></form>
@@ -49,9 +52,10 @@ export class MemberView {
         <form class="card" id="standing-form"><h3>Set a standing order</h3>
           <label>side <select name="side"><option value="bid">bid</option><option value="offer">offer from RES…</option></select></label>
           <label>RES (offers) <input name="res" type="number" min="0" value="0" /></label>
+          <label>meter (bids) <select name="meter" class="my-meters"></select></label>
           <label>price (${chain.symbol}/kWh) <input name="price" type="number" step="0.0001" min="0" value="0.0850" /></label>
           <label>quantity <select name="quantity"><option value="fixed">fixed Wh per slot</option><option value="forecast">forecast of meter…</option></select></label>
-          <label>Wh or meter id <input name="amount" type="number" min="0" value="10" /></label>
+          <label>Wh, or the offer's meter id <input name="amount" type="number" min="0" value="10" /></label>
           <label>cap (Wh per slot) <input name="cap" type="number" min="1" value="100" /></label>
           <button type="submit" id="set-standing">Set standing order</button></form>
       </div>
@@ -60,7 +64,7 @@ export class MemberView {
       <h2>Standing orders</h2><div id="standing-orders"></div>
       <h2>Retired certificates</h2><div id="retired"></div>
       <section id="home-plan"></section>`;
-    this.plan = new PlanView(root.querySelector('#home-plan')!, chain, openSlots, () => this.account, (ok, m) => this.showResult(ok, m), () => this.refresh(true));
+    this.plan = new PlanView(root.querySelector('#home-plan')!, chain, openSlots, () => this.account, () => this.meters[0] ?? null, (ok, m) => this.showResult(ok, m), () => this.refresh(true));
     root.querySelector('#account')!.addEventListener('change', (e) => {
       this.account = this.accounts.find((a) => a.address === (e.target as HTMLSelectElement).value) ?? null;
       void this.refresh(true);
@@ -129,7 +133,8 @@ export class MemberView {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
     const slot = Number(f.get('slot'));
-    const tx = this.chain.api.tx.market.placeBid(slot, Number(f.get('wh')), this.units(f.get('price')));
+    if (f.get('meter') === '') return this.showResult(false, 'This account has no consumption meter to bid for.');
+    const tx = this.chain.api.tx.market.placeBid(slot, Number(f.get('meter')), Number(f.get('wh')), this.units(f.get('price')));
     void this.send('Bid', tx, (o) => {
       const d = this.eventData(o, 'BidPlaced');
       return d ? `Bid placed: order #${String(d.id).replace(/,/g, '')} in slot ${slot}, ${d.held} held` : 'Bid placed';
@@ -150,9 +155,13 @@ export class MemberView {
   private onStanding(e: Event): void {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    const side = f.get('side') === 'offer' ? { Offer: { res: Number(f.get('res')) } } : 'Bid';
+    const offer = f.get('side') === 'offer';
+    if (!offer && f.get('meter') === '') return this.showResult(false, 'This account has no consumption meter to bid for.');
+    const meter = Number(f.get('meter'));
+    const side = offer ? { Offer: { res: Number(f.get('res')) } } : { Bid: { meter } };
     const amount = Number(f.get('amount'));
-    const quantity = f.get('quantity') === 'forecast' ? { Forecast: { meter: amount } } : { Fixed: { wh: amount } };
+    // A bid sized by a forecast takes the forecast of the meter it bids for.
+    const quantity = f.get('quantity') === 'forecast' ? { Forecast: { meter: offer ? amount : meter } } : { Fixed: { wh: amount } };
     const tx = this.chain.api.tx.market.setStandingOrder(side, this.units(f.get('price')), quantity, Number(f.get('cap')));
     void this.send('Standing order', tx, (o) => {
       const d = this.eventData(o, 'StandingOrderSet');
@@ -181,6 +190,7 @@ export class MemberView {
     if (!account) return;
     const { api, decimals: d, symbol: sym } = this.chain;
     const who = account.address;
+    if (force) await this.refreshMeters(who);
     const [info, holds, tokens, pending] = await Promise.all([
       api.query.system.account(who),
       api.query.balances.holds(who),
@@ -223,7 +233,7 @@ export class MemberView {
       for (const order of orders.filter((o) => o.owner === who)) mine.push({ slot: slots[i], status: statusWord(report?.status), order });
     }
     this.root.querySelector('#open-orders')!.innerHTML = mine.length === 0 ? '<p class="note">No orders in the pending auctions.</p>' : `<table class="grid"><thead><tr><th>slot</th><th>auction</th><th>order</th><th>side</th><th>Wh</th><th>price</th><th>held</th><th></th></tr></thead><tbody>
-      ${mine.map(({ slot, status, order: o }) => `<tr id="my-order-${slot}-${o.id}"><td>${slot}</td><td>${status}</td><td>#${o.id}</td><td class="${o.side}">${o.side}${o.res == null ? '' : ` (RES ${o.res})`}</td><td>${energy(o.wh)}</td><td>${price(o.price, d, sym)}</td><td>${money(String(o.held), d, sym)}</td>
+      ${mine.map(({ slot, status, order: o }) => `<tr id="my-order-${slot}-${o.id}"><td>${slot}</td><td>${status}</td><td>#${o.id}</td><td class="${o.side}">${o.side}${o.res != null ? ` (RES ${o.res})` : o.meter != null ? ` (meter ${o.meter})` : ''}</td><td>${energy(o.wh)}</td><td>${price(o.price, d, sym)}</td><td>${money(String(o.held), d, sym)}</td>
         <td>${status === 'open' ? `<button data-cancel="order:${slot}:${o.id}">cancel</button>` : ''}</td></tr>`).join('')}</tbody></table>`;
 
     await Promise.all([this.refreshTrades(mine), this.refreshStanding(), this.refreshRetired()]);
@@ -255,6 +265,23 @@ export class MemberView {
     this.root.querySelector('#trades')!.innerHTML = rows.length === 0 ? '<p class="note">No trades in the pending auctions or the last hour of blocks.</p>' : `<table class="grid"><thead><tr><th>slot</th><th></th><th>bid / offer</th><th>Wh</th><th>price / paid</th><th colspan="3">settlement</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   }
 
+  /// Reads the consumption meters of `who` from the gateways' pages (a community has few
+  /// gateways, and each page is bounded on chain) and offers them in the bid forms.
+  private async refreshMeters(who: string): Promise<void> {
+    const pages = await this.chain.api.query.meters.gateways.entries();
+    const ids: number[] = [];
+    for (const [, page] of pages) {
+      for (const m of ((page as unknown as { toJSON(): unknown }).toJSON() ?? []) as Array<Record<string, unknown>>) {
+        const kind = m.kind as string | Record<string, unknown>;
+        const consumption = typeof kind === 'string' ? kind.toLowerCase() === 'consumption' : 'consumption' in kind;
+        if (m.owner === who && consumption) ids.push(num(m.id));
+      }
+    }
+    this.meters = ids.sort((a, b) => a - b);
+    const options = this.meters.length ? this.meters.map((id) => `<option value="${id}">meter ${id}</option>`).join('') : '<option value="">no consumption meter</option>';
+    this.root.querySelectorAll<HTMLSelectElement>('.my-meters').forEach((select) => (select.innerHTML = options));
+  }
+
   private async refreshStanding(): Promise<void> {
     const { api, decimals: d, symbol: sym } = this.chain;
     const who = this.account!.address;
@@ -268,8 +295,8 @@ export class MemberView {
         const o = (value as unknown as { unwrap(): { toJSON(): Record<string, unknown> } }).unwrap().toJSON();
         if (o.owner !== who) continue;
         const id = num(String(key.args[0]));
-        const offer = (o.side as { offer?: { res: number } }).offer;
-        const side = offer ? `offer (RES ${offer.res})` : 'bid';
+        const sited = o.side as { offer?: { res: number }; bid?: { meter: number } };
+        const side = sited.offer ? `offer (RES ${sited.offer.res})` : sited.bid ? `bid (meter ${sited.bid.meter})` : 'bid (unsited)';
         const q = o.quantity as Record<string, Record<string, number>>;
         const quantity = 'forecast' in q ? `forecast of meter ${q.forecast.meter}` : `${energy(q.fixed.wh)} per slot`;
         found.push(`<tr id="standing-${id}"><td>#${id}</td><td>${side}</td><td>${price(o.price, d, sym)}</td><td>${quantity}</td><td>${energy(o.capWh)}</td><td><button data-cancel="standing:${id}">cancel</button></td></tr>`);

@@ -66,6 +66,7 @@ export class PlanView {
     private readonly chain: Chain,
     private readonly openSlots: () => number[],
     private readonly account: () => Account | null,
+    private readonly meter: () => number | null,
     private readonly showResult: (ok: boolean, message: string) => void,
     private readonly changed: () => Promise<void>,
   ) {
@@ -147,6 +148,8 @@ export class PlanView {
   private async placeBids(): Promise<void> {
     const account = this.account();
     if (!this.file || !account) return this.showResult(false, 'Choose an account and load a plan first.');
+    const meter = this.meter();
+    if (meter === null) return this.showResult(false, 'The account has no consumption meter to bid for.');
     const first = Number(this.root.querySelector<HTMLSelectElement>('#plan-first-slot')?.value);
     const open = new Set(this.openSlots());
     const bids = this.file.plan.orders.filter((o) => o.side === 'bid');
@@ -156,7 +159,7 @@ export class PlanView {
     const api = this.chain.api;
     const nonce = (await api.rpc.system.accountNextIndex(account.address)).toNumber();
     const outcomes = await Promise.allSettled(
-      placeable.map((o, i) => submit(this.chain, account, api.tx.market.placeBid(first + o.slot, o.wh, o.price), nonce + i)),
+      placeable.map((o, i) => submit(this.chain, account, api.tx.market.placeBid(first + o.slot, meter, o.wh, o.price), nonce + i)),
     );
     const placed = outcomes.filter((o) => o.status === 'fulfilled' && o.value.ok).length;
     const failures = outcomes

@@ -56,7 +56,7 @@ check(slot !== null, `an open auction to trade in (slot ${slot})`);
 const nonce = async (pair) => (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
 await Promise.all([
   send(api, api.tx.market.placeOffer(slot, 2, 50, 40_000), dave, { nonce: await nonce(dave) }),
-  send(api, api.tx.market.placeBid(slot, 50, 90_000), ferdie, { nonce: await nonce(ferdie) }),
+  send(api, api.tx.market.placeBid(slot, 4, 50, 90_000), ferdie, { nonce: await nonce(ferdie) }),
 ]);
 console.log(`Dave offered and Ferdie bid 50 Wh in slot ${slot}`);
 
@@ -98,6 +98,10 @@ try {
   const eve = keyring.addFromUri('//Eve').address;
   await page.selectOption('#account', eve);
   await page.waitForFunction(() => document.querySelectorAll('#bid-form select[name="slot"] option').length > 0);
+  // The bid is delivered at Eve's household meter (3 in the dev presets), the only one offered.
+  await page.waitForSelector('#bid-form select[name="meter"] option[value="3"]', { state: 'attached', timeout: 30_000 });
+  const offered = await page.$$eval('#bid-form select[name="meter"] option', (os) => os.map((o) => o.value));
+  check(offered.join() === '3', `the bid form offers Eve's consumption meters: ${offered.join()}`);
   const slots = await page.$$eval('#bid-form select[name="slot"] option', (os) => os.map((o) => Number(o.value)));
   const bidSlot = Math.max(...slots);
   await page.selectOption('#bid-form select[name="slot"]', String(bidSlot));

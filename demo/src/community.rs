@@ -263,6 +263,13 @@ pub async fn setup(
 		ids.push(sudid.meter);
 	}
 	info!(meters = ids.len(), roofs = roofs.len(), "meters registered");
+	// Each member's household meter: where its bids are delivered.
+	let load_meter: BTreeMap<u32, u32> = meter_keys
+		.iter()
+		.zip(&ids)
+		.filter(|((_, _, flow, _, _), _)| matches!(flow, Flow::Import))
+		.map(|((i, _, _, _, _), id)| (*i, *id))
+		.collect();
 
 	// 4. Standing orders for half of the members: sized by their typical slot.
 	let slot_hours = chain.slot_ms as f64 / 3_600_000.0;
@@ -286,7 +293,7 @@ pub async fn setup(
 			calls.push((
 				key,
 				energy::tx().market().set_standing_order(
-					Side::Bid,
+					Side::Bid { meter: load_meter[&i] },
 					RETAIL - 5_000 - (i as u128 * 997) % 10_000,
 					StandingQuantity::Fixed { wh },
 					wh,
@@ -398,6 +405,7 @@ pub async fn trade(url: &str, dir: &Path, until_slot: Option<u32>) -> Result<()>
 								key,
 								Order::Bid(energy::tx().market().place_bid(
 									slot,
+									*meter,
 									import.round() as u64,
 									RETAIL - 20_000 + mix,
 								)),

@@ -201,8 +201,27 @@ fn place_bid(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	let who = someone(rng, actors, &[Role::Consumer, Role::Prosumer]);
 	let (slot, retail, _) = order_slot(rng);
 	let price = if rng.gen_bool(0.05) { u128::MAX } else { rng.gen_range(0..=retail * 13 / 10) };
-	let call = pallet_market::Call::place_bid { slot, wh: amount_wh(rng, 300), price };
+	let meter = meter_of(rng, &actors.account(who));
+	let call = pallet_market::Call::place_bid { slot, meter, wh: amount_wh(rng, 300), price };
 	Action::signed(who, RuntimeCall::Market(call))
+}
+
+/// A consumption meter of `who` mostly; otherwise any meter id (its production meter, a
+/// neighbour's, a revoked or an unknown one).
+fn meter_of(rng: &mut ChaCha8Rng, who: &AccountId) -> MeterId {
+	use energy_primitives::MeterRegistry;
+	let next = pallet_meters::NextMeterId::<Runtime>::get();
+	let own: Vec<MeterId> = (0..next)
+		.filter(|&id| {
+			<pallet_meters::Pallet<Runtime> as MeterRegistry<AccountId>>::meter(id)
+				.is_some_and(|meter| &meter.owner == who && meter.res.is_none())
+		})
+		.collect();
+	if !own.is_empty() && rng.gen_bool(0.85) {
+		own[rng.gen_range(0..own.len())]
+	} else {
+		rng.gen_range(0..next + 2)
+	}
 }
 
 /// The RES of `who`, or any RES id (existing or not).
@@ -251,13 +270,20 @@ fn set_standing_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	} else {
 		someone(rng, actors, &[Role::Producer, Role::Prosumer])
 	};
-	let side = if bid { Side::Bid } else { Side::Offer { res: res_of(rng, &actors.account(who)) } };
-	let quantity = if rng.gen_bool(0.5) {
-		StandingQuantity::Fixed { wh: amount_wh(rng, 200) }
-	} else {
-		StandingQuantity::Forecast {
+	let account = actors.account(who);
+	let side = match rng.gen_range(0..20u32) {
+		// The variant of bids stored before bids named their meter: refused.
+		0 if bid => Side::UnsitedBid,
+		_ if bid => Side::Bid { meter: meter_of(rng, &account) },
+		_ => Side::Offer { res: res_of(rng, &account) },
+	};
+	let quantity = match (rng.gen_bool(0.5), side) {
+		(true, _) => StandingQuantity::Fixed { wh: amount_wh(rng, 200) },
+		// A bid sized by its own meter's forecast mostly.
+		(false, Side::Bid { meter }) if rng.gen_bool(0.8) => StandingQuantity::Forecast { meter },
+		(false, _) => StandingQuantity::Forecast {
 			meter: rng.gen_range(0..pallet_meters::NextMeterId::<Runtime>::get() + 2),
-		}
+		},
 	};
 	let call = pallet_market::Call::set_standing_order {
 		side,

@@ -20,13 +20,13 @@ pub fn check(number: u32, issuance_before: u128, events: &[RuntimeEvent]) -> Res
 fn market_holds() -> Result<(), String> {
 	use energy_runtime::RuntimeHoldReason;
 	use frame_support::traits::fungible::InspectHold;
-	use pallet_market::{HoldReason, Side};
+	use pallet_market::HoldReason;
 	use std::collections::BTreeMap;
 	let reasons =
 		[HoldReason::BidMaxCost, HoldReason::OfferDeposit, HoldReason::StandingOrderDeposit];
 	let mut expected: BTreeMap<(energy_primitives::AccountId, usize), u128> = BTreeMap::new();
 	for (_, _, order) in pallet_market::Orders::<Runtime>::iter() {
-		let reason = if order.side == Side::Bid { 0 } else { 1 };
+		let reason = if order.side.is_bid() { 0 } else { 1 };
 		*expected.entry((order.owner.clone(), reason)).or_default() += order.still_held();
 	}
 	for (_, order) in pallet_market::StandingOrders::<Runtime>::iter() {

@@ -32,7 +32,7 @@ use frame_support::{
 	},
 };
 use frame_try_runtime::UpgradeCheckSelect;
-use pallet_market::{AuctionStatus, HoldReason};
+use pallet_market::{migrations::SiteStandingBids, AuctionStatus, HoldReason, Side};
 use std::collections::BTreeMap;
 
 /// The seeds of the fuzzed histories the upgrades run on.
@@ -102,6 +102,8 @@ struct Written {
 	/// The utility, when it owned certificates too: its own tokens and those it bought at
 	/// feed-in were one v1 balance, with the Wh it bought.
 	mixed_utility: Option<(AccountId, Wh)>,
+	/// Bids and standing bids written as the old runtimes stored every bid: without a meter.
+	unsited: usize,
 }
 
 /// Writes the state back in `spec`'s layouts, as that runtime would have stored it, and records
@@ -145,6 +147,22 @@ fn downgrade(spec: OldSpec) -> Written {
 		);
 	}
 	StorageVersion::new(1).put::<EnergyTokens>();
+	// No bid named its meter before spec 107: every stored bid was `Side`'s variant 0, today's
+	// `UnsitedBid` (the same encoding), which the new runtime still clears and settles.
+	for (slot, id, mut order) in pallet_market::Orders::<Runtime>::iter().collect::<Vec<_>>() {
+		if order.side.is_bid() {
+			order.side = Side::UnsitedBid;
+			pallet_market::Orders::<Runtime>::insert(slot, id, order);
+			written.unsited += 1;
+		}
+	}
+	for (id, mut order) in pallet_market::StandingOrders::<Runtime>::iter().collect::<Vec<_>>() {
+		if order.side.is_bid() {
+			order.side = Side::UnsitedBid;
+			pallet_market::StandingOrders::<Runtime>::insert(id, order);
+			written.unsited += 1;
+		}
+	}
 	StorageVersion::new(3).put::<Market>();
 	if spec == OldSpec::V100 {
 		// Market v2: summaries without `failed_wh` (8 bytes; no trade could fail before it),
@@ -227,20 +245,54 @@ fn kept(spec: OldSpec) -> Kept {
 	}
 }
 
+/// What the market's v5 migration makes of the standing orders in `kept` once they are written
+/// as the old runtimes stored them (every bid unsited): bids sized by their owner's consumption
+/// meter are sited there, the others dropped with their deposits. Returns how many it sites
+/// and how many it drops.
+fn expect_v5(kept: &mut Kept) -> (usize, usize) {
+	let mut released: BTreeMap<AccountId, u128> = BTreeMap::new();
+	let (mut sited, mut dropped) = (0, 0);
+	kept.standing.retain_mut(|(_, order, _)| {
+		if !order.side.is_bid() {
+			return true;
+		}
+		match SiteStandingBids::<Runtime>::site(&order.owner, &order.quantity) {
+			Some(meter) => {
+				order.side = Side::Bid { meter };
+				sited += 1;
+				true
+			},
+			None => {
+				*released.entry(order.owner.clone()).or_default() += order.deposit;
+				dropped += 1;
+				false
+			},
+		}
+	});
+	for (_, order, on_hold) in &mut kept.standing {
+		*on_hold -= released.get(&order.owner).copied().unwrap_or(0);
+	}
+	(sited, dropped)
+}
+
 fn upgrade_with_checks(spec: OldSpec) {
 	let mut written = Written::default();
 	let mut standing_orders = 0;
+	let (mut sited, mut dropped) = (0, 0);
 	let mut mixed_utilities = 0;
 	for seed in SEEDS {
 		history(seed).chain().with_state(|| {
-			let before = kept(spec);
+			let mut before = kept(spec);
+			standing_orders += before.standing.len();
+			let (s, d) = expect_v5(&mut before);
+			(sited, dropped) = (sited + s, dropped + d);
 			let slot_now = <Market as energy_primitives::MarketClock>::current_slot();
 			let w = downgrade(spec);
 			(written.holdings, written.deliverable) =
 				(written.holdings + w.holdings, written.deliverable + w.deliverable);
 			written.fed_in_balance |= w.fed_in_balance;
 			written.mixed_utility = written.mixed_utility.take().or(w.mixed_utility.clone());
-			standing_orders += before.standing.len();
+			written.unsited += w.unsited;
 			assert!(!versions_are_current());
 
 			let weight = Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
@@ -252,7 +304,6 @@ fn upgrade_with_checks(spec: OldSpec) {
 				"the upgrade ({weight}) does not fit a block"
 			);
 			let mut after = kept(spec);
-			let mut before = before;
 			// Version 1 cannot tell a utility's own tokens from those it bought: the migration
 			// gives its own certificates holdings up to that one balance (documented on
 			// `MigrateV1ToV2`). It holds at least what it held, at most that balance.
@@ -292,13 +343,14 @@ fn upgrade_with_checks(spec: OldSpec) {
 		});
 	}
 	println!(
-		"{spec:?} → {}: {written:?}, {standing_orders} standing orders, {mixed_utilities} histories with a utility owning certificates",
+		"{spec:?} → {}: {written:?}, {standing_orders} standing orders ({sited} bids sited and {dropped} dropped by the market's v5 migration), {mixed_utilities} histories with a utility owning certificates",
 		VERSION.spec_version
 	);
 	// A slot of these small books settles within one block, so a history rarely ends in the
 	// middle of a settlement; the ledger's own test covers that case
 	// (`a_settling_slot_keeps_what_it_still_has_to_deliver`).
 	assert!(written.holdings > 0 && written.fed_in_balance && standing_orders > 0);
+	assert!(written.unsited > 0 && sited > 0 && dropped > 0, "the v5 migration had work");
 }
 
 #[test]

@@ -214,7 +214,7 @@ fn demo_community() -> DemoCommunity {
 		},
 		StandingOrder {
 			owner: Sr25519Keyring::Eve.to_account_id(),
-			side: Side::Bid,
+			side: Side::Bid { meter: 3 },
 			price: 90_000,
 			quantity: on_forecast(3),
 			cap_wh: 100,
@@ -222,7 +222,7 @@ fn demo_community() -> DemoCommunity {
 		},
 		StandingOrder {
 			owner: Sr25519Keyring::Ferdie.to_account_id(),
-			side: Side::Bid,
+			side: Side::Bid { meter: 4 },
 			price: 85_000,
 			quantity: on_forecast(4),
 			cap_wh: 100,

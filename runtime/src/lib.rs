@@ -78,10 +78,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
@@ -146,6 +146,9 @@ type Migrations = (
 	>,
 	pallet_market::migrations::MigrateV3ToV4<Runtime>,
 	pallet_meters::migrations::MigrateV1ToV2<Runtime>,
+	// Bids name their consumption meter; standing bids sized by one are sited there (market
+	// v4 → v5).
+	pallet_market::migrations::MigrateV4ToV5<Runtime>,
 );
 
 /// Executive: handles dispatch to the various modules.

@@ -36,7 +36,7 @@ pub fn standing_orders(community: &Community, layout: &Layout) -> Vec<StandingOr
 		};
 		orders.push(StandingOrder {
 			owner: owner.clone(),
-			side: Side::Bid,
+			side: Side::Bid { meter: on_chain.consumption_meter },
 			price: bid_price,
 			quantity: bid,
 			cap_wh: peak,

@@ -31,13 +31,14 @@ use zombienet_sdk::{
 	subxt_signer::{sr25519, SecretUri},
 };
 
-/// `set_standing_order(Bid, 80,000 per kWh, Fixed { 500 Wh }, cap 500 Wh)`.
+/// `set_standing_order(Bid { meter: 3 }, 80,000 per kWh, Fixed { 500 Wh }, cap 500 Wh)`: a bid
+/// delivered at Eve's household meter (3 in the dev presets).
 fn fixed_standing_bid() -> subxt::tx::DynamicPayload {
 	subxt::dynamic::tx(
 		"Market",
 		"set_standing_order",
 		vec![
-			Value::unnamed_variant("Bid", []),
+			Value::named_variant("Bid", [("meter", Value::u128(3))]),
 			Value::u128(80_000),
 			Value::named_variant("Fixed", [("wh", Value::u128(500))]),
 			Value::u128(500),

@@ -98,14 +98,15 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 		"place_offer",
 		vec![Value::u128(slot.into()), Value::u128(0), Value::u128(60), Value::u128(40_000)],
 	);
-	let bid = |wh: u128, price: u128| {
+	// Each bid names the buyer's household meter (dev presets: Eve's is 3, Ferdie's 4).
+	let bid = |meter: u128, wh: u128, price: u128| {
 		subxt::dynamic::tx(
 			"Market",
 			"place_bid",
-			vec![Value::u128(slot.into()), Value::u128(wh), Value::u128(price)],
+			vec![Value::u128(slot.into()), Value::u128(meter), Value::u128(wh), Value::u128(price)],
 		)
 	};
-	let (eve_bid, ferdie_bid) = (bid(50, 90_000), bid(30, 60_000));
+	let (eve_bid, ferdie_bid) = (bid(3, 50, 90_000), bid(4, 30, 60_000));
 	let (a, b, c) = tokio::try_join!(
 		submit(&api, &bob, &offer),
 		submit(&api, &eve, &eve_bid),

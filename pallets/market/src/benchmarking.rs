@@ -52,7 +52,7 @@ fn new_auction<T: Config>() -> Auction {
 /// Puts an order in the book directly, with its hold, as placing it would.
 fn insert_order<T: Config>(id: OrderId, owner: &T::AccountId, side: Side, price: Price) {
 	let (held, reason) = match side {
-		Side::Bid => (cost_ceil(price, ORDER_WH), HoldReason::BidMaxCost),
+		Side::Bid { .. } | Side::UnsitedBid => (cost_ceil(price, ORDER_WH), HoldReason::BidMaxCost),
 		Side::Offer { .. } => (cost_ceil(95_000 - price, ORDER_WH), HoldReason::OfferDeposit),
 	};
 	T::Currency::hold(&reason.into(), owner, held).expect("funded; qed");
@@ -73,7 +73,7 @@ fn cleared_with_trades<T: Config>(n: u32) -> Auction {
 		let buyer = funded::<T>("buyer", i, Roles::CONSUMER);
 		let seller = funded::<T>("seller", i, Roles::PRODUCER);
 		let (bid, offer) = (2 * i, 2 * i + 1);
-		insert_order::<T>(bid, &buyer, Side::Bid, 90_000);
+		insert_order::<T>(bid, &buyer, Side::Bid { meter: i }, 90_000);
 		insert_order::<T>(offer, &seller, Side::Offer { res: i }, 40_000);
 		T::Tokens::mint_for_benchmark(&seller, i, SLOT, ORDER_WH / 2);
 		page.push(Trade { bid, offer, wh: ORDER_WH, price: 70_000 });
@@ -94,8 +94,9 @@ mod benchmarks {
 	fn place_bid() {
 		new_auction::<T>();
 		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
+		let meter = T::Meters::register_for_benchmark(&who, None);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), SLOT, ORDER_WH, 90_000);
+		_(RawOrigin::Signed(who.clone()), SLOT, meter, ORDER_WH, 90_000);
 		assert_eq!(OrdersOfMember::<T>::get(SLOT, &who), 1);
 	}
 
@@ -113,7 +114,8 @@ mod benchmarks {
 	fn cancel_order() {
 		new_auction::<T>();
 		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
-		Market::<T>::do_place_bid(who.clone(), SLOT, ORDER_WH, 90_000).expect("open; qed");
+		let meter = T::Meters::register_for_benchmark(&who, None);
+		Market::<T>::do_place_bid(who.clone(), SLOT, meter, ORDER_WH, 90_000).expect("open; qed");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), SLOT, 0);
 		assert!(Orders::<T>::get(SLOT, 0).is_none());
@@ -184,9 +186,10 @@ mod benchmarks {
 	#[benchmark]
 	fn cancel_standing_order() -> Result<(), BenchmarkError> {
 		let consumer = funded::<T>("consumer", 0, Roles::CONSUMER);
+		let meter = T::Meters::register_for_benchmark(&consumer, None);
 		let order = StandingOrder {
 			owner: consumer.clone(),
-			side: Side::Bid,
+			side: Side::Bid { meter },
 			price: 90_000,
 			quantity: StandingQuantity::Fixed { wh: 500 },
 			cap_wh: 500,
@@ -239,7 +242,8 @@ mod benchmarks {
 		for i in 0..b {
 			let order = Order {
 				owner: owner.clone(),
-				side: Side::Bid,
+				// Clearing reads no meter: the bids' sites do not change its work.
+				side: Side::Bid { meter: 0 },
 				wh: ORDER_WH,
 				price: 95_000 - i as u128,
 				held: 0,
@@ -284,7 +288,7 @@ mod benchmarks {
 		new_auction::<T>();
 		for i in 0..n {
 			let buyer = funded::<T>("buyer", i, Roles::CONSUMER);
-			insert_order::<T>(i, &buyer, Side::Bid, 90_000);
+			insert_order::<T>(i, &buyer, Side::Bid { meter: i }, 90_000);
 		}
 		#[block]
 		{

@@ -29,7 +29,9 @@ impl<T: Config> Pallet<T> {
 		let mut offers = Vec::with_capacity(auction.offers as usize);
 		for (id, order) in Orders::<T>::iter_prefix(slot) {
 			match order.side {
-				Side::Bid => bids.push(Bid { id, wh: order.wh, price: order.price }),
+				Side::Bid { .. } | Side::UnsitedBid => {
+					bids.push(Bid { id, wh: order.wh, price: order.price })
+				},
 				Side::Offer { .. } => offers.push(Offer { id, wh: order.wh, price: order.price }),
 			}
 		}

@@ -5,7 +5,10 @@ use crate::{
 	Pending, Side,
 };
 use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::fungible::InspectHold};
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
 
 impl<T: Config> Pallet<T> {
 	/// Checks that:
@@ -16,6 +19,7 @@ impl<T: Config> Pallet<T> {
 	/// - an open or cleared auction's counters match its book, the per-member counters match
 	///   the orders, and each RES's offered energy is the sum of its offers;
 	/// - every pending auction exists and is not settled, oldest first;
+	/// - the standing orders are within `MaxStandingOrders` (every opening can place them);
 	/// - a settled slot's delivered and undelivered energy add up to what it traded.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut held: BTreeMap<(T::AccountId, bool), u128> = BTreeMap::new();
@@ -26,7 +30,7 @@ impl<T: Config> Pallet<T> {
 			if let Side::Offer { res } = order.side {
 				*offered.entry((slot, res)).or_default() += order.wh;
 			}
-			let is_bid = order.side == Side::Bid;
+			let is_bid = order.side.is_bid();
 			let entry = held.entry((order.owner.clone(), is_bid)).or_default();
 			*entry = entry.saturating_add(order.still_held());
 			let book = books.entry(slot).or_default();
@@ -88,6 +92,10 @@ impl<T: Config> Pallet<T> {
 				ensure!(!books.contains_key(&slot), "a settled slot still has orders");
 			}
 		}
+		ensure!(
+			crate::StandingOrders::<T>::count() <= T::MaxStandingOrders::get(),
+			"more standing orders than an opening can place"
+		);
 		let mut deposits: BTreeMap<T::AccountId, u128> = BTreeMap::new();
 		for (_, order) in crate::StandingOrders::<T>::iter() {
 			let entry = deposits.entry(order.owner).or_default();

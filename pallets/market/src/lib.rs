@@ -35,8 +35,8 @@ extern crate alloc;
 pub mod pallet {
 	use super::*;
 	use energy_primitives::{
-		EnergyLedger, ForecastProvider, MarketSlot, MeterRegistry, ParticipantRegistry, ResId,
-		ResRegistry, Wh, HOUR_MS,
+		EnergyLedger, ForecastProvider, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry,
+		ResId, ResRegistry, Wh, HOUR_MS,
 	};
 	use frame_support::{
 		pallet_prelude::*,
@@ -46,8 +46,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// 4: `Deliverable` is gone (settlement reads the seller's holding of the slot's
-	/// certificate).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
+	/// certificate). 5: bids name their consumption meter (`Side::Bid { meter }`); standing
+	/// bids sized by their owner's consumption meter are sited there.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
 
 	/// The shortest market slot a chain may be configured with: one second.
 	pub const MIN_SLOT_LENGTH_MS: u64 = 1_000;
@@ -320,6 +321,8 @@ pub mod pallet {
 			slot: MarketSlot,
 			id: OrderId,
 			who: T::AccountId,
+			/// The buyer's consumption meter: where the energy is delivered.
+			meter: MeterId,
 			wh: Wh,
 			price: Price,
 			held: Amount,
@@ -476,6 +479,13 @@ pub mod pallet {
 		/// Settlement: a trade would pay more than its bid still holds (a trade fails with
 		/// this rather than settle partly paid).
 		HoldExhausted,
+		/// A bid must name the buyer's consumption meter: where its energy is delivered.
+		NotConsumptionMeter,
+		/// A standing bid must name the buyer's consumption meter (`Side::Bid { meter }`);
+		/// `Side::UnsitedBid` only describes bids stored before bids named their meter.
+		BidWithoutMeter,
+		/// A standing bid sized by a forecast must take the forecast of the meter it bids for.
+		ForecastOfAnotherMeter,
 	}
 
 	#[pallet::hooks]
@@ -504,20 +514,23 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Bids for `wh` Wh delivered in `slot` at no more than `price` per kWh, holding the
-		/// bid's maximum cost (`price × wh / 1000`, rounded up) until settlement.
+		/// Bids for `wh` Wh delivered at the buyer's consumption meter `meter` in `slot` at no
+		/// more than `price` per kWh, holding the bid's maximum cost (`price × wh / 1000`,
+		/// rounded up) until settlement. The meter places the bid on the grid: the connection
+		/// point the DSO bound it to.
 		///
-		/// Origin: an active consumer.
+		/// Origin: an active consumer, owner of `meter`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(<T as Config>::WeightInfo::place_bid())]
+		#[pallet::weight(Pallet::<T>::place_bid_weight())]
 		pub fn place_bid(
 			origin: OriginFor<T>,
 			slot: MarketSlot,
+			meter: MeterId,
 			wh: Wh,
 			price: Price,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_place_bid(who, slot, wh, price)
+			Self::do_place_bid(who, slot, meter, wh, price)
 		}
 
 		/// Offers `wh` Wh from RES `res` in `slot` at no less than `price` per kWh, holding a
@@ -598,9 +611,12 @@ pub mod pallet {
 		/// [`Config::StandingOrderDeposit`] until the template is cancelled. Returns its id in
 		/// `StandingOrderSet`.
 		///
+		/// A bid names a consumption meter of the caller (`Side::Bid { meter }`), where its
+		/// energy is delivered; sized by a forecast, it takes that meter's.
+		///
 		/// Origin: an active consumer (for a bid) or producer (for an offer).
 		#[pallet::call_index(7)]
-		#[pallet::weight(<T as Config>::WeightInfo::set_standing_order())]
+		#[pallet::weight(Pallet::<T>::set_standing_order_weight())]
 		pub fn set_standing_order(
 			origin: OriginFor<T>,
 			side: Side,

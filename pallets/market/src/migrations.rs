@@ -1,6 +1,6 @@
 //! Storage migrations of the market.
 
-use crate::{Auctions, Config, Pallet, StandingOrders};
+use crate::{Auctions, Config, Pallet, Side, StandingOrders, StandingQuantity};
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{
@@ -112,5 +112,104 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for RemoveDeliverable<T> {
 			None,
 		);
 		T::DbWeight::get().reads_writes(result.loops as u64, result.unique as u64)
+	}
+}
+
+/// Version 4 → 5: a bid names its buyer's consumption meter (`Side::Bid { meter }`, SCALE
+/// variant 2). What version 4 stored as a bid has the bytes of `Side::UnsitedBid` (variant 0)
+/// and decodes as one. Bids already in a book are left as they are: they clear at the grid's
+/// root and settle within a day. Standing bids would place at the root for ever, crossing only
+/// the sellers' elements, an advantage no member can take any more (`BidWithoutMeter`), so:
+/// - a standing bid sized by the forecast of an active consumption meter of its owner bids at
+///   that meter from now on;
+/// - every other standing bid (a fixed quantity names no meter, and a forecast of another
+///   meter does not say where the owner consumes) is dropped, its deposit released, with
+///   `StandingOrderDropped`: its owner sets it again with a meter;
+/// - templates beyond `MaxStandingOrders` (780 since each bid's meter lookup is charged at its
+///   worst, 900 before) are dropped newest first, so that every auction can still open.
+///
+/// Bounded by the templates stored (at most the old `MaxStandingOrders`): one block.
+pub type MigrateV4ToV5<T> =
+	VersionedMigration<4, 5, SiteStandingBids<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+
+/// The unversioned step of [`MigrateV4ToV5`].
+pub struct SiteStandingBids<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> SiteStandingBids<T> {
+	/// The meter an unsited standing bid of `owner` sized by `quantity` is sited at: the
+	/// forecast's meter if it is an active consumption meter of `owner`; `None`: the template
+	/// is dropped.
+	pub fn site(
+		owner: &T::AccountId,
+		quantity: &StandingQuantity,
+	) -> Option<energy_primitives::MeterId> {
+		use energy_primitives::MeterRegistry;
+		let StandingQuantity::Forecast { meter } = *quantity else { return None };
+		T::Meters::meter(meter)
+			.filter(|info| info.owner == *owner && info.res.is_none())
+			.map(|_| meter)
+	}
+
+	/// Drops template `id` (its deposit released) and says so.
+	fn drop_template(id: crate::StandingOrderId, order: &crate::StandingOrder<T::AccountId>) {
+		Pallet::<T>::remove_standing_order(id, order);
+		Pallet::<T>::deposit_event(crate::Event::StandingOrderDropped {
+			id,
+			who: order.owner.clone(),
+		});
+	}
+}
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for SiteStandingBids<T> {
+	fn on_runtime_upgrade() -> Weight {
+		use energy_primitives::MeterRegistry;
+		let templates: Vec<_> = StandingOrders::<T>::iter().collect();
+		let db = T::DbWeight::get();
+		let mut weight = db.reads(templates.len() as u64);
+		// Removing a template: it, its owner's count, and the deposit's hold and account.
+		let drop_weight = db.reads_writes(3, 4);
+		let mut kept = Vec::new();
+		for (id, mut order) in templates {
+			if order.side != Side::UnsitedBid {
+				kept.push(id);
+				continue;
+			}
+			weight = weight.saturating_add(T::Meters::meter_weight());
+			match Self::site(&order.owner, &order.quantity) {
+				Some(meter) => {
+					order.side = Side::Bid { meter };
+					StandingOrders::<T>::insert(id, order);
+					weight = weight.saturating_add(db.writes(1));
+					kept.push(id);
+				},
+				None => {
+					Self::drop_template(id, &order);
+					weight = weight.saturating_add(drop_weight);
+				},
+			}
+		}
+		// Newest first beyond the bound (the map iterates in hash order: sort the ids).
+		kept.sort_unstable();
+		let bound = T::MaxStandingOrders::get() as usize;
+		for id in kept.into_iter().skip(bound).rev() {
+			if let Some(order) = StandingOrders::<T>::get(id) {
+				Self::drop_template(id, &order);
+				weight = weight.saturating_add(drop_weight);
+			}
+		}
+		weight
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::ensure;
+		for (_, order) in StandingOrders::<T>::iter() {
+			ensure!(order.side != Side::UnsitedBid, "an unsited standing bid is left");
+		}
+		ensure!(
+			StandingOrders::<T>::count() <= T::MaxStandingOrders::get(),
+			"more standing orders than every opening can place"
+		);
+		Ok(())
 	}
 }

@@ -3,7 +3,7 @@
 //! slot and settle 20 s after it.
 
 use crate as pallet_market;
-use crate::{AuctionSchedule, HourTariff};
+use crate::{AuctionSchedule, HourTariff, Side};
 use core::cell::RefCell;
 use energy_primitives::{
 	EnergyForecast, EnergyMinter, ForecastProvider, MarketSlot, MeterId, MeterInfo, MeterRegistry,
@@ -148,20 +148,48 @@ thread_local! {
 		const { RefCell::new(BTreeMap::new()) };
 }
 
-/// The tests' meters: 0 is ALICE's production meter of RES 0, 1 BOB's of RES 1, 2 and 3
-/// CHARLIE's and DAVE's consumption meters.
+/// The tests' meters: 0 is ALICE's production meter of RES 0, 1 BOB's of RES 1, 2, 3 and 4
+/// CHARLIE's, DAVE's and ALICE's consumption meters.
 fn genesis_meters() -> BTreeMap<MeterId, MeterInfo<u64>> {
 	BTreeMap::from([
 		(0, MeterInfo { owner: ALICE, res: Some(0) }),
 		(1, MeterInfo { owner: BOB, res: Some(1) }),
 		(2, MeterInfo { owner: CHARLIE, res: None }),
 		(3, MeterInfo { owner: DAVE, res: None }),
+		(4, MeterInfo { owner: ALICE, res: None }),
 	])
+}
+
+/// A meter the tests' registry does not hold.
+pub const UNKNOWN_METER: MeterId = 99;
+
+/// The consumption meter of `who`, where its bids are delivered ([`UNKNOWN_METER`] for those
+/// without one).
+pub fn meter_of(who: u64) -> MeterId {
+	match who {
+		CHARLIE => 2,
+		DAVE => 3,
+		ALICE => 4,
+		_ => UNKNOWN_METER,
+	}
+}
+
+/// Revokes meter `id`: the registry no longer knows it.
+pub fn revoke_meter(id: MeterId) {
+	METERS.with(|m| m.borrow_mut().remove(&id));
+}
+
+/// A bid of `who` at its consumption meter.
+pub fn bid_at(who: u64) -> Side {
+	Side::Bid { meter: meter_of(who) }
 }
 
 /// A meter registry over [`METERS`].
 pub struct TestMeters;
 impl MeterRegistry<u64> for TestMeters {
+	fn meter_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	fn meter(id: MeterId) -> Option<MeterInfo<u64>> {
 		METERS.with(|m| m.borrow().get(&id).cloned())
 	}

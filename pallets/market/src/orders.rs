@@ -6,7 +6,8 @@ use crate::{
 };
 use energy_clearing::money::cost_ceil;
 use energy_primitives::{
-	MarketClock, MarketSlot, ParticipantRegistry, ResId, ResRegistry, Roles, Wh,
+	MarketClock, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry, ResId, ResRegistry,
+	Roles, Wh,
 };
 use frame_support::{
 	ensure,
@@ -38,7 +39,7 @@ impl<T: Config> Pallet<T> {
 		let id = auction.next_order_id;
 		auction.next_order_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		match order.side {
-			Side::Bid => {
+			Side::Bid { .. } | Side::UnsitedBid => {
 				auction.bids += 1;
 				auction.bid_wh =
 					auction.bid_wh.checked_add(order.wh).ok_or(Error::<T>::Overflow)?;
@@ -57,22 +58,35 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Places a bid of `who` for `wh` Wh in `slot` at up to `price` per kWh.
+	/// Places a bid of `who` for `wh` Wh delivered at its consumption meter `meter` in `slot`
+	/// at up to `price` per kWh.
 	pub fn do_place_bid(
 		who: T::AccountId,
 		slot: MarketSlot,
+		meter: MeterId,
 		wh: Wh,
 		price: Price,
 	) -> DispatchResult {
 		ensure!(T::Participants::has_active_roles(&who, Roles::CONSUMER), Error::<T>::NotConsumer);
+		Self::ensure_consumption_meter(&who, meter)?;
 		let auction = Self::auction_taking_orders(slot)?;
 		ensure!(wh > 0, Error::<T>::ZeroEnergy);
 		ensure!(price > 0, Error::<T>::ZeroPrice);
 		ensure!(price <= auction.retail, Error::<T>::PriceAboveRetail);
 		let held = cost_ceil(price, wh);
-		let order = Order { owner: who.clone(), side: Side::Bid, wh, price, held, used: 0 };
+		let side = Side::Bid { meter };
+		let order = Order { owner: who.clone(), side, wh, price, held, used: 0 };
 		let id = Self::enter_order(slot, auction, order, HoldReason::BidMaxCost)?;
-		Self::deposit_event(Event::BidPlaced { slot, id, who, wh, price, held });
+		Self::deposit_event(Event::BidPlaced { slot, id, who, meter, wh, price, held });
+		Ok(())
+	}
+
+	/// Checks that `meter` is an active consumption meter of `who`: where its bids are
+	/// delivered.
+	pub(crate) fn ensure_consumption_meter(who: &T::AccountId, meter: MeterId) -> DispatchResult {
+		let info = T::Meters::meter(meter).ok_or(Error::<T>::UnknownMeter)?;
+		ensure!(info.owner == *who, Error::<T>::NotMeterOwner);
+		ensure!(info.res.is_none(), Error::<T>::NotConsumptionMeter);
 		Ok(())
 	}
 
@@ -120,7 +134,7 @@ impl<T: Config> Pallet<T> {
 		let order = Orders::<T>::get(slot, id).ok_or(Error::<T>::UnknownOrder)?;
 		ensure!(order.owner == who, Error::<T>::NotOrderOwner);
 		match order.side {
-			Side::Bid => {
+			Side::Bid { .. } | Side::UnsitedBid => {
 				auction.bids = auction.bids.saturating_sub(1);
 				auction.bid_wh = auction.bid_wh.saturating_sub(order.wh);
 			},

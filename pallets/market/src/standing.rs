@@ -31,25 +31,36 @@ impl<T: Config> Pallet<T> {
 	) -> Result<StandingOrderId, DispatchError> {
 		let who = order.owner.clone();
 		let role = match order.side {
-			Side::Bid => (Roles::CONSUMER, Error::<T>::NotConsumer),
+			Side::Bid { .. } | Side::UnsitedBid => (Roles::CONSUMER, Error::<T>::NotConsumer),
 			Side::Offer { .. } => (Roles::PRODUCER, Error::<T>::NotProducer),
 		};
 		ensure!(T::Participants::has_active_roles(&who, role.0), role.1);
+		ensure!(order.side != Side::UnsitedBid, Error::<T>::BidWithoutMeter);
 		ensure!(order.cap_wh > 0, Error::<T>::ZeroEnergy);
-		ensure!(order.price > 0 || order.side != Side::Bid, Error::<T>::ZeroPrice);
+		ensure!(order.price > 0 || !order.side.is_bid(), Error::<T>::ZeroPrice);
 		match order.quantity {
 			StandingQuantity::Fixed { wh } => ensure!(wh > 0, Error::<T>::ZeroEnergy),
 			StandingQuantity::Forecast { meter } => {
 				let info = T::Meters::meter(meter).ok_or(Error::<T>::UnknownMeter)?;
 				ensure!(info.owner == who, Error::<T>::NotMeterOwner);
-				if let Side::Offer { res } = order.side {
-					ensure!(info.res == Some(res), Error::<T>::MeterNotOfRes);
+				match order.side {
+					Side::Offer { res } => {
+						ensure!(info.res == Some(res), Error::<T>::MeterNotOfRes)
+					},
+					Side::Bid { meter: sited } => {
+						ensure!(meter == sited, Error::<T>::ForecastOfAnotherMeter)
+					},
+					Side::UnsitedBid => {},
 				}
 			},
 		}
-		if let Side::Offer { res } = order.side {
-			let profile = T::Res::profile(res).ok_or(Error::<T>::UnknownRes)?;
-			ensure!(profile.owner == who, Error::<T>::NotResOwner);
+		match order.side {
+			Side::Offer { res } => {
+				let profile = T::Res::profile(res).ok_or(Error::<T>::UnknownRes)?;
+				ensure!(profile.owner == who, Error::<T>::NotResOwner);
+			},
+			Side::Bid { meter } => Self::ensure_consumption_meter(&who, meter)?,
+			Side::UnsitedBid => {},
 		}
 		let count = StandingOrdersOf::<T>::get(&who);
 		ensure!(count < T::MaxStandingOrdersPerMember::get(), Error::<T>::TooManyStandingOrders);
@@ -79,7 +90,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes standing order `id` and releases its deposit.
-	fn remove_standing_order(id: StandingOrderId, order: &StandingOrder<T::AccountId>) {
+	pub(crate) fn remove_standing_order(id: StandingOrderId, order: &StandingOrder<T::AccountId>) {
 		StandingOrders::<T>::remove(id);
 		StandingOrdersOf::<T>::mutate_exists(&order.owner, |count| {
 			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
@@ -99,11 +110,30 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of placing one standing order at an auction's opening: the costlier of a
-	/// manual bid and offer, plus reading the template, its owner, the meter and its forecast.
+	/// manual bid (with its meter's check, [`Pallet::place_bid_weight`]) and offer, plus
+	/// reading the template, its owner, the forecast's meter and its forecast.
 	pub fn standing_order_weight() -> Weight {
-		let place =
-			<T as Config>::WeightInfo::place_bid().max(<T as Config>::WeightInfo::place_offer());
+		let place = Self::place_bid_weight().max(<T as Config>::WeightInfo::place_offer());
 		place.saturating_add(T::DbWeight::get().reads(4))
+	}
+
+	/// The weight of `set_standing_order`: the benchmarked call (an offer sized by its RES's
+	/// meter, on a gateway page of its own), plus two meter lookups at their worst (the
+	/// forecast's meter and a bid's meter; [`MeterRegistry::meter_weight`]).
+	pub fn set_standing_order_weight() -> Weight {
+		<T as Config>::WeightInfo::set_standing_order()
+			.saturating_add(T::Meters::meter_weight().saturating_mul(2))
+	}
+
+	/// The weight of `place_bid`: the benchmarked call, plus the lookup of the buyer's meter at
+	/// its worst ([`MeterRegistry::meter_weight`]).
+	///
+	/// The registry keeps a meter in its gateway's page of up to `MaxMetersPerGateway` records
+	/// and decodes the whole page to read one; the `place_bid` benchmark registers its meter on
+	/// a page of its own, so the page's worst case is added here, from the registry's own
+	/// benchmark.
+	pub fn place_bid_weight() -> Weight {
+		<T as Config>::WeightInfo::place_bid().saturating_add(T::Meters::meter_weight())
 	}
 
 	/// The weight of dropping up to [`MAX_STANDING_DROPS_PER_OPENING`] templates of departed
@@ -162,7 +192,7 @@ impl<T: Config> Pallet<T> {
 				let forecast =
 					T::Forecasts::forecast(meter, slot).ok_or(StandingOrderSkip::NoForecast)?;
 				match order.side {
-					Side::Bid => forecast.import_wh,
+					Side::Bid { .. } | Side::UnsitedBid => forecast.import_wh,
 					Side::Offer { .. } => forecast.export_wh,
 				}
 			},
@@ -173,7 +203,10 @@ impl<T: Config> Pallet<T> {
 		}
 		let owner = order.owner.clone();
 		with_storage_layer(|| match order.side {
-			Side::Bid => Self::do_place_bid(owner, slot, wh, order.price),
+			Side::Bid { meter } => Self::do_place_bid(owner, slot, meter, wh, order.price),
+			// The market's v5 migration sited or dropped every template stored before bids named
+			// their meter: none is left to place.
+			Side::UnsitedBid => Err(Error::<T>::BidWithoutMeter.into()),
 			Side::Offer { res } => Self::do_place_offer(owner, slot, res, wh, order.price),
 		})
 		.map_err(StandingOrderSkip::Refused)?;

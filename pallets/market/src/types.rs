@@ -263,7 +263,11 @@ pub struct PendingAuction {
 	pub due: u64,
 }
 
-/// Which side an order is on.
+/// Which side an order is on, and where on the grid it is: a bid at its buyer's consumption
+/// meter, an offer at its RES (the grid pallet binds both to connection points).
+///
+/// The variants keep their SCALE indexes across versions: orders and standing orders stored
+/// before bids named their meter decode as [`Side::UnsitedBid`].
 #[derive(
 	Clone,
 	Copy,
@@ -279,13 +283,33 @@ pub struct PendingAuction {
 	serde::Deserialize,
 )]
 pub enum Side {
-	/// A buyer's bid; the price is the most it pays per kWh.
-	Bid,
+	/// A bid stored before bids named their meter (storage version 4 and older): it sits at
+	/// the grid's root, as an unbound record does. No call places one any more
+	/// ([`crate::Error::BidWithoutMeter`]); the chain still clears, settles and releases those
+	/// in a book, and the v5 migration sited or dropped the standing ones
+	/// ([`crate::migrations::MigrateV4ToV5`]).
+	#[codec(index = 0)]
+	UnsitedBid,
 	/// A seller's offer of energy from RES `res`; the price is its reserve per kWh.
+	#[codec(index = 1)]
 	Offer {
 		/// The RES whose attested export backs the offer.
 		res: ResId,
 	},
+	/// A buyer's bid for the consumption of its meter `meter`; the price is the most it pays
+	/// per kWh.
+	#[codec(index = 2)]
+	Bid {
+		/// The buyer's consumption meter: where on the grid the energy is delivered.
+		meter: MeterId,
+	},
+}
+
+impl Side {
+	/// Whether the order buys (a bid, sited or not).
+	pub fn is_bid(&self) -> bool {
+		!matches!(self, Side::Offer { .. })
+	}
 }
 
 /// An order in a slot's book.
@@ -314,8 +338,8 @@ impl<AccountId> Order<AccountId> {
 	/// The reason its funds are held under.
 	pub fn hold_reason(&self) -> crate::HoldReason {
 		match self.side {
-			Side::Bid => crate::HoldReason::BidMaxCost,
 			Side::Offer { .. } => crate::HoldReason::OfferDeposit,
+			Side::Bid { .. } | Side::UnsitedBid => crate::HoldReason::BidMaxCost,
 		}
 	}
 }

@@ -73,15 +73,15 @@ impl pallet_market::Config for Runtime {
 	type MaxHookWeight = MarketHookWeight;
 	type MaxClearingWeight = MarketClearingWeight;
 	/// Every auction's opening places them all (checked against `MaxHookWeight` by the
-	/// pallet's integrity test): at 0.50 ms of weight each (the benchmarked `place_offer`,
-	/// which checks the RES's offers of the slot and its owner's status, plus four reads),
-	/// 900 take 0.45 s of the 0.5 s hook budget of the opening block.
-	type MaxStandingOrders = ConstU32<900>;
+	/// pallet's integrity test): at 0.63 ms of weight each (the benchmarked `place_bid`, plus
+	/// its meter's lookup on a full gateway page, 0.20 ms, plus four reads), 780 take 0.49 s of
+	/// the 0.5 s hook budget of the opening block (900 before bids named their meter).
+	type MaxStandingOrders = ConstU32<780>;
 	type MaxStandingOrdersPerMember = ConstU32<8>;
 	/// 0.01 CEUR per kWh: an offer at the retail price still holds a deposit, and an
 	/// undelivered kWh always costs its seller at least this.
 	type MinOfferDeposit = ConstU128<10_000>;
-	/// 5 CEUR per template: filling all 900 places ties up 4,500 CEUR, and only members with
+	/// 5 CEUR per template: filling all 780 places ties up 3,900 CEUR, and only members with
 	/// the side's role may hold any.
 	type StandingOrderDeposit = ConstU128<{ 5 * crate::UNIT }>;
 	/// A week of hourly summaries.

@@ -80,10 +80,22 @@ fn the_utility_sets_a_time_of_use_table_that_new_auctions_follow() {
 		assert_eq!((auction.retail, auction.feed_in), (120_000, 50_000));
 		// The cap follows the slot's tariff.
 		assert_noop!(
-			Market::place_bid(RuntimeOrigin::signed(CHARLIE), FIRST_SLOT + 1, 100, 120_001),
+			Market::place_bid(
+				RuntimeOrigin::signed(CHARLIE),
+				FIRST_SLOT + 1,
+				meter_of(CHARLIE),
+				100,
+				120_001
+			),
 			Error::<Test>::PriceAboveRetail
 		);
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), FIRST_SLOT + 1, 100, 120_000));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			FIRST_SLOT + 1,
+			meter_of(CHARLIE),
+			100,
+			120_000
+		));
 	});
 }
 

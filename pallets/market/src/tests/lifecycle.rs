@@ -8,10 +8,28 @@ const SLOT: MarketSlot = FIRST_SLOT + 1;
 
 fn book_of_the_clearing_examples() {
 	// The book of `energy-clearing`'s worked examples, in units per kWh × 1,000.
-	assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, 60_000));
-	assert_ok!(Market::place_bid(RuntimeOrigin::signed(DAVE), SLOT, 2_000, 90_000));
-	assert_ok!(Market::place_bid(RuntimeOrigin::signed(ALICE), SLOT, 1_500, 80_000));
-	assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 500, 50_000));
+	assert_ok!(Market::place_bid(
+		RuntimeOrigin::signed(CHARLIE),
+		SLOT,
+		meter_of(CHARLIE),
+		1_000,
+		60_000
+	));
+	assert_ok!(Market::place_bid(RuntimeOrigin::signed(DAVE), SLOT, meter_of(DAVE), 2_000, 90_000));
+	assert_ok!(Market::place_bid(
+		RuntimeOrigin::signed(ALICE),
+		SLOT,
+		meter_of(ALICE),
+		1_500,
+		80_000
+	));
+	assert_ok!(Market::place_bid(
+		RuntimeOrigin::signed(CHARLIE),
+		SLOT,
+		meter_of(CHARLIE),
+		500,
+		50_000
+	));
 	assert_ok!(Market::place_offer(RuntimeOrigin::signed(BOB), SLOT, BOB_RES, 1_200, 70_000));
 	assert_ok!(Market::place_offer(RuntimeOrigin::signed(BOB), SLOT, BOB_RES, 2_800, 75_000));
 	assert_ok!(Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, 2_500, 40_000));
@@ -66,7 +84,13 @@ fn the_rule_governance_chooses_applies_to_auctions_opened_afterwards() {
 		assert_eq!(Auctions::<Test>::get(SLOT).map(|a| a.rule), Some(ClearingRule::AverageBid));
 		let later = SLOT + 2;
 		assert_eq!(Auctions::<Test>::get(later).map(|a| a.rule), Some(ClearingRule::UniformPrice));
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), later, 1_000, 80_000));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			later,
+			meter_of(CHARLIE),
+			1_000,
+			80_000
+		));
 		assert_ok!(Market::place_offer(RuntimeOrigin::signed(BOB), later, BOB_RES, 1_000, 70_000));
 		run_to_ms(gate_of(later));
 		assert_eq!(Auctions::<Test>::get(later).and_then(|a| a.mcp), Some(75_000));

@@ -1,5 +1,6 @@
-//! The storage migration from version 2: summaries and standing orders stored without their
-//! new last field decode, with zero, after it.
+//! The storage migrations: from version 2 (summaries and standing orders stored without their
+//! new last field decode, with zero, after it), 3 (`Deliverable` removed) and 4 (standing bids
+//! sited at their owner's consumption meter or dropped).
 
 use super::*;
 use crate::{
@@ -8,6 +9,7 @@ use crate::{
 };
 use codec::Encode;
 use frame_support::{
+	assert_ok,
 	storage::unhashed,
 	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
 };
@@ -20,7 +22,8 @@ fn version_2_summaries_and_standing_orders_migrate_with_zero_fields() {
 		let auction = Auctions::<Test>::get(slot).expect("an open auction");
 		let order = StandingOrder {
 			owner: DAVE,
-			side: Side::Bid,
+			// Version 2 knew only unsited bids.
+			side: Side::UnsitedBid,
 			price: 80_000,
 			quantity: StandingQuantity::Fixed { wh: 500 },
 			cap_wh: 500,
@@ -76,5 +79,107 @@ fn version_3_deliverable_entries_are_removed() {
 			.count(),
 			0
 		);
+	});
+}
+
+/// Version 4 stored every bid as today's `Side::UnsitedBid`: the migration sites each standing
+/// bid sized by its owner's active consumption meter there and drops the others, releasing
+/// their deposits.
+#[test]
+fn version_4_standing_bids_are_sited_at_their_owners_consumption_meter_or_dropped() {
+	use crate::{migrations::MigrateV4ToV5, Event, HoldReason, StandingOrdersOf};
+	use frame_support::traits::fungible::{InspectHold, MutateHold};
+	new_test_ext().execute_with(|| {
+		let template = |owner, quantity| StandingOrder {
+			owner,
+			side: Side::UnsitedBid,
+			price: 80_000,
+			quantity,
+			cap_wh: 500,
+			deposit: STANDING_DEPOSIT,
+		};
+		let by_forecast = |meter| StandingQuantity::Forecast { meter };
+		let templates = [
+			// DAVE's consumption meter: sited.
+			template(DAVE, by_forecast(meter_of(DAVE))),
+			// A fixed quantity names no meter: dropped.
+			template(CHARLIE, StandingQuantity::Fixed { wh: 500 }),
+			// ALICE's PV meter is no consumption meter: dropped.
+			template(ALICE, by_forecast(0)),
+			// CHARLIE's template on DAVE's meter (no call sets one): dropped.
+			template(CHARLIE, by_forecast(meter_of(DAVE))),
+			// An offer is not touched.
+			StandingOrder {
+				side: Side::Offer { res: ALICE_RES },
+				..template(ALICE, by_forecast(0))
+			},
+		];
+		let reason = HoldReason::StandingOrderDeposit.into();
+		for (id, order) in templates.iter().enumerate() {
+			StandingOrders::<Test>::insert(id as StandingOrderId, order.clone());
+			StandingOrdersOf::<Test>::mutate(order.owner, |count| *count += 1);
+			assert_ok!(Balances::hold(&reason, &order.owner, STANDING_DEPOSIT));
+		}
+		crate::Pallet::<Test>::do_try_state().expect("the v4 templates are consistent");
+		StorageVersion::new(4).put::<crate::Pallet<Test>>();
+
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 5);
+		let left: Vec<(StandingOrderId, Side)> =
+			StandingOrders::<Test>::iter().map(|(id, order)| (id, order.side)).collect();
+		let mut left = left;
+		left.sort_by_key(|(id, _)| *id);
+		assert_eq!(
+			left,
+			vec![(0, Side::Bid { meter: meter_of(DAVE) }), (4, Side::Offer { res: ALICE_RES })]
+		);
+		// CHARLIE's two and ALICE's bid are gone with their deposits; ALICE's offer holds one.
+		assert_eq!(Balances::balance_on_hold(&reason, &CHARLIE), 0);
+		assert_eq!(Balances::balance_on_hold(&reason, &ALICE), STANDING_DEPOSIT);
+		assert_eq!(StandingOrdersOf::<Test>::get(CHARLIE), 0);
+		let dropped: Vec<StandingOrderId> = market_events()
+			.into_iter()
+			.filter_map(|event| match event {
+				Event::StandingOrderDropped { id, .. } => Some(id),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(dropped, vec![1, 2, 3]);
+		crate::Pallet::<Test>::do_try_state().expect("consistent after the migration");
+
+		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before, "runs once");
+	});
+}
+
+/// More templates than every opening can place (the bound came down with this version): the
+/// newest beyond `MaxStandingOrders` are dropped, so that auctions keep opening.
+#[test]
+fn version_4_templates_beyond_the_bound_are_dropped_newest_first() {
+	use crate::migrations::MigrateV4ToV5;
+	use frame_support::traits::Get;
+	new_test_ext().execute_with(|| {
+		let bound = <Test as crate::Config>::MaxStandingOrders::get();
+		for id in 0..bound + 2 {
+			let order = StandingOrder {
+				owner: ALICE,
+				side: Side::Offer { res: ALICE_RES },
+				price: 40_000,
+				quantity: StandingQuantity::Fixed { wh: 100 },
+				cap_wh: 100,
+				deposit: 0,
+			};
+			StandingOrders::<Test>::insert(id, order);
+		}
+		crate::StandingOrdersOf::<Test>::insert(ALICE, bound + 2);
+		StorageVersion::new(4).put::<crate::Pallet<Test>>();
+
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		let mut ids: Vec<StandingOrderId> = StandingOrders::<Test>::iter_keys().collect();
+		ids.sort_unstable();
+		assert_eq!(ids, (0..bound).collect::<Vec<_>>());
+		assert_eq!(crate::StandingOrdersOf::<Test>::get(ALICE), bound);
+		crate::Pallet::<Test>::do_try_state().expect("within the bound");
 	});
 }

@@ -1,7 +1,7 @@
 //! Placing and cancelling orders, and every way a user can get it wrong.
 
 use super::*;
-use crate::{Error, Event, HoldReason, Orders, OrdersOfMember};
+use crate::{Error, Event, HoldReason, Orders, OrdersOfMember, Side};
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 
 const SLOT: MarketSlot = FIRST_SLOT + 1;
@@ -39,7 +39,13 @@ fn auctions_open_ahead_of_their_slot() {
 fn a_bid_holds_its_maximum_cost_rounded_up() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_501, 80_001));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			SLOT,
+			meter_of(CHARLIE),
+			1_501,
+			80_001
+		));
 		// 1.501 kWh × 80,001 = 120,081.501 → 120,082 held.
 		assert_eq!(bid_hold(CHARLIE), 120_082);
 		assert_eq!(free(CHARLIE), START - 120_082);
@@ -54,9 +60,21 @@ fn a_bid_holds_its_maximum_cost_rounded_up() {
 fn a_bid_at_exactly_the_retail_price_is_taken_and_one_unit_above_is_refused() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, RETAIL));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			SLOT,
+			meter_of(CHARLIE),
+			1_000,
+			RETAIL
+		));
 		assert_noop!(
-			Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, RETAIL + 1),
+			Market::place_bid(
+				RuntimeOrigin::signed(CHARLIE),
+				SLOT,
+				meter_of(CHARLIE),
+				1_000,
+				RETAIL + 1
+			),
 			Error::<Test>::PriceAboveRetail
 		);
 	});
@@ -66,8 +84,9 @@ fn a_bid_at_exactly_the_retail_price_is_taken_and_one_unit_above_is_refused() {
 fn bids_from_the_wrong_people_or_for_the_wrong_slot_change_nothing() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		let bid =
-			|who, slot, wh, price| Market::place_bid(RuntimeOrigin::signed(who), slot, wh, price);
+		let bid = |who, slot, wh, price| {
+			Market::place_bid(RuntimeOrigin::signed(who), slot, meter_of(who), wh, price)
+		};
 		assert_noop!(bid(BOB, SLOT, 100, 50_000), Error::<Test>::NotConsumer);
 		assert_noop!(bid(STRANGER, SLOT, 100, 50_000), Error::<Test>::NotConsumer);
 		assert_noop!(bid(DSO, SLOT, 100, 50_000), Error::<Test>::NotConsumer);
@@ -84,16 +103,34 @@ fn member_and_book_bounds_are_enforced() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
 		for _ in 0..4 {
-			assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 10, 50_000));
+			assert_ok!(Market::place_bid(
+				RuntimeOrigin::signed(CHARLIE),
+				SLOT,
+				meter_of(CHARLIE),
+				10,
+				50_000
+			));
 		}
 		assert_noop!(
-			Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 10, 50_000),
+			Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, meter_of(CHARLIE), 10, 50_000),
 			Error::<Test>::TooManyOrders
 		);
 		// Another slot's book is counted apart.
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT + 1, 10, 50_000));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			SLOT + 1,
+			meter_of(CHARLIE),
+			10,
+			50_000
+		));
 		MaxOrdersPerSlot::set(5);
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(DAVE), SLOT, 10, 50_000));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(DAVE),
+			SLOT,
+			meter_of(DAVE),
+			10,
+			50_000
+		));
 		assert_noop!(
 			Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, 10, 10_000),
 			Error::<Test>::BookFull
@@ -151,7 +188,13 @@ fn offers_that_break_a_rule_change_nothing() {
 fn cancelling_releases_the_hold_and_frees_the_members_slot() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, 50_000));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			SLOT,
+			meter_of(CHARLIE),
+			1_000,
+			50_000
+		));
 		assert_ok!(Market::place_offer(
 			RuntimeOrigin::signed(ALICE),
 			SLOT,
@@ -184,11 +227,23 @@ fn cancelling_releases_the_hold_and_frees_the_members_slot() {
 fn after_gate_closure_no_order_enters_or_leaves() {
 	new_test_ext().execute_with(|| {
 		open_first_auctions();
-		assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, 50_000));
+		assert_ok!(Market::place_bid(
+			RuntimeOrigin::signed(CHARLIE),
+			SLOT,
+			meter_of(CHARLIE),
+			1_000,
+			50_000
+		));
 		// The gate time has come, but the block hook has not yet run.
 		pallet_timestamp::Now::<Test>::put(gate_of(SLOT));
 		assert_noop!(
-			Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 1_000, 50_000),
+			Market::place_bid(
+				RuntimeOrigin::signed(CHARLIE),
+				SLOT,
+				meter_of(CHARLIE),
+				1_000,
+				50_000
+			),
 			Error::<Test>::GateClosed
 		);
 		assert_noop!(
@@ -253,8 +308,40 @@ fn a_suspended_member_can_neither_bid_nor_offer() {
 			Error::<Test>::NotProducer
 		);
 		assert_noop!(
-			Market::place_bid(RuntimeOrigin::signed(ALICE), SLOT, 100, 40_000),
+			Market::place_bid(RuntimeOrigin::signed(ALICE), SLOT, meter_of(ALICE), 100, 40_000),
 			Error::<Test>::NotConsumer
 		);
+	});
+}
+
+/// A bid is delivered at the buyer's own, active consumption meter: a member cannot bid at a
+/// neighbour's meter (to move its demand to another place on the grid), at its production
+/// meter, or at a meter that is gone.
+#[test]
+fn a_bid_names_its_buyers_own_active_consumption_meter_or_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		let bid =
+			|who, meter| Market::place_bid(RuntimeOrigin::signed(who), SLOT, meter, 100, 50_000);
+		assert_noop!(bid(CHARLIE, UNKNOWN_METER), Error::<Test>::UnknownMeter);
+		assert_noop!(bid(CHARLIE, meter_of(DAVE)), Error::<Test>::NotMeterOwner);
+		// ALICE's meter 0 measures her RES.
+		assert_noop!(bid(ALICE, 0), Error::<Test>::NotConsumptionMeter);
+		revoke_meter(meter_of(DAVE));
+		assert_noop!(bid(DAVE, meter_of(DAVE)), Error::<Test>::UnknownMeter);
+
+		assert_ok!(bid(ALICE, meter_of(ALICE)));
+		let order = Orders::<Test>::get(SLOT, 0).expect("bid stored");
+		assert_eq!(order.side, Side::Bid { meter: meter_of(ALICE) });
+		assert!(market_events().contains(&Event::BidPlaced {
+			slot: SLOT,
+			id: 0,
+			who: ALICE,
+			meter: meter_of(ALICE),
+			wh: 100,
+			price: 50_000,
+			held: 5_000,
+		}));
+		assert_invariants();
 	});
 }

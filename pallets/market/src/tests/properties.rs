@@ -60,7 +60,7 @@ proptest! {
 				// which the invariants after each step check.
 				let _ = match action {
 					Action::Bid { who, wh, price } =>
-						Market::place_bid(RuntimeOrigin::signed(who), slot, wh, price),
+						Market::place_bid(RuntimeOrigin::signed(who), slot, meter_of(who), wh, price),
 					Action::Offer { who, wh, price } => {
 						let res = if who == ALICE { ALICE_RES } else { BOB_RES };
 						Market::place_offer(RuntimeOrigin::signed(who), slot, res, wh, price)

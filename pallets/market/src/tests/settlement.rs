@@ -20,8 +20,14 @@ fn held(who: u64, slot: MarketSlot, res: u32) -> u64 {
 /// AverageBid: MCP 75,000; Dave's 60,000 is under it; Charlie buys 2,000 Wh from Alice.
 fn one_trade_book() {
 	assert_ok!(Market::place_offer(RuntimeOrigin::signed(ALICE), SLOT, ALICE_RES, 3_000, 40_000));
-	assert_ok!(Market::place_bid(RuntimeOrigin::signed(CHARLIE), SLOT, 2_000, 90_000));
-	assert_ok!(Market::place_bid(RuntimeOrigin::signed(DAVE), SLOT, 1_000, 60_000));
+	assert_ok!(Market::place_bid(
+		RuntimeOrigin::signed(CHARLIE),
+		SLOT,
+		meter_of(CHARLIE),
+		2_000,
+		90_000
+	));
+	assert_ok!(Market::place_bid(RuntimeOrigin::signed(DAVE), SLOT, meter_of(DAVE), 1_000, 60_000));
 }
 
 fn total_money() -> u128 {
@@ -193,7 +199,13 @@ fn settlement_runs_in_bounded_steps_when_the_hook_budget_is_small() {
 		open_first_auctions();
 		// Twelve bids of 100 Wh at the retail cap, one offer: twelve trades.
 		for who in [CHARLIE, DAVE, ALICE].iter().cycle().take(12) {
-			assert_ok!(Market::place_bid(RuntimeOrigin::signed(*who), SLOT, 100, RETAIL));
+			assert_ok!(Market::place_bid(
+				RuntimeOrigin::signed(*who),
+				SLOT,
+				meter_of(*who),
+				100,
+				RETAIL
+			));
 		}
 		assert_ok!(Market::place_offer(RuntimeOrigin::signed(BOB), SLOT, BOB_RES, 4_000, 10_000));
 		run_to_ms(gate_of(SLOT));
