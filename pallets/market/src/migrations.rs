@@ -137,26 +137,14 @@ pub struct SiteStandingBids<T>(core::marker::PhantomData<T>);
 
 impl<T: Config> SiteStandingBids<T> {
 	/// The meter an unsited standing bid of `owner` sized by `quantity` is sited at: the
-	/// forecast's meter if it is an active consumption meter of `owner`; `None`: the template
-	/// is dropped.
+	/// forecast's meter if a bid of `owner` may be delivered there (the check of `place_bid`);
+	/// `None`: the template is dropped.
 	pub fn site(
 		owner: &T::AccountId,
 		quantity: &StandingQuantity,
 	) -> Option<energy_primitives::MeterId> {
-		use energy_primitives::MeterRegistry;
 		let StandingQuantity::Forecast { meter } = *quantity else { return None };
-		T::Meters::meter(meter)
-			.filter(|info| info.owner == *owner && info.res.is_none())
-			.map(|_| meter)
-	}
-
-	/// Drops template `id` (its deposit released) and says so.
-	fn drop_template(id: crate::StandingOrderId, order: &crate::StandingOrder<T::AccountId>) {
-		Pallet::<T>::remove_standing_order(id, order);
-		Pallet::<T>::deposit_event(crate::Event::StandingOrderDropped {
-			id,
-			who: order.owner.clone(),
-		});
+		Pallet::<T>::ensure_consumption_meter(owner, meter).ok().map(|_| meter)
 	}
 }
 
@@ -183,7 +171,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for SiteStandingBids<T> {
 					kept.push(id);
 				},
 				None => {
-					Self::drop_template(id, &order);
+					Pallet::<T>::drop_standing_order(id, &order);
 					weight = weight.saturating_add(drop_weight);
 				},
 			}
@@ -193,7 +181,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for SiteStandingBids<T> {
 		let bound = T::MaxStandingOrders::get() as usize;
 		for id in kept.into_iter().skip(bound).rev() {
 			if let Some(order) = StandingOrders::<T>::get(id) {
-				Self::drop_template(id, &order);
+				Pallet::<T>::drop_standing_order(id, &order);
 				weight = weight.saturating_add(drop_weight);
 			}
 		}

@@ -90,7 +90,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes standing order `id` and releases its deposit.
-	pub(crate) fn remove_standing_order(id: StandingOrderId, order: &StandingOrder<T::AccountId>) {
+	fn remove_standing_order(id: StandingOrderId, order: &StandingOrder<T::AccountId>) {
 		StandingOrders::<T>::remove(id);
 		StandingOrdersOf::<T>::mutate_exists(&order.owner, |count| {
 			*count = count.and_then(|c| c.checked_sub(1)).filter(|c| *c > 0);
@@ -171,9 +171,15 @@ impl<T: Config> Pallet<T> {
 		}
 		// After the walk: the map is not changed under its iterator.
 		for (id, order) in dropped {
-			Self::remove_standing_order(id, &order);
-			Self::deposit_event(Event::StandingOrderDropped { id, who: order.owner });
+			Self::drop_standing_order(id, &order);
 		}
+	}
+
+	/// Drops standing order `id` (its owner left, or a migration could not keep it): removed,
+	/// its deposit released, and `StandingOrderDropped` says so.
+	pub(crate) fn drop_standing_order(id: StandingOrderId, order: &StandingOrder<T::AccountId>) {
+		Self::remove_standing_order(id, order);
+		Self::deposit_event(Event::StandingOrderDropped { id, who: order.owner.clone() });
 	}
 
 	/// Places `order` in `slot`'s book; returns the Wh placed.
