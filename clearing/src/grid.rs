@@ -188,23 +188,48 @@ impl Grid {
 	/// The path from the seller's point `from` to the buyer's point `to` (indexes); see the
 	/// module documentation.
 	pub fn path(&self, from: usize, to: usize) -> Path {
-		let (mut a, mut b) = (from, to);
 		let mut path = Path::default();
+		self.for_each_crossing(from, to, |element, direction| match direction {
+			Direction::Up => path.up.push(element),
+			Direction::Down => path.down.push(element),
+		});
+		path
+	}
+
+	/// Calls `visit` with every element the energy from point `from` to point `to` crosses,
+	/// and its direction, in [`Grid::path`]'s order within each direction, without allocating:
+	/// the matching looks at many paths for each one it takes.
+	pub fn for_each_crossing(
+		&self,
+		from: usize,
+		to: usize,
+		mut visit: impl FnMut(usize, Direction),
+	) {
+		let (mut a, mut b) = (from, to);
 		while self.depth[a] > self.depth[b] {
-			path.up.push(a);
+			visit(a, Direction::Up);
 			a = self.parent_of(a);
 		}
 		while self.depth[b] > self.depth[a] {
-			path.down.push(b);
+			visit(b, Direction::Down);
 			b = self.parent_of(b);
 		}
 		while a != b {
-			path.up.push(a);
-			path.down.push(b);
+			visit(a, Direction::Up);
+			visit(b, Direction::Down);
 			a = self.parent_of(a);
 			b = self.parent_of(b);
 		}
-		path
+	}
+
+	/// The sum of the charges on the path from `from` to `to`, per kWh: [`Grid::charge`] of
+	/// [`Grid::path`], without building the path.
+	pub fn charge_between(&self, from: usize, to: usize) -> Price {
+		let mut sum: Price = 0;
+		self.for_each_crossing(from, to, |element, _| {
+			sum = sum.saturating_add(self.elements[element].charge)
+		});
+		sum
 	}
 
 	/// The sum of the charges of the elements on `path`, per kWh.
@@ -252,6 +277,17 @@ impl<'a> Ledger<'a> {
 		path.crossings()
 			.map(|(element, direction)| (element, direction, self.room(element, direction)))
 			.min_by_key(|&(_, _, room)| room)
+	}
+
+	/// The least room on the path from `from` to `to`: [`Ledger::bottleneck`]'s room, without
+	/// building the path; `None` for an empty path (no limit).
+	pub fn room_between(&self, from: usize, to: usize) -> Option<Wh> {
+		let mut least: Option<Wh> = None;
+		self.grid.for_each_crossing(from, to, |element, direction| {
+			let room = self.room(element, direction);
+			least = Some(least.map_or(room, |least| least.min(room)));
+		});
+		least
 	}
 
 	/// Clears `wanted` Wh along `path`, trimmed to its room; returns what was cleared.
@@ -310,7 +346,21 @@ pub fn loading(grid: &Grid, used: &[(Wh, Wh)], asked: &[i128]) -> Vec<Loading> {
 }
 
 /// What the cleared trades put on one element in the slot.
-#[derive(Clone, Copy, Debug, Default, Eq, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	Default,
+	codec::Encode,
+	Eq,
+	codec::MaxEncodedLen,
+	PartialEq,
+	scale_info::TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 pub struct Loading {
 	/// The element.
 	pub element: ElementId,

@@ -15,7 +15,7 @@
 //! direction (see [`Ledger`]), so room only shrinks while clearing.
 
 use crate::{
-	grid::{ElementId, Grid, Ledger, Path},
+	grid::{ElementId, Grid, Ledger},
 	matching::{bids_by_merit, offers_by_merit, Match},
 	Bid, Offer, OrderId, Price, Wh,
 };
@@ -163,7 +163,6 @@ impl PairSet {
 /// The offer a bid takes next: cheapest delivered, then cheapest reserve, then earliest.
 struct Choice {
 	point: usize,
-	path: Path,
 	charge: Price,
 	delivered: Price,
 	offer: Offer,
@@ -196,7 +195,7 @@ pub fn merit_order_matches(
 				break;
 			};
 			let Some(head) = queues.head(choice.point) else { break };
-			let wh = ledger.clear(&choice.path, wanted.min(head.wh));
+			let wh = ledger.clear(&grid.path(choice.point, to), wanted.min(head.wh));
 			matches.push(GridMatch {
 				matched: Match { bid, offer: choice.offer, wh },
 				charge: choice.charge,
@@ -228,8 +227,8 @@ fn cheapest_delivered(
 		if dead.contains(point, to) {
 			continue;
 		}
-		let path = grid.path(point, to);
-		let charge = grid.charge(&path);
+		// Paths are walked, not built: a bid looks at many heads for each one it takes.
+		let charge = grid.charge_between(point, to);
 		// A delivered price past the largest price crosses no bid.
 		let Some(delivered) = reserve.checked_add(charge).filter(|d| *d <= price) else {
 			dead.insert(point, to);
@@ -238,12 +237,12 @@ fn cheapest_delivered(
 		if best.as_ref().is_some_and(|b| delivered >= b.delivered) {
 			continue;
 		}
-		if ledger.bottleneck(&path).is_some_and(|(_, _, room)| room == 0) {
+		if ledger.room_between(point, to) == Some(0) {
 			dead.insert(point, to);
 			continue;
 		}
 		let Some(head) = queues.head(point) else { continue };
-		best = Some(Choice { point, path, charge, delivered, offer: head.offer });
+		best = Some(Choice { point, charge, delivered, offer: head.offer });
 	}
 	best
 }

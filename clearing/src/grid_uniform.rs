@@ -61,7 +61,20 @@ fn signed_wh(wh: Wh) -> Signed {
 
 /// A trade of a grid clearing: the buyer pays its point's price, the seller receives its
 /// point's price.
-#[derive(Clone, Copy, Debug, Eq, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::Encode,
+	Eq,
+	codec::MaxEncodedLen,
+	PartialEq,
+	scale_info::TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
 pub struct GridTrade {
 	/// The bid served.
 	pub bid: OrderId,
