@@ -104,6 +104,8 @@ struct Written {
 	mixed_utility: Option<(AccountId, Wh)>,
 	/// Bids and standing bids written as the old runtimes stored every bid: without a meter.
 	unsited: usize,
+	/// Trade pages written with one price per trade.
+	trade_pages: usize,
 }
 
 /// Writes the state back in `spec`'s layouts, as that runtime would have stored it, and records
@@ -163,18 +165,36 @@ fn downgrade(spec: OldSpec) -> Written {
 			written.unsited += 1;
 		}
 	}
+	// No trade paid the grid before spec 108: a trade had one price, the one its seller was
+	// paid; summaries had no `charges` (16 bytes); no clearing recorded the grid's loading.
+	for (slot, page, trades) in pallet_market::TradePages::<Runtime>::drain().collect::<Vec<_>>() {
+		let old = trades.iter().map(|t| pallet_market::Trade {
+			bid: t.bid,
+			offer: t.offer,
+			wh: t.wh,
+			price: t.seller_price,
+		});
+		let old = pallet_market::migrations::V5TradePage::truncate_from(old.collect());
+		pallet_market::migrations::v5::TradePages::<Runtime>::insert(slot, page, old);
+		written.trade_pages += 1;
+	}
+	let _ = pallet_market::SlotLoading::<Runtime>::clear(u32::MAX, None);
+	let strip = |key: Vec<u8>, bytes: usize| {
+		let value = unhashed::get_raw(&key).expect("a stored value");
+		unhashed::put_raw(&key, &value[..value.len() - bytes]);
+	};
+	for (slot, auction) in pallet_market::Auctions::<Runtime>::iter().collect::<Vec<_>>() {
+		// Market v2 had no `failed_wh` either (8 bytes; no trade could fail before it).
+		let v2 = spec == OldSpec::V100;
+		assert!(!v2 || auction.failed_wh == 0, "spec 100 had no failed trades");
+		strip(
+			pallet_market::Auctions::<Runtime>::hashed_key_for(slot),
+			16 + if v2 { 8 } else { 0 },
+		);
+	}
 	StorageVersion::new(3).put::<Market>();
 	if spec == OldSpec::V100 {
-		// Market v2: summaries without `failed_wh` (8 bytes; no trade could fail before it),
-		// standing orders without `deposit` (16 bytes) and no deposit held for them.
-		let strip = |key: Vec<u8>, bytes: usize| {
-			let value = unhashed::get_raw(&key).expect("a stored value");
-			unhashed::put_raw(&key, &value[..value.len() - bytes]);
-		};
-		for (slot, auction) in pallet_market::Auctions::<Runtime>::iter().collect::<Vec<_>>() {
-			assert_eq!(auction.failed_wh, 0, "spec 100 had no failed trades");
-			strip(pallet_market::Auctions::<Runtime>::hashed_key_for(slot), 8);
-		}
+		// Market v2: standing orders without `deposit` (16 bytes) and no deposit held for them.
 		for (id, order) in pallet_market::StandingOrders::<Runtime>::iter().collect::<Vec<_>>() {
 			<Balances as MutateHold<AccountId>>::release(
 				&RuntimeHoldReason::Market(HoldReason::StandingOrderDeposit),
@@ -293,6 +313,7 @@ fn upgrade_with_checks(spec: OldSpec) {
 			written.fed_in_balance |= w.fed_in_balance;
 			written.mixed_utility = written.mixed_utility.take().or(w.mixed_utility.clone());
 			written.unsited += w.unsited;
+			written.trade_pages += w.trade_pages;
 			assert!(!versions_are_current());
 
 			let weight = Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
@@ -319,6 +340,7 @@ fn upgrade_with_checks(spec: OldSpec) {
 			assert_eq!(after.auctions.len(), before.auctions.len());
 			for (slot, auction) in &after.auctions {
 				let mut expected = before.auctions[slot].clone();
+				expected.charges = 0;
 				if spec == OldSpec::V100 {
 					expected.failed_wh = 0;
 				}
@@ -351,6 +373,7 @@ fn upgrade_with_checks(spec: OldSpec) {
 	// (`a_settling_slot_keeps_what_it_still_has_to_deliver`).
 	assert!(written.holdings > 0 && written.fed_in_balance && standing_orders > 0);
 	assert!(written.unsited > 0 && sited > 0 && dropped > 0, "the v5 migration had work");
+	assert!(written.trade_pages > 0, "the v6 migration had work");
 }
 
 #[test]

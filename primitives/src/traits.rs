@@ -246,6 +246,11 @@ pub trait GridTopology<AccountId> {
 	/// the root).
 	fn meter_point(meter: MeterId) -> Option<ElementId>;
 
+	/// The connection point consumption meter `meter` is bound to; `None` while unbound. One
+	/// read of the binding and no meter lookup: for the clearing, whose bids were checked to
+	/// be at consumption meters when they were placed.
+	fn consumption_point(meter: MeterId) -> Option<ElementId>;
+
 	/// The connection point RES `res` is bound to; `None` while unbound.
 	fn res_point(res: ResId) -> Option<ElementId>;
 
@@ -255,4 +260,17 @@ pub trait GridTopology<AccountId> {
 	/// Every element as `slot` clears on it (capacities lowered by what the DSO withheld for
 	/// the slot), parents before children; empty without a grid.
 	fn elements(slot: MarketSlot) -> Vec<SlotElement>;
+
+	/// Replaces the grid with `elements` (parents first) kept by `keeper`, for other pallets'
+	/// benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_grid_for_benchmark(keeper: &AccountId, elements: &[SlotElement]);
+
+	/// Binds consumption meter `meter` to `point`, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn bind_meter_for_benchmark(meter: MeterId, point: ElementId);
+
+	/// Binds RES `res` to `point`, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn bind_res_for_benchmark(res: ResId, point: ElementId);
 }

@@ -235,7 +235,8 @@ fn demo_community() -> DemoCommunity {
 		assets,
 		gateways: vec![gateway.clone()],
 		meters,
-		accounts: vec![dso.clone(), utility.clone(), gateway],
+		// One, a consumer, is not among the well-known accounts the presets endow.
+		accounts: vec![dso.clone(), utility.clone(), gateway, Sr25519Keyring::One.to_account_id()],
 		utility,
 		grid: demo_grid(),
 		keeper: Some(dso),

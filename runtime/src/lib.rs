@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 107,
+	spec_version: 108,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -149,6 +149,8 @@ type Migrations = (
 	// Bids name their consumption meter; standing bids sized by one are sited there (market
 	// v4 → v5).
 	pallet_market::migrations::MigrateV4ToV5<Runtime>,
+	// Trades carry a buyer and a seller price, auctions the grid's charges (market v5 → v6).
+	pallet_market::migrations::MigrateV5ToV6<Runtime>,
 );
 
 /// Executive: handles dispatch to the various modules.

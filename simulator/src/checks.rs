@@ -35,6 +35,8 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	let paid: u128 = ledger.members.iter().map(|m| m.paid).sum();
 	let received: u128 = ledger.members.iter().map(|m| m.received).sum();
 	let flows: u128 = ledger.slots.iter().map(|s| s.flows.paid).sum();
+	// Network charges leave the members for the DSO.
+	let charges: u128 = ledger.members.iter().map(|m| m.charges_paid).sum();
 	let fed_in: i128 = ledger.members.iter().map(|m| m.fed_in_received as i128).sum();
 	let flexibility: i128 = ledger
 		.members
@@ -46,9 +48,9 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	let after: i128 = accounts.iter().map(|a| run.chain.total_balance(a) as i128).sum();
 	checks.push(check(
 		"P2P money paid by buyers = received by sellers",
-		after - before == fed_in + flexibility && paid == received && paid == flows,
+		after - before == fed_in + flexibility - charges as i128 && paid == received && paid == flows,
 		format!(
-			"paid {paid} µCEUR, received {received}, trade events {flows}; members' balances together {:+} µCEUR = feed-in {fed_in} + flexibility less fees {flexibility}",
+			"paid {paid} µCEUR, received {received}, trade events {flows}; members' balances together {:+} µCEUR = feed-in {fed_in} + flexibility less fees {flexibility} − network charges {charges}",
 			after - before
 		),
 	));
@@ -96,6 +98,7 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 			+ record.fed_in_received as i128
 			+ record.penalties_received as i128
 			- record.paid as i128
+			- record.charges_paid as i128
 			- record.penalties_paid as i128
 			+ record.flexibility_received as i128
 			- record.flexibility_penalties as i128
@@ -115,7 +118,8 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	let dso_now = run.chain.total_balance(&run.dso) as i128;
 	let dso_expected = run.dso_before as i128 - flexibility.paid as i128
 		+ flexibility.penalties as i128
-		- flexibility.dso_fees as i128;
+		- flexibility.dso_fees as i128
+		+ charges as i128;
 	if dso_now != dso_expected {
 		wrong.push(format!("DSO: {dso_now} ≠ {dso_expected}"));
 	}

@@ -47,6 +47,8 @@ pub struct SettlementTotals {
 	pub shortfall_wh: u64,
 	/// Paid by buyers to sellers, µCEUR.
 	pub paid: u128,
+	/// Paid by buyers to the grid's keeper on top of `paid`: network charges, µCEUR.
+	pub charges: u128,
 	/// Paid by sellers' deposits to buyers.
 	pub penalties: u128,
 	/// Wh bought by the utility at feed-in.
@@ -72,6 +74,8 @@ pub struct MemberRecord {
 	pub paid: u128,
 	/// Received for energy sold.
 	pub received: u128,
+	/// Network charges paid to the grid's keeper on energy bought.
+	pub charges_paid: u128,
 	/// Received from the utility at feed-in.
 	pub fed_in_received: u128,
 	/// Paid out of its offers' deposits for undelivered energy.
@@ -325,6 +329,7 @@ impl Ledger {
 				wh,
 				delivered_wh,
 				paid,
+				charges,
 				penalty,
 				..
 			} => {
@@ -336,11 +341,13 @@ impl Ledger {
 				flows.delivered_wh += delivered_wh;
 				flows.shortfall_wh += wh - delivered_wh;
 				flows.paid += paid;
+				flows.charges += charges;
 				flows.penalties += penalty;
 				if let Some(buyer) = self.member(buyer) {
 					let record = &mut self.members[buyer];
 					record.bought_wh[index] += delivered_wh;
 					record.paid += paid;
+					record.charges_paid += charges;
 					record.penalties_received += penalty;
 				}
 				if let Some(seller) = self.member(seller) {
@@ -368,6 +375,7 @@ impl Ledger {
 				delivered_wh,
 				shortfall_wh,
 				paid,
+				charges,
 				penalties,
 				feed_in_wh,
 				feed_in_paid,
@@ -377,6 +385,7 @@ impl Ledger {
 						delivered_wh: *delivered_wh,
 						shortfall_wh: *shortfall_wh,
 						paid: *paid,
+						charges: *charges,
 						penalties: *penalties,
 						feed_in_wh: *feed_in_wh,
 						feed_in_paid: *feed_in_paid,

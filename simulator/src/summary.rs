@@ -255,7 +255,8 @@ fn member_summary(
 		avoided += bought.min(import) as f64 * retail / 1_000.0;
 		export_value += record.export_wh[slot] as f64 * feed_in / 1_000.0;
 	}
-	let paid = record.paid as f64;
+	// What the member paid for energy bought: the sellers' price and the network charges.
+	let paid = (record.paid + record.charges_paid) as f64;
 	let received = record.received as f64;
 	let fed_in = record.fed_in_received as f64;
 	let (penalties_paid, penalties_received) =

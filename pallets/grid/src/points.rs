@@ -21,6 +21,10 @@ impl<T: Config> GridTopology<T::AccountId> for Pallet<T> {
 		}
 	}
 
+	fn consumption_point(meter: MeterId) -> Option<ElementId> {
+		MeterPoints::<T>::get(meter)
+	}
+
 	fn res_point(res: ResId) -> Option<ElementId> {
 		ResPoints::<T>::get(res)
 	}
@@ -32,6 +36,35 @@ impl<T: Config> GridTopology<T::AccountId> for Pallet<T> {
 
 	fn elements(slot: MarketSlot) -> Vec<SlotElement> {
 		Self::slot_elements(slot)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_grid_for_benchmark(keeper: &T::AccountId, elements: &[SlotElement]) {
+		let _ = Elements::<T>::clear(u32::MAX, None);
+		let _ = crate::Bindings::<T>::clear(u32::MAX, None);
+		let _ = MeterPoints::<T>::clear(u32::MAX, None);
+		let _ = ResPoints::<T>::clear(u32::MAX, None);
+		T::Participants::ensure_participant(keeper, Roles::DSO);
+		Keeper::<T>::put(keeper);
+		for element in elements {
+			let info = crate::ElementInfo {
+				parent: element.parent,
+				up_w: element.up_w,
+				down_w: element.down_w,
+				charge_per_kwh: element.charge_per_kwh,
+			};
+			Elements::<T>::insert(element.id, info);
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn bind_meter_for_benchmark(meter: MeterId, point: ElementId) {
+		let _ = Self::move_binding::<MeterPoints<T>>(meter, Some(point));
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn bind_res_for_benchmark(res: ResId, point: ElementId) {
+		let _ = Self::move_binding::<ResPoints<T>>(res, Some(point));
 	}
 }
 

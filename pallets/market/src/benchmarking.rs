@@ -2,10 +2,13 @@
 //! hook as a function of how much it handles.
 //!
 //! - `clear(n)`: a book of `n` orders, half bids from the retail cap down, half offers from 0
-//!   up, so every bid meets every offer's price (under the default `AverageBid` rule about half
-//!   the bids are served).
+//!   up, so every bid meets every offer's price, cleared under `UniformPrice` (nodal prices) on
+//!   the deepest grid of [`CLEAR_BENCHMARK_GRID_ELEMENTS`] elements (see `benchmark_grid`),
+//!   every element charged and every point congested, one-hour slots. Each bid is at its own
+//!   meter and each offer at its own RES, so no point lookup is shared.
 //! - `settle_trades(n)`: `n` trades of one page, each between its own buyer and seller, each
-//!   half delivered, so every trade moves tokens, pays the seller and draws a penalty.
+//!   half delivered, so every trade moves tokens, pays the seller and the grid's keeper, and
+//!   draws a penalty.
 //! - `release_orders(n)`, `feed_in(n)`: `n` orders with holds; `n` RES with unsold tokens.
 
 use super::*;
@@ -13,7 +16,8 @@ use crate::Pallet as Market;
 use alloc::vec::Vec;
 use energy_clearing::money::cost_ceil;
 use energy_primitives::{
-	EnergyLedger, MarketClock, MarketSlot, MeterRegistry, ParticipantRegistry, ResRegistry, Roles,
+	ElementId, EnergyLedger, GridTopology, MarketClock, MarketSlot, MeterRegistry,
+	ParticipantRegistry, ResRegistry, Roles, SlotElement,
 };
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -31,6 +35,37 @@ const NOW_SLOT: MarketSlot = 1_000;
 const SLOT: MarketSlot = NOW_SLOT + 1;
 /// Energy per benchmark order, Wh.
 const ORDER_WH: u64 = 1_000;
+/// The first connection point's id in the benchmark's grid; the points follow.
+const FIRST_POINT: ElementId = 100;
+/// Connection points of the benchmark's grid: the elements below the chain of
+/// [`MAX_GRID_DEPTH`] elements from the root.
+const POINTS: u32 = CLEAR_BENCHMARK_GRID_ELEMENTS - MAX_GRID_DEPTH;
+
+/// The benchmark's grid, the costliest the clearing takes for the runtimes it serves: kept by an
+/// active DSO, [`CLEAR_BENCHMARK_GRID_ELEMENTS`] elements as deep as the clearing allows, every
+/// element charged. A chain from the substation (0) down through elements 1–7 (60 kW, 1,000
+/// per kWh), and every connection point (100 on, 3 kW, 500 per kWh) at the deepest level, so
+/// that every path crosses many elements and the nodal prices try the most combinations of
+/// charges. Natively this is the slowest shape measured for every rule (`UniformPrice` the
+/// slowest rule on it); the 200-element grid of 4 transformers and 20 feeders is faster
+/// for every rule ([docs/grid.md](../../docs/grid.md)).
+fn benchmark_grid<T: Config>() {
+	let element = |id, parent, w, charge| SlotElement {
+		id,
+		parent,
+		up_w: w,
+		down_w: w,
+		charge_per_kwh: charge,
+	};
+	let mut elements = alloc::vec![element(0, None, 10_000_000, 0)];
+	elements.extend((1..MAX_GRID_DEPTH).map(|e| element(e, Some(e - 1), 60_000, 1_000)));
+	elements.extend(
+		(0..POINTS).map(|p| element(FIRST_POINT + p, Some(MAX_GRID_DEPTH - 1), 3_000, 500)),
+	);
+	debug_assert_eq!(elements.len() as u32, CLEAR_BENCHMARK_GRID_ELEMENTS);
+	let keeper = funded::<T>("dso", 0, Roles::DSO);
+	T::Grid::set_grid_for_benchmark(&keeper, &elements);
+}
 
 fn funded<T: Config>(name: &'static str, i: u32, roles: Roles) -> T::AccountId {
 	let who: T::AccountId = account(name, i, 0);
@@ -76,7 +111,14 @@ fn cleared_with_trades<T: Config>(n: u32) -> Auction {
 		insert_order::<T>(bid, &buyer, Side::Bid { meter: i }, 90_000);
 		insert_order::<T>(offer, &seller, Side::Offer { res: i }, 40_000);
 		T::Tokens::mint_for_benchmark(&seller, i, SLOT, ORDER_WH / 2);
-		page.push(Trade { bid, offer, wh: ORDER_WH, price: 70_000 });
+		// The buyer pays 5,000 per kWh of network charges on top of the seller's price.
+		page.push(GridTrade {
+			bid,
+			offer,
+			wh: ORDER_WH,
+			buyer_price: 75_000,
+			seller_price: 70_000,
+		});
 	}
 	TradePages::<T>::insert(SLOT, 0, TradePage::truncate_from(page));
 	auction.status = AuctionStatus::Cleared;
@@ -237,13 +279,18 @@ mod benchmarks {
 	fn clear(n: Linear<0, CLEAR_BENCHMARK_MAX_ORDERS>) {
 		let (b, o) = (n / 2, n - n / 2);
 		let mut auction = new_auction::<T>();
+		auction.rule = ClearingRule::UniformPrice;
+		SlotLength::<T>::put(energy_primitives::HOUR_MS);
+		benchmark_grid::<T>();
 		let owner: T::AccountId = account("member", 0, 0);
+		let point = |i: u32| FIRST_POINT + i % POINTS;
 		// Bids from the retail cap down, offers from 0 up: every pair crosses.
 		for i in 0..b {
+			T::Grid::bind_meter_for_benchmark(i, point(i));
 			let order = Order {
 				owner: owner.clone(),
-				// Clearing reads no meter: the bids' sites do not change its work.
-				side: Side::Bid { meter: 0 },
+				// Clearing reads each bid's point, not its meter record.
+				side: Side::Bid { meter: i },
 				wh: ORDER_WH,
 				price: 95_000 - i as u128,
 				held: 0,
@@ -252,9 +299,11 @@ mod benchmarks {
 			Orders::<T>::insert(SLOT, i, order);
 		}
 		for i in 0..o {
+			// Offers sit at the points in the other order, so most trades cross the grid.
+			T::Grid::bind_res_for_benchmark(i, point(POINTS - 1 - i % POINTS));
 			let order = Order {
 				owner: owner.clone(),
-				side: Side::Offer { res: 0 },
+				side: Side::Offer { res: i },
 				wh: ORDER_WH + 1,
 				price: i as u128,
 				held: 0,
@@ -270,16 +319,20 @@ mod benchmarks {
 			Market::<T>::do_close_and_clear(SLOT);
 		}
 		assert_eq!(Auctions::<T>::get(SLOT).map(|a| a.status), Some(AuctionStatus::Cleared));
+		let elements = SlotLoading::<T>::get(SLOT).map(|l| l.len() as u32);
+		assert_eq!(elements, Some(CLEAR_BENCHMARK_GRID_ELEMENTS));
 	}
 
 	#[benchmark]
 	fn settle_trades(n: Linear<1, TRADES_PER_PAGE>) {
+		benchmark_grid::<T>();
 		let mut auction = cleared_with_trades::<T>(n);
 		#[block]
 		{
 			Market::<T>::settle_trades(SLOT, &mut auction, 0, n);
 		}
 		assert_eq!(auction.delivered_wh, n as u64 * ORDER_WH / 2);
+		assert_eq!(auction.charges, n as u128 * 2_500);
 		assert!(TradePages::<T>::get(SLOT, 0).is_none());
 	}
 
@@ -319,8 +372,13 @@ mod benchmarks {
 		let mut auction = new_auction::<T>();
 		let kept = T::SummariesKept::get();
 		let mut settled = SettledSlots::<T>::get();
+		let loading = SlotLoadingOf::truncate_from(alloc::vec![
+			Loading::default();
+			MAX_GRID_ELEMENTS as usize
+		]);
 		for slot in 0..kept {
 			Auctions::<T>::insert(slot, &auction);
+			SlotLoading::<T>::insert(slot, &loading);
 			let _ = settled.try_push(slot);
 		}
 		SettledSlots::<T>::put(settled);
@@ -330,6 +388,7 @@ mod benchmarks {
 		}
 		assert_eq!(auction.status, AuctionStatus::Settled);
 		assert!(kept == 0 || Auctions::<T>::get(0).is_none());
+		assert!(kept == 0 || SlotLoading::<T>::get(0).is_none());
 	}
 
 	impl_benchmark_test_suite!(Market, crate::mock::new_test_ext(), crate::mock::Test);

@@ -20,7 +20,8 @@ impl<T: Config> Pallet<T> {
 	///   the orders, and each RES's offered energy is the sum of its offers;
 	/// - every pending auction exists and is not settled, oldest first;
 	/// - the standing orders are within `MaxStandingOrders` (every opening can place them);
-	/// - a settled slot's delivered and undelivered energy add up to what it traded.
+	/// - a settled slot's delivered and undelivered energy add up to what it traded;
+	/// - a slot's grid loading exists only for a cleared, settling or settled auction.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut held: BTreeMap<(T::AccountId, bool), u128> = BTreeMap::new();
 		let mut books: BTreeMap<u32, (u32, u32, u64, u64)> = BTreeMap::new();
@@ -107,6 +108,10 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&reason, who) == *expected,
 				"standing-order holds differ from the templates' deposits"
 			);
+		}
+		for slot in crate::SlotLoading::<T>::iter_keys() {
+			let auction = Auctions::<T>::get(slot).ok_or("a grid loading outlived its auction")?;
+			ensure!(auction.status != AuctionStatus::Open, "an open auction has a grid loading");
 		}
 		let pending = Pending::<T>::get();
 		ensure!(pending.windows(2).all(|w| w[0].slot < w[1].slot), "pending auctions out of order");

@@ -35,8 +35,8 @@ extern crate alloc;
 pub mod pallet {
 	use super::*;
 	use energy_primitives::{
-		EnergyLedger, ForecastProvider, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry,
-		ResId, ResRegistry, Wh, HOUR_MS,
+		EnergyLedger, ForecastProvider, GridTopology, MarketSlot, MeterId, MeterRegistry,
+		ParticipantRegistry, ResId, ResRegistry, Wh, HOUR_MS,
 	};
 	use frame_support::{
 		pallet_prelude::*,
@@ -47,8 +47,9 @@ pub mod pallet {
 
 	/// 4: `Deliverable` is gone (settlement reads the seller's holding of the slot's
 	/// certificate). 5: bids name their consumption meter (`Side::Bid { meter }`); standing
-	/// bids sized by their owner's consumption meter are sited there.
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
+	/// bids sized by their owner's consumption meter are sited there. 6: trades carry a buyer
+	/// and a seller price (the grid's charges between them), auctions the charges paid.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(6);
 
 	/// The shortest market slot a chain may be configured with: one second.
 	pub const MIN_SLOT_LENGTH_MS: u64 = 1_000;
@@ -87,6 +88,10 @@ pub mod pallet {
 
 		/// The forecasts standing orders are sized by.
 		type Forecasts: ForecastProvider;
+
+		/// The DSO's grid: each slot clears on its elements' room, with its network charges,
+		/// at the points the orders' meters and RES are bound to; the charges go to its keeper.
+		type Grid: GridTopology<Self::AccountId>;
 
 		/// Governance of the market: the clearing rule, the schedule, the utility account.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -231,6 +236,12 @@ pub mod pallet {
 	pub type TradePages<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, u32, TradePage>;
 
+	/// What each slot's clearing put on each element of the grid (cleared flow each way and
+	/// what the element cut), kept as long as the slot's auction record. Absent for a slot
+	/// cleared without a grid.
+	#[pallet::storage]
+	pub type SlotLoading<T: Config> = StorageMap<_, Twox64Concat, MarketSlot, SlotLoadingOf>;
+
 	/// The Wh each RES has on offer in a slot's open book: the sum of its offers, kept within
 	/// what its nameplate can export in one slot. Removed as the book is released.
 	#[pallet::storage]
@@ -342,17 +353,24 @@ pub mod pallet {
 		/// Gate closure: the book of `slot` takes no more orders.
 		BidsClosed { slot: MarketSlot, bids: u32, offers: u32, bid_wh: Wh, offer_wh: Wh },
 		/// The book of `slot` cleared: the market clearing price, the energy traded and the
-		/// number of trades.
+		/// number of trades; on a grid, how many elements bound the clearing (their cuts are in
+		/// [`SlotLoading`]) and what the trades owe the grid if all is delivered.
 		Cleared {
 			slot: MarketSlot,
 			rule: ClearingRule,
 			mcp: Option<Price>,
 			volume_wh: Wh,
 			trades: u32,
+			binding_elements: u32,
+			charges: Amount,
 		},
+		/// The book of `slot` could not be cleared on the grid (`reason`): nothing traded, and
+		/// every hold is released at settlement. The grid pallet's checks rule this out.
+		GridClearingFailed { slot: MarketSlot, reason: GridClearingError },
 		/// One trade settled against the seller's attested export: `delivered_wh` tokens went
-		/// to the buyer and were retired, the buyer paid `paid`, and the seller's deposit paid
-		/// the buyer `penalty` for what was not delivered.
+		/// to the buyer and were retired, the seller received `paid` and the grid's keeper
+		/// `charges` from the buyer, and the seller's deposit paid the buyer `penalty` for what
+		/// was not delivered.
 		TradeSettled {
 			slot: MarketSlot,
 			bid: OrderId,
@@ -362,6 +380,7 @@ pub mod pallet {
 			wh: Wh,
 			delivered_wh: Wh,
 			paid: Amount,
+			charges: Amount,
 			penalty: Amount,
 		},
 		/// Trade `bid`–`offer` of `slot` could not settle (`error`: the seller's tokens could
@@ -388,6 +407,7 @@ pub mod pallet {
 			delivered_wh: Wh,
 			shortfall_wh: Wh,
 			paid: Amount,
+			charges: Amount,
 			penalties: Amount,
 			feed_in_wh: Wh,
 			feed_in_paid: Amount,
@@ -409,6 +429,17 @@ pub mod pallet {
 		/// Standing order `id` was dropped at an auction's opening because its owner left the
 		/// community; its deposit was released.
 		StandingOrderDropped { id: StandingOrderId, who: T::AccountId },
+		/// The buyer of trade `bid`–`offer` of `slot` could not pay its network charges to the
+		/// grid's keeper (`error`: e.g. the keeper's account cannot receive that little): the
+		/// trade settled without them; they stay with the buyer.
+		ChargesUnpaid {
+			slot: MarketSlot,
+			bid: OrderId,
+			offer: OrderId,
+			keeper: T::AccountId,
+			charges: Amount,
+			error: DispatchError,
+		},
 		/// Standing order `id` placed an order of `wh` in the auction of `slot` (the
 		/// `BidPlaced` / `OfferPlaced` event before it has the order's id and hold).
 		StandingOrderPlaced { id: StandingOrderId, slot: MarketSlot, wh: Wh },
@@ -486,6 +517,10 @@ pub mod pallet {
 		BidWithoutMeter,
 		/// A standing bid sized by a forecast must take the forecast of the meter it bids for.
 		ForecastOfAnotherMeter,
+		/// Settlement: a trade's prices are outside its orders' (the buyer's above its bid, the
+		/// seller's below its reserve or above the buyer's): the trade fails rather than pay out
+		/// of what the bid holds for its other trades. The clearing rules rule it out.
+		TradeOutsideOrders,
 	}
 
 	#[pallet::hooks]

@@ -50,9 +50,15 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for AppendZeroFields<T> {
 
 	#[cfg(feature = "try-runtime")]
 	fn post_upgrade(_state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use codec::DecodeAll;
 		use frame_support::ensure;
-		for slot in Auctions::<T>::iter_keys() {
-			ensure!(Auctions::<T>::get(slot).is_some(), "an auction does not decode");
+		// An auction as version 3 stores it decodes only once version 6 has appended its
+		// `charges`: check that it decodes, whole, with them.
+		for key in Auctions::<T>::iter_keys().map(Auctions::<T>::hashed_key_for) {
+			let mut value = unhashed::get_raw(&key).unwrap_or_default();
+			value.extend_from_slice(&crate::Amount::default().encode());
+			let decoded = crate::Auction::decode_all(&mut &value[..]);
+			ensure!(decoded.is_ok(), "an auction is not as version 3 stores it");
 		}
 		for id in StandingOrders::<T>::iter_keys() {
 			ensure!(StandingOrders::<T>::get(id).is_some(), "a standing order does not decode");
@@ -176,16 +182,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for SiteStandingBids<T> {
 				},
 			}
 		}
-		// Newest first beyond the bound (the map iterates in hash order: sort the ids).
-		kept.sort_unstable();
-		let bound = T::MaxStandingOrders::get() as usize;
-		for id in kept.into_iter().skip(bound).rev() {
-			if let Some(order) = StandingOrders::<T>::get(id) {
-				Pallet::<T>::drop_standing_order(id, &order);
-				weight = weight.saturating_add(drop_weight);
-			}
-		}
-		weight
+		weight.saturating_add(drop_beyond_bound::<T>(kept))
 	}
 
 	#[cfg(feature = "try-runtime")]
@@ -200,4 +197,128 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for SiteStandingBids<T> {
 		);
 		Ok(())
 	}
+}
+
+/// Drops the standing orders among `ids` beyond `MaxStandingOrders`, newest first, releasing
+/// their deposits (`StandingOrderDropped`), so that every auction can still open after a
+/// runtime lowered the bound. Returns the weight.
+fn drop_beyond_bound<T: Config>(mut ids: Vec<crate::StandingOrderId>) -> Weight {
+	// Removing a template: it, its owner's count, and the deposit's hold and account.
+	let drop_weight = T::DbWeight::get().reads_writes(3, 4);
+	let mut weight = Weight::zero();
+	// The map iterates in hash order: sort the ids.
+	ids.sort_unstable();
+	let bound = T::MaxStandingOrders::get() as usize;
+	for id in ids.into_iter().skip(bound).rev() {
+		if let Some(order) = StandingOrders::<T>::get(id) {
+			Pallet::<T>::drop_standing_order(id, &order);
+			weight = weight.saturating_add(drop_weight);
+		}
+	}
+	weight
+}
+
+/// Version 5 → 6: a trade carries what its buyer pays and what its seller receives per kWh (the
+/// grid's charges are the difference), and an auction the charges its buyers paid.
+/// - Every stored trade page is rewritten: each trade's one price becomes both prices (a book
+///   cleared before the grid was used pays no charges).
+/// - Every auction gains `charges` (appended to the struct): zero.
+/// - Standing orders beyond the new `MaxStandingOrders` (730: `place_bid` benchmarked with its
+///   meter lookup; 780 before) are dropped newest first, deposits released, so that every
+///   auction can still open.
+///
+/// Bounded: trade pages exist only for slots cleared and not yet settled. Those are the slots
+/// between gate closure and the end of settlement: about two (a one-hour slot, its 5-minute
+/// gate and 15-minute grace window), each of at most `MaxOrdersPerSlot` trades (57,000 in the
+/// runtime before this version), so at most 2 × ⌈57,000 / 256⌉ = 446 pages, each read at
+/// about 8 KiB and written at about 12 KiB: one block. Auctions are bounded by the pending ones
+/// and `SummariesKept`.
+pub type MigrateV5ToV6<T> =
+	VersionedMigration<5, 6, PriceBothSides<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+
+/// The unversioned step of [`MigrateV5ToV6`].
+pub struct PriceBothSides<T>(core::marker::PhantomData<T>);
+
+/// A trade page as version 5 stored it.
+pub type V5TradePage = frame_support::BoundedVec<
+	crate::Trade,
+	frame_support::pallet_prelude::ConstU32<{ crate::TRADES_PER_PAGE }>,
+>;
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for PriceBothSides<T> {
+	fn on_runtime_upgrade() -> Weight {
+		let auctions: Vec<Vec<u8>> =
+			Auctions::<T>::iter_keys().map(Auctions::<T>::hashed_key_for).collect();
+		let auctions = append_to_each(auctions, &crate::Amount::default().encode());
+		let mut pages = 0u64;
+		crate::TradePages::<T>::translate::<V5TradePage, _>(|_, _, old| {
+			pages += 1;
+			let trades = old.into_iter().map(|trade| crate::GridTrade {
+				bid: trade.bid,
+				offer: trade.offer,
+				wh: trade.wh,
+				buyer_price: trade.price,
+				seller_price: trade.price,
+			});
+			Some(crate::TradePage::truncate_from(trades.collect()))
+		});
+		let templates: Vec<_> = StandingOrders::<T>::iter_keys().collect();
+		// Each value: its key iterated, read and written; each template's key iterated.
+		T::DbWeight::get()
+			.reads_writes(2 * (auctions + pages) + templates.len() as u64, auctions + pages)
+			.saturating_add(drop_beyond_bound::<T>(templates))
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		// Every page's trades as version 5 stored them, to compare after the upgrade.
+		let pages: Vec<(energy_primitives::MarketSlot, u32, V5TradePage)> =
+			v5::TradePages::<T>::iter().collect();
+		Ok(pages.encode())
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use codec::Decode;
+		use frame_support::ensure;
+		for slot in Auctions::<T>::iter_keys() {
+			ensure!(Auctions::<T>::get(slot).is_some(), "an auction does not decode");
+		}
+		ensure!(
+			StandingOrders::<T>::count() <= T::MaxStandingOrders::get(),
+			"more standing orders than every opening can place"
+		);
+		let before: Vec<(energy_primitives::MarketSlot, u32, V5TradePage)> =
+			Decode::decode(&mut &state[..]).map_err(|_| "pre-upgrade state")?;
+		ensure!(
+			before.len() == crate::TradePages::<T>::iter_keys().count(),
+			"a trade page was lost or added"
+		);
+		for (slot, page, old) in before {
+			let new = crate::TradePages::<T>::get(slot, page).ok_or("a page does not decode")?;
+			ensure!(old.len() == new.len(), "a page lost trades");
+			for (old, new) in old.iter().zip(new.iter()) {
+				ensure!(
+					(old.bid, old.offer, old.wh) == (new.bid, new.offer, new.wh)
+						&& new.buyer_price == old.price
+						&& new.seller_price == old.price,
+					"a trade changed in migration"
+				);
+			}
+		}
+		Ok(())
+	}
+}
+
+/// The storage of version 5 that version 6 rewrote.
+pub mod v5 {
+	use super::V5TradePage;
+	use crate::{Config, Pallet};
+	use energy_primitives::MarketSlot;
+	use frame_support::{storage_alias, Twox64Concat};
+
+	/// A cleared slot's trades as version 5 stored them: one price per trade.
+	#[storage_alias]
+	pub type TradePages<T: Config> =
+		StorageDoubleMap<Pallet<T>, Twox64Concat, MarketSlot, Twox64Concat, u32, V5TradePage>;
 }

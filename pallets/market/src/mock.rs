@@ -6,8 +6,8 @@ use crate as pallet_market;
 use crate::{AuctionSchedule, HourTariff, Side};
 use core::cell::RefCell;
 use energy_primitives::{
-	EnergyForecast, EnergyMinter, ForecastProvider, MarketSlot, MeterId, MeterInfo, MeterRegistry,
-	Roles,
+	ElementId, EnergyForecast, EnergyMinter, ForecastProvider, GridTopology, MarketSlot, MeterId,
+	MeterInfo, MeterRegistry, ResId, Roles, SlotElement,
 };
 use frame_support::{
 	derive_impl, parameter_types,
@@ -99,6 +99,7 @@ impl pallet_market::Config for Test {
 	type Tokens = EnergyTokens;
 	type Meters = TestMeters;
 	type Forecasts = TestForecasts;
+	type Grid = TestGrid;
 	type GovernanceOrigin = EnsureRoot<u64>;
 	type MaxOrdersPerSlot = MaxOrdersPerSlot;
 	type MaxOrdersPerMember = ConstU32<4>;
@@ -146,6 +147,98 @@ thread_local! {
 	static METERS: RefCell<BTreeMap<MeterId, MeterInfo<u64>>> = RefCell::new(genesis_meters());
 	static FORECASTS: RefCell<BTreeMap<(MeterId, MarketSlot), EnergyForecast>> =
 		const { RefCell::new(BTreeMap::new()) };
+	static GRID: RefCell<TestGridState> = RefCell::new(TestGridState::default());
+}
+
+/// The grid the tests set with [`set_grid`], [`bind_meter`], [`bind_res`] and [`set_keeper`]:
+/// empty (no grid) unless a test sets one.
+#[derive(Clone, Default)]
+pub struct TestGridState {
+	/// The elements, parents first.
+	pub elements: Vec<SlotElement>,
+	/// Headroom lowered for a slot: (slot, element) → (up W, down W).
+	pub withheld: BTreeMap<(MarketSlot, ElementId), (u64, u64)>,
+	/// Consumption meters' points.
+	pub meters: BTreeMap<MeterId, ElementId>,
+	/// RES' points.
+	pub res: BTreeMap<ResId, ElementId>,
+	/// Who charges are paid to.
+	pub keeper: Option<u64>,
+}
+
+/// A grid over [`GRID`].
+pub struct TestGrid;
+impl GridTopology<u64> for TestGrid {
+	fn contains(point: ElementId) -> bool {
+		GRID.with(|g| g.borrow().elements.iter().any(|e| e.id == point))
+	}
+	fn meter_point(meter: MeterId) -> Option<ElementId> {
+		Self::consumption_point(meter)
+	}
+	fn consumption_point(meter: MeterId) -> Option<ElementId> {
+		GRID.with(|g| g.borrow().meters.get(&meter).copied())
+	}
+	fn res_point(res: ResId) -> Option<ElementId> {
+		GRID.with(|g| g.borrow().res.get(&res).copied())
+	}
+	fn keeper() -> Option<u64> {
+		GRID.with(|g| g.borrow().keeper)
+	}
+	fn elements(slot: MarketSlot) -> Vec<SlotElement> {
+		GRID.with(|g| {
+			let g = g.borrow();
+			g.elements
+				.iter()
+				.map(|e| match g.withheld.get(&(slot, e.id)) {
+					Some(&(up, down)) => SlotElement { up_w: up, down_w: down, ..*e },
+					None => *e,
+				})
+				.collect()
+		})
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_grid_for_benchmark(keeper: &u64, elements: &[SlotElement]) {
+		set_grid(elements.to_vec());
+		set_keeper(Some(*keeper));
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn bind_meter_for_benchmark(meter: MeterId, point: ElementId) {
+		bind_meter(meter, point);
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn bind_res_for_benchmark(res: ResId, point: ElementId) {
+		bind_res(res, point);
+	}
+}
+
+/// Replaces the tests' grid with `elements` (parents first); bindings and keeper stay.
+pub fn set_grid(elements: Vec<SlotElement>) {
+	GRID.with(|g| g.borrow_mut().elements = elements);
+}
+
+/// Lowers element `id`'s room in `slot` to `up_w` / `down_w`.
+pub fn withhold(slot: MarketSlot, id: ElementId, up_w: u64, down_w: u64) {
+	GRID.with(|g| g.borrow_mut().withheld.insert((slot, id), (up_w, down_w)));
+}
+
+/// Binds consumption meter `meter` to `point`.
+pub fn bind_meter(meter: MeterId, point: ElementId) {
+	GRID.with(|g| g.borrow_mut().meters.insert(meter, point));
+}
+
+/// Unbinds consumption meter `meter`: it hangs at the root.
+pub fn unbind_meter(meter: MeterId) {
+	GRID.with(|g| g.borrow_mut().meters.remove(&meter));
+}
+
+/// Binds RES `res` to `point`.
+pub fn bind_res(res: ResId, point: ElementId) {
+	GRID.with(|g| g.borrow_mut().res.insert(res, point));
+}
+
+/// Names the account charges are paid to (`None`: no active keeper).
+pub fn set_keeper(keeper: Option<u64>) {
+	GRID.with(|g| g.borrow_mut().keeper = keeper);
 }
 
 /// The tests' meters: 0 is ALICE's production meter of RES 0, 1 BOB's of RES 1, 2, 3 and 4
@@ -239,6 +332,7 @@ pub fn schedule() -> AuctionSchedule {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	FORECASTS.with(|f| f.borrow_mut().clear());
 	METERS.with(|m| *m.borrow_mut() = genesis_meters());
+	GRID.with(|g| *g.borrow_mut() = TestGridState::default());
 	let mut storage = frame_system::GenesisConfig::<Test>::default()
 		.build_storage()
 		.expect("mock genesis builds");

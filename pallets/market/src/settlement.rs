@@ -2,11 +2,12 @@
 //! release of what orders still hold, then the utility's purchase of unsold tokens.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Error, Event, HoldReason, OfferedOfRes, Orders,
-	Pallet, SettledSlots, SettlementPhase, Side, Trade, TradePages, Utility, TRADES_PER_PAGE,
+	Auction, AuctionStatus, Auctions, Config, Error, Event, GridTrade, HoldReason, OfferedOfRes,
+	Orders, Pallet, SettledSlots, SettlementPhase, Side, SlotLoading, TradePages, Utility,
+	TRADES_PER_PAGE,
 };
 use energy_clearing::money::cost;
-use energy_primitives::{EnergyLedger, MarketSlot, ResId};
+use energy_primitives::{EnergyLedger, GridTopology, MarketSlot, ResId};
 use frame_support::traits::{
 	fungible::{Mutate, MutateHold},
 	tokens::{Fortitude, Precision, Preservation, Restriction},
@@ -40,12 +41,22 @@ impl<T: Config> Pallet<T> {
 
 	/// Settles one trade of `slot`, all or nothing: delivers what the seller still holds of
 	/// its RES's certificate of `slot` (its attested export in that slot, less what earlier
-	/// trades of the slot delivered: tokens of other slots never count), the buyer pays for
-	/// that, and the seller's deposit compensates the rest.
-	/// If any of the three fails (tokens, payment or penalty), nothing of the trade happens:
-	/// the tokens stay with the seller (feed-in may still buy them), both holds stay for the
-	/// release phase, and `TradeFailed` says why.
-	fn settle_trade(slot: MarketSlot, auction: &mut Auction, trade: &Trade) {
+	/// trades of the slot delivered: tokens of other slots never count), the buyer pays the
+	/// seller the seller's price for that, and the seller's deposit compensates the rest at the
+	/// buyer's price. If any of the three fails (tokens, payment or penalty), or the trade's
+	/// prices are outside its orders', nothing of the trade happens: the tokens stay with the
+	/// seller (feed-in may still buy them), both holds stay for the release phase, and
+	/// `TradeFailed` says why.
+	/// Then the buyer pays the rest of its own price, the network charges, to `keeper` (the
+	/// grid's keeper while it is an active DSO). A keeper that cannot receive them fails only
+	/// that payment (`ChargesUnpaid`): it never costs the traders their trade. Without a keeper
+	/// the buyer pays the seller's price only.
+	fn settle_trade(
+		slot: MarketSlot,
+		auction: &mut Auction,
+		trade: &GridTrade,
+		keeper: Option<&T::AccountId>,
+	) {
 		let (Some(mut bid), Some(mut offer)) =
 			(Orders::<T>::get(slot, trade.bid), Orders::<T>::get(slot, trade.offer))
 		else {
@@ -56,14 +67,26 @@ impl<T: Config> Pallet<T> {
 
 		let delivered = trade.wh.min(T::Tokens::held(&seller, slot, res));
 		let shortfall = trade.wh.saturating_sub(delivered);
-		let paid = cost(trade.price, delivered);
-		let penalty = cost(Self::penalty_rate(auction.retail, trade.price), shortfall)
+		let paid = cost(trade.seller_price, delivered);
+		let charges = match keeper {
+			Some(_) => cost(trade.buyer_price, delivered).saturating_sub(paid),
+			None => 0,
+		};
+		let penalty = cost(Self::penalty_rate(auction.retail, trade.buyer_price), shortfall)
 			.min(offer.still_held());
 
 		let settled = with_storage_layer(|| -> DispatchResult {
+			// The clearing's rules keep each trade within its orders; checked here too, so
+			// that no trade pays out of what its bid holds for its other trades.
+			ensure!(
+				trade.seller_price >= offer.price
+					&& trade.seller_price <= trade.buyer_price
+					&& trade.buyer_price <= bid.price,
+				Error::<T>::TradeOutsideOrders
+			);
 			// The order records bound what each hold may still pay: the buyer's hold covers
-			// the whole trade at its price (see `place_bid`).
-			ensure!(paid <= bid.still_held(), Error::<T>::HoldExhausted);
+			// the whole trade at its bid, at or above the buyer's price (see `place_bid`).
+			ensure!(paid.saturating_add(charges) <= bid.still_held(), Error::<T>::HoldExhausted);
 			T::Tokens::deliver(&seller, &buyer, slot, res, delivered)?;
 			Self::pay_from_hold(HoldReason::BidMaxCost, &buyer, &seller, paid)?;
 			Self::pay_from_hold(HoldReason::OfferDeposit, &seller, &buyer, penalty)?;
@@ -82,14 +105,37 @@ impl<T: Config> Pallet<T> {
 			});
 			return;
 		}
+		let charges = match keeper {
+			Some(keeper) if charges > 0 => {
+				let result = with_storage_layer(|| {
+					Self::pay_from_hold(HoldReason::BidMaxCost, &buyer, keeper, charges)
+				});
+				match result {
+					Ok(()) => charges,
+					Err(error) => {
+						Self::deposit_event(Event::ChargesUnpaid {
+							slot,
+							bid: trade.bid,
+							offer: trade.offer,
+							keeper: keeper.clone(),
+							charges,
+							error,
+						});
+						0
+					},
+				}
+			},
+			_ => 0,
+		};
 
-		bid.used = bid.used.saturating_add(paid);
+		bid.used = bid.used.saturating_add(paid).saturating_add(charges);
 		offer.used = offer.used.saturating_add(penalty);
 		Orders::<T>::insert(slot, trade.bid, bid);
 		Orders::<T>::insert(slot, trade.offer, offer);
 		auction.delivered_wh = auction.delivered_wh.saturating_add(delivered);
 		auction.shortfall_wh = auction.shortfall_wh.saturating_add(shortfall);
 		auction.paid = auction.paid.saturating_add(paid);
+		auction.charges = auction.charges.saturating_add(charges);
 		auction.penalties = auction.penalties.saturating_add(penalty);
 		Self::deposit_event(Event::TradeSettled {
 			slot,
@@ -100,6 +146,7 @@ impl<T: Config> Pallet<T> {
 			wh: trade.wh,
 			delivered_wh: delivered,
 			paid,
+			charges,
 			penalty,
 		});
 	}
@@ -115,8 +162,9 @@ impl<T: Config> Pallet<T> {
 		let (page_index, offset) = (next / TRADES_PER_PAGE, next % TRADES_PER_PAGE);
 		let page = TradePages::<T>::get(slot, page_index).unwrap_or_default();
 		let end = (offset.saturating_add(count) as usize).min(page.len());
+		let keeper = T::Grid::keeper();
 		for trade in page.get(offset as usize..end).unwrap_or_default() {
-			Self::settle_trade(slot, auction, trade);
+			Self::settle_trade(slot, auction, trade, keeper.as_ref());
 		}
 		if end >= page.len() {
 			TradePages::<T>::remove(slot, page_index);
@@ -194,6 +242,7 @@ impl<T: Config> Pallet<T> {
 			delivered_wh: auction.delivered_wh,
 			shortfall_wh: auction.shortfall_wh,
 			paid: auction.paid,
+			charges: auction.charges,
 			penalties: auction.penalties,
 			feed_in_wh: auction.feed_in_wh,
 			feed_in_paid: auction.feed_in_paid,
@@ -202,6 +251,7 @@ impl<T: Config> Pallet<T> {
 			if settled.is_full() && !settled.is_empty() {
 				let oldest = settled.remove(0);
 				Auctions::<T>::remove(oldest);
+				SlotLoading::<T>::remove(oldest);
 			}
 			let _ = settled.try_push(slot);
 		});

@@ -1,7 +1,9 @@
 //! Types of the market: the auction schedule, tariffs, auctions, orders and trades.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-pub use energy_clearing::{Amount, ClearingRule, OrderId, Price, Trade};
+pub use energy_clearing::{
+	grid::Loading, grid_uniform::GridTrade, Amount, ClearingRule, OrderId, Price, Trade,
+};
 use energy_primitives::{MeterId, ResId, Wh};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
@@ -9,7 +11,7 @@ use scale_info::TypeInfo;
 /// Hours in a day: the length of the time-of-use tariff table.
 pub const HOURS_PER_DAY: usize = 24;
 
-/// Trades per stored page (a page is about 7 KiB).
+/// Trades per stored page (a page is about 12 KiB).
 pub const TRADES_PER_PAGE: u32 = 256;
 
 /// The largest book the `clear(n)` benchmark measures, above any `MaxOrdersPerSlot` a runtime
@@ -17,8 +19,22 @@ pub const TRADES_PER_PAGE: u32 = 256;
 /// line fitted over books that end at the bound would lie below the cost at the bound.
 pub const CLEAR_BENCHMARK_MAX_ORDERS: u32 = 100_000;
 
-/// A page of a slot's trades, in matching order.
-pub type TradePage = BoundedVec<Trade, ConstU32<TRADES_PER_PAGE>>;
+/// The most grid elements the `clear(n)` benchmark's grid has: a runtime's grid may have no
+/// more (the runtime checks its grid pallet's `MaxElements` against it).
+pub const CLEAR_BENCHMARK_GRID_ELEMENTS: u32 = 256;
+
+/// The depth of the `clear(n)` benchmark's grid: the deepest the clearing takes.
+pub const MAX_GRID_DEPTH: u32 = energy_clearing::grid::MAX_DEPTH;
+
+/// A page of a slot's trades, in matching order: each with what its buyer pays and what its
+/// seller receives per kWh (equal without a grid; the difference is the grid's).
+pub type TradePage = BoundedVec<GridTrade, ConstU32<TRADES_PER_PAGE>>;
+
+/// The most grid elements a slot's loading record holds: the clearing's own bound on a grid.
+pub const MAX_GRID_ELEMENTS: u32 = energy_clearing::grid::MAX_ELEMENTS as u32;
+
+/// What a slot's clearing put on each grid element, in the grid's order (parents first).
+pub type SlotLoadingOf = BoundedVec<Loading, ConstU32<MAX_GRID_ELEMENTS>>;
 
 /// When auctions open, close and settle, relative to their delivery slot.
 #[derive(
@@ -188,7 +204,7 @@ pub struct Auction {
 	pub delivered_wh: Wh,
 	/// Traded energy not delivered, Wh.
 	pub shortfall_wh: Wh,
-	/// What buyers paid sellers for delivered energy.
+	/// What sellers received from buyers for delivered energy.
 	pub paid: Amount,
 	/// What sellers' deposits paid buyers for undelivered energy.
 	pub penalties: Amount,
@@ -199,6 +215,9 @@ pub struct Auction {
 	/// Traded energy of trades that failed to settle (nothing of them happened; see
 	/// `Event::TradeFailed`), Wh.
 	pub failed_wh: Wh,
+	/// What buyers paid the grid's keeper on top of `paid` for delivered energy: the network
+	/// charges of the trades' paths and any congestion rent (`UniformPrice`'s nodal prices).
+	pub charges: Amount,
 }
 
 impl Auction {
@@ -231,6 +250,7 @@ impl Auction {
 			feed_in_wh: 0,
 			feed_in_paid: 0,
 			failed_wh: 0,
+			charges: 0,
 		}
 	}
 
@@ -421,4 +441,13 @@ pub enum StandingOrderSkip {
 	NothingToTrade,
 	/// The order was refused with this error, as a manual order would have been.
 	Refused(sp_runtime::DispatchError),
+}
+
+/// Why a book could not be cleared on the slot's grid.
+#[derive(Clone, Copy, Debug, Decode, DecodeWithMemTracking, Encode, Eq, PartialEq, TypeInfo)]
+pub enum GridClearingError {
+	/// The slot's elements are not a radial tree the clearing takes.
+	InvalidGrid,
+	/// An order is at a point outside the grid, or two orders share an id.
+	InvalidBook,
 }

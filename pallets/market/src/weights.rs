@@ -14,6 +14,8 @@
 // Merged: place_offer, cancel_order, set_standing_order, cancel_standing_order, settle_trades, release_orders from `PALLETS=market EXTRINSICS=place_offer,cancel_order,set_standing_order,cancel_standing_order,release_orders,settle_trades STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-01).
 // Merged: settle_trades, feed_in, finish_settlement from `PALLETS=market EXTRINSICS=settle_trades,feed_in,finish_settlement STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-02).
 // Merged: clear from `PALLETS=market EXTRINSICS=clear STEPS=10 REPEAT=3 ./scripts/benchmark-pallets.sh` (2026-12-03).
+// Merged: clear from `PALLETS=market EXTRINSICS=clear STEPS=10 REPEAT=3 ./scripts/benchmark-pallets.sh` (2026-12-06).
+// Merged: place_bid, cancel_order, set_standing_order, settle_trades, finish_settlement from `PALLETS=market EXTRINSICS=settle_trades,finish_settlement,place_bid,cancel_order,set_standing_order STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-06).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -92,8 +94,12 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
+	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::Gateways` (r:1 w:0)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
@@ -101,16 +107,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:0 w:1)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn place_bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1024`
-		//  Estimated: `3662`
-		// Minimum execution time: 58_407_000 picoseconds.
-		Weight::from_parts(62_473_000, 3662)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `1885`
+		//  Estimated: `108987`
+		// Minimum execution time: 75_383_000 picoseconds.
+		Weight::from_parts(81_752_000, 108987)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:0)
@@ -143,7 +149,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:1 w:1)
@@ -151,15 +157,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1126`
-		//  Estimated: `3670`
-		// Minimum execution time: 63_695_000 picoseconds.
-		Weight::from_parts(68_031_000, 3670)
+		//  Measured:  `1184`
+		//  Estimated: `3686`
+		// Minimum execution time: 56_846_000 picoseconds.
+		Weight::from_parts(61_983_000, 3686)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -223,15 +229,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Market::StandingOrders` (r:1 w:1)
 	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	fn set_standing_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2043`
+		//  Measured:  `2080`
 		//  Estimated: `108987`
-		// Minimum execution time: 83_715_000 picoseconds.
-		Weight::from_parts(99_128_000, 108987)
+		// Minimum execution time: 82_434_000 picoseconds.
+		Weight::from_parts(89_053_000, 108987)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -298,27 +304,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::Elements` (r:257 w:0)
+	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::Withheld` (r:1 w:0)
+	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:100001 w:0)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::TradePages` (r:0 w:196)
-	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::ResPoints` (r:50000 w:0)
+	/// Proof: `Grid::ResPoints` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::MeterPoints` (r:50000 w:0)
+	/// Proof: `Grid::MeterPoints` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Market::TradePages` (r:0 w:372)
+	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(12314), added: 14789, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLoading` (r:0 w:1)
+	/// Proof: `Market::SlotLoading` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 100000]`.
 	fn clear(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0 + n * (109 ±0)`
-		//  Estimated: `3670 + n * (2592 ±0)`
-		// Minimum execution time: 26_490_000 picoseconds.
-		Weight::from_parts(26_490_000, 3670)
-			// Standard Error: 482_490
-			.saturating_add(Weight::from_parts(11_234_423, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		//  Measured:  `12986 + n * (130 ±0)`
+		//  Estimated: `649658 + n * (2592 ±0)`
+		// Minimum execution time: 859_009_000 picoseconds.
+		Weight::from_parts(92_682_260_220, 649658)
+			// Standard Error: 630_107
+			.saturating_add(Weight::from_parts(19_181_531, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(261_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
-	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
+	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(12314), added: 14789, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::Keeper` (r:1 w:0)
+	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
@@ -328,23 +350,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:512 w:512)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:513 w:513)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `563 + n * (741 ±0)`
-		//  Estimated: `11683 + n * (5206 ±0)`
-		// Minimum execution time: 155_270_000 picoseconds.
-		Weight::from_parts(281_111_435, 11683)
-			// Standard Error: 5_883_645
-			.saturating_add(Weight::from_parts(183_265_520, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `1613 + n * (764 ±0)`
+		//  Estimated: `15779 + n * (5228 ±0)`
+		// Minimum execution time: 172_859_000 picoseconds.
+		Weight::from_parts(175_563_000, 15779)
+			// Standard Error: 877_776
+			.saturating_add(Weight::from_parts(161_867_991, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 5228).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::Orders` (r:257 w:256)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
@@ -396,15 +418,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLoading` (r:0 w:1)
+	/// Proof: `Market::SlotLoading` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1013`
+		//  Measured:  `1046`
 		//  Estimated: `2159`
-		// Minimum execution time: 14_812_000 picoseconds.
-		Weight::from_parts(23_515_000, 2159)
+		// Minimum execution time: 31_868_000 picoseconds.
+		Weight::from_parts(40_241_000, 2159)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 }
 
@@ -412,8 +436,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	/// Storage: `Participants::Participants` (r:1 w:0)
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
+	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::Gateways` (r:1 w:0)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
@@ -421,12 +449,12 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:0 w:1)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn place_bid() -> Weight {
-		Weight::from_parts(62_473_000, 3662)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(81_752_000, 108987)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Participants::Participants` (r:1 w:0)
@@ -455,7 +483,7 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:1 w:1)
@@ -463,11 +491,11 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
 	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel_order() -> Weight {
-		Weight::from_parts(68_031_000, 3670)
+		Weight::from_parts(61_983_000, 3686)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
@@ -515,11 +543,11 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Market::StandingOrders` (r:1 w:1)
 	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
 	fn set_standing_order() -> Weight {
-		Weight::from_parts(99_128_000, 108987)
+		Weight::from_parts(89_053_000, 108987)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
@@ -574,22 +602,38 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::Elements` (r:257 w:0)
+	/// Proof: `Grid::Elements` (`max_values`: None, `max_size`: Some(49), added: 2524, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::Withheld` (r:1 w:0)
+	/// Proof: `Grid::Withheld` (`max_values`: None, `max_size`: Some(5134), added: 7609, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:100001 w:0)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `Market::TradePages` (r:0 w:196)
-	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::ResPoints` (r:50000 w:0)
+	/// Proof: `Grid::ResPoints` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::MeterPoints` (r:50000 w:0)
+	/// Proof: `Grid::MeterPoints` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Market::TradePages` (r:0 w:372)
+	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(12314), added: 14789, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLoading` (r:0 w:1)
+	/// Proof: `Market::SlotLoading` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 100000]`.
 	fn clear(n: u32, ) -> Weight {
-		Weight::from_parts(26_490_000, 3670)
-			.saturating_add(Weight::from_parts(11_234_423, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(92_682_260_220, 649658)
+			.saturating_add(Weight::from_parts(19_181_531, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(261_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 2592).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::TradePages` (r:1 w:1)
-	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(8218), added: 10693, mode: `MaxEncodedLen`)
+	/// Proof: `Market::TradePages` (`max_values`: None, `max_size`: Some(12314), added: 14789, mode: `MaxEncodedLen`)
+	/// Storage: `Grid::Keeper` (r:1 w:0)
+	/// Proof: `Grid::Keeper` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
@@ -599,18 +643,18 @@ impl WeightInfo for () {
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:512 w:512)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:513 w:513)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
-		Weight::from_parts(281_111_435, 11683)
-			.saturating_add(Weight::from_parts(183_265_520, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(175_563_000, 15779)
+			.saturating_add(Weight::from_parts(161_867_991, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((8_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((8_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 5228).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::Orders` (r:257 w:256)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
@@ -652,10 +696,12 @@ impl WeightInfo for () {
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(205), added: 2680, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLoading` (r:0 w:1)
+	/// Proof: `Market::SlotLoading` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(23_515_000, 2159)
+		Weight::from_parts(40_241_000, 2159)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 }

@@ -53,6 +53,11 @@ parameter_types! {
 		super::RuntimeBlockWeights::get().max_block.saturating_div(4).saturating_mul(3);
 }
 
+/// The most elements the DSO's grid may have.
+const GRID_MAX_ELEMENTS: u32 = 256;
+// The market's clearing weight is measured on a grid of this size: no bigger grid is allowed.
+const _: () = assert!(GRID_MAX_ELEMENTS <= pallet_market::CLEAR_BENCHMARK_GRID_ELEMENTS);
+
 impl pallet_market::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -62,26 +67,31 @@ impl pallet_market::Config for Runtime {
 	type Tokens = EnergyTokens;
 	type Meters = Meters;
 	type Forecasts = Forecasts;
+	type Grid = crate::Grid;
 	type GovernanceOrigin = CommunityManager;
-	/// Set from the `clear(n)` benchmark and the measured database weights: a full book of
-	/// 57,000 orders is charged 1.46 s of the 1.5 s `MaxClearingWeight` (26 µs + 25.4 µs an
-	/// order, of which 14.2 µs is the order's read; checked by the pallet's integrity test).
-	/// The linear fit over-charges books up to about 88,000 orders (the clearing's time per
-	/// order grows with the book) and under-charges larger ones: the bound stays well inside.
-	type MaxOrdersPerSlot = ConstU32<57_000>;
+	/// Set from the `clear(n)` benchmark (on the costliest grid the runtime admits: 256
+	/// elements 8 levels deep, nodal prices) and the measured database weights: a full book of
+	/// 27,000 orders is charged 1.38 s of the 1.5 s `MaxClearingWeight` (93 ms + 47.7 µs an
+	/// order, of which 28.3 µs is two reads: the order and its meter's or RES's point; checked
+	/// by the pallet's integrity test). The linear fit under-charges mid-sized books (27,000
+	/// orders measured ≈ 0.66 s of execution against the fit's 0.61 s): with the measured time
+	/// the full book still takes 1.44 s, within the budget. 57,000 before the book cleared on
+	/// the grid.
+	type MaxOrdersPerSlot = ConstU32<27_000>;
 	type MaxOrdersPerMember = ConstU32<16>;
 	type MaxHookWeight = MarketHookWeight;
 	type MaxClearingWeight = MarketClearingWeight;
 	/// Every auction's opening places them all (checked against `MaxHookWeight` by the
-	/// pallet's integrity test): at 0.63 ms of weight each (the benchmarked `place_bid`, plus
-	/// its meter's lookup on a full gateway page, 0.20 ms, plus four reads), 780 take 0.49 s of
-	/// the 0.5 s hook budget of the opening block (900 before bids named their meter).
-	type MaxStandingOrders = ConstU32<780>;
+	/// pallet's integrity test): at 0.68 ms of weight each (the benchmarked `place_bid`, 0.08
+	/// ms since it looks its meter up, plus that lookup on a full gateway page, 0.20 ms, plus
+	/// four reads), 730 take 0.49 s of the 0.5 s hook budget of the opening block (900 before
+	/// bids named their meter, 780 until `place_bid` was benchmarked with its lookup).
+	type MaxStandingOrders = ConstU32<730>;
 	type MaxStandingOrdersPerMember = ConstU32<8>;
 	/// 0.01 CEUR per kWh: an offer at the retail price still holds a deposit, and an
 	/// undelivered kWh always costs its seller at least this.
 	type MinOfferDeposit = ConstU128<10_000>;
-	/// 5 CEUR per template: filling all 780 places ties up 3,900 CEUR, and only members with
+	/// 5 CEUR per template: filling all 730 places ties up 3,650 CEUR, and only members with
 	/// the side's role may hold any.
 	type StandingOrderDeposit = ConstU128<{ 5 * crate::UNIT }>;
 	/// A week of hourly summaries.
@@ -160,9 +170,9 @@ impl pallet_grid::Config for Runtime {
 	type Meters = Meters;
 	type Res = ResAssets;
 	/// A distribution area of a few hundred connection points; the clearing takes up to
-	/// 1,024 (`energy_clearing::grid::MAX_ELEMENTS`), the market's clearing budget is measured
-	/// on 200.
-	type MaxElements = ConstU32<256>;
+	/// 1,024 (`energy_clearing::grid::MAX_ELEMENTS`), the market's `clear` benchmark measures
+	/// the deepest grid of `GRID_MAX_ELEMENTS` (checked below).
+	type MaxElements = ConstU32<GRID_MAX_ELEMENTS>;
 	/// A day of one-minute slots, two months of hourly ones.
 	type MaxSlotsAhead = ConstU32<1_440>;
 	/// An hour of one-minute slots plus a margin, four days of hourly ones: a full entry is

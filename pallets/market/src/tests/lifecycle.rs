@@ -1,7 +1,7 @@
 //! The auction's life through the block hook: opening, gate closure, clearing.
 
 use super::*;
-use crate::{ClearingRule, Event, Trade, TradePages};
+use crate::{ClearingRule, Event, GridTrade, TradePages};
 use frame_support::assert_ok;
 
 const SLOT: MarketSlot = FIRST_SLOT + 1;
@@ -58,6 +58,8 @@ fn gate_closure_closes_the_book_and_clears_it_with_average_bid() {
 			mcp: Some(70_000),
 			volume_wh: 3_500,
 			trades: 3,
+			binding_elements: 0,
+			charges: 0,
 		}));
 		// Bid ids 0..3, offer ids 4..6 in placement order: DAVE's 90 then ALICE's 80 served,
 		// BOB's 70 offer (id 4) then ALICE's 40 offer (id 6) used first-in-first-out.
@@ -65,9 +67,21 @@ fn gate_closure_closes_the_book_and_clears_it_with_average_bid() {
 		assert_eq!(
 			page.into_inner(),
 			vec![
-				Trade { bid: 1, offer: 4, wh: 1_200, price: 70_000 },
-				Trade { bid: 1, offer: 6, wh: 800, price: 70_000 },
-				Trade { bid: 2, offer: 6, wh: 1_500, price: 70_000 },
+				GridTrade {
+					bid: 1,
+					offer: 4,
+					wh: 1_200,
+					buyer_price: 70_000,
+					seller_price: 70_000
+				},
+				GridTrade { bid: 1, offer: 6, wh: 800, buyer_price: 70_000, seller_price: 70_000 },
+				GridTrade {
+					bid: 2,
+					offer: 6,
+					wh: 1_500,
+					buyer_price: 70_000,
+					seller_price: 70_000
+				},
 			]
 		);
 		assert_invariants();

@@ -35,19 +35,23 @@ fn version_2_summaries_and_standing_orders_migrate_with_zero_fields() {
 		let strip = |encoded: Vec<u8>, field: usize| encoded[..encoded.len() - field].to_vec();
 		let auction_key = Auctions::<Test>::hashed_key_for(slot);
 		let order_key = StandingOrders::<Test>::hashed_key_for(id);
-		unhashed::put_raw(&auction_key, &strip(auction.encode(), 8));
+		// Version 2 had neither `failed_wh` (8 bytes) nor version 6's `charges` (16).
+		unhashed::put_raw(&auction_key, &strip(auction.encode(), 8 + 16));
 		unhashed::put_raw(&order_key, &strip(order.encode(), 16));
 		StorageVersion::new(2).put::<crate::Pallet<Test>>();
 		assert_eq!(Auctions::<Test>::get(slot), None, "an old summary does not decode as new");
 
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
-		assert_eq!(Auctions::<Test>::get(slot), Some(auction));
 		assert_eq!(StandingOrders::<Test>::get(id), Some(order));
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 3, "v2 → v3 only");
 		// Run again: the version gate makes it a no-op.
 		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
+		// Versions 3 to 5 leave summaries alone; 6 appends `charges`.
+		StorageVersion::new(5).put::<crate::Pallet<Test>>();
+		crate::migrations::MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_eq!(Auctions::<Test>::get(slot), Some(auction));
 	});
 }
 
@@ -181,5 +185,50 @@ fn version_4_templates_beyond_the_bound_are_dropped_newest_first() {
 		assert_eq!(ids, (0..bound).collect::<Vec<_>>());
 		assert_eq!(crate::StandingOrdersOf::<Test>::get(ALICE), bound);
 		crate::Pallet::<Test>::do_try_state().expect("within the bound");
+	});
+}
+
+#[test]
+fn version_5_trades_get_both_prices_and_auctions_zero_charges() {
+	use crate::{
+		migrations::{v5, MigrateV5ToV6, V5TradePage},
+		GridTrade, Trade, TradePages,
+	};
+	new_test_ext().execute_with(|| {
+		open_first_auctions();
+		let slot = FIRST_SLOT + 1;
+		let auction = Auctions::<Test>::get(slot).expect("an open auction");
+		let key = Auctions::<Test>::hashed_key_for(slot);
+		let encoded = auction.encode();
+		unhashed::put_raw(&key, &encoded[..encoded.len() - 16]);
+		let old = |bid, price| Trade { bid, offer: 9, wh: 1_000 + bid as u64, price };
+		let pages = [(0u32, vec![old(0, 70_000), old(1, 71_000)]), (1, vec![old(2, 72_000)])];
+		for (page, trades) in &pages {
+			v5::TradePages::<Test>::insert(slot, page, V5TradePage::truncate_from(trades.clone()));
+		}
+		StorageVersion::new(5).put::<crate::Pallet<Test>>();
+		assert_eq!(Auctions::<Test>::get(slot), None, "a version 5 auction does not decode");
+		assert_eq!(TradePages::<Test>::get(slot, 0), None, "nor does a version 5 page");
+
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_eq!(Auctions::<Test>::get(slot), Some(auction));
+		for (page, trades) in pages {
+			let migrated = TradePages::<Test>::get(slot, page).expect("the page decodes");
+			let expected: Vec<GridTrade> = trades
+				.iter()
+				.map(|t| GridTrade {
+					bid: t.bid,
+					offer: t.offer,
+					wh: t.wh,
+					buyer_price: t.price,
+					seller_price: t.price,
+				})
+				.collect();
+			assert_eq!(migrated.into_inner(), expected);
+		}
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 6);
+		let before = sp_io::storage::root(sp_runtime::StateVersion::V1);
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_eq!(sp_io::storage::root(sp_runtime::StateVersion::V1), before);
 	});
 }

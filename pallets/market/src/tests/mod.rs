@@ -2,6 +2,7 @@
 //! properties over random books.
 
 mod governance;
+mod grid;
 mod lifecycle;
 mod migrations;
 mod orders;

@@ -81,6 +81,7 @@ fn full_delivery_pays_the_seller_retires_the_tokens_and_sells_the_rest_at_feed_i
 			wh: 2_000,
 			delivered_wh: 2_000,
 			paid: 150_000,
+			charges: 0,
 			penalty: 0,
 		}));
 		assert!(events.contains(&Event::Settled {
@@ -88,6 +89,7 @@ fn full_delivery_pays_the_seller_retires_the_tokens_and_sells_the_rest_at_feed_i
 			delivered_wh: 2_000,
 			shortfall_wh: 0,
 			paid: 150_000,
+			charges: 0,
 			penalties: 0,
 			feed_in_wh: 500,
 			feed_in_paid: 19_500,
