@@ -31,6 +31,16 @@ async function main() {
   }
   check(typeof api.tx.market.placeBid === 'function', 'market.placeBid is decorated');
   check(typeof api.call.marketApi?.currentSlot === 'function', 'MarketApi is decorated');
+  // The clearing on the grid: each slot's loading per element, each trade's two prices.
+  check(typeof api.query.market.slotLoading === 'function', 'market.slotLoading is decorated');
+  // A trade page is a bounded sequence of trades: unwrap it down to the trade's own fields.
+  let trade = api.registry.lookup.getSiType(api.query.market.tradePages.creator.meta.type.asMap.value);
+  for (let depth = 0; depth < 4 && !(trade.def.isComposite && trade.def.asComposite.fields.length > 1); depth++) {
+    const inner = trade.def.isSequence ? trade.def.asSequence.type : trade.def.asComposite.fields[0].type;
+    trade = api.registry.lookup.getSiType(inner);
+  }
+  const tradeFields = trade.def.isComposite ? trade.def.asComposite.fields.map((f) => f.name.unwrapOr('').toString()) : [];
+  check(tradeFields.includes('buyer_price') && tradeFields.includes('seller_price'), `a stored trade carries a buyer and a seller price: ${tradeFields.join(', ')}`);
 
   // A participant (IDgrid registry) and a meter, from storage.
   const participant = await api.query.participants.participants(bob.address);

@@ -1,7 +1,10 @@
 // The grid view: the DSO's radial grid as a picture (`GridApi.slotElements` for a chosen slot,
 // the capacities and bindings from `grid` storage): each element with its room in the slot
 // against its capacity, its network charge and the meters and RES bound to it; elements whose
-// headroom the DSO withheld for the slot are marked. The DSO (the grid's keeper) withholds an
+// headroom the DSO withheld for the slot are marked. Once the slot's auction cleared on the grid
+// (`market.slotLoading`), each element shows its loading: the cleared flow each way against its
+// room in the slot, as a bar, and the elements that bound the clearing (cut something) in red
+// with what they cut; a table lists the same. The DSO (the grid's keeper) withholds an
 // element's headroom for coming slots; anyone else is refused by the chain with
 // `grid.NotKeeper`. It acts as the account chosen in the member view.
 
@@ -20,10 +23,37 @@ interface Element {
   charge: number;
   meters: number[];
   res: number[];
+  /// What the slot's clearing put on the element, once cleared on the grid.
+  loading: Loading | null;
+}
+
+/// One element's entry of `market.slotLoading`, Wh.
+interface Loading {
+  upWh: number;
+  downWh: number;
+  cutUpWh: number;
+  cutDownWh: number;
+}
+
+/// The Wh an element rated `w` carries in a slot of `slotMs`, rounded down as the chain does.
+function slotWh(w: number, slotMs: number): number {
+  return Math.floor((w * slotMs) / 3_600_000);
+}
+
+/// The share of its room the element's larger cleared flow takes, 0–1.
+function share(e: Element, slotMs: number): number {
+  if (!e.loading) return 0;
+  const up = e.loading.upWh / Math.max(1, slotWh(e.upW, slotMs));
+  const down = e.loading.downWh / Math.max(1, slotWh(e.downW, slotMs));
+  return Math.min(1, Math.max(up, down));
+}
+
+function binding(e: Element): boolean {
+  return !!e.loading && (e.loading.cutUpWh > 0 || e.loading.cutDownWh > 0);
 }
 
 const BOX_W = 172;
-const BOX_H = 64;
+const BOX_H = 78;
 const GAP_X = 16;
 const GAP_Y = 44;
 
@@ -48,7 +78,7 @@ function layout(elements: Element[]): Map<number, { x: number; y: number }> {
   return at;
 }
 
-function picture(elements: Element[], decimals: number, symbol: string): string {
+function picture(elements: Element[], decimals: number, symbol: string, slotMs: number): string {
   const at = layout(elements);
   const width = Math.max(...[...at.values()].map((p) => p.x)) + BOX_W + 2;
   const height = Math.max(...[...at.values()].map((p) => p.y)) + BOX_H + 2;
@@ -65,12 +95,17 @@ function picture(elements: Element[], decimals: number, symbol: string): string 
       const p = at.get(e.id)!;
       const withheld = e.upW < e.capUpW || e.downW < e.capDownW;
       const bound = [...e.meters.map((m) => `m${m}`), ...e.res.map((r) => `RES ${r}`)].join(' ');
-      return `<g class="element${withheld ? ' withheld' : ''}" data-id="${e.id}" transform="translate(${p.x},${p.y})">
-        <rect width="${BOX_W}" height="${BOX_H}" rx="6" />
+      const load = e.loading
+        ? `<rect class="load" x="0" y="${BOX_H - 6}" width="${(BOX_W * share(e, slotMs)).toFixed(1)}" height="6" />
+           <text x="${BOX_W - 8}" y="16" text-anchor="end" class="loading">${Math.round(100 * share(e, slotMs))}%</text>`
+        : '';
+      return `<g class="element${withheld ? ' withheld' : ''}${binding(e) ? ' binding' : ''}" data-id="${e.id}" transform="translate(${p.x},${p.y})">
+        <rect width="${BOX_W}" height="${BOX_H}" rx="6" />${load}
         <text x="8" y="16" class="title">${e.parent === null ? 'substation' : 'element'} ${e.id}</text>
         <text x="8" y="32">↑ ${kw(e.upW)}/${kw(e.capUpW)} ↓ ${kw(e.downW)}/${kw(e.capDownW)} kW</text>
         <text x="8" y="47">${esc(price(e.charge, decimals, symbol))}</text>
-        <text x="8" y="60" class="bound">${esc(bound)}</text></g>`;
+        <text x="8" y="60" class="bound">${esc(bound)}</text>
+        ${binding(e) ? `<text x="8" y="${BOX_H - 9}" class="cut">cut ↑${e.loading!.cutUpWh} ↓${e.loading!.cutDownWh} Wh</text>` : ''}</g>`;
     })
     .join('');
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="the grid">
@@ -83,12 +118,15 @@ export class GridView {
       <p class="note">The DSO's grid: each element's room in the chosen slot against its capacity
         (↑ out of its subtree, ↓ into it, kW), its network charge per kWh crossing it, and the meters
         (m) and RES bound to it; amber: headroom the DSO withheld for the slot. Records not bound
-        hang at the substation. The market does not clear on the grid yet. You act as the account
-        chosen in the Member view.</p>
+        hang at the substation. Once the slot's auction has cleared, the bar under each element is
+        its cleared flow against its room in the slot, and red elements bound the clearing (the
+        trades the book asked of them were cut to their room). You act as the account chosen in the
+        Member view.</p>
       <div id="grid-result" class="result" role="status"></div>
       <form class="card" id="grid-slot-form"><label>slot <input name="slot" type="number" min="0" /></label>
         <span id="grid-keeper" class="note"></span></form>
       <div id="grid-tree" class="grid-tree"></div>
+      <div id="grid-loading"></div>
       <form class="card" id="grid-withhold-form"><h3>Withhold headroom (the DSO)</h3>
         <label>element <input name="element" type="number" min="0" value="10" /></label>
         <label>first slot <input name="first" type="number" min="0" /></label>
@@ -115,14 +153,19 @@ export class GridView {
     if (!first.value) first.value = slotInput.value;
     const slot = Number(slotInput.value);
     const api = this.chain.api;
-    const [room, stored, meterPoints, resPoints, keeper, unbound] = await Promise.all([
+    const [room, stored, meterPoints, resPoints, keeper, unbound, cleared] = await Promise.all([
       api.call.gridApi.slotElements(slot),
       api.query.grid.elements.entries(),
       api.query.grid.meterPoints.entries(),
       api.query.grid.resPoints.entries(),
       api.query.grid.keeper(),
       api.call.gridApi.unbound(),
+      api.query.market.slotLoading(slot),
     ]);
+    const loadingOf = new Map<number, Loading>();
+    for (const l of ((cleared.toJSON() ?? []) as Record<string, unknown>[])) {
+      loadingOf.set(num(l.element), { upWh: num(l.upWh), downWh: num(l.downWh), cutUpWh: num(l.cutUpWh), cutDownWh: num(l.cutDownWh) });
+    }
     const capacity = new Map<number, { up: number; down: number }>();
     for (const [key, value] of stored) {
       const info = value.toJSON() as Record<string, unknown> | null;
@@ -151,6 +194,7 @@ export class GridView {
         charge: num(e.chargePerKwh),
         meters: meters.get(id) ?? [],
         res: res.get(id) ?? [],
+        loading: loadingOf.get(id) ?? null,
       };
     });
     const keeperId = keeper.toJSON() as string | null;
@@ -160,8 +204,15 @@ export class GridView {
       : ' · every meter and RES is bound';
     this.root.querySelector('#grid-keeper')!.textContent = (keeperId ? `kept by ${short(keeperId)}` : 'nobody keeps the grid') + atRoot;
     this.root.querySelector('#grid-tree')!.innerHTML = elements.length
-      ? picture(elements, this.chain.decimals, this.chain.symbol)
+      ? picture(elements, this.chain.decimals, this.chain.symbol, this.chain.slotMs)
       : '<p class="note" id="grid-none">No grid on this chain.</p>';
+    const slotMs = this.chain.slotMs;
+    this.root.querySelector('#grid-loading')!.innerHTML = loadingOf.size
+      ? `<h3>Loading in slot ${slot}</h3><table class="grid" id="grid-loading-table"><thead><tr><th>element</th><th>↑ cleared / room (Wh)</th><th>↓ cleared / room (Wh)</th><th>cut (Wh)</th></tr></thead><tbody>${elements
+          .filter((e) => e.loading)
+          .map((e) => `<tr class="${binding(e) ? 'binding' : ''}"><td>${e.id}</td><td>${e.loading!.upWh} / ${slotWh(e.upW, slotMs)}</td><td>${e.loading!.downWh} / ${slotWh(e.downW, slotMs)}</td><td>${binding(e) ? `↑${e.loading!.cutUpWh} ↓${e.loading!.cutDownWh}` : '–'}</td></tr>`)
+          .join('')}</tbody></table>`
+      : `<p class="note" id="grid-loading-none">Slot ${slot} has not cleared on the grid (yet).</p>`;
   }
 
   private show(ok: boolean, message: string): void {

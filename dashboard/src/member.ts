@@ -252,14 +252,14 @@ export class MemberView {
           const bid = num(t.bid);
           const offer = num(t.offer);
           if (!ids.has(bid) && !ids.has(offer)) continue;
-          rows.push(`<tr><td>${slot}</td><td>${ids.has(bid) ? 'bought' : 'sold'}</td><td>#${bid} / #${offer}</td><td>${energy(t.wh)}</td><td>${price(t.price, d, sym)}</td><td colspan="3">awaiting settlement</td></tr>`);
+          rows.push(`<tr><td>${slot}</td><td>${ids.has(bid) ? 'bought' : 'sold'}</td><td>#${bid} / #${offer}</td><td>${energy(t.wh)}</td><td>${price(ids.has(bid) ? t.buyerPrice : t.sellerPrice, d, sym)}</td><td colspan="3">awaiting settlement</td></tr>`);
         }
       }
     }
     for (const e of this.chain.eventsOf('market.TradeSettled')) {
       const buyer = e.data.buyer === who;
       if (!buyer && e.data.seller !== who) continue;
-      rows.push(`<tr class="settled"><td>${num(e.data.slot)}</td><td>${buyer ? 'bought' : 'sold'}</td><td>#${num(e.data.bid)} / #${num(e.data.offer)}</td><td>${energy(e.data.wh)}</td><td>${money(String(num(e.data.paid)), d, sym)} paid</td>
+      rows.push(`<tr class="settled"><td>${num(e.data.slot)}</td><td>${buyer ? 'bought' : 'sold'}</td><td>#${num(e.data.bid)} / #${num(e.data.offer)}</td><td>${energy(e.data.wh)}</td><td>${money(String(num(e.data.paid) + (buyer ? num(e.data.charges) : 0)), d, sym)} ${buyer && num(e.data.charges) > 0 ? `paid (${money(String(num(e.data.charges)), d, sym)} network charges)` : 'paid'}</td>
         <td>delivered ${energy(e.data.delivered_wh)}</td><td>penalty ${money(String(num(e.data.penalty)), d, sym)}</td><td>block #${e.block}</td></tr>`);
     }
     this.root.querySelector('#trades')!.innerHTML = rows.length === 0 ? '<p class="note">No trades in the pending auctions or the last hour of blocks.</p>' : `<table class="grid"><thead><tr><th>slot</th><th></th><th>bid / offer</th><th>Wh</th><th>price / paid</th><th colspan="3">settlement</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

@@ -6,8 +6,8 @@
 // book, cancels it and a standing order set through the form, checks that a refused bid shows
 // the pallet error's name and doc, loads a home's plan and places its bids, checks that the
 // flexibility view refuses a member's request and an unforecast slot by name, that the grid
-// view draws the DSO's grid, refuses a member's withholding by name and shows the DSO's, and
-// saves screenshots.
+// view draws the DSO's grid, refuses a member's withholding by name and shows the DSO's and the
+// cleared slot's loading, element by element, and saves screenshots.
 // Chromium is Debian's (`apt-get install chromium`), or the one at $CHROMIUM.
 
 import { mkdirSync } from 'node:fs';
@@ -43,6 +43,7 @@ const api = await ApiPromise.create({ provider, noInitWarn: true });
 const keyring = new Keyring({ type: 'sr25519' });
 const dave = keyring.addFromUri('//Dave'); // prosumer, RES 2
 const ferdie = keyring.addFromUri('//Ferdie'); // consumer
+const one = keyring.addFromUri('//One'); // consumer
 
 // The auction to clear: the nearest open one whose gate closes in more than 20 s.
 const now = Date.now();
@@ -54,11 +55,15 @@ for (let s = current; s <= current + 5 && slot === null; s++) {
 }
 check(slot !== null, `an open auction to trade in (slot ${slot})`);
 const nonce = async (pair) => (await api.rpc.system.accountNextIndex(pair.address)).toNumber();
+// On the demo grid Dave's RES (point 203) and Ferdie's meter (205) share transformer T2: the
+// energy crosses their two lines, 1,000 per kWh of charges on top of AverageBid's price (the
+// mean bid), so One's low bid brings the mean below Ferdie's.
 await Promise.all([
   send(api, api.tx.market.placeOffer(slot, 2, 50, 40_000), dave, { nonce: await nonce(dave) }),
   send(api, api.tx.market.placeBid(slot, 4, 50, 90_000), ferdie, { nonce: await nonce(ferdie) }),
+  send(api, api.tx.market.placeBid(slot, 5, 10, 60_000), one, { nonce: await nonce(one) }),
 ]);
-console.log(`Dave offered and Ferdie bid 50 Wh in slot ${slot}`);
+console.log(`Dave offered 50 Wh, Ferdie bid 50 and One 10 in slot ${slot}`);
 
 const server = await preview({ root, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
 const pageUrl = `${server.resolvedUrls.local[0]}?rpc=${encodeURIComponent(wsUrl)}`;
@@ -218,6 +223,17 @@ try {
   const shown = Number(await page.inputValue('#grid-slot-form input[name="slot"]'));
   const t1 = (await api.call.gridApi.slotElements(shown)).find((e) => e.id.toNumber() === 10);
   check(t1.upW.toNumber() === 6_000 && t1.downW.toNumber() === 12_000, `the DSO withheld T1's headroom in slot ${shown}: ${t1.upW} W up, ${t1.downW} W down`);
+  // The slot traded above cleared on the grid: its loading, element by element, as the chain
+  // recorded it; Dave's 50 Wh left point 203 and entered Ferdie's 205, T2 carried nothing.
+  await page.fill('#grid-slot-form input[name="slot"]', String(slot));
+  await page.dispatchEvent('#grid-slot-form', 'change');
+  await page.waitForSelector('#grid-loading-table', { timeout: 30_000 });
+  const loading = (await api.query.market.slotLoading(slot)).unwrap();
+  const loadRows = await page.$$eval('#grid-loading-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  check(loadRows.length === loading.length && loadRows.length === 9, `the grid view shows the loading of the ${loading.length} elements in slot ${slot}`);
+  const at = (id) => loading.find((l) => l.element.toNumber() === id);
+  const row203 = loadRows.find((r) => r[0] === '203');
+  check(at(203).upWh.toNumber() === 50 && row203[1].startsWith('50 /') && at(20).upWh.toNumber() === 0, `point 203 exported 50 Wh (${row203.join(' | ')}), T2 carried nothing`);
   await page.screenshot({ path: join(shots, 'grid.png'), fullPage: true });
 
   await page.click('nav button[data-view="community"]');

@@ -1,9 +1,12 @@
-//! A market hour on the dev chain, end to end: the demo community's auction for a slot opens
-//! by itself; Bob offers PV energy, Eve and Ferdie bid; at gate closure the book clears under
-//! `AverageBid`; once the slot has ended, Bob's meter attests what his PV exported in it; after
-//! the grace window the trade settles against that attestation: the slot's tokens retired for
-//! Eve, money to Bob, the unsold rest bought by the utility at the feed-in tariff. Balances and
-//! the slot's certificate must add up.
+//! A market hour on the dev chain's grid, end to end: the demo community's auction for a slot
+//! opens by itself; the DSO withholds most of transformer T1's export headroom for the slot (a
+//! congestion forecast); Bob (on T1) offers PV energy, Eve (on T1 with him), Ferdie and One (on
+//! T2) bid; at gate closure the book clears under `AverageBid` on the grid: Ferdie's
+//! cross-feeder trade is trimmed to what T1 may still carry, Eve's same-feeder trade is not, and
+//! T1's cut is recorded; once the slot has ended, Bob's meter attests what his PV exported in it;
+//! after the grace window the trades settle against that attestation: the slot's tokens retired
+//! for the buyers, the sellers' price to Bob, the network charges to the DSO, the unsold rest
+//! bought by the utility at the feed-in tariff. Balances and the slot's certificate must add up.
 //!
 //! Run: `cargo test --test dev_market -- --nocapture` (after building `energy-node`).
 
@@ -66,6 +69,67 @@ fn u(report: &Json, field: &str) -> u128 {
 	report[field].as_u64().map(u128::from).unwrap_or_default()
 }
 
+/// The mean of the three bids, rounded down: AverageBid's clearing price.
+const MCP: u128 = (95_000 + 94_000 + 55_000) / 3;
+
+fn field(value: &Value<u32>, name: &str) -> Result<u128> {
+	value.at(name).and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no {name} in {value:?}"))
+}
+
+/// The items of a stored bounded vector: its value wraps the sequence in a one-field
+/// composite.
+fn items(value: &Value<u32>) -> Vec<&Value<u32>> {
+	let inner = value.at(0).filter(|first| first.at(0).is_some()).unwrap_or(value);
+	(0..).map_while(|index| inner.at(index)).collect()
+}
+
+/// The trades of cleared `slot` (its first page) as (Wh, buyer price, seller price), in
+/// matching order.
+async fn cleared_trades(
+	api: &OnlineClient<PolkadotConfig>,
+	slot: u32,
+) -> Result<Vec<(u128, u128, u128)>> {
+	let address = subxt::dynamic::storage(
+		"Market",
+		"TradePages",
+		vec![Value::u128(slot.into()), Value::u128(0)],
+	);
+	let page = api.storage().at_latest().await?.fetch(&address).await?;
+	let page = page.ok_or_else(|| anyhow!("no trades for slot {slot}"))?.to_value()?;
+	let mut trades = Vec::new();
+	for trade in items(&page) {
+		trades.push((
+			field(trade, "wh")?,
+			field(trade, "buyer_price")?,
+			field(trade, "seller_price")?,
+		));
+	}
+	Ok(trades)
+}
+
+/// What the clearing of `slot` put on grid element `element`: (Wh up, Wh down, cut up, cut
+/// down).
+async fn element_loading(
+	api: &OnlineClient<PolkadotConfig>,
+	slot: u32,
+	element: u128,
+) -> Result<(u128, u128, u128, u128)> {
+	let address = subxt::dynamic::storage("Market", "SlotLoading", vec![Value::u128(slot.into())]);
+	let loading = api.storage().at_latest().await?.fetch(&address).await?;
+	let loading = loading.ok_or_else(|| anyhow!("no grid loading for slot {slot}"))?.to_value()?;
+	for entry in items(&loading) {
+		if field(entry, "element")? == element {
+			return Ok((
+				field(entry, "up_wh")?,
+				field(entry, "down_wh")?,
+				field(entry, "cut_up_wh")?,
+				field(entry, "cut_down_wh")?,
+			));
+		}
+	}
+	bail!("element {element} has no loading in slot {slot}")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	let node = DevNode::start().await?;
@@ -90,15 +154,35 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	assert_eq!(opened["rule"], "average-bid");
 	assert_eq!(u(&opened, "retail"), 95_000);
 
-	// 2. Bob offers 60 Wh of his PV (RES 0) at 0.040/kWh; Eve bids 50 Wh at 0.090, Ferdie
-	//    30 Wh at 0.060. AverageBid: MCP = (90,000 + 60,000) / 2 = 75,000; Ferdie is under it.
+	// 2. The DSO lowers T1 (element 10) to 600 W out of its feeder for the slot: 10 Wh in a
+	//    one-minute slot. Bob offers 80 Wh of his PV (RES 0, point 101 on T1) at 0.040/kWh.
+	//    Ferdie (meter 4, point 205 on T2) bids 30 Wh at 0.095, Eve (meter 3, point 104 on T1)
+	//    40 Wh at 0.094, One (meter 5, on T2) 10 Wh at 0.055. AverageBid: MCP = the mean bid,
+	//    81,333; One is under it. Ferdie's energy would cross Bob's line, T1, T2 and his line
+	//    (5,000 per kWh of charges), Eve's only the two lines (1,000).
 	let (bob, eve, ferdie) = (dev::bob(), dev::eve(), dev::ferdie());
+	let one = sr25519::Keypair::from_uri(&SecretUri::from_str("//One")?)?;
+	let dso = sr25519::Keypair::from_uri(&SecretUri::from_str("//Dso")?)?;
+	let withhold = subxt::dynamic::tx(
+		"Grid",
+		"withhold",
+		vec![
+			Value::u128(10),
+			Value::u128(slot.into()),
+			Value::u128(1),
+			Value::u128(600),
+			Value::u128(12_000),
+		],
+	);
+	let withheld = submit(&api, &dso, &withhold).await?;
+	println!("withhold: {withheld:?}");
+	assert!(withheld.contains(&("Grid".into(), "HeadroomWithheld".into())));
 	let offer = subxt::dynamic::tx(
 		"Market",
 		"place_offer",
-		vec![Value::u128(slot.into()), Value::u128(0), Value::u128(60), Value::u128(40_000)],
+		vec![Value::u128(slot.into()), Value::u128(0), Value::u128(80), Value::u128(40_000)],
 	);
-	// Each bid names the buyer's household meter (dev presets: Eve's is 3, Ferdie's 4).
+	// Each bid names the buyer's household meter (dev presets: Eve's is 3, Ferdie's 4, One's 5).
 	let bid = |meter: u128, wh: u128, price: u128| {
 		subxt::dynamic::tx(
 			"Market",
@@ -106,31 +190,53 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 			vec![Value::u128(slot.into()), Value::u128(meter), Value::u128(wh), Value::u128(price)],
 		)
 	};
-	let (eve_bid, ferdie_bid) = (bid(3, 50, 90_000), bid(4, 30, 60_000));
-	let (a, b, c) = tokio::try_join!(
+	let (eve_bid, ferdie_bid, one_bid) =
+		(bid(3, 40, 94_000), bid(4, 30, 95_000), bid(5, 10, 55_000));
+	let (a, b, c, d) = tokio::try_join!(
 		submit(&api, &bob, &offer),
 		submit(&api, &eve, &eve_bid),
 		submit(&api, &ferdie, &ferdie_bid),
+		submit(&api, &one, &one_bid),
 	)?;
-	println!("orders: {a:?} {b:?} {c:?}");
+	println!("orders: {a:?} {b:?} {c:?} {d:?}");
 	assert!(a.contains(&("Market".into(), "OfferPlaced".into())));
-	assert!(b.contains(&("Market".into(), "BidPlaced".into())));
-	assert!(c.contains(&("Market".into(), "BidPlaced".into())));
+	for placed in [b, c, d] {
+		assert!(placed.contains(&("Market".into(), "BidPlaced".into())));
+	}
 
-	// 3. Gate closure: the book clears by itself.
+	// 3. Gate closure: the book clears by itself, on the grid as it stood then.
 	wait_until("the auction to clear", Duration::from_secs(200), || async {
 		Ok(slot_report(&client, slot).await?["status"] == "Cleared")
 	})
 	.await?;
 	let cleared = slot_report(&client, slot).await?;
 	println!("cleared: {cleared}");
-	assert_eq!(u(&cleared, "mcp"), 75_000);
-	assert_eq!(u(&cleared, "volume_wh"), 50);
+	assert_eq!(u(&cleared, "mcp"), MCP);
+	// Without the grid Ferdie would get 30 Wh and Eve 40; T1 lets 10 Wh out of the feeder.
+	assert_eq!(u(&cleared, "volume_wh"), 10 + 40);
+	let trades = cleared_trades(&api, slot).await?;
+	println!("trades (Wh, buyer price, seller price): {trades:?}");
+	assert_eq!(
+		trades,
+		vec![(10, MCP + 5_000, MCP), (40, MCP + 1_000, MCP)],
+		"the cross-feeder trade trimmed to T1's room, the same-feeder trade in full"
+	);
+	let t1 = element_loading(&api, slot, 10).await?;
+	println!("T1 loading (up, down, cut up, cut down): {t1:?}");
+	assert_eq!(t1, (10, 0, 20, 0), "T1 carried its 10 Wh and cut 20");
+	assert_eq!(element_loading(&api, slot, 20).await?.2, 0, "T2 cut nothing");
 
 	// Every transaction that moves money is in: what follows is the market's own doing (a
 	// gateway's readings pay no fee).
 	let utility = sr25519::Keypair::from_uri(&SecretUri::from_str("//Utility")?)?.public_key().0;
-	let who = [bob.public_key().0, eve.public_key().0, ferdie.public_key().0, utility];
+	let who = [
+		bob.public_key().0,
+		eve.public_key().0,
+		ferdie.public_key().0,
+		one.public_key().0,
+		utility,
+		dso.public_key().0,
+	];
 	let mut before = Vec::new();
 	for account in who {
 		before.push((money(&api, account).await?, token_holdings(&api, account).await?));
@@ -161,11 +267,18 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	.await?;
 	let settled = slot_report(&client, slot).await?;
 	println!("settled: {settled}");
-	// 50 Wh delivered at 75,000/kWh = 3,750; the other 20 attested Wh go to the utility at
-	// 39,000/kWh = 780.
+	// 50 Wh delivered: Bob receives MCP for each trade, each buyer pays MCP plus its path's
+	// charges (rounded down per trade, as the chain does); the other 20 attested Wh go to the
+	// utility at 39,000/kWh = 780.
+	let cost = |price: u128, wh: u128| price * wh / 1_000;
+	let (to_bob, ferdie_pays, eve_pays) =
+		(cost(MCP, 10) + cost(MCP, 40), cost(MCP + 5_000, 10), cost(MCP + 1_000, 40));
+	let charges = ferdie_pays + eve_pays - to_bob;
 	assert_eq!(u(&settled, "delivered_wh"), 50);
 	assert_eq!(u(&settled, "shortfall_wh"), 0);
-	assert_eq!(u(&settled, "paid"), 3_750);
+	assert_eq!(u(&settled, "paid"), to_bob);
+	assert_eq!(u(&settled, "charges"), charges);
+	assert!(charges > 0, "network charges are paid");
 	assert_eq!(u(&settled, "feed_in_wh"), 20);
 	assert_eq!(u(&settled, "feed_in_paid"), 780);
 
@@ -175,8 +288,13 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	}
 	let total = |((free, reserved), _): &((u128, u128), u64)| (*free + *reserved) as i128;
 	let deltas: Vec<i128> = before.iter().zip(&after).map(|(b, a)| total(a) - total(b)).collect();
-	println!("money deltas (Bob, Eve, Ferdie, Utility): {deltas:?}");
-	assert_eq!(deltas, vec![3_750 + 780, -3_750, 0, -780]);
+	println!("money deltas (Bob, Eve, Ferdie, One, Utility, DSO): {deltas:?}");
+	let i = |amount: u128| amount as i128;
+	assert_eq!(
+		deltas,
+		vec![i(to_bob + 780), -i(eve_pays), -i(ferdie_pays), 0, -780, i(charges)],
+		"the network charges arrive at the DSO"
+	);
 	assert_eq!(deltas.iter().sum::<i128>(), 0, "money in = money out");
 	// The hour's holds are gone: Bob's offer deposit and both bids' unused maximum cost are
 	// back. All that stays held are the deposits of the demo members' standing orders
@@ -187,7 +305,7 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 		.to_value()?
 		.as_u128()
 		.ok_or_else(|| anyhow!("no StandingOrderDeposit"))?;
-	let names = ["Bob", "Eve", "Ferdie", "Utility"];
+	let names = ["Bob", "Eve", "Ferdie", "One", "Utility", "DSO"];
 	for ((((_, held), _), account), name) in after.iter().zip(who).zip(names) {
 		let templates =
 			storage_u64(&api, "Market", "StandingOrdersOf", vec![Value::from_bytes(account)])
@@ -196,13 +314,14 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 		assert_eq!(*held, templates * deposit, "{name} still has funds of this hour held");
 	}
 	// Tokens: the slot's certificate of Bob's RES says where its 70 Wh went: 50 delivered to
-	// Eve (retired in her name), 20 fed in; nobody holds any of it, the utility included.
+	// Ferdie and Eve (retired in their names), 20 fed in; nobody holds any of it, the utility
+	// included.
 	let certificate = certificate(&api, slot, 0)
 		.await?
 		.ok_or_else(|| anyhow!("no certificate for slot {slot}"))?;
 	println!("certificate (minted, delivered, retired, fed in): {certificate:?}");
 	assert_eq!(certificate, [70, 50, 0, 20]);
 	assert_eq!(after[0].1, before[0].1, "Bob holds none of the slot's tokens");
-	assert_eq!(after[3].1, before[3].1, "fed-in tokens are not held by the utility");
+	assert_eq!(after[4].1, before[4].1, "fed-in tokens are not held by the utility");
 	Ok(())
 }
