@@ -333,7 +333,12 @@ pub mod pallet {
 		///
 		/// Origin: the meter's owner, an active participant.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::accept(T::MaxSlotsPerRequest::get()))]
+		// The benchmark registers its meter on a page of its own: the lookup's worst case (a
+		// full gateway page decoded) is added.
+		#[pallet::weight(
+			T::WeightInfo::accept(T::MaxSlotsPerRequest::get())
+				.saturating_add(T::Meters::meter_weight())
+		)]
 		pub fn accept(
 			origin: OriginFor<T>,
 			id: RequestId,
