@@ -88,6 +88,19 @@ pub struct GridTrade {
 	pub seller_price: Price,
 }
 
+impl From<crate::Trade> for GridTrade {
+	/// A trade at one price: what the buyer pays, the seller receives (no grid between them).
+	fn from(trade: crate::Trade) -> Self {
+		GridTrade {
+			bid: trade.bid,
+			offer: trade.offer,
+			wh: trade.wh,
+			buyer_price: trade.price,
+			seller_price: trade.price,
+		}
+	}
+}
+
 impl GridTrade {
 	/// What the buyer pays for the whole trade (rounded down).
 	pub fn paid(&self) -> Amount {
@@ -384,17 +397,7 @@ pub fn clear(
 			nodal(grid, bids, offers)?.map(|cleared| NodalClearing { asked: flows, ..cleared })
 		);
 	}
-	let trades = unconstrained
-		.trades
-		.iter()
-		.map(|t| GridTrade {
-			bid: t.bid,
-			offer: t.offer,
-			wh: t.wh,
-			buyer_price: t.price,
-			seller_price: t.price,
-		})
-		.collect();
+	let trades = unconstrained.trades.iter().copied().map(GridTrade::from).collect();
 	Ok(Some(NodalClearing {
 		prices: vec![Some(mcp); size],
 		flows: flows.clone(),

@@ -41,17 +41,6 @@ pub(crate) fn grid_of(elements: &[SlotElement], slot_ms: u64) -> Result<Grid, Gr
 	Grid::new(elements).map_err(|_| GridClearingError::InvalidGrid)
 }
 
-/// Without a grid, each trade's buyer pays what its seller receives.
-fn unsited(trade: &energy_clearing::Trade) -> GridTrade {
-	GridTrade {
-		bid: trade.bid,
-		offer: trade.offer,
-		wh: trade.wh,
-		buyer_price: trade.price,
-		seller_price: trade.price,
-	}
-}
-
 impl<T: Config> Pallet<T> {
 	/// Closes the book of `slot` and clears it: stores the trades in pages (and, on a grid,
 	/// each element's loading), records the MCP and volume, and moves the auction to
@@ -157,7 +146,8 @@ impl<T: Config> Pallet<T> {
 			let bids: Vec<Bid> = sited_bids.into_iter().map(|sited| sited.order).collect();
 			let offers: Vec<Offer> = sited_offers.into_iter().map(|sited| sited.order).collect();
 			let clearing = energy_clearing::clear(rule, &bids, &offers);
-			let trades = clearing.trades.iter().map(unsited).collect();
+			// Without a grid, each trade's buyer pays what its seller receives.
+			let trades = clearing.trades.into_iter().map(GridTrade::from).collect();
 			return Ok(Cleared { mcp: clearing.mcp, trades, loading: None });
 		};
 		let clearing = energy_clearing::clear_on_grid(rule, &grid, &sited_bids, &sited_offers)

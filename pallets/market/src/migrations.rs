@@ -253,13 +253,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for PriceBothSides<T> {
 		let mut pages = 0u64;
 		crate::TradePages::<T>::translate::<V5TradePage, _>(|_, _, old| {
 			pages += 1;
-			let trades = old.into_iter().map(|trade| crate::GridTrade {
-				bid: trade.bid,
-				offer: trade.offer,
-				wh: trade.wh,
-				buyer_price: trade.price,
-				seller_price: trade.price,
-			});
+			let trades = old.into_iter().map(crate::GridTrade::from);
 			Some(crate::TradePage::truncate_from(trades.collect()))
 		});
 		let templates: Vec<_> = StandingOrders::<T>::iter_keys().collect();

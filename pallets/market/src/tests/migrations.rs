@@ -214,16 +214,8 @@ fn version_5_trades_get_both_prices_and_auctions_zero_charges() {
 		assert_eq!(Auctions::<Test>::get(slot), Some(auction));
 		for (page, trades) in pages {
 			let migrated = TradePages::<Test>::get(slot, page).expect("the page decodes");
-			let expected: Vec<GridTrade> = trades
-				.iter()
-				.map(|t| GridTrade {
-					bid: t.bid,
-					offer: t.offer,
-					wh: t.wh,
-					buyer_price: t.price,
-					seller_price: t.price,
-				})
-				.collect();
+			// Both prices are the one price.
+			let expected: Vec<GridTrade> = trades.iter().copied().map(GridTrade::from).collect();
 			assert_eq!(migrated.into_inner(), expected);
 		}
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 6);
