@@ -41,14 +41,15 @@ const FIRST_POINT: ElementId = 100;
 /// [`MAX_GRID_DEPTH`] elements from the root.
 const POINTS: u32 = CLEAR_BENCHMARK_GRID_ELEMENTS - MAX_GRID_DEPTH;
 
-/// The benchmark's grid, the costliest the clearing takes for the runtimes it serves: kept by an
-/// active DSO, [`CLEAR_BENCHMARK_GRID_ELEMENTS`] elements as deep as the clearing allows, every
-/// element charged. A chain from the substation (0) down through elements 1–7 (60 kW, 1,000
-/// per kWh), and every connection point (100 on, 3 kW, 500 per kWh) at the deepest level, so
-/// that every path crosses many elements and the nodal prices try the most combinations of
-/// charges. Natively this is the slowest shape measured for every rule (`UniformPrice` the
-/// slowest rule on it); the 200-element grid of 4 transformers and 20 feeders is faster
-/// for every rule ([docs/grid.md](../../docs/grid.md)).
+/// The benchmark's grid: kept by an active DSO, [`CLEAR_BENCHMARK_GRID_ELEMENTS`] elements as
+/// deep as the clearing allows, every element charged. A chain from the substation (0) down
+/// through elements 1–7 (60 kW, 1,000 per kWh), and every connection point (100 on, 3 kW, 500
+/// per kWh) at depth 8 under element 7: the nodal prices try the most combinations of charges
+/// there, and natively `UniformPrice` on it is the slowest of the cases measured. Paths between
+/// two points cross only their two lines, so the merit-order rules, whose cost grows with the
+/// paths they scan, may be slower on other shapes (a grid of two deep branches measured about
+/// as slow): the runtime's `MaxOrdersPerSlot` keeps a margin for that
+/// ([docs/grid.md](../../docs/grid.md#weights-and-the-order-limit)).
 fn benchmark_grid<T: Config>() {
 	let element = |id, parent, w, charge| SlotElement {
 		id,

@@ -265,6 +265,20 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for PriceBothSides<T> {
 
 	#[cfg(feature = "try-runtime")]
 	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		use codec::DecodeAll;
+		// This runtime clears smaller books (`MaxOrdersPerSlot` on the grid): an open book
+		// above it would never fit the clearing budget and stay open. Upgrade once it cleared.
+		for key in Auctions::<T>::iter_keys().map(Auctions::<T>::hashed_key_for) {
+			let mut value = unhashed::get_raw(&key).unwrap_or_default();
+			value.extend_from_slice(&crate::Amount::default().encode());
+			let auction = crate::Auction::decode_all(&mut &value[..])
+				.map_err(|_| "an auction is not as version 5 stores it")?;
+			frame_support::ensure!(
+				auction.status != crate::AuctionStatus::Open
+					|| auction.orders() <= T::MaxOrdersPerSlot::get(),
+				"an open book holds more orders than this runtime's MaxOrdersPerSlot can clear"
+			);
+		}
 		// Every page's trades as version 5 stored them, to compare after the upgrade.
 		let pages: Vec<(energy_primitives::MarketSlot, u32, V5TradePage)> =
 			v5::TradePages::<T>::iter().collect();
@@ -275,8 +289,10 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for PriceBothSides<T> {
 	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
 		use codec::Decode;
 		use frame_support::ensure;
-		for slot in Auctions::<T>::iter_keys() {
-			ensure!(Auctions::<T>::get(slot).is_some(), "an auction does not decode");
+		for key in Auctions::<T>::iter_keys().map(Auctions::<T>::hashed_key_for) {
+			let value = unhashed::get_raw(&key).unwrap_or_default();
+			let decoded = <crate::Auction as codec::DecodeAll>::decode_all(&mut &value[..]);
+			ensure!(decoded.is_ok(), "an auction does not decode, whole");
 		}
 		ensure!(
 			StandingOrders::<T>::count() <= T::MaxStandingOrders::get(),

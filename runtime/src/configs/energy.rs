@@ -71,13 +71,14 @@ impl pallet_market::Config for Runtime {
 	type GovernanceOrigin = CommunityManager;
 	/// Set from the `clear(n)` benchmark (on the costliest grid the runtime admits: 256
 	/// elements 8 levels deep, nodal prices) and the measured database weights: a full book of
-	/// 27,000 orders is charged 1.38 s of the 1.5 s `MaxClearingWeight` (93 ms + 47.7 µs an
+	/// 25,000 orders is charged 1.29 s of the 1.5 s `MaxClearingWeight` (97 ms + 47.7 µs an
 	/// order, of which 28.3 µs is two reads: the order and its meter's or RES's point; checked
-	/// by the pallet's integrity test). The linear fit under-charges mid-sized books (27,000
-	/// orders measured ≈ 0.66 s of execution against the fit's 0.61 s): with the measured time
-	/// the full book still takes 1.44 s, within the budget. 57,000 before the book cleared on
-	/// the grid.
-	type MaxOrdersPerSlot = ConstU32<27_000>;
+	/// by the pallet's integrity test). The linear fit under-charges mid-sized books (25,000
+	/// orders measured ≈ 0.61 s of execution against the fit's 0.57 s), and other grid shapes
+	/// may be up to a fifth slower for the merit-order rules (docs/grid.md): with both, the
+	/// full book takes about 1.45 s, within the budget. 57,000 before the book cleared on the
+	/// grid.
+	type MaxOrdersPerSlot = ConstU32<25_000>;
 	type MaxOrdersPerMember = ConstU32<16>;
 	type MaxHookWeight = MarketHookWeight;
 	type MaxClearingWeight = MarketClearingWeight;

@@ -347,3 +347,33 @@ fn a_trade_priced_outside_its_orders_settles_nothing_of_it() {
 		assert_invariants();
 	});
 }
+
+#[test]
+fn charges_the_keeper_cannot_receive_stay_with_the_buyer_and_the_trade_stands() {
+	new_test_ext().execute_with(|| {
+		two_feeders();
+		// A keeper whose account cannot take any more: every charge overflows its balance.
+		set_keeper(Some(STRANGER));
+		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), STRANGER, u128::MAX - 1));
+		cross_and_same_feeder_book();
+		run_to_ms(gate_of(SLOT));
+		attest(ALICE, ALICE_RES, SLOT, 2_000);
+		run_to_ms(settle_time_of(SLOT));
+		let unpaid: Vec<u128> = market_events()
+			.into_iter()
+			.filter_map(|e| match e {
+				Event::ChargesUnpaid { slot: SLOT, keeper: STRANGER, charges, .. } => Some(charges),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(unpaid, [5_000, 1_000]);
+		// Both trades settled at the sellers' price; the charges came back with the holds.
+		assert_eq!(free(ALICE), START + 179_000);
+		assert_eq!(free(DAVE), START - 90_000);
+		assert_eq!(free(CHARLIE), START - 89_000);
+		assert_eq!(free(STRANGER), u128::MAX - 1);
+		let auction = Auctions::<Test>::get(SLOT).expect("summary kept");
+		assert_eq!((auction.delivered_wh, auction.failed_wh, auction.charges), (2_000, 0, 0));
+		assert_invariants();
+	});
+}
