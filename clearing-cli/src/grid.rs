@@ -4,7 +4,7 @@ use crate::book::{ids, BookFile};
 use anyhow::{anyhow, Context};
 use energy_clearing::{
 	clear_on_grid,
-	grid::{Element, ElementId, Grid},
+	grid::{energy_in_slot, Element, ElementId, Grid},
 	grid_matching::{BookError, Sited},
 	grid_uniform::GridTrade,
 	Amount, Bid, ClearingRule, Offer, Price, Wh,
@@ -51,7 +51,7 @@ pub struct GridFile {
 impl GridFile {
 	/// The grid of one slot: each capacity as the energy it carries in the slot.
 	pub fn grid(&self) -> anyhow::Result<Grid> {
-		let wh = |w: u64| w.saturating_mul(self.slot_seconds) / 3_600;
+		let wh = |w: u64| energy_in_slot(w, self.slot_seconds.saturating_mul(1_000));
 		let elements = self
 			.elements
 			.iter()

@@ -53,6 +53,14 @@ pub const MAX_ELEMENTS: usize = 1_024;
 /// connection point).
 pub const MAX_DEPTH: u32 = 8;
 
+/// The energy an element rated `w` watts carries in a slot of `slot_ms` milliseconds, Wh
+/// (rounded down, in 128-bit arithmetic, at most `Wh::MAX`): how a DSO's capacity becomes a
+/// slot's room, for the chain and the CLI alike.
+pub fn energy_in_slot(w: u64, slot_ms: u64) -> Wh {
+	let wh = u128::from(w).saturating_mul(u128::from(slot_ms)) / 3_600_000;
+	Wh::try_from(wh).unwrap_or(Wh::MAX)
+}
+
 /// Why a list of elements is not a radial tree the clearing takes.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum GridError {

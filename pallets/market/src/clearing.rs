@@ -7,23 +7,17 @@ use crate::{
 };
 use alloc::{collections::BTreeMap, vec::Vec};
 use energy_clearing::{
-	grid::{Element, Grid},
+	grid::{energy_in_slot, Element, Grid},
 	grid_matching::Sited,
 	Amount, Bid, ClearingRule, Offer, Price,
 };
-use energy_primitives::{ElementId, GridTopology, MarketSlot, SlotElement, Wh, HOUR_MS};
+use energy_primitives::{ElementId, GridTopology, MarketSlot, SlotElement, Wh};
 
 /// A slot's cleared trades, the clearing price, and what the grid recorded.
 struct Cleared {
 	mcp: Option<Price>,
 	trades: Vec<GridTrade>,
 	loading: Option<SlotLoadingOf>,
-}
-
-/// Energy an element rated `w` can carry in a slot of `slot_ms`, Wh (rounded down).
-pub(crate) fn slot_wh(w: u64, slot_ms: u64) -> Wh {
-	let wh = u128::from(w).saturating_mul(u128::from(slot_ms)) / u128::from(HOUR_MS);
-	Wh::try_from(wh).unwrap_or(Wh::MAX)
 }
 
 /// The slot's elements as the clearing takes them: rooms in Wh for a slot of `slot_ms`.
@@ -33,8 +27,8 @@ pub(crate) fn grid_of(elements: &[SlotElement], slot_ms: u64) -> Result<Grid, Gr
 		.map(|element| Element {
 			id: element.id,
 			parent: element.parent,
-			up_wh: slot_wh(element.up_w, slot_ms),
-			down_wh: slot_wh(element.down_w, slot_ms),
+			up_wh: energy_in_slot(element.up_w, slot_ms),
+			down_wh: energy_in_slot(element.down_w, slot_ms),
 			charge: element.charge_per_kwh,
 		})
 		.collect();
