@@ -129,6 +129,40 @@ fn cleared_with_trades<T: Config>(n: u32) -> Auction {
 	auction
 }
 
+/// The shortest reveal window the chain admits, with a schedule it fits in (the gate closing
+/// half a slot before the slot).
+fn sealed_mode<T: Config>() -> AuctionMode {
+	let length = SlotLength::<T>::get();
+	let mut schedule = Schedule::<T>::get();
+	schedule.gate_closure_ms = length / 2;
+	Schedule::<T>::put(schedule);
+	let reveal_ms = Market::<T>::block_time_ms() * u64::from(T::MinRevealBlocks::get());
+	AuctionMode::Sealed { reveal_ms }
+}
+
+/// Opens the auction of [`SLOT`] sealed, reveal window until the end of time.
+fn new_sealed_auction<T: Config>() -> Auction {
+	let auction = new_auction::<T>();
+	let capacity = u32::MAX;
+	SealedBooks::<T>::insert(
+		SLOT,
+		SealedBook { reveal_until: u64::MAX, capacity, ..Default::default() },
+	);
+	auction
+}
+
+/// Moves the sealed auction of [`SLOT`] into its reveal window.
+fn revealing<T: Config>() {
+	Auctions::<T>::mutate(SLOT, |auction| {
+		if let Some(auction) = auction {
+			auction.status = AuctionStatus::Revealing;
+		}
+	});
+}
+
+/// The salt of the benchmarks' commitments.
+const SALT: Salt = [7; 32];
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -261,9 +295,10 @@ mod benchmarks {
 		}
 	}
 
-	/// The hook opening one auction.
+	/// The hook opening one auction, sealed (it writes the sealed book too).
 	#[benchmark]
 	fn open_auction() {
+		Mode::<T>::put(sealed_mode::<T>());
 		<Market<T> as MarketClock>::set_current_slot(NOW_SLOT);
 		NextSlotToOpen::<T>::put(NOW_SLOT + Schedule::<T>::get().open_slots_ahead);
 		#[block]
@@ -380,6 +415,7 @@ mod benchmarks {
 		for slot in 0..kept {
 			Auctions::<T>::insert(slot, &auction);
 			SlotLoading::<T>::insert(slot, &loading);
+			SealedBooks::<T>::insert(slot, SealedBook::default());
 			let _ = settled.try_push(slot);
 		}
 		SettledSlots::<T>::put(settled);
@@ -390,6 +426,115 @@ mod benchmarks {
 		assert_eq!(auction.status, AuctionStatus::Settled);
 		assert!(kept == 0 || Auctions::<T>::get(0).is_none());
 		assert!(kept == 0 || SlotLoading::<T>::get(0).is_none());
+	}
+
+	#[benchmark]
+	fn set_auction_mode() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let mode = sealed_mode::<T>();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, mode);
+		assert_eq!(Mode::<T>::get(), mode);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn commit_order() {
+		new_sealed_auction::<T>();
+		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), SLOT, SealedSide::Bid, ORDER_WH, [1; 32]);
+		assert_eq!(Commitments::<T>::iter_prefix(SLOT).count(), 1);
+	}
+
+	/// `cancel_order` of a commitment: the order lookup misses, then the commitment is
+	/// withdrawn and both its holds released.
+	#[benchmark]
+	fn cancel_commitment() {
+		new_sealed_auction::<T>();
+		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
+		Market::<T>::do_commit_order(who.clone(), SLOT, SealedSide::Bid, ORDER_WH, [1; 32])
+			.expect("open and sealed; qed");
+		#[extrinsic_call]
+		cancel_order(RawOrigin::Signed(who.clone()), SLOT, 0);
+		assert_eq!(Commitments::<T>::iter_prefix(SLOT).count(), 0);
+	}
+
+	/// `reveal_order` of a bid at a meter on a gateway page of its own (the runtime adds the
+	/// page's worst case, as for `place_bid`).
+	#[benchmark]
+	fn reveal_bid() {
+		new_sealed_auction::<T>();
+		let who = funded::<T>("buyer", 0, Roles::CONSUMER);
+		let meter = T::Meters::register_for_benchmark(&who, None);
+		let side = Side::Bid { meter };
+		let hash = commitment_hash(&who, SLOT, &side, ORDER_WH, 90_000, &SALT);
+		Market::<T>::do_commit_order(who.clone(), SLOT, SealedSide::Bid, ORDER_WH, hash)
+			.expect("open and sealed; qed");
+		revealing::<T>();
+		#[extrinsic_call]
+		reveal_order(RawOrigin::Signed(who.clone()), SLOT, 0, side, ORDER_WH, 90_000, SALT);
+		assert!(Orders::<T>::contains_key(SLOT, 0));
+	}
+
+	#[benchmark]
+	fn reveal_offer() {
+		new_sealed_auction::<T>();
+		let who = funded::<T>("seller", 0, Roles::PRODUCER);
+		let res = T::Res::create_approved(&who, 1_000_000);
+		let side = Side::Offer { res };
+		let hash = commitment_hash(&who, SLOT, &side, ORDER_WH, 40_000, &SALT);
+		Market::<T>::do_commit_order(who.clone(), SLOT, SealedSide::Offer, ORDER_WH, hash)
+			.expect("open and sealed; qed");
+		revealing::<T>();
+		#[extrinsic_call]
+		reveal_order(RawOrigin::Signed(who.clone()), SLOT, 0, side, ORDER_WH, 40_000, SALT);
+		assert!(Orders::<T>::contains_key(SLOT, 0));
+	}
+
+	/// The hook at a sealed auction's gate closure: reading its sealed book and opening the
+	/// reveal window.
+	#[benchmark]
+	fn start_reveal() {
+		let mut auction = new_sealed_auction::<T>();
+		#[block]
+		{
+			let book = SealedBooks::<T>::get(SLOT).expect("sealed; qed");
+			Market::<T>::start_reveal(SLOT, &mut auction, book);
+		}
+		assert_eq!(Auctions::<T>::get(SLOT).map(|a| a.status), Some(AuctionStatus::Revealing));
+	}
+
+	/// Voiding `n` unrevealed commitments of as many members at settlement.
+	#[benchmark]
+	fn void_commitments(n: Linear<1, TRADES_PER_PAGE>) {
+		new_sealed_auction::<T>();
+		// Put in directly, as committing would: the book bound of a runtime may be below a
+		// page.
+		let mut book = SealedBooks::<T>::get(SLOT).unwrap_or_default();
+		for i in 0..n {
+			let who = funded::<T>("buyer", i, Roles::CONSUMER);
+			let (held, bond) = (cost_ceil(95_000, ORDER_WH), 1_000_000);
+			T::Currency::hold(&HoldReason::BidMaxCost.into(), &who, held).expect("funded; qed");
+			T::Currency::hold(&HoldReason::RevealBond.into(), &who, bond).expect("funded; qed");
+			let side = SealedSide::Bid;
+			let hash = [1; 32];
+			let max_wh = ORDER_WH;
+			Commitments::<T>::insert(
+				SLOT,
+				i,
+				Commitment { owner: who.clone(), side, max_wh, hash, held, bond },
+			);
+			OrdersOfMember::<T>::insert(SLOT, &who, 1);
+			book.unrevealed_bids += 1;
+		}
+		SealedBooks::<T>::insert(SLOT, book);
+		#[block]
+		{
+			Market::<T>::void_commitments(SLOT, n);
+		}
+		assert_eq!(SealedBooks::<T>::get(SLOT).map(|book| book.voided), Some(n));
 	}
 
 	impl_benchmark_test_suite!(Market, crate::mock::new_test_ext(), crate::mock::Test);

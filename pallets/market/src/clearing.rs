@@ -36,14 +36,16 @@ pub(crate) fn grid_of(elements: &[SlotElement], slot_ms: u64) -> Result<Grid, Gr
 }
 
 impl<T: Config> Pallet<T> {
-	/// Closes the book of `slot` and clears it: stores the trades in pages (and, on a grid,
+	/// Closes the book of `slot` (at gate closure, or a sealed book at the end of its reveal
+	/// window: unrevealed commitments leave its counts) and clears it: stores the trades in pages (and, on a grid,
 	/// each element's loading), records the MCP and volume, and moves the auction to
 	/// `Cleared`. Holds stay as they are until settlement.
 	pub(crate) fn do_close_and_clear(slot: MarketSlot) {
 		let Some(mut auction) = Auctions::<T>::get(slot) else { return };
-		if auction.status != AuctionStatus::Open {
+		if !matches!(auction.status, AuctionStatus::Open | AuctionStatus::Revealing) {
 			return;
 		}
+		Self::end_reveal(slot, &mut auction);
 		Self::deposit_event(Event::BidsClosed {
 			slot,
 			bids: auction.bids,

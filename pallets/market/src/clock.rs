@@ -47,7 +47,10 @@ impl<T: Config> MarketClock for Pallet<T> {
 	/// and sells the rest at feed-in, has not begun.
 	fn delivery_open(slot: MarketSlot) -> bool {
 		Auctions::<T>::get(slot).is_some_and(|auction| {
-			matches!(auction.status, AuctionStatus::Open | AuctionStatus::Cleared)
+			matches!(
+				auction.status,
+				AuctionStatus::Open | AuctionStatus::Revealing | AuctionStatus::Cleared
+			)
 		})
 	}
 
@@ -66,13 +69,14 @@ impl<T: Config> MarketClock for Pallet<T> {
 		}
 	}
 
-	/// A pending auction whose next step is due and that is still open: its gate has closed
-	/// and the block hook has not cleared it yet.
+	/// A pending auction whose next step is due and that is still open or revealing: its gate
+	/// (or its reveal window) has closed and the block hook has not cleared it yet.
 	fn clearing_due() -> bool {
 		let now = Self::now_ms();
 		crate::Pending::<T>::get().iter().filter(|pending| pending.due <= now).any(|pending| {
-			Auctions::<T>::get(pending.slot)
-				.is_some_and(|auction| matches!(auction.status, AuctionStatus::Open))
+			Auctions::<T>::get(pending.slot).is_some_and(|auction| {
+				matches!(auction.status, AuctionStatus::Open | AuctionStatus::Revealing)
+			})
 		})
 	}
 

@@ -60,6 +60,10 @@ impl<T: Config> Pallet<T> {
 	pub fn do_set_schedule(schedule: AuctionSchedule) -> DispatchResult {
 		ensure!(Self::schedule_is_valid(&schedule), Error::<T>::InvalidSchedule);
 		ensure!(Self::forecasts_reach(&schedule), Error::<T>::ForecastsDoNotReach);
+		ensure!(
+			Self::mode_fits(&crate::Mode::<T>::get(), &schedule),
+			Error::<T>::RevealWindowDoesNotFit
+		);
 		Schedule::<T>::put(schedule);
 		Self::deposit_event(Event::ScheduleSet { schedule });
 		Ok(())

@@ -2,7 +2,7 @@
 
 use crate::{
 	AuctionStatus, Auctions, Config, HoldReason, OfferedOfRes, Orders, OrdersOfMember, Pallet,
-	Pending, Side,
+	Pending, SealedSide, Side,
 };
 use alloc::collections::BTreeMap;
 use frame_support::{
@@ -21,7 +21,9 @@ impl<T: Config> Pallet<T> {
 	/// - every pending auction exists and is not settled, oldest first;
 	/// - the standing orders are within `MaxStandingOrders` (every opening can place them);
 	/// - a settled slot's delivered and undelivered energy add up to what it traded;
-	/// - a slot's grid loading exists only for a cleared, settling or settled auction.
+	/// - a slot's grid loading exists only for a cleared, settling or settled auction;
+	/// - a sealed book's commitments hold their worst order and their bond, count in the book
+	///   and the member's orders until the window ends, and match its unrevealed counts.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut held: BTreeMap<(T::AccountId, bool), u128> = BTreeMap::new();
 		let mut books: BTreeMap<u32, (u32, u32, u64, u64)> = BTreeMap::new();
@@ -44,6 +46,42 @@ impl<T: Config> Pallet<T> {
 			}
 			*per_member.entry((slot, order.owner)).or_default() += 1;
 		}
+		// A commitment holds under its side's reason and the bond's, and counts as an order of
+		// its side (not its energy) in the book and the member's count until the window ends.
+		let mut bonds: BTreeMap<T::AccountId, u128> = BTreeMap::new();
+		let mut unrevealed: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+		for (slot, _, commitment) in crate::Commitments::<T>::iter() {
+			let is_bid = commitment.side == SealedSide::Bid;
+			let entry = held.entry((commitment.owner.clone(), is_bid)).or_default();
+			*entry = entry.saturating_add(commitment.held);
+			let bond = bonds.entry(commitment.owner.clone()).or_default();
+			*bond = bond.saturating_add(commitment.bond);
+			let count = unrevealed.entry(slot).or_default();
+			match is_bid {
+				true => count.0 += 1,
+				false => count.1 += 1,
+			}
+			*per_member.entry((slot, commitment.owner)).or_default() += 1;
+		}
+		for (slot, count) in &unrevealed {
+			let book =
+				crate::SealedBooks::<T>::get(slot).ok_or("a commitment outside a sealed book")?;
+			ensure!(
+				(book.unrevealed_bids, book.unrevealed_offers) == *count,
+				"a sealed book's unrevealed counts differ from its commitments"
+			);
+		}
+		for (slot, book) in crate::SealedBooks::<T>::iter() {
+			ensure!(
+				book.unrevealed() == 0 || unrevealed.contains_key(&slot),
+				"a sealed book counts commitments it does not have"
+			);
+			ensure!(Auctions::<T>::contains_key(slot), "a sealed book outlived its auction");
+		}
+		for (who, expected) in &bonds {
+			let on_hold = T::Currency::balance_on_hold(&HoldReason::RevealBond.into(), who);
+			ensure!(on_hold == *expected, "reveal-bond holds differ from the commitments' bonds");
+		}
 		for ((who, is_bid), expected) in &held {
 			let reason = if *is_bid { HoldReason::BidMaxCost } else { HoldReason::OfferDeposit };
 			let on_hold = T::Currency::balance_on_hold(&reason.into(), who);
@@ -52,8 +90,12 @@ impl<T: Config> Pallet<T> {
 		// Books being released at settlement lose their counts offer by offer: check the
 		// open and cleared books only.
 		let whole_book = |slot: u32| {
-			Auctions::<T>::get(slot)
-				.is_some_and(|a| matches!(a.status, AuctionStatus::Open | AuctionStatus::Cleared))
+			Auctions::<T>::get(slot).is_some_and(|a| {
+				matches!(
+					a.status,
+					AuctionStatus::Open | AuctionStatus::Revealing | AuctionStatus::Cleared
+				)
+			})
 		};
 		for (slot, res, wh) in OfferedOfRes::<T>::iter() {
 			if whole_book(slot) {
@@ -74,8 +116,17 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		for (slot, auction) in Auctions::<T>::iter() {
-			if matches!(auction.status, AuctionStatus::Open | AuctionStatus::Cleared) {
-				let book = books.get(&slot).copied().unwrap_or_default();
+			if matches!(
+				auction.status,
+				AuctionStatus::Open | AuctionStatus::Revealing | AuctionStatus::Cleared
+			) {
+				let mut book = books.get(&slot).copied().unwrap_or_default();
+				// Until its reveal window ends, a sealed book counts its commitments as orders.
+				if auction.status != AuctionStatus::Cleared {
+					let (bids, offers) = unrevealed.get(&slot).copied().unwrap_or_default();
+					book.0 += bids;
+					book.1 += offers;
+				}
 				ensure!(
 					book == (auction.bids, auction.offers, auction.bid_wh, auction.offer_wh),
 					"auction counters differ from its book"

@@ -18,6 +18,7 @@ mod orders;
 #[cfg(all(feature = "fuzz-regression", feature = "std"))]
 pub mod regression;
 mod schedule;
+mod sealed;
 mod settlement;
 mod standing;
 #[cfg(test)]
@@ -136,6 +137,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type StandingOrderDeposit: Get<Amount>;
 
+		/// The fixed part of a sealed order's reveal bond (held at commitment, burned if the
+		/// order is not revealed); the bond adds the slot's retail − feed-in spread on the
+		/// committed Wh.
+		#[pallet::constant]
+		type RevealBond: Get<Amount>;
+
+		/// The fewest blocks a sealed auction's reveal window may last: more than one block
+		/// producer's turn, so that none can keep a reveal out alone.
+		#[pallet::constant]
+		type MinRevealBlocks: Get<u32>;
+
 		/// How many settled slots keep their summary on chain.
 		#[pallet::constant]
 		type SummariesKept: Get<u32>;
@@ -160,6 +172,9 @@ pub mod pallet {
 		/// template is cancelled or dropped: what it costs to take a place in the bounded
 		/// set of templates every auction opening works through.
 		StandingOrderDeposit,
+		/// A sealed order's reveal bond, released when the order is revealed (or the
+		/// commitment withdrawn before gate closure) and burned if it is not revealed.
+		RevealBond,
 	}
 
 	#[pallet::type_value]
@@ -248,6 +263,28 @@ pub mod pallet {
 	pub type OfferedOfRes<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, MarketSlot, Twox64Concat, ResId, Wh, ValueQuery>;
 
+	/// How the auctions opened from now on take their orders: open (default) or sealed.
+	#[pallet::storage]
+	pub type Mode<T: Config> = StorageValue<_, AuctionMode, ValueQuery>;
+
+	/// The state of each sealed auction (present only for sealed auctions): its reveal window
+	/// and how its commitments fared. Kept as long as the slot's auction record.
+	#[pallet::storage]
+	pub type SealedBooks<T: Config> = StorageMap<_, Twox64Concat, MarketSlot, SealedBook>;
+
+	/// The unrevealed commitments of each sealed book, by the order id they took. Bounded
+	/// with the book by `MaxOrdersPerSlot` (a commitment counts as an order of its side
+	/// until the reveal window ends) and `MaxOrdersPerMember`.
+	#[pallet::storage]
+	pub type Commitments<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		MarketSlot,
+		Twox64Concat,
+		OrderId,
+		Commitment<T::AccountId>,
+	>;
+
 	/// Standing orders by id: placed in every auction as it opens.
 	#[pallet::storage]
 	pub type StandingOrders<T: Config> =
@@ -277,6 +314,9 @@ pub mod pallet {
 		pub utility: Option<T::AccountId>,
 		/// Standing orders of the members.
 		pub standing_orders: alloc::vec::Vec<StandingOrder<T::AccountId>>,
+		/// The auction mode; `None` keeps auctions open.
+		#[serde(default)]
+		pub mode: Option<AuctionMode>,
 	}
 
 	#[pallet::genesis_build]
@@ -301,6 +341,13 @@ pub mod pallet {
 			if let Some(tariffs) = self.tariffs {
 				assert!(Pallet::<T>::tariffs_are_valid(&tariffs), "a feed-in above retail tariff");
 				Tariffs::<T>::put(tariffs);
+			}
+			if let Some(mode) = self.mode {
+				assert!(
+					Pallet::<T>::mode_fits(&mode, &Schedule::<T>::get()),
+					"the sealed auctions' reveal window does not fit the schedule"
+				);
+				Mode::<T>::put(mode);
 			}
 			Rule::<T>::put(self.rule);
 			if let Some(utility) = &self.utility {
@@ -440,6 +487,38 @@ pub mod pallet {
 			charges: Amount,
 			error: DispatchError,
 		},
+		/// Governance chose the mode of auctions opened from now on.
+		AuctionModeSet { mode: AuctionMode },
+		/// A sealed order entered the book of `slot` as commitment `id` (its order id once
+		/// revealed), holding `held` (the worst order of `max_wh` on `side`) and the reveal
+		/// `bond`.
+		OrderCommitted {
+			slot: MarketSlot,
+			id: OrderId,
+			who: T::AccountId,
+			side: SealedSide,
+			max_wh: Wh,
+			held: Amount,
+			bond: Amount,
+		},
+		/// Gate closure of a sealed auction: its `commitments` may be revealed until
+		/// `reveal_until` (unix ms); then the revealed book clears.
+		RevealStarted { slot: MarketSlot, commitments: u32, reveal_until: u64 },
+		/// Commitment `id` of `slot` was revealed as this order, which holds `held`; `released`
+		/// (the rest of the commitment's hold and the bond) went back to its owner.
+		OrderRevealed {
+			slot: MarketSlot,
+			id: OrderId,
+			who: T::AccountId,
+			side: Side,
+			wh: Wh,
+			price: Price,
+			held: Amount,
+			released: Amount,
+		},
+		/// Commitment `id` of `slot` was not revealed: it is void, its hold was released and
+		/// its reveal bond burned (`forfeited`).
+		CommitmentVoided { slot: MarketSlot, id: OrderId, who: T::AccountId, forfeited: Amount },
 		/// Standing order `id` placed an order of `wh` in the auction of `slot` (the
 		/// `BidPlaced` / `OfferPlaced` event before it has the order's id and hold).
 		StandingOrderPlaced { id: StandingOrderId, slot: MarketSlot, wh: Wh },
@@ -521,6 +600,29 @@ pub mod pallet {
 		/// seller's below its reserve or above the buyer's): the trade fails rather than pay out
 		/// of what the bid holds for its other trades. The clearing rules rule it out.
 		TradeOutsideOrders,
+		/// The auction takes its orders in the clear (`place_bid`, `place_offer`), not sealed.
+		AuctionNotSealed,
+		/// The auction is not in its reveal window: before gate closure, or after the window
+		/// ended.
+		NotRevealing,
+		/// No unrevealed commitment has this id in this slot.
+		UnknownCommitment,
+		/// An order with this id is already in the book: the commitment was revealed (or the
+		/// id is a standing order's, placed in the clear).
+		AlreadyRevealed,
+		/// The commitment belongs to another account.
+		NotCommitmentOwner,
+		/// The revealed order, account, slot and salt do not hash to the commitment (or the
+		/// order is not of the committed side).
+		CommitmentMismatch,
+		/// The revealed order is for more energy than its commitment's `max_wh`.
+		AboveCommittedEnergy,
+		/// The sealed reveal window is shorter than `MinRevealBlocks` blocks, or does not end a
+		/// block before the slot starts under the schedule's gate closure.
+		RevealWindowDoesNotFit,
+		/// The sealed book holds as many commitments as its reveal window's blocks can reveal
+		/// (`SealedBook::capacity`).
+		TooManyCommitments,
 	}
 
 	#[pallet::hooks]
@@ -586,11 +688,12 @@ pub mod pallet {
 		}
 
 		/// Withdraws the caller's order `id` from the book of `slot` before gate closure and
-		/// releases its hold.
+		/// releases its hold; in a sealed book, `id` may be the caller's commitment, whose
+		/// hold and bond are released.
 		///
 		/// Origin: the order's owner.
 		#[pallet::call_index(2)]
-		#[pallet::weight(<T as Config>::WeightInfo::cancel_order())]
+		#[pallet::weight(Pallet::<T>::cancel_order_weight())]
 		pub fn cancel_order(origin: OriginFor<T>, slot: MarketSlot, id: OrderId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_cancel_order(who, slot, id)
@@ -608,7 +711,8 @@ pub mod pallet {
 
 		/// Changes the auction schedule of auctions opened from now on. Refused unless gate
 		/// closure comes after opening (`gate_closure_ms < open_slots_ahead × slot length`),
-		/// `open_slots_ahead` is 1 to 24, and the settlement delay is at most 24 slots.
+		/// `open_slots_ahead` is 1 to 24, the settlement delay is at most 24 slots, and a
+		/// sealed mode's reveal window still ends a block before the slot.
 		///
 		/// Origin: governance.
 		#[pallet::call_index(4)]
@@ -662,6 +766,65 @@ pub mod pallet {
 			let owner = ensure_signed(origin)?;
 			let order = StandingOrder { owner, side, price, quantity, cap_wh, deposit: 0 };
 			Self::do_set_standing_order(order).map(|_| ())
+		}
+
+		/// Chooses how the auctions opened from now on take their orders: in the clear
+		/// (`AuctionMode::Open`, the default) or sealed (`AuctionMode::Sealed { reveal_ms }`):
+		/// committed in secret until gate closure and revealed in a window of `reveal_ms`
+		/// after it. Refused unless the window is at least `MinRevealBlocks` blocks and ends a
+		/// block before the slot starts (`reveal_ms + block time ≤ gate_closure_ms`).
+		///
+		/// Origin: governance.
+		#[pallet::call_index(9)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_auction_mode())]
+		pub fn set_auction_mode(origin: OriginFor<T>, mode: AuctionMode) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_auction_mode(mode)
+		}
+
+		/// Commits to a sealed order in the book of `slot` before its gate closure: `hash` is
+		/// [`commitment_hash`] of the caller, the slot, the order (side with its meter or
+		/// RES, Wh, price) and a 32-byte random salt; `side` and `max_wh`, the most Wh the
+		/// order may be for, are stated in the clear. Takes the book's next order id (shown in
+		/// `OrderCommitted`) and holds the worst order of `max_wh` (a bid at the retail cap,
+		/// an offer's deposit at a zero reserve) plus the reveal bond (`RevealBond` + the
+		/// slot's retail − feed-in spread on `max_wh`). `cancel_order` withdraws it before
+		/// gate closure.
+		///
+		/// Origin: an active consumer (for a bid) or producer (for an offer).
+		#[pallet::call_index(10)]
+		#[pallet::weight(<T as Config>::WeightInfo::commit_order())]
+		pub fn commit_order(
+			origin: OriginFor<T>,
+			slot: MarketSlot,
+			side: SealedSide,
+			max_wh: Wh,
+			hash: CommitmentHash,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit_order(who, slot, side, max_wh, hash)
+		}
+
+		/// Reveals the caller's commitment `id` in the book of `slot` during its reveal window:
+		/// the order (`side` with the buyer's consumption meter or the seller's RES, `wh`,
+		/// `price`) and the `salt` it was committed with. The order must match the commitment
+		/// and pass the checks of a placed order; it enters the book under id `id`, and what
+		/// the commitment held beyond the order's own hold, and the bond, are released.
+		///
+		/// Origin: the commitment's owner.
+		#[pallet::call_index(11)]
+		#[pallet::weight(Pallet::<T>::reveal_order_weight())]
+		pub fn reveal_order(
+			origin: OriginFor<T>,
+			slot: MarketSlot,
+			id: OrderId,
+			side: Side,
+			wh: Wh,
+			price: Price,
+			salt: Salt,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal_order(who, slot, id, side, wh, price, salt)
 		}
 
 		/// Withdraws the caller's standing order `id` and releases its deposit (orders it

@@ -109,6 +109,8 @@ impl pallet_market::Config for Test {
 	type MaxStandingOrdersPerMember = ConstU32<2>;
 	type MinOfferDeposit = ConstU128<MIN_OFFER_DEPOSIT>;
 	type StandingOrderDeposit = ConstU128<STANDING_DEPOSIT>;
+	type RevealBond = ConstU128<REVEAL_BOND>;
+	type MinRevealBlocks = ConstU32<3>;
 	type SummariesKept = ConstU32<3>;
 	type DefaultTariff = DefaultTariff;
 	type WeightInfo = ();
@@ -116,6 +118,9 @@ impl pallet_market::Config for Test {
 
 /// The least an offer holds per kWh (and pays per undelivered kWh).
 pub const MIN_OFFER_DEPOSIT: u128 = 5_000;
+
+/// The fixed part of a sealed order's reveal bond.
+pub const REVEAL_BOND: u128 = 50_000;
 
 /// What a standing order holds: one unit.
 pub const STANDING_DEPOSIT: u128 = 1_000_000;
@@ -369,6 +374,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		tariffs: None,
 		utility: Some(UTILITY),
 		standing_orders: vec![],
+		mode: None,
 	}
 	.assimilate_storage(&mut storage)
 	.expect("valid market");

@@ -1,13 +1,13 @@
 //! Placing and cancelling orders.
 
 use crate::{
-	Auction, AuctionStatus, Auctions, Config, Error, Event, HoldReason, OfferedOfRes, Order,
-	OrderId, Orders, OrdersOfMember, Pallet, Price, Side,
+	Amount, Auction, AuctionStatus, Auctions, Config, Error, Event, HoldReason, OfferedOfRes,
+	Order, OrderId, Orders, OrdersOfMember, Pallet, Price, Side,
 };
 use energy_clearing::money::cost_ceil;
 use energy_primitives::{
-	MarketClock, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry, ResId, ResRegistry,
-	Roles, Wh,
+	MarketClock, MarketSlot, MeterId, MeterRegistry, ParticipantRegistry, ResId, ResProfile,
+	ResRegistry, Roles, Wh,
 };
 use frame_support::{
 	ensure,
@@ -18,11 +18,49 @@ use sp_runtime::DispatchError;
 
 impl<T: Config> Pallet<T> {
 	/// The auction of `slot` if it takes orders now.
-	fn auction_taking_orders(slot: MarketSlot) -> Result<Auction, DispatchError> {
+	pub(crate) fn auction_taking_orders(slot: MarketSlot) -> Result<Auction, DispatchError> {
 		let auction = Auctions::<T>::get(slot).ok_or(Error::<T>::AuctionNotOpen)?;
 		ensure!(auction.status == AuctionStatus::Open, Error::<T>::AuctionNotOpen);
 		ensure!(Self::now_ms() < auction.gate_closure_at, Error::<T>::GateClosed);
 		Ok(auction)
+	}
+
+	/// Checks that the book of `slot` (`auction`) and the member's orders in it have room for
+	/// one more order of `owner`; returns the member's orders in the book.
+	pub(crate) fn ensure_room(
+		slot: MarketSlot,
+		auction: &Auction,
+		owner: &T::AccountId,
+	) -> Result<u32, DispatchError> {
+		ensure!(auction.orders() < T::MaxOrdersPerSlot::get(), Error::<T>::BookFull);
+		let held_by_member = OrdersOfMember::<T>::get(slot, owner);
+		ensure!(held_by_member < T::MaxOrdersPerMember::get(), Error::<T>::TooManyOrders);
+		Ok(held_by_member)
+	}
+
+	/// Takes the next order id of `auction`'s book and counts one more order of `side` in it
+	/// (its energy is counted by the caller).
+	pub(crate) fn take_order_id(
+		auction: &mut Auction,
+		is_bid: bool,
+	) -> Result<OrderId, DispatchError> {
+		let id = auction.next_order_id;
+		auction.next_order_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		match is_bid {
+			true => auction.bids += 1,
+			false => auction.offers += 1,
+		}
+		Ok(id)
+	}
+
+	/// Counts `wh` more energy on the side of `is_bid` in `auction`'s book.
+	pub(crate) fn count_energy(auction: &mut Auction, is_bid: bool, wh: Wh) -> DispatchResult {
+		let total = match is_bid {
+			true => &mut auction.bid_wh,
+			false => &mut auction.offer_wh,
+		};
+		*total = total.checked_add(wh).ok_or(Error::<T>::Overflow)?;
+		Ok(())
 	}
 
 	/// Checks the book and member bounds, then puts `order` in the book under a new id and
@@ -33,23 +71,9 @@ impl<T: Config> Pallet<T> {
 		order: Order<T::AccountId>,
 		reason: HoldReason,
 	) -> Result<OrderId, DispatchError> {
-		ensure!(auction.orders() < T::MaxOrdersPerSlot::get(), Error::<T>::BookFull);
-		let held_by_member = OrdersOfMember::<T>::get(slot, &order.owner);
-		ensure!(held_by_member < T::MaxOrdersPerMember::get(), Error::<T>::TooManyOrders);
-		let id = auction.next_order_id;
-		auction.next_order_id = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-		match order.side {
-			Side::Bid { .. } | Side::UnsitedBid => {
-				auction.bids += 1;
-				auction.bid_wh =
-					auction.bid_wh.checked_add(order.wh).ok_or(Error::<T>::Overflow)?;
-			},
-			Side::Offer { .. } => {
-				auction.offers += 1;
-				auction.offer_wh =
-					auction.offer_wh.checked_add(order.wh).ok_or(Error::<T>::Overflow)?;
-			},
-		}
+		let held_by_member = Self::ensure_room(slot, &auction, &order.owner)?;
+		let id = Self::take_order_id(&mut auction, order.side.is_bid())?;
+		Self::count_energy(&mut auction, order.side.is_bid(), order.wh)?;
 		T::Currency::hold(&reason.into(), &order.owner, order.held)
 			.map_err(|_| Error::<T>::InsufficientFunds)?;
 		OrdersOfMember::<T>::insert(slot, &order.owner, held_by_member + 1);
@@ -70,10 +94,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Participants::has_active_roles(&who, Roles::CONSUMER), Error::<T>::NotConsumer);
 		Self::ensure_consumption_meter(&who, meter)?;
 		let auction = Self::auction_taking_orders(slot)?;
-		ensure!(wh > 0, Error::<T>::ZeroEnergy);
-		ensure!(price > 0, Error::<T>::ZeroPrice);
-		ensure!(price <= auction.retail, Error::<T>::PriceAboveRetail);
-		let held = cost_ceil(price, wh);
+		let held = Self::bid_terms(&auction, wh, price)?;
 		let side = Side::Bid { meter };
 		let order = Order { owner: who.clone(), side, wh, price, held, used: 0 };
 		let id = Self::enter_order(slot, auction, order, HoldReason::BidMaxCost)?;
@@ -99,21 +120,9 @@ impl<T: Config> Pallet<T> {
 		wh: Wh,
 		price: Price,
 	) -> DispatchResult {
-		ensure!(T::Participants::has_active_roles(&who, Roles::PRODUCER), Error::<T>::NotProducer);
-		let profile = T::Res::profile(res).ok_or(Error::<T>::UnknownRes)?;
-		ensure!(profile.owner == who, Error::<T>::NotResOwner);
-		ensure!(profile.may_produce, Error::<T>::ResCannotProduce);
+		let profile = Self::ensure_offering_res(&who, res)?;
 		let auction = Self::auction_taking_orders(slot)?;
-		ensure!(wh > 0, Error::<T>::ZeroEnergy);
-		ensure!(price <= auction.retail, Error::<T>::PriceAboveRetail);
-		// Nameplate W × slot length: the most the RES can export in the slot, for all its
-		// offers of the slot together.
-		let capacity = (profile.nameplate_w as u128)
-			.saturating_mul(<Self as MarketClock>::slot_length_ms() as u128)
-			/ energy_primitives::HOUR_MS as u128;
-		let offered = OfferedOfRes::<T>::get(slot, res).saturating_add(wh);
-		ensure!(offered as u128 <= capacity, Error::<T>::OfferAboveCapacity);
-		let deposit = cost_ceil(Self::penalty_rate(auction.retail, price), wh);
+		let (deposit, offered) = Self::offer_terms(slot, &auction, &profile, res, wh, price)?;
 		let order = Order {
 			owner: who.clone(),
 			side: Side::Offer { res },
@@ -128,10 +137,63 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// The hold of a bid of `wh` at `price` in `auction`'s book (its maximum cost), if the
+	/// book's rules take it: at least 1 Wh, a price above zero and at most the retail cap.
+	pub(crate) fn bid_terms(
+		auction: &Auction,
+		wh: Wh,
+		price: Price,
+	) -> Result<Amount, DispatchError> {
+		ensure!(wh > 0, Error::<T>::ZeroEnergy);
+		ensure!(price > 0, Error::<T>::ZeroPrice);
+		ensure!(price <= auction.retail, Error::<T>::PriceAboveRetail);
+		Ok(cost_ceil(price, wh))
+	}
+
+	/// Checks that `who` is an active producer owning RES `res`, which may produce; returns
+	/// the RES's profile.
+	pub(crate) fn ensure_offering_res(
+		who: &T::AccountId,
+		res: ResId,
+	) -> Result<ResProfile<T::AccountId>, DispatchError> {
+		ensure!(T::Participants::has_active_roles(who, Roles::PRODUCER), Error::<T>::NotProducer);
+		let profile = T::Res::profile(res).ok_or(Error::<T>::UnknownRes)?;
+		ensure!(profile.owner == *who, Error::<T>::NotResOwner);
+		ensure!(profile.may_produce, Error::<T>::ResCannotProduce);
+		Ok(profile)
+	}
+
+	/// The delivery deposit of an offer of `wh` from RES `res` (`profile`) at `price` in the
+	/// book of `slot` (`auction`), and the RES's offered energy with it, if the book's rules
+	/// take it: at least 1 Wh, a reserve at most the retail cap, and the RES's offers of the
+	/// slot together within what its nameplate exports in one slot.
+	pub(crate) fn offer_terms(
+		slot: MarketSlot,
+		auction: &Auction,
+		profile: &ResProfile<T::AccountId>,
+		res: ResId,
+		wh: Wh,
+		price: Price,
+	) -> Result<(Amount, Wh), DispatchError> {
+		ensure!(wh > 0, Error::<T>::ZeroEnergy);
+		ensure!(price <= auction.retail, Error::<T>::PriceAboveRetail);
+		// Nameplate W × slot length: the most the RES can export in the slot, for all its
+		// offers of the slot together.
+		let capacity = (profile.nameplate_w as u128)
+			.saturating_mul(<Self as MarketClock>::slot_length_ms() as u128)
+			/ energy_primitives::HOUR_MS as u128;
+		let offered = OfferedOfRes::<T>::get(slot, res).saturating_add(wh);
+		ensure!(offered as u128 <= capacity, Error::<T>::OfferAboveCapacity);
+		Ok((cost_ceil(Self::penalty_rate(auction.retail, price), wh), offered))
+	}
+
 	/// Withdraws order `id` of `who` from the book of `slot` and releases its hold.
 	pub fn do_cancel_order(who: T::AccountId, slot: MarketSlot, id: OrderId) -> DispatchResult {
 		let mut auction = Self::auction_taking_orders(slot)?;
-		let order = Orders::<T>::get(slot, id).ok_or(Error::<T>::UnknownOrder)?;
+		let Some(order) = Orders::<T>::get(slot, id) else {
+			// In a sealed book, the id may be a commitment of the member's.
+			return Self::do_cancel_commitment(who, slot, id, auction);
+		};
 		ensure!(order.owner == who, Error::<T>::NotOrderOwner);
 		match order.side {
 			Side::Bid { .. } | Side::UnsitedBid => {

@@ -3,7 +3,7 @@
 
 use crate::{
 	weights::WeightInfo, Auction, AuctionStatus, Auctions, Config, Event, NextSlotToOpen, Pallet,
-	Pending, PendingAuction, Rule, Schedule, SettlementPhase, TRADES_PER_PAGE,
+	Pending, PendingAuction, Rule, Schedule, SealedBooks, SettlementPhase, TRADES_PER_PAGE,
 };
 use energy_primitives::MarketSlot;
 use frame_support::{traits::Get, weights::WeightMeter};
@@ -64,11 +64,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The weight of clearing a book of `bids` and `offers`: the benchmarked `clear`, plus
 	/// the trade pages it writes (at most one trade per order, [`TRADES_PER_PAGE`] a page),
-	/// which the benchmark's per-order fit rounds away.
+	/// which the benchmark's per-order fit rounds away, and the read of the sealed book.
 	pub fn clearing_weight(bids: u32, offers: u32) -> Weight {
 		let pages = bids.saturating_add(offers) / TRADES_PER_PAGE + 1;
 		<T as Config>::WeightInfo::clear(bids.saturating_add(offers))
-			.saturating_add(T::DbWeight::get().writes(pages as u64))
+			.saturating_add(T::DbWeight::get().reads_writes(1, pages as u64))
 	}
 
 	/// Opens the auctions of the slots that have come within `open_slots_ahead`.
@@ -111,6 +111,7 @@ impl<T: Config> Pallet<T> {
 					feed_in: auction.feed_in,
 					gate_closure_at,
 				});
+				Self::seal_if_sealed_mode(next, &auction);
 				Auctions::<T>::insert(next, auction);
 				let _ = pending.try_push(PendingAuction { slot: next, due: gate_closure_at });
 				Self::place_standing_orders(next);
@@ -122,14 +123,25 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Clears the open auction of `entry` if its whole book fits in the meter.
+	/// At the gate closure of `entry`'s auction: a sealed auction enters its reveal window; an
+	/// open one, or a sealed one at the window's end, clears if its whole book fits in the
+	/// meter.
 	fn close_if_due(entry: &mut PendingAuction, meter: &mut WeightMeter) {
-		let Some(auction) = Auctions::<T>::get(entry.slot) else {
+		let Some(mut auction) = Auctions::<T>::get(entry.slot) else {
 			entry.due = u64::MAX;
 			return;
 		};
-		if auction.status != AuctionStatus::Open {
-			return;
+		match auction.status {
+			AuctionStatus::Open => {
+				if let Some(book) = SealedBooks::<T>::get(entry.slot) {
+					if meter.try_consume(<T as Config>::WeightInfo::start_reveal()).is_ok() {
+						entry.due = Self::start_reveal(entry.slot, &mut auction, book);
+					}
+					return;
+				}
+			},
+			AuctionStatus::Revealing => {},
+			_ => return,
 		}
 		let weight = Self::clearing_weight(auction.bids, auction.offers);
 		if meter.try_consume(weight).is_ok() {
@@ -196,6 +208,29 @@ impl<T: Config> Pallet<T> {
 					meter.consume(<T as Config>::WeightInfo::release_orders(count));
 					let removed = Self::release_orders(slot, count);
 					(removed == count).then_some(SettlementPhase::Orders)
+				},
+				SettlementPhase::Commitments => {
+					// An open auction's book has no sealed book: one read to know.
+					if meter.try_consume(T::DbWeight::get().reads(1)).is_err() {
+						return false;
+					}
+					let unrevealed =
+						SealedBooks::<T>::get(slot).map_or(0, |book| book.unrevealed());
+					if unrevealed == 0 {
+						None
+					} else {
+						let count = affordable(
+							meter,
+							unrevealed.min(TRADES_PER_PAGE),
+							<T as Config>::WeightInfo::void_commitments,
+						);
+						if count == 0 {
+							return false;
+						}
+						meter.consume(<T as Config>::WeightInfo::void_commitments(count));
+						let voided = Self::void_commitments(slot, count);
+						(voided < unrevealed).then_some(SettlementPhase::Commitments)
+					}
 				},
 				SettlementPhase::FeedIn { after } => {
 					let count =

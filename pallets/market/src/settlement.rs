@@ -252,6 +252,7 @@ impl<T: Config> Pallet<T> {
 				let oldest = settled.remove(0);
 				Auctions::<T>::remove(oldest);
 				SlotLoading::<T>::remove(oldest);
+				crate::SealedBooks::<T>::remove(oldest);
 			}
 			let _ = settled.try_push(slot);
 		});
@@ -261,7 +262,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn next_phase(phase: SettlementPhase) -> Option<SettlementPhase> {
 		match phase {
 			SettlementPhase::Trades { .. } => Some(SettlementPhase::Orders),
-			SettlementPhase::Orders => Some(SettlementPhase::FeedIn { after: None }),
+			SettlementPhase::Orders => Some(SettlementPhase::Commitments),
+			SettlementPhase::Commitments => Some(SettlementPhase::FeedIn { after: None }),
 			SettlementPhase::FeedIn { .. } => Some(SettlementPhase::Finish),
 			SettlementPhase::Finish => None,
 		}

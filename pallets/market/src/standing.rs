@@ -136,6 +136,20 @@ impl<T: Config> Pallet<T> {
 		<T as Config>::WeightInfo::place_bid().saturating_add(T::Meters::meter_weight())
 	}
 
+	/// The weight of `reveal_order`: the benchmarked reveal of an offer, or of a bid plus the
+	/// lookup of its meter at its worst (as for [`Self::place_bid_weight`]).
+	pub fn reveal_order_weight() -> Weight {
+		<T as Config>::WeightInfo::reveal_bid()
+			.saturating_add(T::Meters::meter_weight())
+			.max(<T as Config>::WeightInfo::reveal_offer())
+	}
+
+	/// The weight of `cancel_order`: withdrawing an order or, in a sealed book, a commitment.
+	pub fn cancel_order_weight() -> Weight {
+		<T as Config>::WeightInfo::cancel_order()
+			.max(<T as Config>::WeightInfo::cancel_commitment())
+	}
+
 	/// The weight of dropping up to [`MAX_STANDING_DROPS_PER_OPENING`] templates of departed
 	/// owners at one opening (each: the owner's status, then the template, its count and its
 	/// hold written).

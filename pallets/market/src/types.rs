@@ -122,6 +122,10 @@ pub enum AuctionStatus {
 	Settling(SettlementPhase),
 	/// Done: orders, trades and working state are pruned; this record is the summary.
 	Settled,
+	/// A sealed auction past its gate closure: its members reveal their committed orders
+	/// until [`SealedBook::reveal_until`], then the revealed book clears. Last in the enum so
+	/// that the SCALE indexes of the other statuses stay as stored before sealed auctions.
+	Revealing,
 }
 
 /// The steps of settlement, each taken in bounded pieces over as many blocks as it needs.
@@ -154,6 +158,9 @@ pub enum SettlementPhase {
 	},
 	/// Recording the summary and pruning what is left.
 	Finish,
+	/// Voiding a sealed auction's unrevealed commitments: releasing their holds and burning
+	/// their reveal bonds (runs after `Orders`; last in the enum for the SCALE indexes).
+	Commitments,
 }
 
 /// The record of one auction: its terms, its book, its clearing and its settlement. It stays
@@ -450,4 +457,162 @@ pub enum GridClearingError {
 	InvalidGrid,
 	/// An order is at a point outside the grid, or two orders share an id.
 	InvalidBook,
+}
+
+/// How the auctions opened from now on take their orders (governance: `set_auction_mode`).
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Default,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum AuctionMode {
+	/// Orders enter the book in the clear as they are placed.
+	#[default]
+	Open,
+	/// Members commit to orders in secret until gate closure (`commit_order`) and reveal them
+	/// for `reveal_ms` after it (`reveal_order`); then the revealed book clears. Standing
+	/// orders are still placed in the clear at the opening: the chain places them, so it
+	/// cannot keep them secret.
+	Sealed {
+		/// The reveal window after gate closure, ms: several blocks, so that no single block
+		/// producer can keep a reveal out, and ending at least a block before the slot starts.
+		reveal_ms: u64,
+	},
+}
+
+/// The side of a sealed order, stated in the clear when it is committed: it decides what the
+/// commitment holds.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum SealedSide {
+	/// A bid: holds `max_wh` at the slot's retail cap.
+	Bid,
+	/// An offer: holds the delivery deposit of `max_wh` at a reserve of zero.
+	Offer,
+}
+
+impl SealedSide {
+	/// Whether an order of `side` is of this sealed side.
+	pub fn matches(&self, side: &Side) -> bool {
+		match self {
+			SealedSide::Bid => matches!(side, Side::Bid { .. }),
+			SealedSide::Offer => matches!(side, Side::Offer { .. }),
+		}
+	}
+}
+
+/// A commitment's hash: see [`commitment_hash`].
+pub type CommitmentHash = [u8; 32];
+
+/// The salt a commitment is made with: 256 random bits chosen by the member.
+pub type Salt = [u8; 32];
+
+/// The domain tag every commitment hash starts with (16 bytes, encoded as they are).
+pub const COMMITMENT_DOMAIN: [u8; 16] = *b"energy/sealed/v1";
+
+/// The hash a member commits to for a sealed order: BLAKE2b-256 of the SCALE encoding of
+/// `(COMMITMENT_DOMAIN, who, slot, side, wh, price, salt)`, that is the 16 domain bytes, the
+/// account's 32 bytes, the slot (u32 LE), the side (`0x02` + meter u32 LE for a bid, `0x01` +
+/// RES u32 LE for an offer), the energy (u64 LE), the price (u128 LE) and the 32 salt bytes:
+/// 113 bytes for a 32-byte account. The account binds a commitment to its maker: another
+/// account that copies it can never reveal it.
+pub fn commitment_hash<AccountId: Encode>(
+	who: &AccountId,
+	slot: energy_primitives::MarketSlot,
+	side: &Side,
+	wh: Wh,
+	price: Price,
+	salt: &Salt,
+) -> CommitmentHash {
+	(COMMITMENT_DOMAIN, who, slot, side, wh, price, salt).using_encoded(blake2_256)
+}
+
+/// BLAKE2b-256, as the runtime's hashing host function computes it.
+fn blake2_256(bytes: &[u8]) -> CommitmentHash {
+	use sp_runtime::traits::{BlakeTwo256, Hash};
+	BlakeTwo256::hash(bytes).0
+}
+
+/// A member's sealed order before it is revealed: what is stated in the clear, what it holds,
+/// and the hash of the rest.
+#[derive(Clone, Debug, Decode, Encode, Eq, MaxEncodedLen, PartialEq, TypeInfo)]
+pub struct Commitment<AccountId> {
+	/// Who committed.
+	pub owner: AccountId,
+	/// Bid or offer.
+	pub side: SealedSide,
+	/// The most Wh the revealed order may be for.
+	pub max_wh: Wh,
+	/// The hash of the order ([`commitment_hash`]).
+	pub hash: CommitmentHash,
+	/// What the worst order of `max_wh` would hold (bid at retail, offer at a zero reserve),
+	/// under the side's hold reason.
+	pub held: Amount,
+	/// The reveal bond (hold reason `RevealBond`): burned if the order is not revealed.
+	pub bond: Amount,
+}
+
+/// A sealed auction's state: when its reveal window ends and how its commitments fared. Kept
+/// as long as the slot's auction record.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Default,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct SealedBook {
+	/// The reveal window ends at this unix ms: reveals are taken before it, and the book
+	/// clears in the first block at or after it.
+	pub reveal_until: u64,
+	/// The most commitments the book takes: as many as the window's blocks can reveal at half
+	/// their normal weight (and at most `MaxOrdersPerSlot`), fixed at the opening.
+	pub capacity: u32,
+	/// Bids committed and not (yet) revealed.
+	pub unrevealed_bids: u32,
+	/// Offers committed and not (yet) revealed.
+	pub unrevealed_offers: u32,
+	/// Commitments revealed into the book.
+	pub revealed: u32,
+	/// Commitments voided unrevealed.
+	pub voided: u32,
+	/// The reveal bonds burned with them.
+	pub forfeited: Amount,
+}
+
+impl SealedBook {
+	/// Commitments not revealed.
+	pub fn unrevealed(&self) -> u32 {
+		self.unrevealed_bids.saturating_add(self.unrevealed_offers)
+	}
 }

@@ -16,6 +16,7 @@
 // Merged: clear from `PALLETS=market EXTRINSICS=clear STEPS=10 REPEAT=3 ./scripts/benchmark-pallets.sh` (2026-12-03).
 // Merged: clear from `PALLETS=market EXTRINSICS=clear STEPS=10 REPEAT=3 ./scripts/benchmark-pallets.sh` (2026-12-06).
 // Merged: place_bid, cancel_order, set_standing_order, settle_trades, finish_settlement from `PALLETS=market EXTRINSICS=settle_trades,finish_settlement,place_bid,cancel_order,set_standing_order STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-06).
+// Merged: open_auction, finish_settlement, set_auction_mode, commit_order, cancel_commitment, reveal_bid, reveal_offer, start_reveal, void_commitments from `PALLETS=market EXTRINSICS=set_auction_mode,commit_order,cancel_commitment,reveal_bid,reveal_offer,start_reveal,void_commitments,open_auction,finish_settlement STEPS=20 REPEAT=10 ./scripts/benchmark-pallets.sh` (2026-12-06).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -87,6 +88,20 @@ pub trait WeightInfo {
 	fn feed_in(n: u32, ) -> Weight;
 	/// Weight of `finish_settlement`.
 	fn finish_settlement() -> Weight;
+	/// Weight of `set_auction_mode`.
+	fn set_auction_mode() -> Weight;
+	/// Weight of `commit_order`.
+	fn commit_order() -> Weight;
+	/// Weight of `cancel_commitment`.
+	fn cancel_commitment() -> Weight;
+	/// Weight of `reveal_bid`.
+	fn reveal_bid() -> Weight;
+	/// Weight of `reveal_offer`.
+	fn reveal_offer() -> Weight;
+	/// Weight of `start_reveal`.
+	fn start_reveal() -> Weight;
+	/// Weight of `void_commitments`.
+	fn void_commitments(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_market` with the runtime's database weights.
@@ -288,20 +303,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::NextSlotToOpen` (r:1 w:1)
 	/// Proof: `Market::NextSlotToOpen` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Market::CounterForStandingOrders` (r:1 w:0)
+	/// Proof: `Market::CounterForStandingOrders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Rule` (r:1 w:0)
 	/// Proof: `Market::Rule` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Tariffs` (r:1 w:0)
 	/// Proof: `Market::Tariffs` (`max_values`: Some(1), `max_size`: Some(768), added: 1263, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Mode` (r:1 w:0)
+	/// Proof: `Market::Mode` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
+	/// Storage: `Market::StandingOrders` (r:5 w:0)
+	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:4 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Forecasts::Forecasts` (r:4 w:0)
+	/// Proof: `Forecasts::Forecasts` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:0 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	fn open_auction() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `335`
-		//  Estimated: `2255`
-		// Minimum execution time: 15_463_000 picoseconds.
-		Weight::from_parts(16_946_000, 2255)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `1630`
+		//  Estimated: `13855`
+		// Minimum execution time: 67_892_000 picoseconds.
+		Weight::from_parts(98_769_000, 13855)
+			.saturating_add(T::DbWeight::get().reads(22_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
@@ -417,6 +444,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:0 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLoading` (r:0 w:1)
@@ -425,10 +454,173 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1046`
 		//  Estimated: `2159`
-		// Minimum execution time: 31_868_000 picoseconds.
-		Weight::from_parts(40_241_000, 2159)
+		// Minimum execution time: 34_422_000 picoseconds.
+		Weight::from_parts(55_333_000, 2159)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Market::Schedule` (r:1 w:0)
+	/// Proof: `Market::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Mode` (r:0 w:1)
+	/// Proof: `Market::Mode` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
+	fn set_auction_mode() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `327`
+		//  Estimated: `1505`
+		// Minimum execution time: 9_694_000 picoseconds.
+		Weight::from_parts(11_688_000, 1505)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
+	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:0 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	fn commit_order() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1412`
+		//  Estimated: `3686`
+		// Minimum execution time: 113_370_000 picoseconds.
+		Weight::from_parts(167_952_000, 3686)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:1 w:0)
+	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:1 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
+	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn cancel_commitment() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1297`
+		//  Estimated: `3686`
+		// Minimum execution time: 97_937_000 picoseconds.
+		Weight::from_parts(149_785_000, 3686)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:1 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
+	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::Gateways` (r:1 w:0)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:0 w:1)
+	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	fn reveal_bid() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2189`
+		//  Estimated: `108987`
+		// Minimum execution time: 108_042_000 picoseconds.
+		Weight::from_parts(158_899_000, 108987)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:1 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `ResAssets::Assets` (r:1 w:0)
+	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OfferedOfRes` (r:1 w:1)
+	/// Proof: `Market::OfferedOfRes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:0 w:1)
+	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	fn reveal_offer() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1891`
+		//  Estimated: `3686`
+		// Minimum execution time: 107_471_000 picoseconds.
+		Weight::from_parts(125_708_000, 3686)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Auctions` (r:0 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	fn start_reveal() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `506`
+		//  Estimated: `3517`
+		// Minimum execution time: 13_781_000 picoseconds.
+		Weight::from_parts(15_333_000, 3517)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:257 w:256)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:256 w:256)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:256 w:256)
+	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 256]`.
+	fn void_commitments(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `661 + n * (352 ±0)`
+		//  Estimated: `3594 + n * (2632 ±0)`
+		// Minimum execution time: 77_136_000 picoseconds.
+		Weight::from_parts(78_377_000, 3594)
+			// Standard Error: 713_232
+			.saturating_add(Weight::from_parts(82_244_537, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(n.into()))
 	}
 }
 
@@ -590,16 +782,28 @@ impl WeightInfo for () {
 	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Market::NextSlotToOpen` (r:1 w:1)
 	/// Proof: `Market::NextSlotToOpen` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Market::CounterForStandingOrders` (r:1 w:0)
+	/// Proof: `Market::CounterForStandingOrders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Rule` (r:1 w:0)
 	/// Proof: `Market::Rule` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Tariffs` (r:1 w:0)
 	/// Proof: `Market::Tariffs` (`max_values`: Some(1), `max_size`: Some(768), added: 1263, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Mode` (r:1 w:0)
+	/// Proof: `Market::Mode` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
+	/// Storage: `Market::StandingOrders` (r:5 w:0)
+	/// Proof: `Market::StandingOrders` (`max_values`: None, `max_size`: Some(98), added: 2573, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:4 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Forecasts::Forecasts` (r:4 w:0)
+	/// Proof: `Forecasts::Forecasts` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:0 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
-	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(197), added: 2672, mode: `MaxEncodedLen`)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	fn open_auction() -> Weight {
-		Weight::from_parts(16_946_000, 2255)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(98_769_000, 13855)
+			.saturating_add(ParityDbWeight::get().reads(22_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Market::Auctions` (r:1 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
@@ -695,13 +899,149 @@ impl WeightInfo for () {
 	}
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:0 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Auctions` (r:0 w:1)
 	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
 	/// Storage: `Market::SlotLoading` (r:0 w:1)
 	/// Proof: `Market::SlotLoading` (`max_values`: None, `max_size`: Some(36878), added: 39353, mode: `MaxEncodedLen`)
 	fn finish_settlement() -> Weight {
-		Weight::from_parts(40_241_000, 2159)
+		Weight::from_parts(55_333_000, 2159)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Market::Schedule` (r:1 w:0)
+	/// Proof: `Market::Schedule` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Mode` (r:0 w:1)
+	/// Proof: `Market::Mode` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
+	fn set_auction_mode() -> Weight {
+		Weight::from_parts(11_688_000, 1505)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
+	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:0 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	fn commit_order() -> Weight {
+		Weight::from_parts(167_952_000, 3686)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:1 w:0)
+	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:1 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:1 w:1)
+	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn cancel_commitment() -> Weight {
+		Weight::from_parts(149_785_000, 3686)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:1 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::MeterDirectory` (r:1 w:0)
+	/// Proof: `Meters::MeterDirectory` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
+	/// Storage: `Meters::Gateways` (r:1 w:0)
+	/// Proof: `Meters::Gateways` (`max_values`: None, `max_size`: Some(105522), added: 107997, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:0 w:1)
+	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	fn reveal_bid() -> Weight {
+		Weight::from_parts(158_899_000, 108987)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Market::Auctions` (r:1 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:1 w:1)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `Participants::Participants` (r:1 w:0)
+	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
+	/// Storage: `ResAssets::Assets` (r:1 w:0)
+	/// Proof: `ResAssets::Assets` (`max_values`: None, `max_size`: Some(124), added: 2599, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OfferedOfRes` (r:1 w:1)
+	/// Proof: `Market::OfferedOfRes` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Orders` (r:0 w:1)
+	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
+	fn reveal_offer() -> Weight {
+		Weight::from_parts(125_708_000, 3686)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Auctions` (r:0 w:1)
+	/// Proof: `Market::Auctions` (`max_values`: None, `max_size`: Some(221), added: 2696, mode: `MaxEncodedLen`)
+	fn start_reveal() -> Weight {
+		Weight::from_parts(15_333_000, 3517)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Market::SealedBooks` (r:1 w:1)
+	/// Proof: `Market::SealedBooks` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Market::Commitments` (r:257 w:256)
+	/// Proof: `Market::Commitments` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:256 w:256)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Market::OrdersOfMember` (r:256 w:256)
+	/// Proof: `Market::OrdersOfMember` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 256]`.
+	fn void_commitments(n: u32, ) -> Weight {
+		Weight::from_parts(78_377_000, 3594)
+			.saturating_add(Weight::from_parts(82_244_537, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(n.into()))
 	}
 }

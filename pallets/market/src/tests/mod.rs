@@ -7,6 +7,7 @@ mod lifecycle;
 mod migrations;
 mod orders;
 mod properties;
+mod sealed;
 mod settlement;
 mod standing;
 
