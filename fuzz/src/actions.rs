@@ -89,6 +89,8 @@ pub struct Memory {
 	pub last_forecast: Option<RuntimeCall>,
 	/// The genesis hash the chain's signatures bind.
 	pub genesis_hash: H256,
+	/// The order, and salt, behind each commitment hash the fuzzer made: to reveal it.
+	pub sealed: std::collections::BTreeMap<[u8; 32], (Side, Wh, u128, [u8; 32])>,
 }
 
 impl Memory {
@@ -104,13 +106,14 @@ impl Memory {
 			last_sent: Default::default(),
 			last_forecast: None,
 			genesis_hash,
+			sealed: Default::default(),
 		}
 	}
 }
 
 /// Draws one action from the chain's current state (runs inside it).
 pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
-	let mut action = match rng.gen_range(0..110u32) {
+	let mut action = match rng.gen_range(0..118u32) {
 		0..=24 => readings(rng, actors, memory),
 		25..=36 => place_bid(rng, actors),
 		37..=48 => place_offer(rng, actors),
@@ -126,7 +129,9 @@ pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Actio
 		92..=96 => meter_admin(rng, actors),
 		97..=99 => misc(rng, actors),
 		100..=104 => flexibility(rng, actors),
-		_ => grid(rng, actors),
+		105..=109 => grid(rng, actors),
+		110..=113 => commit_order(rng, actors, memory),
+		_ => reveal_order(rng, actors, memory),
 	};
 	// Now and then a transaction with a stale or future nonce, or a corrupted signature.
 	if let Tx::Signed { nonce_offset, corrupt, .. } = &mut action.tx {
@@ -246,12 +251,85 @@ fn place_offer(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	Action::signed(who, RuntimeCall::Market(call))
 }
 
+/// A sealed order's commitment: the hash of an order the fuzzer remembers (mostly a valid one,
+/// stated with room to spare), or now and then a random hash; in an open auction it is refused.
+fn commit_order(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Action {
+	use pallet_market::SealedSide;
+	let bid = rng.gen_bool(0.5);
+	let roles: &[Role] =
+		if bid { &[Role::Consumer, Role::Prosumer] } else { &[Role::Producer, Role::Prosumer] };
+	let who = someone(rng, actors, roles);
+	let account = actors.account(who);
+	let (slot, retail, feed_in) = order_slot(rng);
+	let (side, price) = match bid {
+		true => (Side::Bid { meter: meter_of(rng, &account) }, rng.gen_range(0..=retail * 11 / 10)),
+		false => (
+			Side::Offer { res: res_of(rng, &account) },
+			rng.gen_range(feed_in * 8 / 10..=retail * 11 / 10),
+		),
+	};
+	let wh = amount_wh(rng, 200);
+	let salt: [u8; 32] = rng.gen();
+	let hash = pallet_market::commitment_hash(&account, slot, &side, wh, price, &salt);
+	memory.sealed.insert(hash, (side, wh, price, salt));
+	let max_wh = if rng.gen_bool(0.9) {
+		wh.saturating_add(rng.gen_range(0..50))
+	} else {
+		amount_wh(rng, 200)
+	};
+	let hash = if rng.gen_bool(0.05) { rng.gen() } else { hash };
+	let side = if bid { SealedSide::Bid } else { SealedSide::Offer };
+	let call = pallet_market::Call::commit_order { slot, side, max_wh, hash };
+	Action::signed(who, RuntimeCall::Market(call))
+}
+
+/// A reveal of a commitment in a reveal window: its owner's, with the remembered order, mostly;
+/// otherwise by another account, with another salt or energy, or of a random id.
+fn reveal_order(rng: &mut ChaCha8Rng, actors: &Actors, memory: &Memory) -> Action {
+	let revealing: Vec<_> = pallet_market::Commitments::<Runtime>::iter()
+		.filter(|(slot, _, _)| {
+			pallet_market::Auctions::<Runtime>::get(slot)
+				.is_some_and(|auction| auction.status == AuctionStatus::Revealing)
+		})
+		.collect();
+	let Some((slot, id, commitment)) = revealing.choose(rng).cloned() else {
+		let who = rng.gen_range(0..actors.accounts.len());
+		let call = pallet_market::Call::reveal_order {
+			slot: current_slot(),
+			id: rng.gen_range(0..4),
+			side: Side::Bid { meter: 0 },
+			wh: 1,
+			price: 1,
+			salt: rng.gen(),
+		};
+		return Action::signed(who, RuntimeCall::Market(call));
+	};
+	let (side, mut wh, price, mut salt) = memory.sealed.get(&commitment.hash).copied().unwrap_or((
+		Side::Bid { meter: 0 },
+		1,
+		1,
+		[0; 32],
+	));
+	match rng.gen_range(0..20u32) {
+		0 => salt[0] ^= 1,
+		1 => wh = wh.saturating_add(1),
+		_ => {},
+	}
+	let who = mostly(rng, actors, &commitment.owner);
+	let call = pallet_market::Call::reveal_order { slot, id, side, wh, price, salt };
+	Action::signed(who, RuntimeCall::Market(call))
+}
+
 fn cancel_order(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	let orders: Vec<_> = open_auctions()
 		.into_iter()
 		.flat_map(|(slot, _)| {
 			pallet_market::Orders::<Runtime>::iter_prefix(slot)
 				.map(move |(id, order)| (slot, id, order.owner))
+				.chain(
+					pallet_market::Commitments::<Runtime>::iter_prefix(slot)
+						.map(move |(id, commitment)| (slot, id, commitment.owner)),
+				)
 		})
 		.collect();
 	let Some((slot, id, owner)) = orders.choose(rng).cloned() else {
@@ -587,7 +665,17 @@ fn transfer(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 }
 
 fn market_governance(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
-	let call = match rng.gen_range(0..4u32) {
+	let call = match rng.gen_range(0..5u32) {
+		4 => {
+			// The development schedule fits windows of 18 to 24 s: draw around them.
+			let mode = match rng.gen_bool(0.3) {
+				true => pallet_market::AuctionMode::Open,
+				false => {
+					pallet_market::AuctionMode::Sealed { reveal_ms: rng.gen_range(12_000..=30_000) }
+				},
+			};
+			pallet_market::Call::set_auction_mode { mode }
+		},
 		0 => {
 			let rule =
 				*[ClearingRule::AverageBid, ClearingRule::UniformPrice, ClearingRule::PayAsBid]

@@ -22,12 +22,22 @@ fn market_holds() -> Result<(), String> {
 	use frame_support::traits::fungible::InspectHold;
 	use pallet_market::HoldReason;
 	use std::collections::BTreeMap;
-	let reasons =
-		[HoldReason::BidMaxCost, HoldReason::OfferDeposit, HoldReason::StandingOrderDeposit];
+	let reasons = [
+		HoldReason::BidMaxCost,
+		HoldReason::OfferDeposit,
+		HoldReason::StandingOrderDeposit,
+		HoldReason::RevealBond,
+	];
 	let mut expected: BTreeMap<(energy_primitives::AccountId, usize), u128> = BTreeMap::new();
 	for (_, _, order) in pallet_market::Orders::<Runtime>::iter() {
 		let reason = if order.side.is_bid() { 0 } else { 1 };
 		*expected.entry((order.owner.clone(), reason)).or_default() += order.still_held();
+	}
+	// A sealed order's commitment holds its worst order under its side's reason, and its bond.
+	for (_, _, commitment) in pallet_market::Commitments::<Runtime>::iter() {
+		let reason = if commitment.side == pallet_market::SealedSide::Bid { 0 } else { 1 };
+		*expected.entry((commitment.owner.clone(), reason)).or_default() += commitment.held;
+		*expected.entry((commitment.owner, 3)).or_default() += commitment.bond;
 	}
 	for (_, order) in pallet_market::StandingOrders::<Runtime>::iter() {
 		*expected.entry((order.owner, 2)).or_default() += order.deposit;
@@ -79,8 +89,8 @@ fn pallets_try_state(number: u32) -> Result<(), String> {
 	Ok(())
 }
 
-/// The total issuance falls by exactly the fees paid (burnt by this runtime) and the dust of
-/// reaped accounts (also burnt), and equals every account's free plus reserved balance.
+/// The total issuance falls by exactly the fees paid (burnt by this runtime), the dust of
+/// reaped accounts and the reveal bonds of void sealed orders (also burnt), and equals every account's free plus reserved balance.
 fn money(issuance_before: u128, events: &[RuntimeEvent]) -> Result<(), String> {
 	let mut fees = 0u128;
 	let mut dust = 0u128;
@@ -91,6 +101,10 @@ fn money(issuance_before: u128, events: &[RuntimeEvent]) -> Result<(), String> {
 			) => fees += actual_fee,
 			RuntimeEvent::Balances(pallet_balances::Event::DustLost { amount, .. }) => {
 				dust += amount
+			},
+			// The reveal bonds of void sealed orders are burnt.
+			RuntimeEvent::Market(pallet_market::Event::CommitmentVoided { forfeited, .. }) => {
+				dust += forfeited
 			},
 			_ => {},
 		}

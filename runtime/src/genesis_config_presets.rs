@@ -46,12 +46,14 @@ pub const DEV_SLOT_LENGTH_MS: u64 = 60_000;
 /// The demo community's DSO: `//Dso` of the dev phrase.
 pub const DSO_PUBLIC: [u8; 32] =
 	hex_literal::hex!("7256e60b269f449855204ec8819422f813ce104bc48c3d974d3cb27c467e7a04");
-/// Auctions of the development networks: open 3 one-minute slots ahead, close 15 s before the
-/// slot, settle 30 s after it (the readings' grace window: a gateway that meters a slot by its
-/// finalized end, a block or two late, still gets its readings in).
+/// Auctions of the development networks: open 3 one-minute slots ahead, close 30 s before the
+/// slot (room for a sealed auction's reveal window of three 6-second blocks and a block to
+/// clear in: `market.setAuctionMode(Sealed { reveal_ms: 18000 })`), settle 30 s after it (the
+/// readings' grace window: a gateway that meters a slot by its finalized end, a block or two
+/// late, still gets its readings in).
 pub const DEV_AUCTION_SCHEDULE: pallet_market::AuctionSchedule = pallet_market::AuctionSchedule {
 	open_slots_ahead: 3,
-	gate_closure_ms: 15_000,
+	gate_closure_ms: 30_000,
 	settlement_delay_ms: 30_000,
 };
 
@@ -417,6 +419,20 @@ mod tests {
 			let seed = alloc::format!("//meter//{id}");
 			assert_eq!(*public, if *is_ed { ed(&seed) } else { sr(&seed) }, "meter {id}");
 		}
+	}
+
+	/// The dev schedule takes a sealed auction's shortest reveal window (three blocks) and a
+	/// block to clear in, and such a window reveals a real book.
+	#[test]
+	fn the_dev_schedule_fits_the_shortest_sealed_window() {
+		type Market = pallet_market::Pallet<crate::Runtime>;
+		let shortest = 3 * crate::SLOT_DURATION;
+		let sealed = |reveal_ms| pallet_market::AuctionMode::Sealed { reveal_ms };
+		assert!(Market::mode_fits(&sealed(shortest), &DEV_AUCTION_SCHEDULE));
+		assert!(!Market::mode_fits(&sealed(shortest - 1), &DEV_AUCTION_SCHEDULE));
+		let capacity = Market::commitment_capacity(shortest);
+		std::println!("a three-block window reveals {capacity} commitments");
+		assert!(capacity >= 1_000, "a three-block window reveals only {capacity} commitments");
 	}
 
 	/// The genesis state a preset builds (the genesis builds of the pallets check it).
