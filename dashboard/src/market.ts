@@ -178,10 +178,22 @@ export class MarketView {
     const key = `${slot}:${report?.bids}:${report?.offers}:${report?.bid_wh}:${report?.offer_wh}:${statusWord(report?.status)}`;
     if (key === this.bookKey) return;
     this.bookKey = key;
-    const { orders, complete } = await readBook(this.chain, slot);
+    const [{ orders, complete }, sealedBook] = await Promise.all([
+      readBook(this.chain, slot),
+      this.chain.api.query.market.sealedBooks(slot),
+    ]);
     const { decimals: d, symbol: sym } = this.chain;
+    // A sealed auction shows how many orders are committed until they are revealed; the book
+    // below holds the standing orders (placed in the clear) and the orders revealed so far.
+    const sealed = sealedBook.toJSON() as { revealUntil: number; unrevealedBids: number; unrevealedOffers: number; revealed: number } | null;
+    const status = statusWord(report?.status);
+    const sealedNote = !sealed
+      ? ''
+      : status === 'open' || status === 'revealing'
+        ? `Sealed auction: ${sealed.unrevealedBids} bids and ${sealed.unrevealedOffers} offers committed, not yet revealed${status === 'revealing' ? ` (reveals until ${clock(num(sealed.revealUntil))} UTC)` : ' (revealed after gate closure)'}. `
+        : `Sealed auction: ${sealed.revealed} orders revealed. `;
     this.root.querySelector('#book-note')!.textContent =
-      `${orders.length} open orders in slot ${slot}` + (complete ? '' : ` (the first ${orders.length} read; the book is larger)`);
+      sealedNote + `${orders.length} open orders in slot ${slot}` + (complete ? '' : ` (the first ${orders.length} read; the book is larger)`);
     const levels = (side: 'bid' | 'offer') => {
       const byPrice = new Map<number, number>();
       for (const o of orders.filter((o) => o.side === side)) byPrice.set(o.price, (byPrice.get(o.price) ?? 0) + o.wh);

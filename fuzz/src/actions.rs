@@ -91,6 +91,9 @@ pub struct Memory {
 	pub genesis_hash: H256,
 	/// The order, and salt, behind each commitment hash the fuzzer made: to reveal it.
 	pub sealed: std::collections::BTreeMap<[u8; 32], (Side, Wh, u128, [u8; 32])>,
+	/// Whether governance may seal auctions and members commit and reveal (off for histories
+	/// that stand for chains of runtimes before sealed auctions).
+	pub sealed_auctions: bool,
 }
 
 impl Memory {
@@ -107,6 +110,7 @@ impl Memory {
 			last_forecast: None,
 			genesis_hash,
 			sealed: Default::default(),
+			sealed_auctions: true,
 		}
 	}
 }
@@ -123,13 +127,14 @@ pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Actio
 		61..=66 => retire(rng, actors),
 		67..=72 => forecasts(rng, actors, memory),
 		73..=76 => transfer(rng, actors),
-		77..=80 => market_governance(rng, actors),
+		77..=80 => market_governance(rng, actors, memory.sealed_auctions),
 		81..=86 => participants(rng, actors),
 		87..=91 => res_assets(rng, actors),
 		92..=96 => meter_admin(rng, actors),
 		97..=99 => misc(rng, actors),
 		100..=104 => flexibility(rng, actors),
 		105..=109 => grid(rng, actors),
+		110..=117 if !memory.sealed_auctions => place_bid(rng, actors),
 		110..=113 => commit_order(rng, actors, memory),
 		_ => reveal_order(rng, actors, memory),
 	};
@@ -304,12 +309,11 @@ fn reveal_order(rng: &mut ChaCha8Rng, actors: &Actors, memory: &Memory) -> Actio
 		};
 		return Action::signed(who, RuntimeCall::Market(call));
 	};
-	let (side, mut wh, price, mut salt) = memory.sealed.get(&commitment.hash).copied().unwrap_or((
-		Side::Bid { meter: 0 },
-		1,
-		1,
-		[0; 32],
-	));
+	let (side, mut wh, price, mut salt) = memory
+		.sealed
+		.get(&commitment.digest)
+		.copied()
+		.unwrap_or((Side::Bid { meter: 0 }, 1, 1, [0; 32]));
 	match rng.gen_range(0..20u32) {
 		0 => salt[0] ^= 1,
 		1 => wh = wh.saturating_add(1),
@@ -664,9 +668,9 @@ fn transfer(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 	Action::signed(from, RuntimeCall::Balances(call))
 }
 
-fn market_governance(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+fn market_governance(rng: &mut ChaCha8Rng, actors: &Actors, sealed_auctions: bool) -> Action {
 	let call = match rng.gen_range(0..5u32) {
-		4 => {
+		4 if sealed_auctions => {
 			// The development schedule fits windows of 18 to 24 s: draw around them.
 			let mode = match rng.gen_bool(0.3) {
 				true => pallet_market::AuctionMode::Open,
@@ -676,7 +680,7 @@ fn market_governance(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 			};
 			pallet_market::Call::set_auction_mode { mode }
 		},
-		0 => {
+		0 | 4 => {
 			let rule =
 				*[ClearingRule::AverageBid, ClearingRule::UniformPrice, ClearingRule::PayAsBid]
 					.choose(rng)

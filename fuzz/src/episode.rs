@@ -86,6 +86,13 @@ impl Episode {
 		})
 	}
 
+	/// The episode without sealed auctions: governance never seals, members never commit or
+	/// reveal (a history of a chain from before sealed auctions, for the upgrade tests).
+	pub fn without_sealed_auctions(mut self) -> Self {
+		self.memory.sealed_auctions = false;
+		self
+	}
+
 	/// The chain (to read or change its state between blocks).
 	pub fn chain(&mut self) -> &mut NativeChain {
 		&mut self.chain

@@ -40,18 +40,23 @@ const SEEDS: [u64; 3] = [11, 12, 13];
 /// Transactions per history.
 const CALLS: u64 = 1_500;
 
-/// A fuzzed history of `CALLS` transactions (and more until some tokens are held) that broke
-/// nothing.
+/// A fuzzed history of `CALLS` transactions (and more until some tokens are held and some
+/// trades wait for settlement) that broke nothing.
 fn history(seed: u64) -> Episode {
-	let mut episode = Episode::new(seed).expect("a genesis");
+	// Runtimes before spec 109 had no sealed auctions: the history has none.
+	let mut episode = Episode::new(seed).expect("a genesis").without_sealed_auctions();
 	episode.play(CALLS).expect("blocks");
-	// On until some tokens are held (at most 2,000 calls more), so that the ledger's migration
-	// has holdings to move: small books settle fast, and a history can end with none.
+	// On until some tokens are held and some cleared trades wait for settlement (at most 2,000
+	// calls more), so that the ledger's and the market's migrations have work: small books
+	// settle fast, and a history can end with neither.
 	for _ in 0..40 {
-		let held = episode
-			.chain()
-			.with_state(|| pallet_energy_tokens::Holdings::<Runtime>::iter().next().is_some());
-		if held {
+		let (held, traded) = episode.chain().with_state(|| {
+			(
+				pallet_energy_tokens::Holdings::<Runtime>::iter().next().is_some(),
+				pallet_market::TradePages::<Runtime>::iter_keys().next().is_some(),
+			)
+		});
+		if held && traded {
 			break;
 		}
 		episode.play(50).expect("blocks");

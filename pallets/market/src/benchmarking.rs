@@ -524,7 +524,7 @@ mod benchmarks {
 			Commitments::<T>::insert(
 				SLOT,
 				i,
-				Commitment { owner: who.clone(), side, max_wh, hash, held, bond },
+				Commitment { owner: who.clone(), side, max_wh, digest: hash, held, bond },
 			);
 			OrdersOfMember::<T>::insert(SLOT, &who, 1);
 			book.unrevealed_bids += 1;

@@ -133,7 +133,7 @@ impl<T: Config> Pallet<T> {
 			true => book.unrevealed_bids += 1,
 			false => book.unrevealed_offers += 1,
 		}
-		let commitment = Commitment { owner: who.clone(), side, max_wh, hash, held, bond };
+		let commitment = Commitment { owner: who.clone(), side, max_wh, digest: hash, held, bond };
 		Commitments::<T>::insert(slot, id, commitment);
 		OrdersOfMember::<T>::insert(slot, &who, held_by_member + 1);
 		SealedBooks::<T>::insert(slot, book);
@@ -195,7 +195,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(commitment.owner == who, Error::<T>::NotCommitmentOwner);
 		ensure!(
 			commitment.side.matches(&side)
-				&& crate::commitment_hash(&who, slot, &side, wh, price, &salt) == commitment.hash,
+				&& crate::commitment_hash(&who, slot, &side, wh, price, &salt) == commitment.digest,
 			Error::<T>::CommitmentMismatch
 		);
 		ensure!(wh <= commitment.max_wh, Error::<T>::AboveCommittedEnergy);

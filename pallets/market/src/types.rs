@@ -565,8 +565,9 @@ pub struct Commitment<AccountId> {
 	pub side: SealedSide,
 	/// The most Wh the revealed order may be for.
 	pub max_wh: Wh,
-	/// The hash of the order ([`commitment_hash`]).
-	pub hash: CommitmentHash,
+	/// The hash of the order ([`commitment_hash`]). Named `digest`, not `hash`: polkadot.js
+	/// gives every decoded value a `hash` of its own encoding, which would hide the field.
+	pub digest: CommitmentHash,
 	/// What the worst order of `max_wh` would hold (bid at retail, offer at a zero reserve),
 	/// under the side's hold reason.
 	pub held: Amount,
