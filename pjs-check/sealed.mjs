@@ -5,15 +5,23 @@
 // the revealed book clears with their trade; settlement settles the slot and releases what
 // they held.
 //
-//   node sealed.mjs [ws://127.0.0.1:9944]
+//   node sealed.mjs [ws://127.0.0.1:9944] [dashboard-dir screenshot-dir]
+//
+// With the dashboard's directory (built: `npm run build --prefix dashboard`), it also checks in
+// headless Chromium that the dashboard's order book shows the commitment counts and none of
+// the orders before gate closure (`dashboard/tests/sealed-book.mjs`).
 //
 // Exits non-zero (with the reason) if any step fails.
 
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, decodeAddress, randomAsU8a } from '@polkadot/util-crypto';
 
 const url = process.argv[2] ?? process.env.ENERGY_NODE_URL ?? 'ws://127.0.0.1:9944';
+const [dashboard, screenshots] = process.argv.slice(3);
 const REVEAL_MS = 18_000;
 
 function check(condition, message) {
@@ -75,7 +83,8 @@ async function main() {
     for (let s = now + 1; s <= now + 4; s++) {
       const [book, auction] = await Promise.all([api.query.market.sealedBooks(s), api.query.market.auctions(s)]);
       const timestamp = (await api.query.timestamp.now()).toNumber();
-      if (book.isSome && auction.isSome && auction.unwrap().gateClosureAt.toNumber() > timestamp + 24_000) {
+      // Time to commit (a block) and to look at the book in the dashboard before the gate.
+      if (book.isSome && auction.isSome && auction.unwrap().gateClosureAt.toNumber() > timestamp + 90_000) {
         slot = s;
         break;
       }
@@ -96,10 +105,15 @@ async function main() {
     { who: ferdie, side: { meter: 4 }, sealedSide: 'Bid', wh: 10, price: 60_000n, maxWh: 10 },
     { who: one, side: { meter: 5 }, sealedSide: 'Bid', wh: 5, price: 90_000n, maxWh: 5 },
   ];
-  for (const order of orders) {
-    order.salt = randomAsU8a(32);
-    order.hash = commitment(order.who.address, slot, order.side, order.wh, order.price, order.salt);
-    const events = await included(api, api.tx.market.commitOrder(slot, order.sealedSide, order.maxWh, order.hash), order.who);
+  const commits = await Promise.all(
+    orders.map((order) => {
+      order.salt = randomAsU8a(32);
+      order.hash = commitment(order.who.address, slot, order.side, order.wh, order.price, order.salt);
+      return included(api, api.tx.market.commitOrder(slot, order.sealedSide, order.maxWh, order.hash), order.who);
+    }),
+  );
+  for (const [n, order] of orders.entries()) {
+    const events = commits[n];
     const committed = events.find(({ event }) => api.events.market.OrderCommitted.is(event));
     check(committed, 'an OrderCommitted event');
     order.id = committed.event.data.id.toNumber();
@@ -115,6 +129,10 @@ async function main() {
   check(book.unrevealedBids.toNumber() === 3 && book.unrevealedOffers.toNumber() === 1, `three bids and one offer committed: ${book}`);
   for (const order of orders) {
     check((await api.query.market.orders(slot, order.id)).isNone, `order ${order.id} is not in the book before its reveal`);
+  }
+  if (dashboard) {
+    const { stdout } = await promisify(execFile)('node', [join(dashboard, 'tests/sealed-book.mjs'), url, String(slot), '3', '1', screenshots ?? 'screenshots'], { cwd: dashboard });
+    console.log(stdout.trim());
   }
   // A reveal before gate closure is refused with the pallet's named error.
   const [eveOrder, bobOrder, ferdieOrder, oneOrder] = orders;

@@ -190,8 +190,8 @@ export class MarketView {
     const sealedNote = !sealed
       ? ''
       : status === 'open' || status === 'revealing'
-        ? `Sealed auction: ${sealed.unrevealedBids} bids and ${sealed.unrevealedOffers} offers committed, not yet revealed${status === 'revealing' ? ` (reveals until ${clock(num(sealed.revealUntil))} UTC)` : ' (revealed after gate closure)'}. `
-        : `Sealed auction: ${sealed.revealed} orders revealed. `;
+        ? `Sealed auction: ${plural(sealed.unrevealedBids, 'bid')} and ${plural(sealed.unrevealedOffers, 'offer')} committed, not yet revealed${status === 'revealing' ? ` (reveals until ${clock(num(sealed.revealUntil))} UTC)` : ' (revealed after gate closure)'}. `
+        : `Sealed auction: ${plural(sealed.revealed, 'order')} revealed. `;
     this.root.querySelector('#book-note')!.textContent =
       sealedNote + `${orders.length} open orders in slot ${slot}` + (complete ? '' : ` (the first ${orders.length} read; the book is larger)`);
     const levels = (side: 'bid' | 'offer') => {
@@ -217,4 +217,9 @@ export class MarketView {
         <td title="${esc(o.owner)}">${short(o.owner)}</td><td>${o.res != null ? `RES ${o.res}` : o.meter != null ? `meter ${o.meter}` : ''}</td><td>${energy(o.wh)}</td><td>${price(o.price, d, sym)}</td></tr>`)
       .join('');
   }
+}
+
+/// `n` and `noun`, plural unless `n` is one.
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
