@@ -426,13 +426,16 @@ mod tests {
 	#[test]
 	fn the_dev_schedule_fits_the_shortest_sealed_window() {
 		type Market = pallet_market::Pallet<crate::Runtime>;
-		let shortest = 3 * crate::SLOT_DURATION;
-		let sealed = |reveal_ms| pallet_market::AuctionMode::Sealed { reveal_ms };
-		assert!(Market::mode_fits(&sealed(shortest), &DEV_AUCTION_SCHEDULE));
-		assert!(!Market::mode_fits(&sealed(shortest - 1), &DEV_AUCTION_SCHEDULE));
-		let capacity = Market::commitment_capacity(shortest);
-		std::println!("a three-block window reveals {capacity} commitments");
-		assert!(capacity >= 1_000, "a three-block window reveals only {capacity} commitments");
+		sp_io::TestExternalities::default().execute_with(|| {
+			pallet_market::SlotLength::<crate::Runtime>::put(DEV_SLOT_LENGTH_MS);
+			let shortest = 3 * crate::SLOT_DURATION;
+			let sealed = |reveal_ms| pallet_market::AuctionMode::Sealed { reveal_ms };
+			assert!(Market::mode_fits(&sealed(shortest), &DEV_AUCTION_SCHEDULE));
+			assert!(!Market::mode_fits(&sealed(shortest - 1), &DEV_AUCTION_SCHEDULE));
+			let capacity = Market::commitment_capacity(shortest);
+			std::println!("a three-block window reveals {capacity} commitments");
+			assert!(capacity >= 1_000, "a three-block window reveals only {capacity} commitments");
+		});
 	}
 
 	/// The genesis state a preset builds (the genesis builds of the pallets check it).

@@ -69,13 +69,21 @@ impl<T: Config> MarketClock for Pallet<T> {
 		}
 	}
 
-	/// A pending auction whose next step is due and that is still open or revealing: its gate
-	/// (or its reveal window) has closed and the block hook has not cleared it yet.
+	/// A pending auction past its gate that the block hook has not cleared yet: open with its
+	/// gate closure due, or a sealed auction in its reveal window (the grid it clears on must
+	/// not change once its members can see the revealed orders).
 	fn clearing_due() -> bool {
 		let now = Self::now_ms();
-		crate::Pending::<T>::get().iter().filter(|pending| pending.due <= now).any(|pending| {
-			Auctions::<T>::get(pending.slot).is_some_and(|auction| {
-				matches!(auction.status, AuctionStatus::Open | AuctionStatus::Revealing)
+		// A reveal window began at or before now and is shorter than a slot (`mode_fits`), so
+		// only entries due within a slot from now can be due or revealing: the others are not
+		// read.
+		let horizon = now.saturating_add(SlotLength::<T>::get());
+		let near = crate::Pending::<T>::get().into_iter().filter(|pending| pending.due <= horizon);
+		near.into_iter().any(|pending| {
+			Auctions::<T>::get(pending.slot).is_some_and(|auction| match auction.status {
+				AuctionStatus::Open => pending.due <= now,
+				AuctionStatus::Revealing => true,
+				_ => false,
 			})
 		})
 	}

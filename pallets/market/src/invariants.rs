@@ -76,7 +76,25 @@ impl<T: Config> Pallet<T> {
 				book.unrevealed() == 0 || unrevealed.contains_key(&slot),
 				"a sealed book counts commitments it does not have"
 			);
-			ensure!(Auctions::<T>::contains_key(slot), "a sealed book outlived its auction");
+			let auction = Auctions::<T>::get(slot).ok_or("a sealed book outlived its auction")?;
+			// Commitments are voided before feed-in: none is left once settlement is past them.
+			let voiding_done = match auction.status {
+				AuctionStatus::Settled => true,
+				AuctionStatus::Settling(phase) => matches!(
+					phase,
+					crate::SettlementPhase::FeedIn { .. } | crate::SettlementPhase::Finish
+				),
+				_ => false,
+			};
+			ensure!(!voiding_done || book.unrevealed() == 0, "commitments left after voiding");
+		}
+		for (slot, auction) in Auctions::<T>::iter() {
+			if auction.status == AuctionStatus::Revealing {
+				ensure!(
+					crate::SealedBooks::<T>::contains_key(slot),
+					"a revealing auction without a sealed book"
+				);
+			}
 		}
 		for (who, expected) in &bonds {
 			let on_hold = T::Currency::balance_on_hold(&HoldReason::RevealBond.into(), who);
@@ -162,7 +180,10 @@ impl<T: Config> Pallet<T> {
 		}
 		for slot in crate::SlotLoading::<T>::iter_keys() {
 			let auction = Auctions::<T>::get(slot).ok_or("a grid loading outlived its auction")?;
-			ensure!(auction.status != AuctionStatus::Open, "an open auction has a grid loading");
+			ensure!(
+				!matches!(auction.status, AuctionStatus::Open | AuctionStatus::Revealing),
+				"an auction not yet cleared has a grid loading"
+			);
 		}
 		let pending = Pending::<T>::get();
 		ensure!(pending.windows(2).all(|w| w[0].slot < w[1].slot), "pending auctions out of order");

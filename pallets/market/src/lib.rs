@@ -138,7 +138,7 @@ pub mod pallet {
 		type StandingOrderDeposit: Get<Amount>;
 
 		/// The fixed part of a sealed order's reveal bond (held at commitment, burned if the
-		/// order is not revealed); the bond adds the slot's retail − feed-in spread on the
+		/// order is not revealed); the bond adds the slot's retail cap on the
 		/// committed Wh.
 		#[pallet::constant]
 		type RevealBond: Get<Amount>;
@@ -788,7 +788,7 @@ pub mod pallet {
 		/// order may be for, are stated in the clear. Takes the book's next order id (shown in
 		/// `OrderCommitted`) and holds the worst order of `max_wh` (a bid at the retail cap,
 		/// an offer's deposit at a zero reserve) plus the reveal bond (`RevealBond` + the
-		/// slot's retail − feed-in spread on `max_wh`). `cancel_order` withdraws it before
+		/// slot's retail cap on `max_wh`). `cancel_order` withdraws it before
 		/// gate closure.
 		///
 		/// Origin: an active consumer (for a bid) or producer (for an offer).

@@ -134,13 +134,22 @@ impl<T: Config> Pallet<T> {
 		match auction.status {
 			AuctionStatus::Open => {
 				if let Some(book) = SealedBooks::<T>::get(entry.slot) {
-					if meter.try_consume(<T as Config>::WeightInfo::start_reveal()).is_ok() {
+					// The auction's read is the hook's, before `start_reveal`'s.
+					let weight = <T as Config>::WeightInfo::start_reveal()
+						.saturating_add(T::DbWeight::get().reads(1));
+					if meter.try_consume(weight).is_ok() {
 						entry.due = Self::start_reveal(entry.slot, &mut auction, book);
 					}
 					return;
 				}
 			},
-			AuctionStatus::Revealing => {},
+			AuctionStatus::Revealing => {
+				// The sealed book's read is charged with the clearing's (`clearing_weight`).
+				let mut book = SealedBooks::<T>::get(entry.slot).unwrap_or_default();
+				if !Self::reveal_window_over(entry.slot, &mut book, Self::now_ms()) {
+					return;
+				}
+			},
 			_ => return,
 		}
 		let weight = Self::clearing_weight(auction.bids, auction.offers);
@@ -229,7 +238,9 @@ impl<T: Config> Pallet<T> {
 						}
 						meter.consume(<T as Config>::WeightInfo::void_commitments(count));
 						let voided = Self::void_commitments(slot, count);
-						(voided < unrevealed).then_some(SettlementPhase::Commitments)
+						// Fewer voided than asked means none are left, whatever the counts say.
+						(voided == count && voided < unrevealed)
+							.then_some(SettlementPhase::Commitments)
 					}
 				},
 				SettlementPhase::FeedIn { after } => {

@@ -41,15 +41,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Whether `mode` works with `schedule`: a sealed mode's reveal window is at least
-	/// [`Config::MinRevealBlocks`] blocks long and ends at least a block before the slot
-	/// starts (the book clears in the first block after the window, before delivery).
+	/// [`Config::MinRevealBlocks`] blocks long, ends at least a block before the slot starts
+	/// (the book clears in the first block after the window, before delivery) and is shorter
+	/// than a slot (one book's window never overlaps the next one's).
 	pub fn mode_fits(mode: &AuctionMode, schedule: &AuctionSchedule) -> bool {
 		match mode {
 			AuctionMode::Open => true,
 			AuctionMode::Sealed { reveal_ms } => {
 				let block = Self::block_time_ms();
+				let slot_length = crate::SlotLength::<T>::get();
 				*reveal_ms >= block.saturating_mul(T::MinRevealBlocks::get().into())
-					&& reveal_ms.saturating_add(block) <= schedule.gate_closure_ms
+					&& reveal_ms.saturating_add(block) <= schedule.gate_closure_ms.min(slot_length)
 			},
 		}
 	}
@@ -82,22 +84,25 @@ impl<T: Config> Pallet<T> {
 		let blocks = reveal_ms / Self::block_time_ms();
 		let weights = T::BlockWeights::get();
 		let normal = weights.get(DispatchClass::Normal).max_total.unwrap_or(weights.max_block);
-		let per_reveal = Self::reveal_order_weight().ref_time().max(1);
+		let per_reveal = Self::reveal_order_weight()
+			.saturating_add(weights.get(DispatchClass::Normal).base_extrinsic)
+			.ref_time()
+			.max(1);
 		let reveals = (normal.ref_time() / 2).saturating_mul(blocks) / per_reveal;
 		reveals.min(T::MaxOrdersPerSlot::get().into()) as u32
 	}
 
 	/// What a commitment of `max_wh` on `side` holds in `auction`: the worst order of that
 	/// size (a bid at the retail cap, an offer's deposit at a zero reserve), and the reveal
-	/// bond ([`Config::RevealBond`] plus the slot's spread between retail and feed-in on
-	/// `max_wh`: the most a member gains per Wh by choosing after the others revealed).
+	/// bond ([`Config::RevealBond`] plus the slot's retail cap on `max_wh`: every price in the
+	/// book is between zero and the cap, so no choice of which order to reveal changes what a
+	/// member pays or receives for a Wh by more).
 	pub fn commitment_holds(auction: &Auction, side: SealedSide, max_wh: Wh) -> (Amount, Amount) {
 		let held = match side {
 			SealedSide::Bid => cost_ceil(auction.retail, max_wh),
 			SealedSide::Offer => cost_ceil(Self::penalty_rate(auction.retail, 0), max_wh),
 		};
-		let spread = auction.retail.saturating_sub(auction.feed_in);
-		let bond = T::RevealBond::get().saturating_add(cost_ceil(spread, max_wh));
+		let bond = T::RevealBond::get().saturating_add(cost_ceil(auction.retail, max_wh));
 		(held, bond)
 	}
 
@@ -186,8 +191,9 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let mut auction = Auctions::<T>::get(slot).ok_or(Error::<T>::NotRevealing)?;
 		ensure!(auction.status == AuctionStatus::Revealing, Error::<T>::NotRevealing);
+		// The hook ends the window (at `reveal_until`, once it had its blocks) before the
+		// block's transactions: while the auction is revealing, the window is open.
 		let mut book = SealedBooks::<T>::get(slot).ok_or(Error::<T>::NotRevealing)?;
-		ensure!(Self::now_ms() < book.reveal_until, Error::<T>::NotRevealing);
 		let Some(commitment) = Commitments::<T>::get(slot, id) else {
 			ensure!(!Orders::<T>::contains_key(slot, id), Error::<T>::AlreadyRevealed);
 			return Err(Error::<T>::UnknownCommitment.into());
@@ -279,6 +285,7 @@ impl<T: Config> Pallet<T> {
 	) -> u64 {
 		let late = Self::now_ms().saturating_sub(auction.gate_closure_at);
 		book.reveal_until = book.reveal_until.saturating_add(late);
+		book.opened_in_block = Self::block_number();
 		auction.status = AuctionStatus::Revealing;
 		Auctions::<T>::insert(slot, &*auction);
 		SealedBooks::<T>::insert(slot, book);
@@ -288,6 +295,29 @@ impl<T: Config> Pallet<T> {
 			reveal_until: book.reveal_until,
 		});
 		book.reveal_until
+	}
+
+	/// The current block's number (saturated to 32 bits).
+	fn block_number() -> u32 {
+		use sp_runtime::traits::UniqueSaturatedInto;
+		frame_system::Pallet::<T>::block_number().unique_saturated_into()
+	}
+
+	/// Whether the reveal window of `slot` (`book`) is over at unix ms `now`: its time has
+	/// passed and it had [`Config::MinRevealBlocks`] blocks. A window still short of its blocks
+	/// when the slot begins (the chain stalled) is over too, with its bonds to be returned
+	/// rather than burned (recorded in the book).
+	pub(crate) fn reveal_window_over(slot: MarketSlot, book: &mut SealedBook, now: u64) -> bool {
+		let blocks = Self::block_number().saturating_sub(book.opened_in_block);
+		if blocks >= T::MinRevealBlocks::get() {
+			return now >= book.reveal_until;
+		}
+		if now < Self::slot_start_ms(slot) {
+			return false;
+		}
+		book.bonds_returned = true;
+		SealedBooks::<T>::insert(slot, *book);
+		true
 	}
 
 	/// At the end of the reveal window of `slot`: takes the commitments left unrevealed out of
@@ -300,20 +330,27 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Voids up to `count` unrevealed commitments of `slot`: releases their holds, burns their
-	/// bonds. Returns how many it voided (fewer than `count` once none are left).
+	/// bonds (returns them if the window was cut short: [`SealedBook::bonds_returned`]).
+	/// Returns how many it voided (fewer than `count` once none are left).
 	pub(crate) fn void_commitments(slot: MarketSlot, count: u32) -> u32 {
 		let Some(mut book) = SealedBooks::<T>::get(slot) else { return 0 };
 		let mut voided = 0;
 		for (id, commitment) in Commitments::<T>::drain_prefix(slot).take(count as usize) {
 			Self::release_commitment(&commitment, commitment.held);
-			let burned = T::Currency::burn_held(
-				&HoldReason::RevealBond.into(),
-				&commitment.owner,
-				commitment.bond,
-				Precision::BestEffort,
-				Fortitude::Force,
-			)
-			.unwrap_or_default();
+			let burned = match book.bonds_returned {
+				true => {
+					Self::release_bond(&commitment);
+					0
+				},
+				false => T::Currency::burn_held(
+					&HoldReason::RevealBond.into(),
+					&commitment.owner,
+					commitment.bond,
+					Precision::BestEffort,
+					Fortitude::Force,
+				)
+				.unwrap_or_default(),
+			};
 			match commitment.side {
 				SealedSide::Bid => book.unrevealed_bids = book.unrevealed_bids.saturating_sub(1),
 				SealedSide::Offer => {

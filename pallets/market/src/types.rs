@@ -599,6 +599,13 @@ pub struct SealedBook {
 	/// The most commitments the book takes: as many as the window's blocks can reveal at half
 	/// their normal weight (and at most `MaxOrdersPerSlot`), fixed at the opening.
 	pub capacity: u32,
+	/// The block in which the reveal window opened (0 before gate closure): the window lasts
+	/// at least `MinRevealBlocks` blocks from it, however the chain's clock runs.
+	pub opened_in_block: u32,
+	/// Whether the unrevealed commitments' bonds are returned rather than burned: the slot
+	/// began before the window had its `MinRevealBlocks` blocks (a stalled chain), so members
+	/// were not given the window they were promised.
+	pub bonds_returned: bool,
 	/// Bids committed and not (yet) revealed.
 	pub unrevealed_bids: u32,
 	/// Offers committed and not (yet) revealed.

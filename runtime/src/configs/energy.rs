@@ -95,8 +95,8 @@ impl pallet_market::Config for Runtime {
 	/// 5 CEUR per template: filling all 730 places ties up 3,650 CEUR, and only members with
 	/// the side's role may hold any.
 	type StandingOrderDeposit = ConstU128<{ 5 * crate::UNIT }>;
-	/// 1 CEUR, plus the slot's retail − feed-in spread on the committed Wh: a sealed order
-	/// left unrevealed costs more than choosing it after the others revealed could gain.
+	/// 1 CEUR, plus the slot's retail cap on the committed Wh: a sealed order left unrevealed
+	/// costs more than choosing it after the others revealed could gain.
 	type RevealBond = ConstU128<{ crate::UNIT }>;
 	/// Three 6-second blocks, produced in turn by different validators.
 	type MinRevealBlocks = ConstU32<3>;

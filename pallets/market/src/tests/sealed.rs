@@ -54,9 +54,9 @@ fn hold(reason: HoldReason, who: u64) -> u128 {
 	Balances::balance_on_hold(&reason.into(), &who)
 }
 
-/// The bond of a commitment of `max_wh`: the fixed part and the slot's spread on it.
+/// The bond of a commitment of `max_wh`: the fixed part and the retail cap on it.
 fn bond(max_wh: u64) -> u128 {
-	REVEAL_BOND + cost_ceil(RETAIL - FEED_IN, max_wh)
+	REVEAL_BOND + cost_ceil(RETAIL, max_wh)
 }
 
 fn book() -> SealedBook {
@@ -69,8 +69,13 @@ fn close_gate() {
 	assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing));
 }
 
-/// Runs the hook at the end of the reveal window: the revealed book clears.
+/// Runs the hook through the end of the reveal window (its time and its three blocks, the
+/// gate's being the first): the revealed book clears.
 fn end_window() {
+	run_to_ms(gate_of(SLOT) + REVEAL_MS / 2);
+	assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing));
+	run_to_ms(gate_of(SLOT) + REVEAL_MS - 1);
+	assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing), "the window's time is not over");
 	run_to_ms(gate_of(SLOT) + REVEAL_MS);
 	assert_eq!(status_of(SLOT), Some(AuctionStatus::Cleared));
 }
@@ -400,7 +405,7 @@ fn revealing_only_when_winning_costs_more_than_it_gains() {
 		settle();
 		assert!(!Orders::<Test>::contains_key(SLOT, high));
 		// The choice saved him 40 per kWh on 1 kWh; the void high bid burned its bond, which
-		// covers the slot's whole retail − feed-in spread on its energy.
+		// covers the retail cap on its energy: no price choice can gain more.
 		let gain = cost_ceil(90_000 - 50_000, 1_000);
 		let paid = 50_000;
 		assert_eq!(free(DAVE), START - paid - bond(1_000));
@@ -478,8 +483,63 @@ fn a_chain_late_to_the_gate_shifts_the_reveal_window() {
 		run_to_ms(gate_of(SLOT) + REVEAL_MS);
 		assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing));
 		assert_ok!(reveal(CHARLIE, id, bid(CHARLIE), 1_000, 80_000, 1));
+		run_to_ms(gate_of(SLOT) + 3_000 + REVEAL_MS - 1);
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing));
 		run_to_ms(gate_of(SLOT) + 3_000 + REVEAL_MS);
 		assert_eq!(status_of(SLOT), Some(AuctionStatus::Cleared));
+	});
+}
+
+#[test]
+fn a_window_lasts_its_blocks_when_the_chain_stalls_in_it() {
+	new_test_ext().execute_with(|| {
+		sealed_market();
+		let id = commit(CHARLIE, bid(CHARLIE), 1_000, 80_000, 1_000, 1);
+		let dave = commit(DAVE, bid(DAVE), 500, 90_000, 500, 2);
+		close_gate();
+		// The next block comes after the window's time: the gate's block and this one are not
+		// the three blocks promised, so the window stays open and Charlie can still reveal.
+		run_to_ms(gate_of(SLOT) + REVEAL_MS + 1_000);
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing));
+		run_to_ms(gate_of(SLOT) + REVEAL_MS + 1_001);
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Revealing));
+		assert_ok!(reveal(CHARLIE, id, bid(CHARLIE), 1_000, 80_000, 1));
+		// The third block after the gate's: the window had its blocks (the gate's and two).
+		run_to_ms(gate_of(SLOT) + REVEAL_MS + 1_002);
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Cleared));
+		// Dave had his three blocks: his bond burns.
+		settle();
+		assert!(market_events().contains(&Event::CommitmentVoided {
+			slot: SLOT,
+			id: dave,
+			who: DAVE,
+			forfeited: bond(500),
+		}));
+		assert_invariants();
+	});
+}
+
+#[test]
+fn a_window_cut_short_by_the_slots_start_returns_the_bonds() {
+	new_test_ext().execute_with(|| {
+		sealed_market();
+		let dave = commit(DAVE, bid(DAVE), 500, 90_000, 500, 2);
+		close_gate();
+		// The chain stalls from the gate's block to past the slot's start: the window had one
+		// block. The book clears before delivery goes on, and the void commitment's bond comes
+		// back.
+		run_to_ms(SLOT as u64 * SLOT_MS + 1);
+		assert_eq!(status_of(SLOT), Some(AuctionStatus::Cleared));
+		assert!(book().bonds_returned);
+		settle();
+		assert!(market_events().contains(&Event::CommitmentVoided {
+			slot: SLOT,
+			id: dave,
+			who: DAVE,
+			forfeited: 0,
+		}));
+		assert_eq!(free(DAVE), START);
+		assert_invariants();
 	});
 }
 
@@ -577,7 +637,7 @@ fn clear(
 					n as u8
 				));
 			}
-			run_to_ms(gate_of(SLOT) + REVEAL_MS);
+			end_window();
 		}
 		assert_eq!(status_of(SLOT), Some(AuctionStatus::Cleared));
 		assert_invariants();
