@@ -133,7 +133,11 @@ fn a_sealed_auction_runs_from_commit_to_settlement() {
 		}));
 		assert_invariants();
 
+		assert!(!<Market as energy_primitives::MarketClock>::clearing_due());
 		close_gate();
+		// While the auction reveals, the DSO's grid must not change (pallet-grid's
+		// `ClearingDue`).
+		assert!(<Market as energy_primitives::MarketClock>::clearing_due());
 		assert!(market_events().contains(&Event::RevealStarted {
 			slot: SLOT,
 			commitments: 2,
@@ -149,6 +153,7 @@ fn a_sealed_auction_runs_from_commit_to_settlement() {
 		assert_invariants();
 
 		end_window();
+		assert!(!<Market as energy_primitives::MarketClock>::clearing_due());
 		// AverageBid: the bid's price, one trade of 1 kWh.
 		let auction = Auctions::<Test>::get(SLOT).expect("cleared");
 		assert_eq!((auction.bids, auction.offers, auction.volume_wh), (1, 1, 1_000));
