@@ -8,12 +8,9 @@
 // Exits non-zero (with the reason) if any step fails.
 
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { check, included } from './chain.mjs';
 
 const url = process.argv[2] ?? process.env.ENERGY_NODE_URL ?? 'ws://127.0.0.1:9944';
-
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
 
 async function main() {
   const provider = new WsProvider(url);
@@ -106,21 +103,6 @@ async function main() {
 
   await api.disconnect();
   console.log('polkadot.js check passed');
-}
-
-// Signs and sends `tx` as `signer` and resolves with its events once it is in a block; rejects
-// with the pallet error's name and docs if it failed.
-function included(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const error = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(error ? `${error.section}.${error.name}: ${error.docs.join(' ')}` : dispatchError.toString()));
-      } else if (status.isInBlock) {
-        resolve(events);
-      }
-    }).catch(reject);
-  });
 }
 
 main().catch((error) => {

@@ -17,16 +17,13 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { check, included } from './chain.mjs';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, decodeAddress, randomAsU8a } from '@polkadot/util-crypto';
 
 const url = process.argv[2] ?? process.env.ENERGY_NODE_URL ?? 'ws://127.0.0.1:9944';
 const [dashboard, screenshots] = process.argv.slice(3);
 const REVEAL_MS = 18_000;
-
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
 
 // The commitment format (README, "Sealed auctions"): BLAKE2b-256 of the 16 bytes
 // "energy/sealed/v1", the 32-byte account, the slot (u32 LE), the side (0x02 + meter u32 LE for
@@ -193,7 +190,6 @@ async function main() {
     check(bonds.every((hold) => hold.amount.isZero()), `no reveal bond left on hold: ${holds.toHuman ? JSON.stringify(holds.toHuman()) : holds}`);
   }
 
-
   await api.disconnect();
   console.log('sealed auction check passed');
 }
@@ -212,21 +208,6 @@ function waitForEvent(api, matches, seconds) {
       if (found) {
         clearTimeout(timer);
         resolve(found.event);
-      }
-    }).catch(reject);
-  });
-}
-
-// Signs and sends `tx` as `signer` and resolves with its events once it is in a block; rejects
-// with the pallet error's name and docs if it failed.
-function included(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const error = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(error ? `${error.section}.${error.name}: ${error.docs.join(' ')}` : dispatchError.toString()));
-      } else if (status.isInBlock) {
-        resolve(events);
       }
     }).catch(reject);
   });

@@ -253,6 +253,32 @@ impl DevNode {
 	}
 }
 
+/// Runs the polkadot.js script `pjs-check/<script>` against a fresh dev node whose first
+/// auctions are open (the node's URL first, then `args`), prints its output, and fails if it
+/// does. Needs Node.js and `npm ci --prefix pjs-check` (done by `scripts/test.sh`).
+pub async fn run_pjs_script(script: &str, args: &[std::ffi::OsString]) -> Result<()> {
+	let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pjs-check");
+	anyhow::ensure!(
+		dir.join("node_modules/@polkadot/api").is_dir(),
+		"run `npm ci --prefix pjs-check` first"
+	);
+	let node = DevNode::start().await?;
+	node.wait_for_open_auctions().await?;
+	let started = std::time::Instant::now();
+	let output = tokio::process::Command::new("node")
+		.arg(dir.join(script))
+		.arg(node.url())
+		.args(args)
+		.output()
+		.await
+		.context("running node (Node.js)")?;
+	println!("{}", String::from_utf8_lossy(&output.stdout));
+	eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+	anyhow::ensure!(output.status.success(), "pjs-check/{script} failed: {}", output.status);
+	println!("pjs-check/{script} passed in {} s", started.elapsed().as_secs());
+	Ok(())
+}
+
 impl Drop for DevNode {
 	fn drop(&mut self) {
 		let _ = self.child.kill();

@@ -27,7 +27,8 @@ fn action() -> impl Strategy<Value = Action> {
 	]
 }
 
-fn rule() -> impl Strategy<Value = ClearingRule> {
+/// One of the three clearing rules.
+pub(super) fn rule() -> impl Strategy<Value = ClearingRule> {
 	prop_oneof![
 		Just(ClearingRule::AverageBid),
 		Just(ClearingRule::UniformPrice),

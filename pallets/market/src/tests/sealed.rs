@@ -1,5 +1,6 @@
 //! Sealed auctions: commit, reveal, void, and every abuse of them an adversary would try.
 
+use super::properties::rule;
 use super::*;
 use crate::{
 	commitment_hash, AuctionMode, ClearingRule, Commitments, Error, Event, HoldReason, OrderId,
@@ -657,14 +658,6 @@ fn clear(
 			.expect("a Cleared event");
 		(trades, cleared)
 	})
-}
-
-fn rule() -> impl Strategy<Value = ClearingRule> {
-	prop_oneof![
-		Just(ClearingRule::AverageBid),
-		Just(ClearingRule::UniformPrice),
-		Just(ClearingRule::PayAsBid)
-	]
 }
 
 proptest! {
