@@ -2,7 +2,7 @@
 
 use crate::{
 	AuctionStatus, Auctions, Config, HoldReason, OfferedOfRes, Orders, OrdersOfMember, Pallet,
-	Pending, SealedSide, Side,
+	Pending, Side,
 };
 use alloc::collections::BTreeMap;
 use frame_support::{
@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 		let mut bonds: BTreeMap<T::AccountId, u128> = BTreeMap::new();
 		let mut unrevealed: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
 		for (slot, _, commitment) in crate::Commitments::<T>::iter() {
-			let is_bid = commitment.side == SealedSide::Bid;
+			let is_bid = commitment.side.is_bid();
 			let entry = held.entry((commitment.owner.clone(), is_bid)).or_default();
 			*entry = entry.saturating_add(commitment.held);
 			let bond = bonds.entry(commitment.owner.clone()).or_default();

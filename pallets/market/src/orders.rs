@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 		wh: Wh,
 		price: Price,
 	) -> DispatchResult {
-		ensure!(T::Participants::has_active_roles(&who, Roles::CONSUMER), Error::<T>::NotConsumer);
+		Self::ensure_trading_role(&who, true)?;
 		Self::ensure_consumption_meter(&who, meter)?;
 		let auction = Self::auction_taking_orders(slot)?;
 		let held = Self::bid_terms(&auction, wh, price)?;
@@ -99,6 +99,17 @@ impl<T: Config> Pallet<T> {
 		let order = Order { owner: who.clone(), side, wh, price, held, used: 0 };
 		let id = Self::enter_order(slot, auction, order, HoldReason::BidMaxCost)?;
 		Self::deposit_event(Event::BidPlaced { slot, id, who, meter, wh, price, held });
+		Ok(())
+	}
+
+	/// Checks that `who` is an active participant with the role of its side: a consumer to bid,
+	/// a producer to offer.
+	pub(crate) fn ensure_trading_role(who: &T::AccountId, is_bid: bool) -> DispatchResult {
+		let (role, error) = match is_bid {
+			true => (Roles::CONSUMER, Error::<T>::NotConsumer),
+			false => (Roles::PRODUCER, Error::<T>::NotProducer),
+		};
+		ensure!(T::Participants::has_active_roles(who, role), error);
 		Ok(())
 	}
 
@@ -156,7 +167,7 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		res: ResId,
 	) -> Result<ResProfile<T::AccountId>, DispatchError> {
-		ensure!(T::Participants::has_active_roles(who, Roles::PRODUCER), Error::<T>::NotProducer);
+		Self::ensure_trading_role(who, false)?;
 		let profile = T::Res::profile(res).ok_or(Error::<T>::UnknownRes)?;
 		ensure!(profile.owner == *who, Error::<T>::NotResOwner);
 		ensure!(profile.may_produce, Error::<T>::ResCannotProduce);

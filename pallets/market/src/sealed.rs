@@ -21,7 +21,7 @@ use crate::{
 	SealedSide, Side,
 };
 use energy_clearing::money::cost_ceil;
-use energy_primitives::{MarketSlot, ParticipantRegistry, Roles, Wh};
+use energy_primitives::{MarketSlot, Wh};
 use frame_support::{
 	dispatch::DispatchClass,
 	ensure,
@@ -114,24 +114,17 @@ impl<T: Config> Pallet<T> {
 		max_wh: Wh,
 		hash: CommitmentHash,
 	) -> DispatchResult {
-		let role = match side {
-			SealedSide::Bid => (Roles::CONSUMER, Error::<T>::NotConsumer),
-			SealedSide::Offer => (Roles::PRODUCER, Error::<T>::NotProducer),
-		};
-		ensure!(T::Participants::has_active_roles(&who, role.0), role.1);
+		Self::ensure_trading_role(&who, side.is_bid())?;
 		let mut auction = Self::auction_taking_orders(slot)?;
 		let mut book = SealedBooks::<T>::get(slot).ok_or(Error::<T>::AuctionNotSealed)?;
 		ensure!(max_wh > 0, Error::<T>::ZeroEnergy);
 		ensure!(book.unrevealed() < book.capacity, Error::<T>::TooManyCommitments);
 		let held_by_member = Self::ensure_room(slot, &auction, &who)?;
-		let is_bid = side == SealedSide::Bid;
+		let is_bid = side.is_bid();
 		let id = Self::take_order_id(&mut auction, is_bid)?;
 		let (held, bond) = Self::commitment_holds(&auction, side, max_wh);
-		let reason = match side {
-			SealedSide::Bid => HoldReason::BidMaxCost,
-			SealedSide::Offer => HoldReason::OfferDeposit,
-		};
-		T::Currency::hold(&reason.into(), &who, held).map_err(|_| Error::<T>::InsufficientFunds)?;
+		T::Currency::hold(&side.hold_reason().into(), &who, held)
+			.map_err(|_| Error::<T>::InsufficientFunds)?;
 		T::Currency::hold(&HoldReason::RevealBond.into(), &who, bond)
 			.map_err(|_| Error::<T>::InsufficientFunds)?;
 		match is_bid {
@@ -159,15 +152,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(commitment.owner == who, Error::<T>::NotOrderOwner);
 		let mut book = SealedBooks::<T>::get(slot).ok_or(Error::<T>::UnknownOrder)?;
 		match commitment.side {
-			SealedSide::Bid => {
-				auction.bids = auction.bids.saturating_sub(1);
-				book.unrevealed_bids = book.unrevealed_bids.saturating_sub(1);
-			},
-			SealedSide::Offer => {
-				auction.offers = auction.offers.saturating_sub(1);
-				book.unrevealed_offers = book.unrevealed_offers.saturating_sub(1);
-			},
+			SealedSide::Bid => auction.bids = auction.bids.saturating_sub(1),
+			SealedSide::Offer => auction.offers = auction.offers.saturating_sub(1),
 		}
+		book.forget_unrevealed(commitment.side);
 		let released = Self::release_commitment(&commitment, commitment.held)
 			.saturating_add(Self::release_bond(&commitment));
 		Commitments::<T>::remove(slot, id);
@@ -208,12 +196,8 @@ impl<T: Config> Pallet<T> {
 		// The rules of a placed order, as they stand now.
 		let held = match side {
 			Side::Bid { meter } => {
-				ensure!(
-					T::Participants::has_active_roles(&who, Roles::CONSUMER),
-					Error::<T>::NotConsumer
-				);
+				Self::ensure_trading_role(&who, true)?;
 				Self::ensure_consumption_meter(&who, meter)?;
-				book.unrevealed_bids = book.unrevealed_bids.saturating_sub(1);
 				Self::bid_terms(&auction, wh, price)?
 			},
 			Side::Offer { res } => {
@@ -221,12 +205,12 @@ impl<T: Config> Pallet<T> {
 				let (deposit, offered) =
 					Self::offer_terms(slot, &auction, &profile, res, wh, price)?;
 				OfferedOfRes::<T>::insert(slot, res, offered);
-				book.unrevealed_offers = book.unrevealed_offers.saturating_sub(1);
 				deposit
 			},
 			Side::UnsitedBid => return Err(Error::<T>::BidWithoutMeter.into()),
 		};
 		Self::count_energy(&mut auction, side.is_bid(), wh)?;
+		book.forget_unrevealed(commitment.side);
 		// The order holds no more than its commitment (price ≤ retail, wh ≤ max_wh, reserve
 		// ≥ 0): the rest and the bond go back now.
 		let released = Self::release_commitment(&commitment, commitment.held.saturating_sub(held))
@@ -253,15 +237,16 @@ impl<T: Config> Pallet<T> {
 	/// Releases `amount` of what `commitment` holds under its side's reason; returns what was
 	/// released.
 	fn release_commitment(commitment: &Commitment<T::AccountId>, amount: Amount) -> Amount {
-		let reason = match commitment.side {
-			SealedSide::Bid => HoldReason::BidMaxCost,
-			SealedSide::Offer => HoldReason::OfferDeposit,
-		};
 		if amount.is_zero() {
 			return 0;
 		}
-		T::Currency::release(&reason.into(), &commitment.owner, amount, Precision::BestEffort)
-			.unwrap_or_default()
+		T::Currency::release(
+			&commitment.side.hold_reason().into(),
+			&commitment.owner,
+			amount,
+			Precision::BestEffort,
+		)
+		.unwrap_or_default()
 	}
 
 	/// Releases `commitment`'s reveal bond; returns what was released.
@@ -351,12 +336,7 @@ impl<T: Config> Pallet<T> {
 				)
 				.unwrap_or_default(),
 			};
-			match commitment.side {
-				SealedSide::Bid => book.unrevealed_bids = book.unrevealed_bids.saturating_sub(1),
-				SealedSide::Offer => {
-					book.unrevealed_offers = book.unrevealed_offers.saturating_sub(1)
-				},
-			}
+			book.forget_unrevealed(commitment.side);
 			book.voided += 1;
 			book.forfeited = book.forfeited.saturating_add(burned);
 			Self::forget_member_order(slot, &commitment.owner);

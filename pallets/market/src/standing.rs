@@ -10,7 +10,7 @@ use crate::{
 	StandingOrderId, StandingOrderSkip, StandingOrders, StandingOrdersOf, StandingQuantity,
 };
 use energy_primitives::{
-	ForecastProvider, MarketSlot, MeterRegistry, ParticipantRegistry, ResRegistry, Roles, Wh,
+	ForecastProvider, MarketSlot, MeterRegistry, ParticipantRegistry, ResRegistry, Wh,
 };
 use frame_support::{
 	ensure,
@@ -30,11 +30,7 @@ impl<T: Config> Pallet<T> {
 		mut order: StandingOrder<T::AccountId>,
 	) -> Result<StandingOrderId, DispatchError> {
 		let who = order.owner.clone();
-		let role = match order.side {
-			Side::Bid { .. } | Side::UnsitedBid => (Roles::CONSUMER, Error::<T>::NotConsumer),
-			Side::Offer { .. } => (Roles::PRODUCER, Error::<T>::NotProducer),
-		};
-		ensure!(T::Participants::has_active_roles(&who, role.0), role.1);
+		Self::ensure_trading_role(&who, order.side.is_bid())?;
 		ensure!(order.side != Side::UnsitedBid, Error::<T>::BidWithoutMeter);
 		ensure!(order.cap_wh > 0, Error::<T>::ZeroEnergy);
 		ensure!(order.price > 0 || !order.side.is_bid(), Error::<T>::ZeroPrice);

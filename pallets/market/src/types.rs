@@ -514,6 +514,19 @@ pub enum SealedSide {
 }
 
 impl SealedSide {
+	/// Whether the side buys.
+	pub fn is_bid(&self) -> bool {
+		*self == SealedSide::Bid
+	}
+
+	/// The reason a commitment of this side holds its worst order under: the placed order's.
+	pub fn hold_reason(&self) -> crate::HoldReason {
+		match self {
+			SealedSide::Bid => crate::HoldReason::BidMaxCost,
+			SealedSide::Offer => crate::HoldReason::OfferDeposit,
+		}
+	}
+
 	/// Whether an order of `side` is of this sealed side.
 	pub fn matches(&self, side: &Side) -> bool {
 		match self {
@@ -619,6 +632,15 @@ pub struct SealedBook {
 }
 
 impl SealedBook {
+	/// Counts one unrevealed commitment of `side` less (revealed, withdrawn or voided).
+	pub fn forget_unrevealed(&mut self, side: SealedSide) {
+		let count = match side {
+			SealedSide::Bid => &mut self.unrevealed_bids,
+			SealedSide::Offer => &mut self.unrevealed_offers,
+		};
+		*count = count.saturating_sub(1);
+	}
+
 	/// Commitments not revealed.
 	pub fn unrevealed(&self) -> u32 {
 		self.unrevealed_bids.saturating_add(self.unrevealed_offers)
