@@ -2,10 +2,11 @@
 # Builds a production chain spec from `--chain production` with freshly generated keys: the
 # starting point of a real network, in which every key is the operators' own.
 #
-#   scripts/production-spec.sh OUT_DIR [VALIDATORS] [MANAGER_ENDOWMENT_CEUR]
+#   scripts/production-spec.sh OUT_DIR [VALIDATORS] [COUNCILLORS] [ENDOWMENT_CEUR]
 #
 # Writes, under OUT_DIR:
-#   secrets/validator-<i>.json, secrets/manager.json  the secret phrases, and as *.suri the
+#   secrets/validator-<i>.json, secrets/council-<j>.json
+#                                                      the secret phrases, and as *.suri the
 #                                                      URIs the keys derive from (mode 600: keep
 #                                                      them offline, never commit them);
 #   production-plain.json                              the spec with the public keys filled in;
@@ -14,18 +15,20 @@
 #                                                      GRANDPA and forecaster keys inserted and
 #                                                      its network key (the peer id is printed).
 # Validator i's forecaster key is `<phrase>//forecaster` (sr25519), separate from its Aura key.
-# The manager (sudo, the community manager's origin until a council replaces it) is endowed with
-# MANAGER_ENDOWMENT_CEUR (default 1,000) so that it can pay the fees of onboarding the
-# community. On a real network each validator generates its own keys on its own machine and
+# The spec has no sudo key: the community is run by its council of COUNCILLORS (default 3)
+# members, each endowed with ENDOWMENT_CEUR (default 1,000) to pay the fees of its motions and
+# votes. More than half of the council manages the community; two thirds reach root
+# (docs/operators.md, "Governance"). On a real network each validator generates its own keys on its own machine and
 # sends only the public keys; this script is how the spec is assembled and how the tests check
 # that a spec built this way produces and finalizes blocks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-out=${1:?usage: scripts/production-spec.sh OUT_DIR [VALIDATORS] [MANAGER_ENDOWMENT_CEUR]}
+out=${1:?usage: scripts/production-spec.sh OUT_DIR [VALIDATORS] [COUNCILLORS] [ENDOWMENT_CEUR]}
 validators=${2:-1}
-endowment_ceur=${3:-1000}
+councillors=${3:-3}
+endowment_ceur=${4:-1000}
 node=${ENERGY_NODE:-$CARGO_TARGET_DIR/release/energy-node}
 [ -x "$node" ] || {
 	echo "$node not found: build it with cargo build --release -p energy-node" >&2
@@ -54,23 +57,28 @@ for i in $(seq 0 $((validators - 1))); do
 	suri="$out/secrets/validator-$i.suri"
 	authorities+=("$(ss58 sr25519 "$suri"),$(ss58 ed25519 "$suri"),$(ss58 sr25519 "$out/secrets/validator-$i-forecaster.suri")")
 done
-generate manager
-rm "$out/secrets/manager-forecaster.suri"
-manager=$(ss58 sr25519 "$out/secrets/manager.suri")
+council=()
+for j in $(seq 0 $((councillors - 1))); do
+	generate "council-$j"
+	rm "$out/secrets/council-$j-forecaster.suri"
+	council+=("$(ss58 sr25519 "$out/secrets/council-$j.suri")")
+done
 
 "$node" build-spec --chain production 2>/dev/null >"$out/production-preset.json"
-python3 - "$out/production-preset.json" "$out/production-plain.json" "$manager" "$endowment_ceur" "${authorities[@]}" <<'EOF'
+python3 - "$out/production-preset.json" "$out/production-plain.json" "$endowment_ceur" "${council[*]}" "${authorities[@]}" <<'EOF'
 import json, sys
-source, target, manager, endowment = sys.argv[1:5]
+source, target, endowment, council = sys.argv[1:5]
+council = council.split()
 keys = [a.split(",") for a in sys.argv[5:]]
 spec = json.load(open(source))
 patch = spec["genesis"]["runtimeGenesis"]["patch"]
 patch["aura"]["authorities"] = [aura for aura, _, _ in keys]
 patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _ in keys]
 patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster in keys]
-patch["sudo"]["key"] = manager
+assert patch["sudo"]["key"] is None, "the production preset has no sudo key"
+patch["councilMembership"]["members"] = council
 # One CEUR is 10^6 units (6 decimals).
-patch["balances"]["balances"] = [[manager, int(endowment) * 10**6]]
+patch["balances"]["balances"] = [[member, int(endowment) * 10**6] for member in council]
 json.dump(spec, open(target, "w"), indent=2)
 EOF
 rm "$out/production-preset.json"
@@ -88,6 +96,6 @@ for i in $(seq 0 $((validators - 1))); do
 	"$node" key generate-node-key --chain "$out/production-raw.json" --base-path "$out/validator-$i" 2>/dev/null
 done
 
-echo "production spec for $validators validator(s), manager $manager:"
+echo "production spec for $validators validator(s), a council of ${council[*]}:"
 echo "  $out/production-raw.json (start each validator with --chain on it and --base-path $out/validator-<i>)"
 echo "  secrets in $out/secrets/: move them offline"

@@ -331,7 +331,20 @@ fn community_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		council_membership: pallet_membership::GenesisConfig {
+			members: dev_council()
+				.try_into()
+				.expect("the dev council's three members fit CouncilMaxMembers"),
+		},
 	})
+}
+
+/// The dev presets' council: Alice, Bob and Charlie, so that motions can be tried on a dev
+/// chain (where sudo, Alice's key, is the faster way to manage).
+pub fn dev_council() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.map(|k| k.to_account_id())
+		.to_vec()
 }
 
 /// The `development` preset: Alice alone validates; the well-known dev accounts are endowed.
@@ -362,9 +375,11 @@ pub fn local_config_genesis() -> Value {
 pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
 
 /// The `production` preset: a real network's starting point. No validator, forecaster,
-/// manager (sudo) key or balance; no participant, RES, meter, gateway or standing order;
-/// hourly market slots with the production auction schedule (the runtime's defaults). The
-/// operators fill in the authorities, the manager key and its endowment before they build the
+/// council member or balance, and no sudo key: the community is managed by its council
+/// (`configs::CommunityManager`), and root is reached only through a two-thirds council motion
+/// (`configs::governance`). No participant, RES, meter, gateway or standing order; hourly
+/// market slots with the production auction schedule (the runtime's defaults). The operators
+/// fill in the authorities, the council's members and their endowments before they build the
 /// raw spec (`scripts/production-spec.sh`, `docs/operators.md`): every key in it is theirs.
 pub fn production_config_genesis() -> Value {
 	serde_json::json!({
@@ -373,6 +388,7 @@ pub fn production_config_genesis() -> Value {
 		"grandpa": { "authorities": [] },
 		"forecasts": { "forecasters": [] },
 		"sudo": { "key": null },
+		"councilMembership": { "members": [] },
 	})
 }
 
@@ -400,6 +416,36 @@ pub fn preset_names() -> Vec<PresetId> {
 		PresetId::from(PRODUCTION_RUNTIME_PRESET),
 		PresetId::from(LOAD_TEST_RUNTIME_PRESET),
 	]
+}
+
+/// The genesis state a preset builds with `operators` merged over it (the operators' part of a
+/// production spec: keys, council, balances), as the node's `build-spec` merges a patch.
+#[cfg(test)]
+pub(crate) fn preset_state_with(preset: &PresetId, operators: Value) -> sp_io::TestExternalities {
+	let json = get_preset(preset).expect("preset exists");
+	let patch: Value = serde_json::from_slice(&json).expect("valid json");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+	json_merge(&mut config, patch);
+	if !operators.is_null() {
+		json_merge(&mut config, operators);
+	}
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a full config");
+	sp_io::TestExternalities::new(
+		sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
+	)
+}
+
+/// Merges `b` into `a` key by key, as `sc-chain-spec` merges a genesis patch.
+#[cfg(test)]
+fn json_merge(a: &mut Value, b: Value) {
+	match (a, b) {
+		(Value::Object(a), Value::Object(b)) => {
+			for (k, v) in b {
+				json_merge(a.entry(k).or_insert(Value::Null), v);
+			}
+		},
+		(a, b) => *a = b,
+	}
 }
 
 #[cfg(test)]
@@ -440,14 +486,7 @@ mod tests {
 
 	/// The genesis state a preset builds (the genesis builds of the pallets check it).
 	fn preset_state(preset: &PresetId) -> sp_io::TestExternalities {
-		let json = get_preset(preset).expect("preset exists");
-		let patch: Value = serde_json::from_slice(&json).expect("valid json");
-		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
-		json_merge(&mut config, patch);
-		let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a full config");
-		sp_io::TestExternalities::new(
-			sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
-		)
+		preset_state_with(preset, Value::Null)
 	}
 
 	/// The dev presets build the demo community.
@@ -552,16 +591,5 @@ mod tests {
 			assert_eq!(res.len() as u32, LOAD_METERS_PER_GATEWAY);
 			assert!(!meters.is_empty() && !meters.contains(&3) && !res.contains(&0));
 		});
-	}
-
-	fn json_merge(a: &mut Value, b: Value) {
-		match (a, b) {
-			(Value::Object(a), Value::Object(b)) => {
-				for (k, v) in b {
-					json_merge(a.entry(k).or_insert(Value::Null), v);
-				}
-			},
-			(a, b) => *a = b,
-		}
 	}
 }

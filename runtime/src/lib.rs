@@ -1,9 +1,11 @@
 //! # Community energy chain runtime
 //!
 //! Composes the FRAME system pallets (System, Timestamp, Aura, GRANDPA, Balances,
-//! TransactionPayment, Sudo) with the community energy pallets: Participants (IDgrid),
-//! ResAssets, Meters (signed readings), EnergyTokens and Market (the market clock). Sudo is the development
-//! stand-in for the community manager's governance origin.
+//! TransactionPayment, Sudo) and governance (the Council with its Membership, Utility, Preimage,
+//! Whitelist) with the community energy pallets: Participants (IDgrid), ResAssets, Meters
+//! (signed readings), EnergyTokens, Market (the market clock), Forecasts, Flexibility and Grid.
+//! The community manager's origin is root or a council majority (`configs::CommunityManager`):
+//! the dev presets keep a sudo key, the production preset has none and is run by its council.
 //!
 //! The runtime exposes metadata up to v16, checks the metadata hash of signed transactions
 //! (`CheckMetadataHash`) and ships the genesis presets `development` and `local_testnet`.
@@ -25,6 +27,8 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
 pub mod weights;
 
 use alloc::vec::Vec;
@@ -78,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("energy"),
 	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -201,6 +205,21 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(8)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(9)]
+	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(18)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(19)]
+	pub type Whitelist = pallet_whitelist;
 
 	#[runtime::pallet_index(10)]
 	pub type Participants = pallet_participants;

@@ -257,17 +257,23 @@ impl DevNode {
 /// auctions are open (the node's URL first, then `args`), prints its output, and fails if it
 /// does. Needs Node.js and `npm ci --prefix pjs-check` (done by `scripts/test.sh`).
 pub async fn run_pjs_script(script: &str, args: &[std::ffi::OsString]) -> Result<()> {
+	let node = DevNode::start().await?;
+	node.wait_for_open_auctions().await?;
+	run_pjs_script_at(&node.url(), script, args).await
+}
+
+/// Runs the polkadot.js script `pjs-check/<script>` against the node at `url` (passed first,
+/// then `args`), prints its output, and fails if it does.
+pub async fn run_pjs_script_at(url: &str, script: &str, args: &[std::ffi::OsString]) -> Result<()> {
 	let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pjs-check");
 	anyhow::ensure!(
 		dir.join("node_modules/@polkadot/api").is_dir(),
 		"run `npm ci --prefix pjs-check` first"
 	);
-	let node = DevNode::start().await?;
-	node.wait_for_open_auctions().await?;
 	let started = std::time::Instant::now();
 	let output = tokio::process::Command::new("node")
 		.arg(dir.join(script))
-		.arg(node.url())
+		.arg(url)
 		.args(args)
 		.output()
 		.await

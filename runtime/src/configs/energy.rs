@@ -6,18 +6,13 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, ConstU64},
 	weights::Weight,
 };
-use frame_system::EnsureRoot;
 use pallet_market::HourTariff;
 
+use super::CommunityManager;
 use crate::{
-	AccountId, Balances, EnergyTokens, Flexibility, Forecasts, Market, Meters, Participants,
-	ResAssets, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension,
-	UncheckedExtrinsic,
+	Balances, EnergyTokens, Flexibility, Forecasts, Market, Meters, Participants, ResAssets,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension, UncheckedExtrinsic,
 };
-
-/// The community manager's origin. Root (sudo) on dev chains; a production chain would use a
-/// collective or multisig of the community here.
-pub type CommunityManager = EnsureRoot<AccountId>;
 
 impl pallet_participants::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;

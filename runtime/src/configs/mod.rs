@@ -4,7 +4,8 @@
 //! read in one place.
 
 mod energy;
-pub use energy::CommunityManager;
+mod governance;
+pub use governance::{CommunityManager, CouncilInstance, CouncilMajority, CouncilSupermajority};
 
 use frame_support::{
 	derive_impl,

@@ -1,0 +1,102 @@
+// A production network's governance, through polkadot.js, as its council runs it: the chain
+// has no sudo key; a councillor alone can neither use sudo nor manage; a motion of two of the
+// three councillors registers a member; and two thirds reach root through the whitelist, here
+// to authorise a runtime upgrade (`docs/operators.md`, "Governance").
+//
+//   node council.mjs ws://127.0.0.1:9944 SECRETS_DIR
+//
+// SECRETS_DIR is the `secrets/` directory `scripts/production-spec.sh` wrote: the councillors'
+// phrases are in `council-<j>.suri`. Exits non-zero (with the reason) if any step fails.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { randomAsU8a } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
+import { check, included } from './chain.mjs';
+
+const [url, secrets] = process.argv.slice(2);
+
+/// Resolves with the error `promise` rejected with, and fails if it did not.
+async function refused(promise, expected) {
+  try {
+    await promise;
+  } catch (error) {
+    check(error.message.startsWith(expected), `refused with ${expected}: ${error.message}`);
+    return;
+  }
+  check(false, `refused with ${expected}, but it was accepted`);
+}
+
+async function main() {
+  check(url && secrets, 'usage: node council.mjs WS_URL SECRETS_DIR');
+  const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+  const keyring = new Keyring({ type: 'sr25519' });
+  const council = [0, 1, 2].map((j) => keyring.addFromUri(readFileSync(join(secrets, `council-${j}.suri`), 'utf8')));
+
+  check((await api.query.sudo.key()).isNone, 'the production chain has no sudo key');
+  const members = (await api.query.council.members()).map((m) => m.toString()).sort();
+  check(
+    JSON.stringify(members) === JSON.stringify(council.map((c) => keyring.encodeAddress(c.publicKey, api.registry.chainSS58)).sort()),
+    `the council is the three generated councillors: ${members}`,
+  );
+  console.log(`council of ${members.length}, no sudo key`);
+
+  const newcomer = keyring.addFromSeed(randomAsU8a(32));
+  const register = api.tx.participants.register(
+    newcomer.address,
+    'NL-COUNCIL-0001',
+    { consumer: true, producer: false, dso: false, utility: false },
+    u8aToHex(randomAsU8a(32)),
+  );
+
+  // One councillor alone: no sudo, and the manager's call refused.
+  await refused(included(api, api.tx.sudo.sudo(register), council[0]), 'sudo.RequireSudo');
+  await refused(included(api, register, council[0]), 'BadOrigin');
+  console.log('a councillor alone: sudo.RequireSudo, and BadOrigin for the manager call');
+
+  /// Councillor 0 proposes `call` with a threshold of `ayes`, councillors 0..ayes vote aye, and
+  /// councillor 0 closes the motion; returns the result of its dispatch.
+  async function motion(call, ayes) {
+    const length = call.method.encodedLength;
+    const events = await included(api, api.tx.council.propose(ayes, call, length), council[0]);
+    const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
+    check(proposed, 'the motion was proposed');
+    const [, index, hash] = proposed.event.data;
+    await Promise.all(council.slice(0, ayes).map((c) => included(api, api.tx.council.vote(hash, index, true), c)));
+    // The whole transaction's weight bounds its call's.
+    const { weight } = await call.paymentInfo(council[0].address);
+    const closed = await included(api, api.tx.council.close(hash, index, weight, length), council[0]);
+    const executed = closed.find(({ event }) => api.events.council.Executed.is(event));
+    check(executed, 'the motion was executed');
+    return executed.event.data.result;
+  }
+
+  const registered = await motion(register, 2);
+  check(registered.isOk, `the motion to register a member succeeded: ${registered}`);
+  const participant = await api.query.participants.participants(newcomer.address);
+  check(participant.isSome, 'the newcomer is a member');
+  console.log(`a motion of 2 of 3 registered ${newcomer.address}: ${JSON.stringify(participant.unwrap().toHuman())}`);
+
+  // Two of three is two thirds: root, through the whitelist, in one motion.
+  const codeHash = u8aToHex(randomAsU8a(32));
+  const upgrade = api.tx.system.authorizeUpgrade(codeHash);
+  const asRoot = api.tx.utility.batchAll([
+    api.tx.whitelist.whitelistCall(upgrade.method.hash),
+    api.tx.whitelist.dispatchWhitelistedCallWithPreimage(upgrade.method),
+  ]);
+  const rooted = await motion(asRoot, 2);
+  check(rooted.isOk, `the motion to authorise an upgrade succeeded: ${rooted}`);
+  const authorized = await api.query.system.authorizedUpgrade();
+  check(authorized.isSome && authorized.unwrap().codeHash.toHex() === codeHash, `upgrade ${codeHash} authorised: ${authorized}`);
+  console.log(`a motion of 2 of 3 reached root and authorised upgrade ${codeHash}`);
+  await api.disconnect();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,3 @@
+//! Runtime tests: the pallets composed as the chain runs them.
+
+mod governance;
