@@ -5,7 +5,9 @@
 //! - spec 102: market v3 (with `Deliverable`), energy tokens v1, meters v1;
 //! - spec 100: the same with market v2 (no `failed_wh`, no standing-order deposits).
 //!
-//! Neither had the grid pallet, which starts empty at its first layout (version 0).
+//! Neither had the grid pallet, which starts empty at its first layout (version 0), nor the
+//! governance pallets of spec 110 (council, its membership, preimages, whitelist), which start
+//! empty at their current versions (`BeforeAllRuntimeMigrations` sets them).
 //!
 //! `Executive::try_runtime_upgrade(All)` runs every migration's pre- and post-upgrade hooks,
 //! checks every pallet's on-chain storage version against its code, decodes the whole state
@@ -21,7 +23,8 @@ use energy_fuzz::{
 };
 use energy_primitives::{AccountId, MarketSlot, ResId, Wh};
 use energy_runtime::{
-	Balances, EnergyTokens, Executive, Market, Meters, Runtime, RuntimeHoldReason, VERSION,
+	Balances, Council, CouncilMembership, EnergyTokens, Executive, Market, Meters, Preimage,
+	Runtime, RuntimeHoldReason, VERSION,
 };
 use frame_support::{
 	storage::unhashed,
@@ -65,11 +68,19 @@ fn history(seed: u64) -> Episode {
 	episode
 }
 
+/// The pallets spec 110 added, by their names in the runtime (their storage prefixes); the
+/// whitelist declares no storage version.
+const GOVERNANCE_PALLETS: [&str; 4] = ["Council", "CouncilMembership", "Preimage", "Whitelist"];
+
 /// Every pallet's storage version on chain is the one its code declares.
 fn versions_are_current() -> bool {
 	EnergyTokens::on_chain_storage_version() == EnergyTokens::in_code_storage_version()
 		&& Market::on_chain_storage_version() == Market::in_code_storage_version()
 		&& Meters::on_chain_storage_version() == Meters::in_code_storage_version()
+		&& Council::on_chain_storage_version() == Council::in_code_storage_version()
+		&& CouncilMembership::on_chain_storage_version()
+			== CouncilMembership::in_code_storage_version()
+		&& Preimage::on_chain_storage_version() == Preimage::in_code_storage_version()
 }
 
 #[test]
@@ -217,6 +228,11 @@ fn downgrade(spec: OldSpec) -> Written {
 	// Neither had the grid pallet: the upgrade starts it empty (every meter and RES unbound).
 	let grid = sp_io::hashing::twox_128(b"Grid");
 	let _ = unhashed::clear_prefix(&grid, None, None);
+	// Nor the governance pallets (spec 110): the upgrade starts them empty, at their current
+	// storage versions, with no council; sudo keeps its key.
+	for pallet in GOVERNANCE_PALLETS {
+		let _ = unhashed::clear_prefix(&sp_io::hashing::twox_128(pallet.as_bytes()), None, None);
+	}
 	let mut last = frame_system::LastRuntimeUpgradeInfo::from(VERSION);
 	last.spec_version = codec::Compact(match spec {
 		OldSpec::V100 => 100,
@@ -363,6 +379,10 @@ fn upgrade_with_checks(spec: OldSpec) {
 			assert_eq!(pallet_grid::Elements::<Runtime>::count(), 0);
 			assert_eq!(pallet_grid::Keeper::<Runtime>::get(), None);
 			assert_eq!(pallet_grid::MeterPoints::<Runtime>::iter().count(), 0);
+			// The council starts empty: the sudo key (the manager before spec 110) names it.
+			assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
+				.is_empty());
+			assert!(pallet_sudo::Key::<Runtime>::get().is_some());
 
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 			Executive::try_runtime_upgrade(UpgradeCheckSelect::All).expect("idempotent");
