@@ -7,6 +7,7 @@
 #[cfg(all(feature = "std", feature = "metadata-hash"))]
 fn main() {
 	refuse_try_runtime_wasm_in_release();
+	build_upgrade_rehearsal();
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()
 		.enable_metadata_hash(energy_token_symbol(), 6)
 		.build();
@@ -15,7 +16,28 @@ fn main() {
 #[cfg(all(feature = "std", not(feature = "metadata-hash")))]
 fn main() {
 	refuse_try_runtime_wasm_in_release();
+	build_upgrade_rehearsal();
 	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+}
+
+/// With `ENERGY_UPGRADE_REHEARSAL` set, also builds the upgrade rehearsal's runtime (the
+/// `upgrade-rehearsal` feature: `src/upgrade_rehearsal.rs`), before the real one, as
+/// `wbuild/energy-runtime/energy_runtime_upgrade_rehearsal.compact.compressed.wasm` in the
+/// profile's directory, for the network test that upgrades a running chain to it. Nothing
+/// embeds it; a newcomer's build does not pay for it.
+#[cfg(feature = "std")]
+fn build_upgrade_rehearsal() {
+	println!("cargo:rerun-if-env-changed=ENERGY_UPGRADE_REHEARSAL");
+	if std::env::var_os("ENERGY_UPGRADE_REHEARSAL").is_none()
+		|| std::env::var_os("CARGO_FEATURE_UPGRADE_REHEARSAL").is_some()
+	{
+		return;
+	}
+	substrate_wasm_builder::WasmBuilder::init_with_defaults()
+		.enable_feature("upgrade-rehearsal")
+		// Also names the blob: `energy_runtime_upgrade_rehearsal.compact.compressed.wasm`.
+		.set_file_name("energy_runtime_upgrade_rehearsal")
+		.build();
 }
 
 /// A runtime built with `try-runtime` carries the try-runtime API and hooks: it is never what

@@ -5,7 +5,8 @@
 # (20,000 calls, its seeded regression) and the try-runtime upgrade checks, then the
 # network tests under zombienet/ (a dev node on its own,
 # a signed reading minting tokens on a dev node, a market hour, forecasts and standing orders on
-# a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing, four
+# a dev node, integrity attacks on a dev node, a production spec with fresh keys finalizing and
+# run by its council, a running dev chain upgraded through its council, four
 # validators with one killed and restarted, a simulated community of 20 members on four
 # validators with the gateway killed and restarted, meters signing for themselves over MQTT with
 # the broker and the gateway killed and restarted, a DSO flexibility request posted, accepted,
@@ -16,6 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 source scripts/env.sh
+# Every build of this script also builds the upgrade rehearsal's runtime (`runtime/build.rs`),
+# which the network test `dev_upgrade` upgrades a running chain to; set for all of its steps, so
+# that no step rebuilds the runtime for want of it.
+export ENERGY_UPGRADE_REHEARSAL=1
 
 step() { printf '\n==> %s (%s)\n' "$1" "$(date +%T)"; }
 
@@ -54,7 +59,7 @@ step "network tests (zombienet/): four groups side by side"
 # The network tests mostly wait for one-minute market slots, so four groups run at the same time
 # (each group's tests one after the other; every line says which group it comes from), balanced
 # by the durations of the cold CI run of 2026-12-02: the 20-member community on four validators
-# (712 s); finality on four validators, the integrity attacks, a market hour and a production
+# (712 s) and a council's runtime upgrade of a dev chain (about 4 min); finality on four validators, the integrity attacks, a market hour and a production
 # spec run by its council (151 + 339 + 255 s, and about a minute); the meters over MQTT on a dev node (about 9 min) and a DSO flexibility request (about
 # 6 min); the other dev-node tests (621 s, and a sealed auction from commit to settlement, 316 s,
 # measured warm on 2026-12-06).
@@ -71,7 +76,7 @@ group() {
 	cargo test --locked -p energy-zombienet "$@" -- --test-threads 1 --nocapture 2>&1 | sed -u "s/^/[$name] /"
 	return "${PIPESTATUS[0]}"
 }
-community=(community)
+community=(community dev_upgrade)
 second=(finality dev_integrity dev_market production_spec)
 mqtt=(meters_mqtt dev_flexibility)
 mapfile -t dev < <(cd tests && ls ./*.rs | sed 's|^\./||; s|\.rs$||' |

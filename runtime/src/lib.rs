@@ -29,6 +29,7 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+pub mod upgrade_rehearsal;
 pub mod weights;
 
 use alloc::vec::Vec;
@@ -76,18 +77,30 @@ impl_opaque_keys! {
 	}
 }
 
-/// The version of the runtime. Bump `spec_version` with every change of the runtime logic.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("energy"),
-	impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
-	authoring_version: 1,
-	spec_version: 110,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with the given spec version (a literal: the `runtime_version` attribute
+/// reads it from the wasm's custom section).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The version of the runtime. Bump `spec_version` with every change of the runtime
+		/// logic.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("energy"),
+			impl_name: alloc::borrow::Cow::Borrowed("energy-node"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 2,
+			system_version: 1,
+		};
+	};
+}
+#[cfg(not(feature = "upgrade-rehearsal"))]
+runtime_version!(110);
+// The upgrade rehearsal (`upgrade_rehearsal`): one above.
+#[cfg(feature = "upgrade-rehearsal")]
+runtime_version!(111);
 
 /// Aura slot duration: one block every [`MILLISECS_PER_BLOCK`].
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
@@ -155,7 +168,14 @@ type Migrations = (
 	pallet_market::migrations::MigrateV4ToV5<Runtime>,
 	// Trades carry a buyer and a seller price, auctions the grid's charges (market v5 → v6).
 	pallet_market::migrations::MigrateV5ToV6<Runtime>,
+	// Only in the upgrade rehearsal's runtime: records what its upgrade found.
+	RehearsalMigration,
 );
+
+#[cfg(feature = "upgrade-rehearsal")]
+type RehearsalMigration = upgrade_rehearsal::RecordRehearsal;
+#[cfg(not(feature = "upgrade-rehearsal"))]
+type RehearsalMigration = ();
 
 /// Executive: handles dispatch to the various modules.
 pub type Executive = frame_executive::Executive<

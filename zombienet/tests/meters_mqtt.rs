@@ -100,6 +100,11 @@ impl Broker {
 	}
 }
 
+/// A reading's meter and sequence number.
+type MeterSequence = (u64, u64);
+/// A reading's slot, import and export (Wh).
+type SlotEnergy = (u64, u64, u64);
+
 fn start_gateway(url: &str, broker: &Broker, dir: &Path, until: u32) -> Result<Child> {
 	spawn_client(
 		Command::new(client_binary("energy-gateway")?)
@@ -242,7 +247,7 @@ async fn meters_sign_over_mqtt_and_every_reading_lands_once() -> Result<()> {
 	// What the chain did, block by block since the meters started.
 	let end_block = chain::storage_u64(&api, "System", "Number", vec![]).await?.unwrap_or(0);
 	let rpc = LegacyRpcMethods::<PolkadotConfig>::new(RpcClient::from_url(&url).await?);
-	let mut accepted: BTreeMap<(u64, u64), Vec<(u64, u64, u64)>> = BTreeMap::new();
+	let mut accepted: BTreeMap<MeterSequence, Vec<SlotEnergy>> = BTreeMap::new();
 	let mut others = Vec::new();
 	for number in start_block..=end_block {
 		let hash = rpc

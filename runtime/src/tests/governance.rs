@@ -6,6 +6,7 @@
 use frame_support::{
 	assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::fungible::InspectHold,
 };
+use serde_json::Value;
 use sp_core::{crypto::AccountId32, H256};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
@@ -15,8 +16,8 @@ use sp_runtime::{
 
 use crate::{
 	genesis_config_presets::{preset_state_with, PRODUCTION_RUNTIME_PRESET},
-	AccountId, Balances, Council, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
-	RuntimeOrigin, System, UNIT,
+	AccountId, Balances, Council, CouncilMembership, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeHoldReason, RuntimeOrigin, System, UNIT,
 };
 use energy_primitives::Roles;
 
@@ -92,6 +93,22 @@ fn motion(call: RuntimeCall, threshold: u32, ayes: u8) -> Result<(), DispatchErr
 		));
 	}
 	executed(hash)
+}
+
+/// The council's path to root in one motion: whitelist `call`'s hash, then dispatch it as root.
+fn as_root(call: RuntimeCall) -> RuntimeCall {
+	RuntimeCall::Utility(pallet_utility::Call::batch_all {
+		calls: vec![
+			RuntimeCall::Whitelist(pallet_whitelist::Call::whitelist_call {
+				call_hash: <Runtime as frame_system::Config>::Hashing::hash_of(&call),
+			}),
+			RuntimeCall::Whitelist(
+				pallet_whitelist::Call::dispatch_whitelisted_call_with_preimage {
+					call: Box::new(call),
+				},
+			),
+		],
+	})
 }
 
 /// The result of the council's last dispatch of the motion `hash`.
@@ -217,18 +234,7 @@ fn two_thirds_of_the_council_reach_root_and_a_majority_does_not() {
 	production(5).execute_with(|| {
 		let code_hash = H256::repeat_byte(0xab);
 		let upgrade = RuntimeCall::System(frame_system::Call::authorize_upgrade { code_hash });
-		let as_root = RuntimeCall::Utility(pallet_utility::Call::batch_all {
-			calls: vec![
-				RuntimeCall::Whitelist(pallet_whitelist::Call::whitelist_call {
-					call_hash: <Runtime as frame_system::Config>::Hashing::hash_of(&upgrade),
-				}),
-				RuntimeCall::Whitelist(
-					pallet_whitelist::Call::dispatch_whitelisted_call_with_preimage {
-						call: Box::new(upgrade.clone()),
-					},
-				),
-			],
-		});
+		let as_root = as_root(upgrade.clone());
 		// Three of five manage (more than half) ...
 		assert_eq!(motion(register(1), 3, 3), Ok(()));
 		// ... but do not reach root: the batch is undone as a whole.
@@ -262,5 +268,68 @@ fn a_preimage_holds_its_deposit() {
 		let reason = RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
 		// The footprint counts the stored bytes and one item.
 		assert_eq!(Balances::balance_on_hold(&reason, &alice()), UNIT + 1_000 * UNIT / 100);
+	});
+}
+
+/// A chain started before the council (sudo, no council) hands over: the sudo key names the
+/// council and gives itself up (`docs/operators.md`); from then on the council manages and the
+/// old key has no power.
+#[test]
+fn a_sudo_chain_hands_over_to_its_council() {
+	let mut ext = preset_state_with(&sp_genesis_builder::DEV_RUNTIME_PRESET.into(), Value::Null);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		// As a chain upgraded from spec 109 finds it: no council.
+		assert_ok!(CouncilMembership::reset_members(RuntimeOrigin::root(), vec![]));
+		let sudo = |call: RuntimeCall| {
+			RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) })
+				.dispatch(RuntimeOrigin::signed(alice()))
+		};
+		let council: Vec<AccountId> = (0..3).map(councillor).collect();
+		assert_ok!(sudo(RuntimeCall::CouncilMembership(pallet_membership::Call::reset_members {
+			members: council.clone(),
+		})));
+		assert_ok!(RuntimeCall::Sudo(pallet_sudo::Call::remove_key {})
+			.dispatch(RuntimeOrigin::signed(alice())));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		let mut sorted = council;
+		sorted.sort();
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(),
+			sorted
+		);
+		assert_noop!(
+			sudo(register(1)).map_err(|e| e.error),
+			pallet_sudo::Error::<Runtime>::RequireSudo
+		);
+		for i in 0..3 {
+			assert_ok!(Balances::force_set_balance(
+				RuntimeOrigin::root(),
+				councillor(i).into(),
+				1_000 * UNIT
+			));
+		}
+		assert_eq!(motion(register(1), 2, 2), Ok(()));
+		assert!(is_member(1));
+	});
+}
+
+/// The code an upgrade applies is only the one the council authorised: anyone may submit it,
+/// nobody may submit another, and without an authorisation nothing.
+#[test]
+fn only_the_authorised_code_can_be_applied() {
+	production(3).execute_with(|| {
+		let apply = |code: Vec<u8>| {
+			RuntimeCall::System(frame_system::Call::apply_authorized_upgrade { code })
+				.dispatch(RuntimeOrigin::signed(alice()))
+				.map_err(|e| e.error)
+		};
+		assert_noop!(apply(vec![1; 64]), frame_system::Error::<Runtime>::NothingAuthorized);
+		let authorised = <Runtime as frame_system::Config>::Hashing::hash(&[2; 64]);
+		let upgrade =
+			RuntimeCall::System(frame_system::Call::authorize_upgrade { code_hash: authorised });
+		let as_root = as_root(upgrade);
+		assert_eq!(motion(as_root, 2, 2), Ok(()));
+		assert_noop!(apply(vec![1; 64]), frame_system::Error::<Runtime>::Unauthorized);
 	});
 }
