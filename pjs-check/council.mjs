@@ -1,14 +1,15 @@
-// A production network's governance, through polkadot.js, as its council runs it: the chain
-// has no sudo key; a councillor alone can neither use sudo nor manage; a motion of two of the
-// three councillors registers a member; and two thirds reach root through the whitelist, here
-// to authorise a runtime upgrade (`docs/operators.md`, "Governance").
+// A production network's governance, through polkadot.js, as its council of five runs it: the
+// chain has no sudo key; a councillor alone can neither use sudo nor manage, signed or by a
+// motion of one; a motion of three (more than half) registers a member but does not reach
+// root; four (two thirds) reach root through the whitelist, here to authorise a runtime
+// upgrade (`docs/operators.md`, "Governance").
 //
 //   node council.mjs ws://127.0.0.1:9944 SECRETS_DIR
 //
 // SECRETS_DIR is the `secrets/` directory `scripts/production-spec.sh` wrote: the councillors'
 // phrases are in `council-<j>.suri`. Exits non-zero (with the reason) if any step fails.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { randomAsU8a } from '@polkadot/util-crypto';
@@ -32,13 +33,15 @@ async function main() {
   check(url && secrets, 'usage: node council.mjs WS_URL SECRETS_DIR');
   const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
   const keyring = new Keyring({ type: 'sr25519' });
-  const council = [0, 1, 2].map((j) => keyring.addFromUri(readFileSync(join(secrets, `council-${j}.suri`), 'utf8')));
+  const files = readdirSync(secrets).filter((f) => /^council-\d+\.suri$/.test(f)).sort();
+  const council = files.map((f) => keyring.addFromUri(readFileSync(join(secrets, f), 'utf8')));
+  check(council.length === 5, `five councillors: ${files}`);
 
   check((await api.query.sudo.key()).isNone, 'the production chain has no sudo key');
   const members = (await api.query.council.members()).map((m) => m.toString()).sort();
   check(
     JSON.stringify(members) === JSON.stringify(council.map((c) => keyring.encodeAddress(c.publicKey, api.registry.chainSS58)).sort()),
-    `the council is the three generated councillors: ${members}`,
+    `the council is the five generated councillors: ${members}`,
   );
   console.log(`council of ${members.length}, no sudo key`);
 
@@ -50,10 +53,14 @@ async function main() {
     u8aToHex(randomAsU8a(32)),
   );
 
-  // One councillor alone: no sudo, and the manager's call refused.
+  // One councillor alone: no sudo, the manager's call refused, and a motion of one (which runs
+  // at once, with one aye) refused too.
   await refused(included(api, api.tx.sudo.sudo(register), council[0]), 'sudo.RequireSudo');
   await refused(included(api, register, council[0]), 'BadOrigin');
-  console.log('a councillor alone: sudo.RequireSudo, and BadOrigin for the manager call');
+  const alone = await included(api, api.tx.council.propose(1, register, register.method.encodedLength), council[0]);
+  const aloneResult = alone.find(({ event }) => api.events.council.Executed.is(event))?.event.data.result;
+  check(aloneResult?.isErr && aloneResult.asErr.isBadOrigin, `a motion of one: ${aloneResult}`);
+  console.log('a councillor alone: sudo.RequireSudo, BadOrigin signed, BadOrigin by a motion of one');
 
   /// Councillor 0 proposes `call` with a threshold of `ayes`, councillors 0..ayes vote aye, and
   /// councillor 0 closes the motion; returns the result of its dispatch.
@@ -72,24 +79,27 @@ async function main() {
     return executed.event.data.result;
   }
 
-  const registered = await motion(register, 2);
+  const registered = await motion(register, 3);
   check(registered.isOk, `the motion to register a member succeeded: ${registered}`);
   const participant = await api.query.participants.participants(newcomer.address);
   check(participant.isSome, 'the newcomer is a member');
-  console.log(`a motion of 2 of 3 registered ${newcomer.address}: ${JSON.stringify(participant.unwrap().toHuman())}`);
+  console.log(`a motion of 3 of 5 registered ${newcomer.address}: ${JSON.stringify(participant.unwrap().toHuman())}`);
 
-  // Two of three is two thirds: root, through the whitelist, in one motion.
+  // Root, through the whitelist, in one motion: three of five do not reach it, four do.
   const codeHash = u8aToHex(randomAsU8a(32));
   const upgrade = api.tx.system.authorizeUpgrade(codeHash);
   const asRoot = api.tx.utility.batchAll([
     api.tx.whitelist.whitelistCall(upgrade.method.hash),
     api.tx.whitelist.dispatchWhitelistedCallWithPreimage(upgrade.method),
   ]);
-  const rooted = await motion(asRoot, 2);
+  const short = await motion(asRoot, 3);
+  check(short.isErr && short.asErr.isBadOrigin, `three of five do not reach root: ${short}`);
+  check((await api.query.system.authorizedUpgrade()).isNone, 'no upgrade authorised by three of five');
+  const rooted = await motion(asRoot, 4);
   check(rooted.isOk, `the motion to authorise an upgrade succeeded: ${rooted}`);
   const authorized = await api.query.system.authorizedUpgrade();
   check(authorized.isSome && authorized.unwrap().codeHash.toHex() === codeHash, `upgrade ${codeHash} authorised: ${authorized}`);
-  console.log(`a motion of 2 of 3 reached root and authorised upgrade ${codeHash}`);
+  console.log(`three of five were refused root (BadOrigin); a motion of 4 of 5 reached it and authorised upgrade ${codeHash}`);
   await api.disconnect();
 }
 

@@ -92,14 +92,19 @@ async function main() {
     const stored = await api.rpc.state.getStorage(stringToHex(':energy:upgrade_rehearsal'));
     return stored.isSome && stored;
   });
-  const [from, block, seen, issuance] = api.createType('(u32, u32, u32, u128)', raw.unwrap()).map((x) => x.toBigInt());
+  const [block, seen, issuance] = api.createType('(u32, u32, u128)', raw.unwrap()).map((x) => x.toBigInt());
   const parent = await api.rpc.chain.getBlockHash(Number(block) - 1);
+  const migrated = await api.rpc.chain.getBlockHash(Number(block));
+  const [versionBefore, versionAt] = await Promise.all([api.rpc.state.getRuntimeVersion(parent), api.rpc.state.getRuntimeVersion(migrated)]);
+  check(
+    versionBefore.specVersion.toNumber() === spec && versionAt.specVersion.toNumber() === spec + 1,
+    `the migration ran in the first block of spec ${spec + 1}: versions ${versionBefore.specVersion} then ${versionAt.specVersion}`,
+  );
   // Read raw: polkadot.js may decode a block before an upgrade with the new runtime's types.
   const issuanceRaw = await api.rpc.state.getStorage(api.query.balances.totalIssuance.key(), parent);
   const issuanceBefore = api.createType('u128', issuanceRaw.unwrap()).toBigInt();
-  check(from === BigInt(spec), `the migration ran from spec ${spec}: ${from}`);
   check(seen === BigInt(members) && issuance === issuanceBefore, `the migration saw the members and the issuance: ${seen}, ${issuance} vs ${issuanceBefore}`);
-  console.log(`the migration ran in block ${block}: from spec ${from}, ${seen} members, issuance ${issuance}`);
+  console.log(`the migration ran in block ${block} (the first of spec ${spec + 1}): ${seen} members, issuance ${issuance}`);
 
   // Balances, members and meters carry on.
   check(JSON.stringify((await api.query.system.account(two.address)).data.toJSON()) === JSON.stringify(idle), "Two's account unchanged");

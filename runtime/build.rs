@@ -25,19 +25,30 @@ fn main() {
 /// `wbuild/energy-runtime/energy_runtime_upgrade_rehearsal.compact.compressed.wasm` in the
 /// profile's directory, for the network test that upgrades a running chain to it. Nothing
 /// embeds it; a newcomer's build does not pay for it.
+///
+/// The wasm builder passes every feature of this crate into the wasm it builds, so a native
+/// build with `upgrade-rehearsal` (`--all-features`) would embed the rehearsal as the
+/// validators' runtime: that is refused, unless the wasm build is skipped.
 #[cfg(feature = "std")]
 fn build_upgrade_rehearsal() {
 	println!("cargo:rerun-if-env-changed=ENERGY_UPGRADE_REHEARSAL");
-	if std::env::var_os("ENERGY_UPGRADE_REHEARSAL").is_none()
-		|| std::env::var_os("CARGO_FEATURE_UPGRADE_REHEARSAL").is_some()
-	{
+	assert!(
+		std::env::var_os("CARGO_FEATURE_UPGRADE_REHEARSAL").is_none()
+			|| std::env::var_os("SKIP_WASM_BUILD").is_some(),
+		"the `upgrade-rehearsal` feature would make the rehearsal the embedded runtime: set \
+		 ENERGY_UPGRADE_REHEARSAL=1 instead (or SKIP_WASM_BUILD=1 for native checks)"
+	);
+	if std::env::var_os("ENERGY_UPGRADE_REHEARSAL").is_none() {
 		return;
 	}
-	substrate_wasm_builder::WasmBuilder::init_with_defaults()
+	let builder = substrate_wasm_builder::WasmBuilder::init_with_defaults()
 		.enable_feature("upgrade-rehearsal")
 		// Also names the blob: `energy_runtime_upgrade_rehearsal.compact.compressed.wasm`.
-		.set_file_name("energy_runtime_upgrade_rehearsal")
-		.build();
+		.set_file_name("energy_runtime_upgrade_rehearsal");
+	// Like the validators' runtime, with the metadata hash `CheckMetadataHash` checks.
+	#[cfg(feature = "metadata-hash")]
+	let builder = builder.enable_metadata_hash(energy_token_symbol(), 6);
+	builder.build();
 }
 
 /// A runtime built with `try-runtime` carries the try-runtime API and hooks: it is never what

@@ -15,10 +15,12 @@
 #                                                      GRANDPA and forecaster keys inserted and
 #                                                      its network key (the peer id is printed).
 # Validator i's forecaster key is `<phrase>//forecaster` (sr25519), separate from its Aura key.
-# The spec has no sudo key: the community is run by its council of COUNCILLORS (default 3)
-# members, each endowed with ENDOWMENT_CEUR (default 1,000) to pay the fees of its motions and
+# The spec has no sudo key: the community is run by its council of COUNCILLORS (default 5, at
+# least 3) members, each endowed with ENDOWMENT_CEUR (default 1,000) to pay the fees of its motions and
 # votes. More than half of the council manages the community; two thirds reach root
-# (docs/operators.md, "Governance"). On a real network each validator generates its own keys on its own machine and
+# (docs/operators.md, "Governance"): with 3, 4 or 6 members those are the same count, so 5
+# is the default. On a real network each councillor generates its own key and sends only the
+# public key: whoever holds two thirds of the phrases holds root. On a real network each validator generates its own keys on its own machine and
 # sends only the public keys; this script is how the spec is assembled and how the tests check
 # that a spec built this way produces and finalizes blocks.
 set -euo pipefail
@@ -27,7 +29,11 @@ source scripts/env.sh
 
 out=${1:?usage: scripts/production-spec.sh OUT_DIR [VALIDATORS] [COUNCILLORS] [ENDOWMENT_CEUR]}
 validators=${2:-1}
-councillors=${3:-3}
+councillors=${3:-5}
+[ "$councillors" -ge 3 ] || {
+	echo "a council needs at least 3 members (5 or more, so that a majority is not two thirds)" >&2
+	exit 1
+}
 endowment_ceur=${4:-1000}
 node=${ENERGY_NODE:-$CARGO_TARGET_DIR/release/energy-node}
 [ -x "$node" ] || {

@@ -5,9 +5,9 @@
 //! authorises its hash through the whitelist, anyone applies the code, and the first block of
 //! the new runtime runs its migrations, then the market, the meters and the balances carry on.
 //!
-//! Its migration, [`RecordRehearsal`], records what it saw under [`REHEARSAL_KEY`]: the spec
-//! version it upgraded from, the block, the members and the total issuance, so that the
-//! rehearsal can show it ran once, in the upgrade's block, on an unchanged state.
+//! Its migration, [`RecordRehearsal`], records what it saw under [`REHEARSAL_KEY`]: the block,
+//! the members and the total issuance, so that the rehearsal can show it ran once, in the
+//! first block of the new runtime, on the state the old one left.
 
 use codec::{Decode, Encode};
 use frame_support::{storage::unhashed, traits::OnRuntimeUpgrade, weights::Weight};
@@ -20,8 +20,6 @@ pub const REHEARSAL_KEY: &[u8] = b":energy:upgrade_rehearsal";
 /// What the rehearsal's migration saw when it ran.
 #[derive(Encode, Decode, Clone, Debug, PartialEq, Eq)]
 pub struct RehearsalRecord {
-	/// The spec version the chain upgraded from.
-	pub from_spec_version: u32,
 	/// The block whose initialisation ran the migration.
 	pub block: BlockNumber,
 	/// How many members were registered.
@@ -49,9 +47,6 @@ impl OnRuntimeUpgrade for RecordRehearsal {
 		}
 		let (members, total_issuance) = observed();
 		let record = RehearsalRecord {
-			// The executive has already stored the new version: the old one is the one below
-			// this runtime's (the rehearsal is built one above its source).
-			from_spec_version: crate::VERSION.spec_version - 1,
 			block: frame_system::Pallet::<Runtime>::block_number(),
 			members,
 			total_issuance,
@@ -96,7 +91,6 @@ mod tests {
 			RecordRehearsal::on_runtime_upgrade();
 			let record: RehearsalRecord = unhashed::get(REHEARSAL_KEY).expect("recorded");
 			assert_eq!(record.block, 7);
-			assert_eq!(record.from_spec_version, crate::VERSION.spec_version - 1);
 			assert_eq!((record.members, record.total_issuance), before);
 			assert_eq!(record.members, 8, "the demo community's members");
 			assert_eq!(observed(), before);

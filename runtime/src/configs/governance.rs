@@ -11,8 +11,11 @@
 //!   a call's hash and dispatches the call as root, in one `utility.batch_all`. No key holds
 //!   root, and the threshold follows the council's membership as it changes.
 //! - **The council's membership** ([`CouncilSupermajority`]): root or two thirds of the council
-//!   add, remove, swap and reset members and choose the prime; a member may move its seat to a
-//!   new key (`change_key`).
+//!   add, remove, swap and reset members and choose the prime (whose vote does not count for
+//!   the silent: [`AbstentionIsNay`]); a member may move its seat to a new key (`change_key`).
+//! - "More than half" and "two thirds" differ only in a council of 5, 7 or more members (of
+//!   3, 4 or 6 they are the same count): `scripts/production-spec.sh` makes 5 by default and
+//!   refuses fewer than 3.
 //! - **The DSO and the utility** act with their own signed accounts, checked by role in the
 //!   pallets (the DSO's grid, RES approvals and flexibility requests; the utility's tariffs):
 //!   the council cannot sign for them, only manage who holds the role.
@@ -23,8 +26,11 @@ use frame_support::{
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
-use pallet_collective::{EnsureProportionAtLeast, EnsureProportionMoreThan};
-use sp_runtime::Perbill;
+use pallet_collective::{
+	deposit::{Delayed, Geometric},
+	EnsureProportionAtLeast, EnsureProportionMoreThan, MemberCount,
+};
+use sp_runtime::{FixedU128, Perbill};
 
 use crate::{
 	AccountId, Balance, Balances, BlockNumber, Council, OriginCaller, Preimage, Runtime,
@@ -49,7 +55,8 @@ pub type CommunityManager = EitherOf<EnsureRoot<AccountId>, CouncilMajority>;
 parameter_types! {
 	/// A motion stays open for three days; it closes earlier once its outcome is certain.
 	pub const CouncilMotionDuration: BlockNumber = 3 * DAYS;
-	/// Only members propose, so this bounds what a member can leave open.
+	/// Open motions at a time: only members propose, and beyond the first four each one holds
+	/// a deposit that doubles (`CouncilProposalDeposit`).
 	pub const CouncilMaxProposals: u32 = 32;
 	/// A council of a community: a few to a few dozen members.
 	pub const CouncilMaxMembers: u32 = 32;
@@ -57,6 +64,32 @@ parameter_types! {
 	/// in one batch or to authorise a runtime upgrade, not enough to crowd out a whole block.
 	pub CouncilMaxProposalWeight: Weight =
 		Perbill::from_percent(50) * super::RuntimeBlockWeights::get().max_block;
+	/// The first four open motions are free; the fifth holds 10 CEUR of its proposer, and
+	/// each one after that twice the one before, so no councillor can fill the council's
+	/// places (the tenth holds 320 CEUR, the twentieth 327,680 CEUR). Returned when the motion
+	/// is closed; burned if two thirds kill it.
+	pub const CouncilProposalDepositFree: u32 = 4;
+	pub const CouncilProposalDepositBase: Balance = 10 * UNIT;
+	pub const CouncilProposalDepositRatio: FixedU128 = FixedU128::from_u32(2);
+	pub const CouncilProposalHoldReason: RuntimeHoldReason =
+		RuntimeHoldReason::Council(pallet_collective::HoldReason::ProposalSubmission);
+}
+
+/// The deposit of a council motion, by the number of motions already open.
+pub type CouncilProposalDeposit = Delayed<
+	CouncilProposalDepositFree,
+	Geometric<CouncilProposalDepositRatio, CouncilProposalDepositBase>,
+>;
+
+/// A councillor who did not vote when a motion closes counts as voting nay, whatever the prime
+/// voted: a motion passes only with the ayes actually cast (`PrimeDefaultVote` would let the
+/// prime's aye carry every silent seat, so a prime alone could reach root).
+pub struct AbstentionIsNay;
+
+impl pallet_collective::DefaultVote for AbstentionIsNay {
+	fn default_vote(_: Option<bool>, _: MemberCount, _: MemberCount, _: MemberCount) -> bool {
+		false
+	}
 }
 
 impl pallet_collective::Config<CouncilInstance> for Runtime {
@@ -66,9 +99,7 @@ impl pallet_collective::Config<CouncilInstance> for Runtime {
 	type MotionDuration = CouncilMotionDuration;
 	type MaxProposals = CouncilMaxProposals;
 	type MaxMembers = CouncilMaxMembers;
-	/// A member who did not vote when a motion ends votes as the prime member did (no prime:
-	/// nay).
-	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type DefaultVote = AbstentionIsNay;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	/// Only root sets the members directly; governance changes them through the membership
 	/// pallet, which keeps the two in step.
@@ -76,8 +107,13 @@ impl pallet_collective::Config<CouncilInstance> for Runtime {
 	type MaxProposalWeight = CouncilMaxProposalWeight;
 	type DisapproveOrigin = CouncilSupermajority;
 	type KillOrigin = CouncilSupermajority;
-	/// No deposit: only members may propose, at most `CouncilMaxProposals` at a time.
-	type Consideration = ();
+	type Consideration = HoldConsideration<
+		AccountId,
+		Balances,
+		CouncilProposalHoldReason,
+		CouncilProposalDeposit,
+		u32,
+	>;
 }
 
 impl pallet_membership::Config<CouncilInstance> for Runtime {

@@ -5,7 +5,9 @@
 
 mod energy;
 mod governance;
-pub use governance::{CommunityManager, CouncilInstance, CouncilMajority, CouncilSupermajority};
+pub use governance::{
+	CommunityManager, CouncilInstance, CouncilMajority, CouncilMotionDuration, CouncilSupermajority,
+};
 
 use frame_support::{
 	derive_impl,

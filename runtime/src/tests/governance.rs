@@ -333,3 +333,60 @@ fn only_the_authorised_code_can_be_applied() {
 		assert_noop!(apply(vec![1; 64]), frame_system::Error::<Runtime>::Unauthorized);
 	});
 }
+
+/// A motion passes only with the ayes cast: when it closes after its three days, the silent
+/// count as nays even where the prime voted aye, so a prime alone never reaches root.
+#[test]
+fn silence_is_nay_even_with_a_prime() {
+	production(5).execute_with(|| {
+		assert_ok!(CouncilMembership::set_prime(RuntimeOrigin::root(), councillor(0).into()));
+		let upgrade = RuntimeCall::System(frame_system::Call::authorize_upgrade {
+			code_hash: H256::repeat_byte(0xcd),
+		});
+		let call = as_root(upgrade);
+		let (length, weight) =
+			(codec::Encode::encoded_size(&call) as u32, call.get_dispatch_info().call_weight);
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+		assert_ok!(Council::propose(
+			RuntimeOrigin::signed(councillor(0)),
+			4,
+			Box::new(call),
+			length
+		));
+		assert_ok!(Council::vote(RuntimeOrigin::signed(councillor(0)), hash, 0, true));
+		System::set_block_number(1 + crate::configs::CouncilMotionDuration::get());
+		assert_ok!(Council::close(RuntimeOrigin::signed(alice()), hash, 0, weight, length));
+		assert!(System::events().iter().any(|r| matches!(
+			r.event,
+			RuntimeEvent::Council(pallet_collective::Event::Disapproved { proposal_hash })
+				if proposal_hash == hash
+		)));
+		assert!(System::authorized_upgrade().is_none());
+	});
+}
+
+/// Four open motions are free; the fifth holds 10 CEUR of its proposer and the sixth 20, so
+/// no councillor fills the council's places.
+#[test]
+fn open_motions_beyond_four_hold_a_doubling_deposit() {
+	production(3).execute_with(|| {
+		let reason = RuntimeHoldReason::Council(pallet_collective::HoldReason::ProposalSubmission);
+		let held = || Balances::balance_on_hold(&reason, &councillor(0));
+		for i in 1..=6 {
+			let call = register(i);
+			let length = codec::Encode::encoded_size(&call) as u32;
+			assert_ok!(Council::propose(
+				RuntimeOrigin::signed(councillor(0)),
+				2,
+				Box::new(call),
+				length
+			));
+			let expected = match i {
+				1..=4 => 0,
+				5 => 10 * UNIT,
+				_ => 30 * UNIT,
+			};
+			assert_eq!(held(), expected, "after motion {i}");
+		}
+	});
+}
