@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { randomAsU8a } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { check, included } from './chain.mjs';
+import { asRoot, check, included, motion } from './chain.mjs';
 
 const [url, secrets] = process.argv.slice(2);
 
@@ -62,24 +62,7 @@ async function main() {
   check(aloneResult?.isErr && aloneResult.asErr.isBadOrigin, `a motion of one: ${aloneResult}`);
   console.log('a councillor alone: sudo.RequireSudo, BadOrigin signed, BadOrigin by a motion of one');
 
-  /// Councillor 0 proposes `call` with a threshold of `ayes`, councillors 0..ayes vote aye, and
-  /// councillor 0 closes the motion; returns the result of its dispatch.
-  async function motion(call, ayes) {
-    const length = call.method.encodedLength;
-    const events = await included(api, api.tx.council.propose(ayes, call, length), council[0]);
-    const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
-    check(proposed, 'the motion was proposed');
-    const [, index, hash] = proposed.event.data;
-    await Promise.all(council.slice(0, ayes).map((c) => included(api, api.tx.council.vote(hash, index, true), c)));
-    // The whole transaction's weight bounds its call's.
-    const { weight } = await call.paymentInfo(council[0].address);
-    const closed = await included(api, api.tx.council.close(hash, index, weight, length), council[0]);
-    const executed = closed.find(({ event }) => api.events.council.Executed.is(event));
-    check(executed, 'the motion was executed');
-    return executed.event.data.result;
-  }
-
-  const registered = await motion(register, 3);
+  const registered = await motion(api, council, register, 3);
   check(registered.isOk, `the motion to register a member succeeded: ${registered}`);
   const participant = await api.query.participants.participants(newcomer.address);
   check(participant.isSome, 'the newcomer is a member');
@@ -88,14 +71,11 @@ async function main() {
   // Root, through the whitelist, in one motion: three of five do not reach it, four do.
   const codeHash = u8aToHex(randomAsU8a(32));
   const upgrade = api.tx.system.authorizeUpgrade(codeHash);
-  const asRoot = api.tx.utility.batchAll([
-    api.tx.whitelist.whitelistCall(upgrade.method.hash),
-    api.tx.whitelist.dispatchWhitelistedCallWithPreimage(upgrade.method),
-  ]);
-  const short = await motion(asRoot, 3);
+  const rootCall = asRoot(api, upgrade);
+  const short = await motion(api, council, rootCall, 3);
   check(short.isErr && short.asErr.isBadOrigin, `three of five do not reach root: ${short}`);
   check((await api.query.system.authorizedUpgrade()).isNone, 'no upgrade authorised by three of five');
-  const rooted = await motion(asRoot, 4);
+  const rooted = await motion(api, council, rootCall, 4);
   check(rooted.isOk, `the motion to authorise an upgrade succeeded: ${rooted}`);
   const authorized = await api.query.system.authorizedUpgrade();
   check(authorized.isSome && authorized.unwrap().codeHash.toHex() === codeHash, `upgrade ${codeHash} authorised: ${authorized}`);

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { stringToHex, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { check, included } from './chain.mjs';
+import { asRoot, check, included, motion } from './chain.mjs';
 
 const [url, wasm] = process.argv.slice(2);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,21 +47,8 @@ async function main() {
   const code = readFileSync(wasm);
   const codeHash = blake2AsHex(code, 256);
   const upgrade = api.tx.system.authorizeUpgrade(codeHash);
-  const motion = api.tx.utility.batchAll([
-    api.tx.whitelist.whitelistCall(upgrade.method.hash),
-    api.tx.whitelist.dispatchWhitelistedCallWithPreimage(upgrade.method),
-  ]);
-  const length = motion.method.encodedLength;
-  const proposed = (await included(api, api.tx.council.propose(2, motion, length), alice)).find(({ event }) =>
-    api.events.council.Proposed.is(event),
-  );
-  check(proposed, 'the motion was proposed');
-  const [, index, hash] = proposed.event.data;
-  await Promise.all([alice, bob].map((c) => included(api, api.tx.council.vote(hash, index, true), c)));
-  const { weight } = await motion.paymentInfo(alice.address);
-  const closed = await included(api, api.tx.council.close(hash, index, weight, length), alice);
-  const executed = closed.find(({ event }) => api.events.council.Executed.is(event));
-  check(executed && executed.event.data.result.isOk, `the motion authorised the upgrade: ${executed?.event.data.result}`);
+  const result = await motion(api, [alice, bob, charlie], asRoot(api, upgrade), 2);
+  check(result.isOk, `the motion authorised the upgrade: ${result}`);
   const authorized = await api.query.system.authorizedUpgrade();
   check(authorized.isSome && authorized.unwrap().codeHash.toHex() === codeHash, `upgrade ${codeHash} authorised`);
   console.log(`the council (2 of 3) authorised ${codeHash} (${code.length} bytes)`);
