@@ -66,8 +66,9 @@ parameter_types! {
 		Perbill::from_percent(50) * super::RuntimeBlockWeights::get().max_block;
 	/// The first four open motions are free; the fifth holds 10 CEUR of its proposer, and
 	/// each one after that twice the one before, so no councillor can fill the council's
-	/// places (the tenth holds 320 CEUR, the twentieth 327,680 CEUR). Returned when the motion
-	/// is closed; burned if two thirds kill it.
+	/// places (the tenth holds 320 CEUR, the twentieth 327,680 CEUR). Once the motion is
+	/// closed, anyone releases it (`council.release_proposal_cost`); burned if two thirds kill
+	/// the motion.
 	pub const CouncilProposalDepositFree: u32 = 4;
 	pub const CouncilProposalDepositBase: Balance = 10 * UNIT;
 	pub const CouncilProposalDepositRatio: FixedU128 = FixedU128::from_u32(2);

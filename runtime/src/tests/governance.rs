@@ -366,7 +366,7 @@ fn silence_is_nay_even_with_a_prime() {
 }
 
 /// Four open motions are free; the fifth holds 10 CEUR of its proposer and the sixth 20, so
-/// no councillor fills the council's places.
+/// no councillor fills the council's places; a closed motion's deposit is released by anyone.
 #[test]
 fn open_motions_beyond_four_hold_a_doubling_deposit() {
 	production(3).execute_with(|| {
@@ -388,5 +388,22 @@ fn open_motions_beyond_four_hold_a_doubling_deposit() {
 			};
 			assert_eq!(held(), expected, "after motion {i}");
 		}
+		// The sixth passes and is closed: anyone then releases its 20 CEUR, not before.
+		let call = register(6);
+		let (length, weight) =
+			(codec::Encode::encoded_size(&call) as u32, call.get_dispatch_info().call_weight);
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+		assert_noop!(
+			Council::release_proposal_cost(RuntimeOrigin::signed(alice()), hash),
+			pallet_collective::Error::<Runtime, pallet_collective::Instance1>::ProposalActive
+		);
+		for i in 0..2 {
+			assert_ok!(Council::vote(RuntimeOrigin::signed(councillor(i)), hash, 5, true));
+		}
+		assert_ok!(Council::close(RuntimeOrigin::signed(alice()), hash, 5, weight, length));
+		assert!(is_member(6));
+		assert_eq!(held(), 30 * UNIT, "closing keeps the deposit until it is released");
+		assert_ok!(Council::release_proposal_cost(RuntimeOrigin::signed(alice()), hash));
+		assert_eq!(held(), 10 * UNIT);
 	});
 }
