@@ -6,7 +6,8 @@
 //! - spec 100: the same with market v2 (no `failed_wh`, no standing-order deposits).
 //!
 //! Neither had the grid pallet, which starts empty at its first layout (version 0), nor the
-//! governance pallets of spec 110 (council, its membership, preimages, whitelist), which start
+//! governance pallets of spec 110 (council, its membership, preimages, whitelist) and 111 (node
+//! authorization), which start
 //! empty at their current versions (`BeforeAllRuntimeMigrations` sets them).
 //!
 //! `Executive::try_runtime_upgrade(All)` runs every migration's pre- and post-upgrade hooks,
@@ -68,9 +69,10 @@ fn history(seed: u64) -> Episode {
 	episode
 }
 
-/// The pallets spec 110 added, by their names in the runtime (their storage prefixes); the
-/// whitelist declares no storage version.
-const GOVERNANCE_PALLETS: [&str; 4] = ["Council", "CouncilMembership", "Preimage", "Whitelist"];
+/// The pallets specs 110 and 111 added, by their names in the runtime (their storage prefixes);
+/// the whitelist and node authorization declare no storage version.
+const GOVERNANCE_PALLETS: [&str; 5] =
+	["Council", "CouncilMembership", "Preimage", "Whitelist", "NodeAuthorization"];
 
 /// Every pallet's storage version on chain is the one its code declares.
 fn versions_are_current() -> bool {
@@ -383,6 +385,9 @@ fn upgrade_with_checks(spec: OldSpec) {
 			assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
 				.is_empty());
 			assert!(pallet_sudo::Key::<Runtime>::get().is_some());
+			// No well-known node: peering stays open (the pallet's off-chain worker is not run)
+			// until the community sets its nodes.
+			assert!(pallet_node_authorization::WellKnownNodes::<Runtime>::get().is_empty());
 
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 			Executive::try_runtime_upgrade(UpgradeCheckSelect::All).expect("idempotent");

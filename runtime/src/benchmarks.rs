@@ -1,5 +1,7 @@
 //! The pallets whose benchmarks `energy-node benchmark pallet` runs against this runtime.
 
+pub mod node_authorization;
+
 frame_benchmarking::define_benchmarks!(
 	[frame_system, frame_system_benchmarking::Pallet::<super::Runtime>]
 	[pallet_balances, super::Balances]
@@ -10,6 +12,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, super::Utility]
 	[pallet_preimage, super::Preimage]
 	[pallet_whitelist, super::Whitelist]
+	[pallet_node_authorization, crate::benchmarks::node_authorization::Pallet::<super::Runtime>]
 	[pallet_participants, super::Participants]
 	[pallet_res_assets, super::ResAssets]
 	[pallet_meters, super::Meters]

@@ -23,7 +23,7 @@ use energy_primitives::{ElementId, MeterId, MeterPublicKey, ResId, Roles};
 use pallet_grid::ElementInfo;
 use pallet_meters::MeterKind;
 use pallet_res_assets::Technology;
-use sp_core::{crypto::AccountId32, ed25519, sr25519, H256};
+use sp_core::{crypto::AccountId32, ed25519, sr25519, OpaquePeerId, H256};
 
 use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 
@@ -358,8 +358,13 @@ pub fn development_config_genesis() -> Value {
 
 /// The `local_testnet` preset: Alice, Bob, Charlie and Dave validate. With four GRANDPA voters,
 /// finality needs three of them (more than two thirds), so one may be down.
+///
+/// Permissioned peering is on: the four validators are the well-known nodes, each owned by its
+/// validator's account, with the network keys zombienet gives nodes of these names
+/// (`zombienet/local-testnet.toml`; [`LOCAL_TESTNET_NODES`]). A node started with another key
+/// syncs only after the community authorises it.
 pub fn local_config_genesis() -> Value {
-	testnet_genesis(
+	let mut genesis = testnet_genesis(
 		vec![
 			dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			dev_authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
@@ -368,8 +373,47 @@ pub fn local_config_genesis() -> Value {
 		],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
-	)
+	);
+	let nodes: Vec<(OpaquePeerId, AccountId)> = LOCAL_TESTNET_NODES
+		.iter()
+		.map(|(owner, peer_id)| (OpaquePeerId(peer_id.to_vec()), owner.to_account_id()))
+		.collect();
+	genesis["nodeAuthorization"] = serde_json::json!({ "nodes": nodes });
+	genesis
 }
+
+/// The `local_testnet` preset's well-known nodes: each validator's account and the bytes of the
+/// peer id zombienet derives from the node's name (alice
+/// `12D3KooWQCkBm1BYtkHpocxCwMgR8yjitEeHGx8spzcDLGt2gkBm`, bob
+/// `12D3KooWRkZhiRhsqmrQ28rt73K7V3aCBpqKrLGSXmZ99PTcTZby`, charlie
+/// `12D3KooWPKzmmE2uYgF3z13xjpbFTp63g9dZFag8pG6MgnpSLF4S`, dave
+/// `12D3KooWKM1HeSv61ryZwAiBTZnqmass5pYM48k9Z7obzhTbnphm`).
+pub const LOCAL_TESTNET_NODES: [(Sr25519Keyring, [u8; 38]); 4] = [
+	(
+		Sr25519Keyring::Alice,
+		hex_literal::hex!(
+			"002408011220d5bf4a3fcce717b0388bcc2749ebc148ad9969b23f45ee1b605fd58778576ac4"
+		),
+	),
+	(
+		Sr25519Keyring::Bob,
+		hex_literal::hex!(
+			"002408011220ecc1b58727f3f12b3194881a9ecb9de0b28ce7b207230d8e930fe1bce75e256c"
+		),
+	),
+	(
+		Sr25519Keyring::Charlie,
+		hex_literal::hex!(
+			"002408011220c8bf2959a96bd99ffde4e7277b41e57331dba7f7918186c359cf7dce149bb567"
+		),
+	),
+	(
+		Sr25519Keyring::Dave,
+		hex_literal::hex!(
+			"0024080112208d9293c327662be3c0faeb579b2aedd3b2cec33d74dadedceea76b7a94dc90c0"
+		),
+	),
+];
 
 /// The name of the production preset.
 pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
@@ -379,7 +423,7 @@ pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
 /// (`configs::CommunityManager`), and root is reached only through a two-thirds council motion
 /// (`configs::governance`). No participant, RES, meter, gateway or standing order; hourly
 /// market slots with the production auction schedule (the runtime's defaults). The operators
-/// fill in the authorities, the council's members and their endowments before they build the
+/// fill in the authorities, their nodes' peer ids (the well-known nodes), the council's members and their endowments before they build the
 /// raw spec (`scripts/production-spec.sh`, `docs/operators.md`): every key in it is theirs.
 pub fn production_config_genesis() -> Value {
 	serde_json::json!({
@@ -389,6 +433,7 @@ pub fn production_config_genesis() -> Value {
 		"forecasts": { "forecasters": [] },
 		"sudo": { "key": null },
 		"councilMembership": { "members": [] },
+		"nodeAuthorization": { "nodes": [] },
 	})
 }
 

@@ -97,10 +97,10 @@ macro_rules! runtime_version {
 	};
 }
 #[cfg(not(feature = "upgrade-rehearsal"))]
-runtime_version!(110);
+runtime_version!(111);
 // The upgrade rehearsal (`upgrade_rehearsal`): one above.
 #[cfg(feature = "upgrade-rehearsal")]
-runtime_version!(111);
+runtime_version!(112);
 
 /// Aura slot duration: one block every [`MILLISECS_PER_BLOCK`].
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
@@ -240,6 +240,9 @@ mod runtime {
 
 	#[runtime::pallet_index(19)]
 	pub type Whitelist = pallet_whitelist;
+
+	#[runtime::pallet_index(20)]
+	pub type NodeAuthorization = pallet_node_authorization;
 
 	#[runtime::pallet_index(10)]
 	pub type Participants = pallet_participants;

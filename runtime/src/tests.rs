@@ -1,3 +1,4 @@
 //! Runtime tests: the pallets composed as the chain runs them.
 
 mod governance;
+mod peering;

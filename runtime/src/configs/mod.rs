@@ -5,6 +5,7 @@
 
 mod energy;
 mod governance;
+pub mod peering;
 pub use governance::{
 	CommunityManager, CouncilInstance, CouncilMajority, CouncilMotionDuration, CouncilSupermajority,
 };
@@ -81,6 +82,8 @@ impl frame_system::Config for Runtime {
 	/// transaction pays them) with the database weights above. The default, `()`, charges
 	/// RocksDB's reference constants: 326.6 µs a transaction instead of 174.0 µs.
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+	/// Every call passes but the node-authorization calls `peering` refuses.
+	type BaseCallFilter = peering::RuntimeCallFilter;
 	/// Version of the runtime.
 	type Version = Version;
 	/// The data to be stored in an account.

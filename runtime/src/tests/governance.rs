@@ -22,12 +22,12 @@ use crate::{
 use energy_primitives::Roles;
 
 /// A council member's account: not one of the dev keys.
-fn councillor(i: u8) -> AccountId {
+pub(super) fn councillor(i: u8) -> AccountId {
 	AccountId32::new([0xc0 + i; 32])
 }
 
 /// The dev chains' sudo key.
-fn alice() -> AccountId {
+pub(super) fn alice() -> AccountId {
 	Sr25519Keyring::Alice.to_account_id()
 }
 
@@ -38,7 +38,7 @@ fn newcomer(i: u8) -> AccountId {
 
 /// The production preset with a council of `members` councillors, each endowed, and Alice
 /// endowed too (a funded outsider holding the dev sudo key's account).
-fn production(members: u8) -> sp_io::TestExternalities {
+pub(super) fn production(members: u8) -> sp_io::TestExternalities {
 	let council: Vec<AccountId> = (0..members).map(councillor).collect();
 	let mut balances: Vec<(AccountId, u128)> =
 		council.iter().map(|who| (who.clone(), 1_000 * UNIT)).collect();
@@ -68,7 +68,7 @@ fn is_member(i: u8) -> bool {
 
 /// Councillor 0 proposes `call` with `threshold` ayes, councillors `0..ayes` vote aye, and
 /// councillor 0 closes the motion. Returns the result the motion's dispatch gave.
-fn motion(call: RuntimeCall, threshold: u32, ayes: u8) -> Result<(), DispatchError> {
+pub(super) fn motion(call: RuntimeCall, threshold: u32, ayes: u8) -> Result<(), DispatchError> {
 	let length = codec::Encode::encoded_size(&call) as u32;
 	let weight = call.get_dispatch_info().call_weight;
 	let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
@@ -96,7 +96,7 @@ fn motion(call: RuntimeCall, threshold: u32, ayes: u8) -> Result<(), DispatchErr
 }
 
 /// The council's path to root in one motion: whitelist `call`'s hash, then dispatch it as root.
-fn as_root(call: RuntimeCall) -> RuntimeCall {
+pub(super) fn as_root(call: RuntimeCall) -> RuntimeCall {
 	RuntimeCall::Utility(pallet_utility::Call::batch_all {
 		calls: vec![
 			RuntimeCall::Whitelist(pallet_whitelist::Call::whitelist_call {
