@@ -2,9 +2,10 @@
 // chain has no sudo key; a councillor alone can neither use sudo nor manage, signed or by a
 // motion of one; a motion of three (more than half) registers a member but does not reach
 // root; four (two thirds) reach root through the whitelist, here to authorise a runtime
-// upgrade (`docs/operators.md`, "Governance").
+// upgrade (`docs/operators.md`, "Governance"). Given a peer id, a motion of three then authorises
+// that node: it becomes a well-known node, owned by the first councillor ("Permissioned peering").
 //
-//   node council.mjs ws://127.0.0.1:9944 SECRETS_DIR
+//   node council.mjs ws://127.0.0.1:9944 SECRETS_DIR [PEER_ID]
 //
 // SECRETS_DIR is the `secrets/` directory `scripts/production-spec.sh` wrote: the councillors'
 // phrases are in `council-<j>.suri`. Exits non-zero (with the reason) if any step fails.
@@ -12,11 +13,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
-import { randomAsU8a } from '@polkadot/util-crypto';
+import { base58Decode, randomAsU8a } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { asRoot, check, included, motion } from './chain.mjs';
 
-const [url, secrets] = process.argv.slice(2);
+const [url, secrets, peerId] = process.argv.slice(2);
 
 /// Resolves with the error `promise` rejected with, and fails if it did not.
 async function refused(promise, expected) {
@@ -80,6 +81,21 @@ async function main() {
   const authorized = await api.query.system.authorizedUpgrade();
   check(authorized.isSome && authorized.unwrap().codeHash.toHex() === codeHash, `upgrade ${codeHash} authorised: ${authorized}`);
   console.log(`three of five were refused root (BadOrigin); a motion of 4 of 5 reached it and authorised upgrade ${codeHash}`);
+
+  if (peerId) {
+    // Permissioned peering: a node nobody authorised is refused by the validators until a
+    // majority makes it a well-known node.
+    const node = u8aToHex(base58Decode(peerId));
+    const authorise = api.tx.nodeAuthorization.addWellKnownNode(node, council[0].address);
+    const lone = await included(api, api.tx.council.propose(1, authorise, authorise.method.encodedLength), council[0]);
+    const loneResult = lone.find(({ event }) => api.events.council.Executed.is(event))?.event.data.result;
+    check(loneResult?.isErr && loneResult.asErr.isBadOrigin, `one councillor cannot authorise a node: ${loneResult}`);
+    const authorised = await motion(api, council, authorise, 3);
+    check(authorised.isOk, `the motion to authorise ${peerId} succeeded: ${authorised}`);
+    const nodes = [...(await api.query.nodeAuthorization.wellKnownNodes())].map((n) => n.toHex());
+    check(nodes.includes(node), `${peerId} is a well-known node: ${nodes}`);
+    console.log(`one councillor was refused (BadOrigin); a motion of 3 of 5 authorised node ${peerId} (${nodes.length} well-known nodes)`);
+  }
   await api.disconnect();
 }
 

@@ -13,7 +13,9 @@
 #   production-raw.json                                the raw spec every node starts from;
 #   validator-<i>/                                     a base path with validator i's Aura,
 #                                                      GRANDPA and forecaster keys inserted and
-#                                                      its network key (the peer id is printed).
+#                                                      its network key (the peer id is printed
+#                                                      and is one of the spec's well-known
+#                                                      nodes: only authorised nodes peer).
 # Validator i's forecaster key is `<phrase>//forecaster` (sr25519), separate from its Aura key.
 # The spec has no sudo key: the community is run by its council of COUNCILLORS (default 5, at
 # least 3) members, each endowed with ENDOWMENT_CEUR (default 1,000) to pay the fees of its motions and
@@ -71,16 +73,35 @@ for j in $(seq 0 $((councillors - 1))); do
 done
 
 "$node" build-spec --chain production 2>/dev/null >"$out/production-preset.json"
+chain_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$out/production-preset.json")
+for i in $(seq 0 $((validators - 1))); do
+	# The validator's network identity (its libp2p key, in its base path): its peer id is a
+	# well-known node of the spec (permissioned peering) and goes into the bootnodes.
+	"$node" key generate-node-key --chain production --base-path "$out/validator-$i" 2>/dev/null
+	peer_id=$("$node" key inspect-node-key --file "$out/validator-$i/chains/$chain_id/network/secret_ed25519")
+	authorities[i]="${authorities[i]},$peer_id"
+	echo "validator $i: peer id $peer_id"
+done
 python3 - "$out/production-preset.json" "$out/production-plain.json" "$endowment_ceur" "${council[*]}" "${authorities[@]}" <<'EOF'
 import json, sys
 source, target, endowment, council = sys.argv[1:5]
 council = council.split()
 keys = [a.split(",") for a in sys.argv[5:]]
+ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+def peer_id_bytes(peer_id):
+    """The bytes of a base58 peer id: what the runtime stores as a node's `PeerId`."""
+    n = 0
+    for c in peer_id:
+        n = n * 58 + ALPHABET.index(c)
+    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return list(b"\0" * (len(peer_id) - len(peer_id.lstrip("1"))) + raw)
 spec = json.load(open(source))
 patch = spec["genesis"]["runtimeGenesis"]["patch"]
-patch["aura"]["authorities"] = [aura for aura, _, _ in keys]
-patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _ in keys]
-patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster in keys]
+patch["aura"]["authorities"] = [aura for aura, _, _, _ in keys]
+patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _, _ in keys]
+patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster, _ in keys]
+# Permissioned peering: the validators are the well-known nodes, each owned by its Aura account.
+patch["nodeAuthorization"]["nodes"] = [[peer_id_bytes(peer), aura] for aura, _, _, peer in keys]
 assert patch["sudo"]["key"] is None, "the production preset has no sudo key"
 patch["councilMembership"]["members"] = council
 # One CEUR is 10^6 units (6 decimals).
@@ -98,8 +119,6 @@ for i in $(seq 0 $((validators - 1))); do
 	insert sr25519 aura "$out/secrets/validator-$i.suri"
 	insert ed25519 gran "$out/secrets/validator-$i.suri"
 	insert sr25519 fcst "$out/secrets/validator-$i-forecaster.suri"
-	# The validator's network identity (libp2p key; its peer id goes into bootNodes).
-	"$node" key generate-node-key --chain "$out/production-raw.json" --base-path "$out/validator-$i" 2>/dev/null
 done
 
 echo "production spec for $validators validator(s), a council of ${council[*]}:"

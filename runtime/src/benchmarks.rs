@@ -12,7 +12,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, super::Utility]
 	[pallet_preimage, super::Preimage]
 	[pallet_whitelist, super::Whitelist]
-	[pallet_node_authorization, crate::benchmarks::node_authorization::Pallet::<super::Runtime>]
+	[pallet_node_authorization, super::benchmarks::node_authorization::Pallet::<super::Runtime>]
 	[pallet_participants, super::Participants]
 	[pallet_res_assets, super::ResAssets]
 	[pallet_meters, super::Meters]

@@ -2,7 +2,9 @@
 //! `--chain production` with freshly generated keys; none of the demo community's keys (the
 //! dev accounts, `//meter//N`, `//Gateway`, `//Dso`, `//Utility`, in either scheme) is in its
 //! genesis; a validator started on it with its generated keys produces and finalizes blocks;
-//! and its council, not a sudo key, runs it (`pjs-check/council.mjs`).
+//! its council, not a sudo key, runs it (`pjs-check/council.mjs`); and only the nodes the
+//! community authorised peer with it: a node with its own key gets no block until a council
+//! motion makes it a well-known node, and then syncs.
 
 use std::{
 	path::Path,
@@ -99,33 +101,29 @@ async fn a_production_spec_with_fresh_keys_has_no_demo_key_finalizes_and_is_run_
 
 	// The validator with its generated keys authors and finalizes on its own.
 	let rpc_port = free_port()?;
+	let p2p_port = free_port()?;
 	let mut child = Command::new(&node)
 		.arg("--chain")
 		.arg(out.join("production-raw.json"))
 		.arg("--base-path")
 		.arg(out.join("validator-0"))
 		.args(["--validator", "--force-authoring", "--no-prometheus", "--no-telemetry"])
-		.args(["--no-mdns", "--port", &free_port()?.to_string()])
+		.args(["--no-mdns", "--port", &p2p_port.to_string()])
 		.args(["--rpc-port", &rpc_port.to_string()])
 		.stdout(Stdio::null())
 		.stderr(Stdio::null())
 		.spawn()?;
 	let url = format!("ws://127.0.0.1:{rpc_port}");
 	let finalized = wait_until("two finalized blocks", Duration::from_secs(120), || async {
-		let client = RpcClient::from_url(&url).await?;
-		let hash: Value = client.request("chain_getFinalizedHead", RpcParams::new()).await?;
-		let mut params = RpcParams::new();
-		params.push(hash).map_err(|e| anyhow!("encoding params: {e}"))?;
-		let header: Value = client.request("chain_getHeader", params).await?;
-		Ok(header_number(&header)? >= 2)
+		Ok(finalized_height(&url).await? >= 2)
 	})
 	.await;
 	// The council runs the chain: no sudo key; a motion registers a member; two thirds reach
-	// root and authorise an upgrade.
+	// root and authorise an upgrade; a majority authorises a node.
 	let governed = match finalized {
 		Ok(()) => {
 			println!("the production validator produced and finalized blocks");
-			run_pjs_script_at(&url, "council.mjs", &[out.join("secrets").into_os_string()]).await
+			peering_and_council(&node, &out, &url, p2p_port).await
 		},
 		Err(e) => Err(e),
 	};
@@ -133,5 +131,98 @@ async fn a_production_spec_with_fresh_keys_has_no_demo_key_finalizes_and_is_run_
 	let _ = child.wait();
 	governed?;
 	let _ = std::fs::remove_dir_all(&out);
+	Ok(())
+}
+
+/// A JSON-RPC call on the node at `url`.
+async fn rpc(url: &str, method: &str, params: RpcParams) -> Result<Value> {
+	let client = RpcClient::from_url(url).await?;
+	Ok(client.request(method, params).await?)
+}
+
+/// The best block number of the node at `url`.
+async fn best_height(url: &str) -> Result<u64> {
+	header_number(&rpc(url, "chain_getHeader", RpcParams::new()).await?)
+}
+
+/// The finalized block number of the node at `url`.
+async fn finalized_height(url: &str) -> Result<u64> {
+	let hash = rpc(url, "chain_getFinalizedHead", RpcParams::new()).await?;
+	let mut params = RpcParams::new();
+	params.push(hash).map_err(|e| anyhow!("encoding params: {e}"))?;
+	header_number(&rpc(url, "chain_getHeader", params).await?)
+}
+
+/// The number of peers the node at `url` syncs with (`system_health`).
+async fn peers(url: &str) -> Result<u64> {
+	let health = rpc(url, "system_health", RpcParams::new()).await?;
+	health["peers"].as_u64().ok_or_else(|| anyhow!("system_health without peers: {health}"))
+}
+
+/// Permissioned peering, then the council: a full node with its own network key, pointed at the
+/// validator as its bootnode, gets no block and no peer while nobody has authorised it; the
+/// council's script authorises it by a majority motion (among its other motions); the node then
+/// syncs to the validator's finalized block.
+async fn peering_and_council(node: &Path, out: &Path, url: &str, p2p_port: u16) -> Result<()> {
+	let validator_id = rpc(url, "system_localPeerId", RpcParams::new()).await?;
+	let validator_id = validator_id.as_str().ok_or_else(|| anyhow!("no peer id"))?.to_string();
+	let outsider_rpc = free_port()?;
+	let _outsider = tokio::process::Command::new(node)
+		.arg("--chain")
+		.arg(out.join("production-raw.json"))
+		.arg("--base-path")
+		.arg(out.join("outsider"))
+		.args(["--no-prometheus", "--no-telemetry", "--no-mdns"])
+		.args(["--port", &free_port()?.to_string(), "--rpc-port", &outsider_rpc.to_string()])
+		.arg("--bootnodes")
+		.arg(format!("/ip4/127.0.0.1/tcp/{p2p_port}/p2p/{validator_id}"))
+		.stdout(Stdio::null())
+		.stderr(Stdio::null())
+		.kill_on_drop(true)
+		.spawn()
+		.context("starting the outsider node")?;
+	let outsider = format!("ws://127.0.0.1:{outsider_rpc}");
+	wait_until("the outsider's RPC", Duration::from_secs(60), || async {
+		Ok(best_height(&outsider).await.is_ok())
+	})
+	.await?;
+	let outsider_id = rpc(&outsider, "system_localPeerId", RpcParams::new()).await?;
+	let outsider_id = outsider_id.as_str().ok_or_else(|| anyhow!("no peer id"))?.to_string();
+
+	let from = best_height(url).await?;
+	tokio::time::sleep(Duration::from_secs(30)).await;
+	let to = best_height(url).await?;
+	ensure!(to >= from + 3, "the validator stalled: #{from} to #{to} in 30 s");
+	let (outsider_best, outsider_peers, validator_peers) =
+		(best_height(&outsider).await?, peers(&outsider).await?, peers(url).await?);
+	ensure!(
+		outsider_best == 0 && outsider_peers == 0 && validator_peers == 0,
+		"an unauthorised node peered: it is at #{outsider_best} with {outsider_peers} peer(s), \
+		 the validator has {validator_peers}"
+	);
+	println!(
+		"an unauthorised node ({outsider_id}) stayed at #0 with no peer for 30 s while the \
+		 validator went from #{from} to #{to} with no peer"
+	);
+
+	run_pjs_script_at(
+		url,
+		"council.mjs",
+		&[out.join("secrets").into_os_string(), outsider_id.into()],
+	)
+	.await?;
+	let target = finalized_height(url).await?;
+	let authorised = std::time::Instant::now();
+	wait_until("the authorised node to sync", Duration::from_secs(120), || async {
+		Ok(best_height(&outsider).await? >= target)
+	})
+	.await?;
+	println!(
+		"authorised by the council, the node synced to #{} (the validator's finalized block was \
+		 #{target}) in {:.1} s; the validator now has {} peer(s)",
+		best_height(&outsider).await?,
+		authorised.elapsed().as_secs_f64(),
+		peers(url).await?
+	);
 	Ok(())
 }

@@ -231,4 +231,16 @@ mod benchmarks {
 			MAX_ADDITIONAL_CONNECTIONS - MAX_CONNECTIONS_PER_CALL
 		);
 	}
+
+	impl_benchmark_test_suite!(Pallet, super::test_ext(), crate::Runtime);
+}
+
+/// An empty chain to run each benchmark once on, natively (`scripts/test.sh`'s benchmark step).
+#[cfg(test)]
+fn test_ext() -> sp_io::TestExternalities {
+	use sp_runtime::BuildStorage;
+	let mut ext: sp_io::TestExternalities =
+		crate::RuntimeGenesisConfig::default().build_storage().expect("the default genesis").into();
+	ext.execute_with(|| frame_system::Pallet::<crate::Runtime>::set_block_number(1));
+	ext
 }

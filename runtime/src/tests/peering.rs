@@ -42,8 +42,11 @@ fn add_node(node: PeerId, owner: AccountId) -> RuntimeCall {
 	RuntimeCall::NodeAuthorization(NodeCall::add_well_known_node { node, owner: owner.into() })
 }
 
+/// The pallet's whole storage: the well-known nodes, the owners, the additional connections.
+type PeeringState = (Vec<PeerId>, Vec<(PeerId, AccountId)>, Vec<(PeerId, Vec<PeerId>)>);
+
 /// The pallet's whole storage, to show a refused call changed nothing.
-fn peering_state() -> (Vec<PeerId>, Vec<(PeerId, AccountId)>, Vec<(PeerId, Vec<PeerId>)>) {
+fn peering_state() -> PeeringState {
 	let mut owners: Vec<_> = Owners::<Runtime>::iter().collect();
 	owners.sort();
 	let mut connections: Vec<_> = AdditionalConnections::<Runtime>::iter()
