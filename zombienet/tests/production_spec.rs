@@ -4,11 +4,16 @@
 //! genesis; a validator started on it with its generated keys produces and finalizes blocks;
 //! its council, not a sudo key, runs it (`pjs-check/council.mjs`); and only the nodes the
 //! community authorised peer with it: a node with its own key gets no block until a council
-//! motion makes it a well-known node, and then syncs.
+//! motion makes it a well-known node, and then syncs. The operators' tools work on it: its
+//! Prometheus endpoint, its telemetry connection, and a database backup (refused while the node
+//! runs) restored after `purge-chain`, from which the validator goes on.
 
 use std::{
+	io::Read,
+	net::TcpListener,
 	path::Path,
-	process::{Command, Stdio},
+	process::{Child, Command, Stdio},
+	sync::mpsc,
 	time::Duration,
 };
 
@@ -99,38 +104,192 @@ async fn a_production_spec_with_fresh_keys_has_no_demo_key_finalizes_and_is_run_
 		ensure!(raw.contains(&public.to_lowercase()), "councillor {j}'s key is not in the genesis");
 	}
 
-	// The validator with its generated keys authors and finalizes on its own.
-	let rpc_port = free_port()?;
-	let p2p_port = free_port()?;
-	let mut child = Command::new(&node)
+	// The validator with its generated keys authors and finalizes on its own, and reports to
+	// Prometheus and to the community's telemetry server.
+	let ports = Ports { rpc: free_port()?, p2p: free_port()?, prometheus: free_port()? };
+	let telemetry = Telemetry::listen()?;
+	let mut validator = start_validator(&node, &out, &ports, telemetry.port)?;
+	let url = format!("ws://127.0.0.1:{}", ports.rpc);
+	let result = async {
+		wait_until("two finalized blocks", Duration::from_secs(120), || async {
+			Ok(finalized_height(&url).await? >= 2)
+		})
+		.await?;
+		println!("the production validator produced and finalized blocks");
+		monitoring(&ports, &telemetry).await?;
+		// The council runs the chain: no sudo key; a motion registers a member; two thirds reach
+		// root and authorise an upgrade; a majority authorises a node.
+		peering_and_council(&node, &out, &url, ports.p2p).await?;
+		backup_and_restore(&node, &out, &mut validator, &ports, telemetry.port).await
+	}
+	.await;
+	let _ = validator.kill();
+	let _ = validator.wait();
+	result?;
+	let _ = std::fs::remove_dir_all(&out);
+	Ok(())
+}
+
+/// The validator's ports.
+struct Ports {
+	rpc: u16,
+	p2p: u16,
+	prometheus: u16,
+}
+
+/// Starts validator 0 of the spec in `out` with its generated keys, exposing Prometheus metrics
+/// and sending telemetry to `ws://127.0.0.1:<telemetry>/submit` (the flags of
+/// `docs/operators.md`).
+fn start_validator(node: &Path, out: &Path, ports: &Ports, telemetry: u16) -> Result<Child> {
+	Ok(Command::new(node)
 		.arg("--chain")
 		.arg(out.join("production-raw.json"))
 		.arg("--base-path")
 		.arg(out.join("validator-0"))
-		.args(["--validator", "--force-authoring", "--no-prometheus", "--no-telemetry"])
-		.args(["--no-mdns", "--port", &p2p_port.to_string()])
-		.args(["--rpc-port", &rpc_port.to_string()])
+		.args(["--validator", "--force-authoring", "--no-mdns"])
+		.args(["--port", &ports.p2p.to_string(), "--rpc-port", &ports.rpc.to_string()])
+		.args(["--prometheus-port", &ports.prometheus.to_string()])
+		.arg("--telemetry-url")
+		.arg(format!("ws://127.0.0.1:{telemetry}/submit 0"))
 		.stdout(Stdio::null())
 		.stderr(Stdio::null())
-		.spawn()?;
-	let url = format!("ws://127.0.0.1:{rpc_port}");
-	let finalized = wait_until("two finalized blocks", Duration::from_secs(120), || async {
-		Ok(finalized_height(&url).await? >= 2)
+		.spawn()?)
+}
+
+/// Stops a node as its service manager would (SIGTERM) and waits for it to exit.
+fn stop(child: &mut Child) -> Result<()> {
+	let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
+	ensure!(status.success(), "kill -TERM failed");
+	let status = child.wait()?;
+	println!("the validator stopped ({status})");
+	Ok(())
+}
+
+/// A telemetry server stand-in: a TCP listener that records the first request a node sends.
+struct Telemetry {
+	port: u16,
+	requests: mpsc::Receiver<String>,
+}
+
+impl Telemetry {
+	fn listen() -> Result<Self> {
+		let listener = TcpListener::bind("127.0.0.1:0")?;
+		let port = listener.local_addr()?.port();
+		let (sender, requests) = mpsc::channel();
+		std::thread::spawn(move || {
+			for mut stream in listener.incoming().flatten() {
+				let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+				let mut head = [0u8; 2048];
+				let read = stream.read(&mut head).unwrap_or(0);
+				if sender.send(String::from_utf8_lossy(&head[..read]).into_owned()).is_err() {
+					return;
+				}
+			}
+		});
+		Ok(Self { port, requests })
+	}
+}
+
+/// The finalized block height and the number of samples the node's Prometheus endpoint reports,
+/// read with the `curl` command of `docs/operators.md`.
+fn prometheus_finalized(port: u16) -> Result<(u64, usize)> {
+	let output = Command::new("curl")
+		.args(["-s", &format!("http://127.0.0.1:{port}/metrics")])
+		.output()
+		.context("curl")?;
+	let metrics = String::from_utf8_lossy(&output.stdout);
+	let finalized = metrics
+		.lines()
+		.find(|line| line.starts_with("substrate_block_height{status=\"finalized\""))
+		.and_then(|line| line.rsplit(' ').next())
+		.and_then(|value| value.parse::<u64>().ok())
+		.ok_or_else(|| anyhow!("no finalized block height in the metrics"))?;
+	Ok((finalized, metrics.lines().filter(|line| !line.starts_with('#')).count()))
+}
+
+/// The validator's Prometheus endpoint reports its finalized height, and it opened a WebSocket
+/// to the telemetry URL it was given.
+async fn monitoring(ports: &Ports, telemetry: &Telemetry) -> Result<()> {
+	wait_until("Prometheus to report finalized block #2", Duration::from_secs(60), || async {
+		Ok(prometheus_finalized(ports.prometheus)?.0 >= 2)
 	})
-	.await;
-	// The council runs the chain: no sudo key; a motion registers a member; two thirds reach
-	// root and authorise an upgrade; a majority authorises a node.
-	let governed = match finalized {
-		Ok(()) => {
-			println!("the production validator produced and finalized blocks");
-			peering_and_council(&node, &out, &url, p2p_port).await
-		},
-		Err(e) => Err(e),
+	.await?;
+	let (finalized, samples) = prometheus_finalized(ports.prometheus)?;
+	let request = telemetry
+		.requests
+		.recv_timeout(Duration::from_secs(30))
+		.context("the validator never connected to its telemetry URL")?;
+	let head = request.to_lowercase();
+	ensure!(
+		head.starts_with("get /submit") && head.contains("upgrade: websocket"),
+		"not a WebSocket upgrade to /submit: {request}"
+	);
+	println!(
+		"Prometheus on :{} reports finalized block #{finalized} ({samples} samples); the \
+		 validator opened a WebSocket to its telemetry URL",
+		ports.prometheus
+	);
+	Ok(())
+}
+
+/// Backs up the validator's database with `scripts/node-backup.sh` (refused while it runs),
+/// wipes it with `purge-chain`, restores it and restarts the validator, which goes on from the
+/// block it stopped at.
+async fn backup_and_restore(
+	node: &Path,
+	out: &Path,
+	validator: &mut Child,
+	ports: &Ports,
+	telemetry: u16,
+) -> Result<()> {
+	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/node-backup.sh");
+	let base = out.join("validator-0");
+	let archive = out.join("validator-0.tar.gz");
+	let backup = |action: &str| {
+		Command::new("bash").arg(&script).arg(action).arg(&base).arg(&archive).status()
 	};
-	let _ = child.kill();
-	let _ = child.wait();
-	governed?;
-	let _ = std::fs::remove_dir_all(&out);
+	let status = backup("backup")?;
+	ensure!(status.code() == Some(2), "a backup of the running node was not refused: {status}");
+	ensure!(!archive.exists(), "the refused backup left an archive");
+	println!("a backup of the running validator was refused (exit 2)");
+
+	let url = format!("ws://127.0.0.1:{}", ports.rpc);
+	let stopped_at = finalized_height(&url).await?;
+	stop(validator)?;
+	ensure!(backup("backup")?.success(), "the backup failed");
+	let purged = Command::new(node)
+		.args(["purge-chain", "-y", "--chain"])
+		.arg(out.join("production-raw.json"))
+		.arg("--base-path")
+		.arg(&base)
+		.stderr(Stdio::null())
+		.status()?;
+	ensure!(purged.success(), "purge-chain failed");
+	let db = std::fs::read_dir(base.join("chains"))?
+		.flatten()
+		.map(|chain| chain.path().join("paritydb/full"))
+		.find(|db| db.exists());
+	ensure!(db.is_none(), "purge-chain left the database");
+	ensure!(backup("restore")?.success(), "the restore failed");
+
+	*validator = start_validator(node, out, ports, telemetry)?;
+	let restarted = std::time::Instant::now();
+	wait_until("the restored validator's RPC", Duration::from_secs(60), || async {
+		Ok(finalized_height(&url).await.is_ok())
+	})
+	.await?;
+	let first = finalized_height(&url).await?;
+	ensure!(first >= stopped_at, "restored at #{first}, below #{stopped_at}");
+	wait_until("the restored validator to finalize", Duration::from_secs(120), || async {
+		Ok(finalized_height(&url).await? >= stopped_at + 2)
+	})
+	.await?;
+	println!(
+		"backed up at finalized #{stopped_at}, purged, restored: the validator restarted at \
+		 finalized #{first} and finalized #{} within {:.1} s",
+		finalized_height(&url).await?,
+		restarted.elapsed().as_secs_f64()
+	);
 	Ok(())
 }
 
