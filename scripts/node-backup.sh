@@ -13,8 +13,8 @@
 # runs, and a copy taken then may be torn. The script takes that lock itself, and refuses with
 # exit status 2 if it cannot. The database holds no secret; the keystore and the network key
 # (BASE_PATH/chains/<id>/keystore and network/) are not in the archive: back them up apart,
-# encrypted, or generate new ones. A restore keeps the replaced database as paritydb.replaced-<time>
-# until you delete it.
+# encrypted, or generate new ones. A restore unpacks the archive beside the database before it
+# touches it, and keeps the replaced database as paritydb.replaced-<time> until you delete it.
 set -euo pipefail
 
 usage() {
@@ -28,8 +28,9 @@ archive=$3
 chain=${4:-}
 
 if [ -z "$chain" ]; then
+	shopt -s nullglob
 	chains=("$base"/chains/*/)
-	[ ${#chains[@]} -eq 1 ] && [ -d "${chains[0]}" ] || {
+	[ ${#chains[@]} -eq 1 ] || {
 		echo "give the CHAIN_ID: $base/chains/ holds ${#chains[@]} chains" >&2
 		exit 1
 	}
@@ -69,16 +70,20 @@ restore)
 		exit 1
 	}
 	mkdir -p "$dir"
-	if [ -d "$db/full" ]; then
+	if [ -e "$db" ]; then
+		mkdir -p "$db/full"
 		locked
+	fi
+	# Unpack beside the database first: a failed unpack (a full disk) leaves it untouched.
+	staging=$(mktemp -d "$dir/restore.XXXXXX")
+	trap 'rm -rf "$staging"' EXIT
+	tar -C "$staging" -xzf "$archive"
+	if [ -e "$db" ]; then
 		replaced="$dir/paritydb.replaced-$(date -u +%Y%m%dT%H%M%SZ)"
-		mv "$db" "$replaced"
+		mv -T "$db" "$replaced"
 		echo "the database it replaces is kept in $replaced"
 	fi
-	staging=$(mktemp -d "$dir/restore.XXXXXX")
-	tar -C "$staging" -xzf "$archive"
-	mv "$staging/paritydb" "$db"
-	rmdir "$staging"
+	mv -T "$staging/paritydb" "$db"
 	echo "restored $db from $archive"
 	;;
 *) usage ;;

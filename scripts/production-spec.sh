@@ -19,7 +19,8 @@
 # Validator i's forecaster key is `<phrase>//forecaster` (sr25519), separate from its Aura key.
 # The spec has no sudo key: the community is run by its council of COUNCILLORS (default 5, at
 # least 3) members, each endowed with ENDOWMENT_CEUR (default 1,000) to pay the fees of its motions and
-# votes. More than half of the council manages the community; two thirds reach root
+# votes; each validator's operator account (`<phrase>//operator`, which owns its node's entry in
+# the node-authorization pallet) is endowed the same. More than half of the council manages the community; two thirds reach root
 # (docs/operators.md, "Governance"): with 3, 4 or 6 members those are the same count, so 5
 # is the default. On a real network each councillor generates its own key and sends only the
 # public key: whoever holds two thirds of the phrases holds root. On a real network each validator generates its own keys on its own machine and
@@ -63,7 +64,13 @@ authorities=()
 for i in $(seq 0 $((validators - 1))); do
 	generate "validator-$i"
 	suri="$out/secrets/validator-$i.suri"
-	authorities+=("$(ss58 sr25519 "$suri"),$(ss58 ed25519 "$suri"),$(ss58 sr25519 "$out/secrets/validator-$i-forecaster.suri")")
+	# The validator's operator account (`<phrase>//operator`): owns its node in the
+	# node-authorization pallet and pays for its `addConnections`; unlike the Aura, GRANDPA and
+	# forecaster keys it never sits in the validator's keystore.
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + "//operator", end="")' \
+		"$out/secrets/validator-$i.json" >"$out/secrets/validator-$i-operator.suri"
+	chmod 600 "$out/secrets/validator-$i-operator.suri"
+	authorities+=("$(ss58 sr25519 "$suri"),$(ss58 ed25519 "$suri"),$(ss58 sr25519 "$out/secrets/validator-$i-forecaster.suri"),$(ss58 sr25519 "$out/secrets/validator-$i-operator.suri")")
 done
 council=()
 for j in $(seq 0 $((councillors - 1))); do
@@ -97,15 +104,17 @@ def peer_id_bytes(peer_id):
     return list(b"\0" * (len(peer_id) - len(peer_id.lstrip("1"))) + raw)
 spec = json.load(open(source))
 patch = spec["genesis"]["runtimeGenesis"]["patch"]
-patch["aura"]["authorities"] = [aura for aura, _, _, _ in keys]
-patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _, _ in keys]
-patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster, _ in keys]
-# Permissioned peering: the validators are the well-known nodes, each owned by its Aura account.
-patch["nodeAuthorization"]["nodes"] = [[peer_id_bytes(peer), aura] for aura, _, _, peer in keys]
+patch["aura"]["authorities"] = [aura for aura, _, _, _, _ in keys]
+patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _, _, _ in keys]
+patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster, _, _ in keys]
+# Permissioned peering: the validators are the well-known nodes, each owned by its operator.
+patch["nodeAuthorization"]["nodes"] = [[peer_id_bytes(peer), operator] for _, _, _, operator, peer in keys]
 assert patch["sudo"]["key"] is None, "the production preset has no sudo key"
 patch["councilMembership"]["members"] = council
 # One CEUR is 10^6 units (6 decimals).
-patch["balances"]["balances"] = [[member, int(endowment) * 10**6] for member in council]
+patch["balances"]["balances"] = [
+    [account, int(endowment) * 10**6] for account in council + [operator for _, _, _, operator, _ in keys]
+]
 json.dump(spec, open(target, "w"), indent=2)
 EOF
 rm "$out/production-preset.json"

@@ -230,8 +230,9 @@ fn downgrade(spec: OldSpec) -> Written {
 	// Neither had the grid pallet: the upgrade starts it empty (every meter and RES unbound).
 	let grid = sp_io::hashing::twox_128(b"Grid");
 	let _ = unhashed::clear_prefix(&grid, None, None);
-	// Nor the governance pallets (spec 110): the upgrade starts them empty, at their current
-	// storage versions, with no council; sudo keeps its key.
+	// Nor the governance pallets (spec 110) and node authorization (spec 111): the upgrade
+	// starts them empty, at their current storage versions, with no council and no well-known
+	// node; sudo keeps its key.
 	for pallet in GOVERNANCE_PALLETS {
 		let _ = unhashed::clear_prefix(&sp_io::hashing::twox_128(pallet.as_bytes()), None, None);
 	}
@@ -385,8 +386,9 @@ fn upgrade_with_checks(spec: OldSpec) {
 			assert!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get()
 				.is_empty());
 			assert!(pallet_sudo::Key::<Runtime>::get().is_some());
-			// No well-known node: peering stays open (the pallet's off-chain worker is not run)
-			// until the community sets its nodes.
+			// The upgrade sets no well-known node (nor would a migration know the peer ids):
+			// peering stays open, the pallet's off-chain worker not run, until the council sets
+			// them.
 			assert!(pallet_node_authorization::WellKnownNodes::<Runtime>::get().is_empty());
 
 			let root = sp_io::storage::root(sp_runtime::StateVersion::V1);

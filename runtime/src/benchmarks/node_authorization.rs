@@ -102,7 +102,11 @@ mod benchmarks {
 		let owner: T::AccountId = whitelisted_caller();
 		let node = well_known_nodes::<T>(&owner, 0);
 		connections::<T>(&node, MAX_ADDITIONAL_CONNECTIONS);
+		// The replacement may still have an owner and connections from before (a reset keeps
+		// the nodes it drops): both entries are then swapped too.
 		let replacement = peer::<T>(u32::MAX);
+		Owners::<T>::insert(&replacement, &owner);
+		connections::<T>(&replacement, MAX_ADDITIONAL_CONNECTIONS);
 
 		#[block]
 		{

@@ -3,9 +3,10 @@
 //!
 //! | who | may | through |
 //! |---|---|---|
-//! | the council's majority (or root) | add, remove, swap and reset the well-known nodes, naming each one's owner | `add_well_known_node`, `remove_well_known_node`, `swap_well_known_node`, `reset_well_known_nodes` |
+//! | the council's majority (or root) | add a well-known node, naming its owner | `add_well_known_node` |
+//! | two thirds of the council (or root) | remove, swap and reset the well-known nodes: each can cut validators off from each other and stall finality, so they need what root and the council's membership need | `remove_well_known_node`, `swap_well_known_node`, `reset_well_known_nodes` |
 //! | a node's owner | let further peers connect to its own node (at most [`MAX_CONNECTIONS_PER_CALL`] a call, [`MAX_ADDITIONAL_CONNECTIONS`] in all), take them back, hand the node to another account | `add_connections`, `remove_connections`, `transfer_node` |
-//! | anyone | nothing: `claim_node` (which stores a peer id for any signed account, deposit-free) is refused by the call filter, and root cannot claim (the call needs a signed origin) | — |
+//! | anyone | nothing: `claim_node` (which stores a peer id for any signed account, deposit-free) is refused by the call filter (root bypasses the filter, as it may anything) | — |
 //!
 //! Every block, each node that runs its off-chain worker (every validator does) tells its
 //! network to keep block-announcement substreams only with its authorised peers: the other
@@ -16,14 +17,15 @@
 //! run ([`offchain_workers`]). The pallet alone would switch every node to authorised-only
 //! with an empty list, so a chain upgraded to this runtime, or a dev chain, would cut every
 //! connection in its first block. The community switches permissioned peering on by setting its
-//! first well-known node (`reset_well_known_nodes` with all of them, in one motion).
+//! well-known nodes (`reset_well_known_nodes` with all of them, in one motion). Emptying the list
+//! again stops the worker, so each node keeps the last set it was given until it restarts.
 
 use codec::{Compact, Decode};
 use frame_support::{parameter_types, traits::Contains};
 use pallet_node_authorization::{AdditionalConnections, Call as NodeCall, WellKnownNodes};
 use sp_runtime::traits::Block as BlockT;
 
-use super::{CommunityManager, Runtime, RuntimeCall, RuntimeEvent};
+use super::{CommunityManager, CouncilSupermajority, Runtime, RuntimeCall, RuntimeEvent};
 use crate::{
 	Aura, Balances, Block, Council, CouncilMembership, EnergyTokens, Flexibility, Forecasts,
 	Grandpa, Grid, Market, Meters, Participants, Preimage, ResAssets, Sudo, System, Timestamp,
@@ -50,9 +52,9 @@ impl pallet_node_authorization::Config for Runtime {
 	type MaxWellKnownNodes = MaxWellKnownNodes;
 	type MaxPeerIdLength = MaxPeerIdLength;
 	type AddOrigin = CommunityManager;
-	type RemoveOrigin = CommunityManager;
-	type SwapOrigin = CommunityManager;
-	type ResetOrigin = CommunityManager;
+	type RemoveOrigin = CouncilSupermajority;
+	type SwapOrigin = CouncilSupermajority;
+	type ResetOrigin = CouncilSupermajority;
 	type WeightInfo = crate::weights::pallet_node_authorization::WeightInfo<Runtime>;
 }
 
@@ -70,31 +72,42 @@ impl Contains<RuntimeCall> for RuntimeCallFilter {
 	}
 }
 
-/// Whether a node-authorization call may be dispatched (by an origin other than root):
-/// - `claim_node` never (it needs a signed origin, so nobody can claim): nodes are authorised by
-///   governance, and a claim would let any funded account store peer ids without a deposit;
-/// - `add_connections` with at most [`MAX_CONNECTIONS_PER_CALL`] peers, and only while the
-///   node keeps at most [`MAX_ADDITIONAL_CONNECTIONS`] (the pallet bounds neither, and weighs
-///   the call as one);
-/// - `remove_connections` with at most [`MAX_CONNECTIONS_PER_CALL`] peers;
+/// Whether a node-authorization call may be dispatched by an origin the filter applies to
+/// (every origin but root: root, and calls root dispatches as another origin with
+/// `utility.dispatch_as` or `sudo.sudo_as`, bypass it):
+/// - `claim_node` never: nodes are authorised by governance, and a claim would let any funded
+///   account store peer ids without a deposit;
+/// - `add_connections` with at most [`MAX_CONNECTIONS_PER_CALL`] peers, each a peer id shorter
+///   than [`MaxPeerIdLength`], and only while the node keeps at most
+///   [`MAX_ADDITIONAL_CONNECTIONS`] (the pallet checks the length of the node's id but not of
+///   the connections', bounds neither their number per call nor per node, and weighs the call
+///   as one);
+/// - `remove_connections` with at most [`MAX_CONNECTIONS_PER_CALL`] peers, each shorter than
+///   [`MaxPeerIdLength`];
 /// - `reset_well_known_nodes` only with peer ids shorter than [`MaxPeerIdLength`] (the pallet
-///   checks the length in every call but this one).
+///   checks the length of the nodes in the other calls, not in this one).
 pub fn node_authorization_call_allowed(call: &NodeCall<Runtime>) -> bool {
 	match call {
 		NodeCall::claim_node { .. } => false,
 		NodeCall::add_connections { node, connections } => {
 			connections.len() <= MAX_CONNECTIONS_PER_CALL
+				&& connections.iter().all(short_enough)
 				&& additional_connections(node).saturating_add(connections.len())
 					<= MAX_ADDITIONAL_CONNECTIONS
 		},
 		NodeCall::remove_connections { connections, .. } => {
-			connections.len() <= MAX_CONNECTIONS_PER_CALL
+			connections.len() <= MAX_CONNECTIONS_PER_CALL && connections.iter().all(short_enough)
 		},
 		NodeCall::reset_well_known_nodes { nodes } => {
-			nodes.iter().all(|(node, _)| node.0.len() < MaxPeerIdLength::get() as usize)
+			nodes.iter().all(|(node, _)| short_enough(node))
 		},
 		_ => true,
 	}
+}
+
+/// Whether `peer` is shorter than [`MaxPeerIdLength`], as the pallet requires of a node's id.
+fn short_enough(peer: &sp_core::OpaquePeerId) -> bool {
+	peer.0.len() < MaxPeerIdLength::get() as usize
 }
 
 /// How many additional connections `node` has: the length prefix of its stored set, read

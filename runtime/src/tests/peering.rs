@@ -82,10 +82,14 @@ fn a_council_majority_authorises_a_node_whose_owner_lets_further_peers_connect()
 		));
 		assert!(AdditionalConnections::<Runtime>::get(peer(1)).contains(&peer(50)));
 
-		// A majority removes the node again: its owner and connections go with it.
+		// Removing a node can cut validators off from each other: a majority cannot, two
+		// thirds can, and the node's owner and connections go with it.
 		let remove =
 			RuntimeCall::NodeAuthorization(NodeCall::remove_well_known_node { node: peer(1) });
-		assert_eq!(motion(remove, 3, 3), Ok(()));
+		let before = peering_state();
+		assert_eq!(motion(remove.clone(), 3, 3), Err(DispatchError::BadOrigin));
+		assert_eq!(peering_state(), before);
+		assert_eq!(motion(remove, 4, 4), Ok(()));
 		assert_eq!(peering_state(), (vec![], vec![], vec![]));
 	});
 }
@@ -185,6 +189,14 @@ fn a_node_owner_adds_connections_within_the_bounds_and_only_to_its_own_node() {
 		);
 		let full = peering_state();
 		assert_noop!(add(peer(1), vec![peer(999)]).dispatch(owner.clone()), call_filtered());
+		// Nor does a peer id of 128 bytes or more pass, added or removed: the bound is in bytes
+		// as well as in peers (one 3 MiB id would otherwise fill the node's set).
+		let long = PeerId(vec![7; 128]);
+		let remove_long = RuntimeCall::NodeAuthorization(NodeCall::remove_connections {
+			node: peer(1),
+			connections: vec![long.clone()],
+		});
+		assert_noop!(remove_long.dispatch(owner.clone()), call_filtered());
 		let remove = |connections: Vec<PeerId>| {
 			RuntimeCall::NodeAuthorization(NodeCall::remove_connections {
 				node: peer(1),
@@ -196,14 +208,17 @@ fn a_node_owner_adds_connections_within_the_bounds_and_only_to_its_own_node() {
 			call_filtered()
 		);
 		assert_eq!(peering_state(), full);
-		// Removing makes room again.
+		// Removing makes room again, but not for a long id.
 		assert_ok!(remove(peers(100, 1)).dispatch(owner.clone()));
+		let room = peering_state();
+		assert_noop!(add(peer(1), vec![long]).dispatch(owner.clone()), call_filtered());
+		assert_eq!(peering_state(), room);
 		assert_ok!(add(peer(1), vec![peer(999)]).dispatch(owner));
 	});
 }
 
 #[test]
-fn the_council_cannot_reset_the_nodes_to_peer_ids_the_pallet_would_refuse() {
+fn only_two_thirds_reset_the_nodes_and_never_to_peer_ids_the_pallet_would_refuse() {
 	with_node_1().execute_with(|| {
 		let before = peering_state();
 		let reset = |node: PeerId| {
@@ -212,9 +227,12 @@ fn the_council_cannot_reset_the_nodes_to_peer_ids_the_pallet_would_refuse() {
 			})
 		};
 		// 128 bytes: `add_well_known_node` refuses it with `PeerIdTooLong`; `reset` would not.
-		assert_eq!(motion(reset(PeerId(vec![7; 128])), 3, 3), Err(call_filtered()));
+		assert_eq!(motion(reset(PeerId(vec![7; 128])), 4, 4), Err(call_filtered()));
 		assert_eq!(peering_state(), before);
-		assert_eq!(motion(reset(peer(2)), 3, 3), Ok(()));
+		// A reset can drop validators: a majority may not, two thirds may.
+		assert_eq!(motion(reset(peer(2)), 3, 3), Err(DispatchError::BadOrigin));
+		assert_eq!(peering_state(), before);
+		assert_eq!(motion(reset(peer(2)), 4, 4), Ok(()));
 		assert_eq!(
 			WellKnownNodes::<Runtime>::get().into_iter().collect::<Vec<_>>(),
 			vec![peer(1), peer(2)]

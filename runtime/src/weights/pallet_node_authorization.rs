@@ -55,8 +55,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `8269`
 		//  Estimated: `9754`
-		// Minimum execution time: 30_446_000 picoseconds.
-		Weight::from_parts(52_870_000, 0)
+		// Minimum execution time: 28_132_000 picoseconds.
+		Weight::from_parts(47_621_000, 0)
 			.saturating_add(Weight::from_parts(0, 9754))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `8432`
 		//  Estimated: `9917`
-		// Minimum execution time: 29_574_000 picoseconds.
-		Weight::from_parts(47_962_000, 0)
+		// Minimum execution time: 30_946_000 picoseconds.
+		Weight::from_parts(48_452_000, 0)
 			.saturating_add(Weight::from_parts(0, 9917))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -85,11 +85,11 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 	/// Proof: `NodeAuthorization::AdditionalConnections` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	fn swap_well_known_node() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `17697`
-		//  Estimated: `23637`
-		// Minimum execution time: 47_050_000 picoseconds.
-		Weight::from_parts(52_078_000, 0)
-			.saturating_add(Weight::from_parts(0, 23637))
+		//  Measured:  `18064`
+		//  Estimated: `24004`
+		// Minimum execution time: 51_307_000 picoseconds.
+		Weight::from_parts(81_763_000, 0)
+			.saturating_add(Weight::from_parts(0, 24004))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 150_245_000 picoseconds.
-		Weight::from_parts(160_270_000, 0)
+		// Minimum execution time: 142_524_000 picoseconds.
+		Weight::from_parts(207_492_000, 0)
 			.saturating_add(Weight::from_parts(0, 0))
 			.saturating_add(T::DbWeight::get().writes(64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `104`
 		//  Estimated: `3569`
-		// Minimum execution time: 11_137_000 picoseconds.
-		Weight::from_parts(12_108_000, 0)
+		// Minimum execution time: 11_177_000 picoseconds.
+		Weight::from_parts(17_356_000, 0)
 			.saturating_add(Weight::from_parts(0, 3569))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -128,8 +128,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `9335`
 		//  Estimated: `12800`
-		// Minimum execution time: 31_327_000 picoseconds.
-		Weight::from_parts(33_911_000, 0)
+		// Minimum execution time: 33_821_000 picoseconds.
+		Weight::from_parts(50_646_000, 0)
 			.saturating_add(Weight::from_parts(0, 12800))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `1021`
 		//  Estimated: `4486`
-		// Minimum execution time: 14_812_000 picoseconds.
-		Weight::from_parts(16_275_000, 0)
+		// Minimum execution time: 14_612_000 picoseconds.
+		Weight::from_parts(26_620_000, 0)
 			.saturating_add(Weight::from_parts(0, 4486))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -154,8 +154,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `7385`
 		//  Estimated: `10850`
-		// Minimum execution time: 39_329_000 picoseconds.
-		Weight::from_parts(43_475_000, 0)
+		// Minimum execution time: 38_298_000 picoseconds.
+		Weight::from_parts(62_924_000, 0)
 			.saturating_add(Weight::from_parts(0, 10850))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -168,8 +168,8 @@ impl<T: frame_system::Config> pallet_node_authorization::WeightInfo for WeightIn
 		// Proof Size summary in bytes:
 		//  Measured:  `9450`
 		//  Estimated: `12915`
-		// Minimum execution time: 39_860_000 picoseconds.
-		Weight::from_parts(43_806_000, 0)
+		// Minimum execution time: 41_422_000 picoseconds.
+		Weight::from_parts(66_360_000, 0)
 			.saturating_add(Weight::from_parts(0, 12915))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
