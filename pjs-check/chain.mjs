@@ -22,10 +22,12 @@ export function included(api, tx, signer) {
 
 /// A council motion: `councillors[0]` proposes `call` with a threshold of `ayes`, the first
 /// `ayes` councillors vote aye, and `councillors[0]` closes it; resolves with the result the
-/// call's dispatch gave (`council.Executed`'s `result`).
+/// call's dispatch gave (`council.Executed`'s `result`). A threshold of one executes at once, with
+/// the proposer's aye alone.
 export async function motion(api, councillors, call, ayes) {
   const length = call.method.encodedLength;
   const events = await included(api, api.tx.council.propose(ayes, call, length), councillors[0]);
+  if (ayes < 2) return executedResult(api, events);
   const proposed = events.find(({ event }) => api.events.council.Proposed.is(event));
   check(proposed, 'the motion was proposed');
   const [, index, hash] = proposed.event.data;
@@ -33,7 +35,12 @@ export async function motion(api, councillors, call, ayes) {
   // The whole transaction's weight bounds its call's.
   const { weight } = await call.paymentInfo(councillors[0].address);
   const closed = await included(api, api.tx.council.close(hash, index, weight, length), councillors[0]);
-  const executed = closed.find(({ event }) => api.events.council.Executed.is(event));
+  return executedResult(api, closed);
+}
+
+/// The result of the `council.Executed` among `events`.
+function executedResult(api, events) {
+  const executed = events.find(({ event }) => api.events.council.Executed.is(event));
   check(executed, 'the motion was executed');
   return executed.event.data.result;
 }

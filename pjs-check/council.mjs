@@ -58,8 +58,7 @@ async function main() {
   // at once, with one aye) refused too.
   await refused(included(api, api.tx.sudo.sudo(register), council[0]), 'sudo.RequireSudo');
   await refused(included(api, register, council[0]), 'BadOrigin');
-  const alone = await included(api, api.tx.council.propose(1, register, register.method.encodedLength), council[0]);
-  const aloneResult = alone.find(({ event }) => api.events.council.Executed.is(event))?.event.data.result;
+  const aloneResult = await motion(api, council, register, 1);
   check(aloneResult?.isErr && aloneResult.asErr.isBadOrigin, `a motion of one: ${aloneResult}`);
   console.log('a councillor alone: sudo.RequireSudo, BadOrigin signed, BadOrigin by a motion of one');
 
@@ -87,8 +86,7 @@ async function main() {
     // majority makes it a well-known node.
     const node = u8aToHex(base58Decode(peerId));
     const authorise = api.tx.nodeAuthorization.addWellKnownNode(node, council[0].address);
-    const lone = await included(api, api.tx.council.propose(1, authorise, authorise.method.encodedLength), council[0]);
-    const loneResult = lone.find(({ event }) => api.events.council.Executed.is(event))?.event.data.result;
+    const loneResult = await motion(api, council, authorise, 1);
     check(loneResult?.isErr && loneResult.asErr.isBadOrigin, `one councillor cannot authorise a node: ${loneResult}`);
     const authorised = await motion(api, council, authorise, 3);
     check(authorised.isOk, `the motion to authorise ${peerId} succeeded: ${authorised}`);

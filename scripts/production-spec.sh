@@ -48,34 +48,38 @@ mkdir -p "$out/secrets"
 chmod 700 "$out/secrets"
 # Secrets go to files, never to command lines (which other local users can read): sc-cli reads a
 # `--suri` or `key inspect` argument that names a file from the file.
+# generate NAME [DERIVATION...]: a new key's phrase in NAME.json, its URI in NAME.suri, and the
+# URI `<phrase>//<derivation>` of each derivation in NAME-<derivation>.suri.
 generate() {
 	(
 		umask 077
-		"$node" key generate --scheme sr25519 --output-type json >"$out/secrets/$1.json"
-		python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + sys.argv[2], end="")' \
-			"$out/secrets/$1.json" "" >"$out/secrets/$1.suri"
-		python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + sys.argv[2], end="")' \
-			"$out/secrets/$1.json" "//forecaster" >"$out/secrets/$1-forecaster.suri"
+		local name=$1
+		shift
+		"$node" key generate --scheme sr25519 --output-type json >"$out/secrets/$name.json"
+		derive "$name" "" >"$out/secrets/$name.suri"
+		for derivation in "$@"; do
+			derive "$name" "//$derivation" >"$out/secrets/$name-$derivation.suri"
+		done
 	)
+}
+derive() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + sys.argv[2], end="")' \
+		"$out/secrets/$1.json" "$2"
 }
 ss58() { "$node" key inspect --scheme "$1" --output-type json "$2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ss58Address"])'; }
 
 authorities=()
 for i in $(seq 0 $((validators - 1))); do
-	generate "validator-$i"
-	suri="$out/secrets/validator-$i.suri"
 	# The validator's operator account (`<phrase>//operator`): owns its node in the
 	# node-authorization pallet and pays for its `addConnections`; unlike the Aura, GRANDPA and
 	# forecaster keys it never sits in the validator's keystore.
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secretPhrase"] + "//operator", end="")' \
-		"$out/secrets/validator-$i.json" >"$out/secrets/validator-$i-operator.suri"
-	chmod 600 "$out/secrets/validator-$i-operator.suri"
+	generate "validator-$i" forecaster operator
+	suri="$out/secrets/validator-$i.suri"
 	authorities+=("$(ss58 sr25519 "$suri"),$(ss58 ed25519 "$suri"),$(ss58 sr25519 "$out/secrets/validator-$i-forecaster.suri"),$(ss58 sr25519 "$out/secrets/validator-$i-operator.suri")")
 done
 council=()
 for j in $(seq 0 $((councillors - 1))); do
 	generate "council-$j"
-	rm "$out/secrets/council-$j-forecaster.suri"
 	council+=("$(ss58 sr25519 "$out/secrets/council-$j.suri")")
 done
 

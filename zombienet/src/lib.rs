@@ -87,35 +87,77 @@ pub async fn spawn_native(definition: &str) -> Result<Network<LocalFileSystem>> 
 	config.spawn_native().await.context("spawning the network")
 }
 
+/// Something to send JSON-RPC requests to: a node of a zombienet network, or a node's
+/// WebSocket URL (a node the test started itself). Each request opens its own connection, so a
+/// node that restarts on the same port answers the next one. (Only this crate's tests await
+/// these futures, never across threads: no `Send` bound is needed.)
+#[allow(async_fn_in_trait)]
+pub trait RpcTarget {
+	/// A connected client.
+	async fn client(&self) -> Result<RpcClient>;
+	/// What to call the target in an error.
+	fn label(&self) -> String;
+}
+
+impl RpcTarget for NetworkNode {
+	async fn client(&self) -> Result<RpcClient> {
+		self.rpc().await.with_context(|| format!("{}: connect", self.name()))
+	}
+	fn label(&self) -> String {
+		self.name().to_string()
+	}
+}
+
+impl<T: RpcTarget + ?Sized> RpcTarget for &T {
+	async fn client(&self) -> Result<RpcClient> {
+		(**self).client().await
+	}
+	fn label(&self) -> String {
+		(**self).label()
+	}
+}
+
+impl RpcTarget for str {
+	async fn client(&self) -> Result<RpcClient> {
+		RpcClient::from_url(self).await.with_context(|| format!("{self}: connect"))
+	}
+	fn label(&self) -> String {
+		self.to_string()
+	}
+}
+
 /// Calls a JSON-RPC method without parameters on the node.
-pub async fn rpc_call(node: &NetworkNode, method: &str) -> Result<Value> {
+pub async fn rpc_call(node: &(impl RpcTarget + ?Sized), method: &str) -> Result<Value> {
 	rpc_call_with(node, method, RpcParams::new()).await
 }
 
 /// Calls a JSON-RPC method with the given parameters on the node.
-pub async fn rpc_call_with(node: &NetworkNode, method: &str, params: RpcParams) -> Result<Value> {
-	let client: RpcClient =
-		node.rpc().await.with_context(|| format!("{}: connect", node.name()))?;
-	client
+pub async fn rpc_call_with(
+	node: &(impl RpcTarget + ?Sized),
+	method: &str,
+	params: RpcParams,
+) -> Result<Value> {
+	node.client()
+		.await?
 		.request::<Value>(method, params)
 		.await
-		.with_context(|| format!("{}: {method}", node.name()))
+		.with_context(|| format!("{}: {method}", node.label()))
 }
 
-/// The number of peers the node is connected to (`system_health`).
-pub async fn peer_count(node: &NetworkNode) -> Result<u64> {
+/// The number of peers the node syncs with (`system_health`).
+pub async fn peer_count(node: &(impl RpcTarget + ?Sized)) -> Result<u64> {
 	let health = rpc_call(node, "system_health").await?;
 	health["peers"].as_u64().ok_or_else(|| anyhow!("system_health without peers: {health}"))
 }
 
 /// The node's best block number (`chain_getHeader`).
-pub async fn best_height(node: &NetworkNode) -> Result<u64> {
+pub async fn best_height(node: &(impl RpcTarget + ?Sized)) -> Result<u64> {
 	let header = rpc_call(node, "chain_getHeader").await?;
 	header_number(&header)
 }
 
 /// The node's finalized block number (`chain_getFinalizedHead` then `chain_getHeader`).
-pub async fn finalized_height(node: &NetworkNode) -> Result<u64> {
+pub async fn finalized_height(node: &(impl RpcTarget + ?Sized)) -> Result<u64> {
 	let hash = rpc_call(node, "chain_getFinalizedHead").await?;
 	let mut params = RpcParams::new();
 	params.push(hash).map_err(|e| anyhow!("encoding params: {e}"))?;

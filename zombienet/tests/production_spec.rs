@@ -18,9 +18,11 @@ use std::{
 };
 
 use anyhow::{anyhow, ensure, Context, Result};
-use energy_zombienet::{free_port, header_number, node_binary_dir, run_pjs_script_at, wait_until};
+use energy_zombienet::{
+	best_height, finalized_height, free_port, node_binary_dir, peer_count, rpc_call,
+	run_pjs_script_at, wait_until,
+};
 use serde_json::Value;
-use zombienet_sdk::subxt::{backend::rpc::RpcClient, ext::subxt_rpcs::client::RpcParams};
 
 /// The seeds of every key the dev presets use, on the public dev phrase.
 fn demo_seeds() -> Vec<String> {
@@ -112,7 +114,7 @@ async fn a_production_spec_with_fresh_keys_has_no_demo_key_finalizes_and_is_run_
 	let url = format!("ws://127.0.0.1:{}", ports.rpc);
 	let result = async {
 		wait_until("two finalized blocks", Duration::from_secs(120), || async {
-			Ok(finalized_height(&url).await? >= 2)
+			Ok(finalized_height(url.as_str()).await? >= 2)
 		})
 		.await?;
 		println!("the production validator produced and finalized blocks");
@@ -254,7 +256,7 @@ async fn backup_and_restore(
 	println!("a backup of the running validator was refused (exit 2)");
 
 	let url = format!("ws://127.0.0.1:{}", ports.rpc);
-	let stopped_at = finalized_height(&url).await?;
+	let stopped_at = finalized_height(url.as_str()).await?;
 	stop(validator)?;
 	ensure!(backup("backup")?.success(), "the backup failed");
 	let purged = Command::new(node)
@@ -275,47 +277,22 @@ async fn backup_and_restore(
 	*validator = start_validator(node, out, ports, telemetry)?;
 	let restarted = std::time::Instant::now();
 	wait_until("the restored validator's RPC", Duration::from_secs(60), || async {
-		Ok(finalized_height(&url).await.is_ok())
+		Ok(finalized_height(url.as_str()).await.is_ok())
 	})
 	.await?;
-	let first = finalized_height(&url).await?;
+	let first = finalized_height(url.as_str()).await?;
 	ensure!(first >= stopped_at, "restored at #{first}, below #{stopped_at}");
 	wait_until("the restored validator to finalize", Duration::from_secs(120), || async {
-		Ok(finalized_height(&url).await? >= stopped_at + 2)
+		Ok(finalized_height(url.as_str()).await? >= stopped_at + 2)
 	})
 	.await?;
 	println!(
 		"backed up at finalized #{stopped_at}, purged, restored: the validator restarted at \
 		 finalized #{first} and finalized #{} within {:.1} s",
-		finalized_height(&url).await?,
+		finalized_height(url.as_str()).await?,
 		restarted.elapsed().as_secs_f64()
 	);
 	Ok(())
-}
-
-/// A JSON-RPC call on the node at `url`.
-async fn rpc(url: &str, method: &str, params: RpcParams) -> Result<Value> {
-	let client = RpcClient::from_url(url).await?;
-	Ok(client.request(method, params).await?)
-}
-
-/// The best block number of the node at `url`.
-async fn best_height(url: &str) -> Result<u64> {
-	header_number(&rpc(url, "chain_getHeader", RpcParams::new()).await?)
-}
-
-/// The finalized block number of the node at `url`.
-async fn finalized_height(url: &str) -> Result<u64> {
-	let hash = rpc(url, "chain_getFinalizedHead", RpcParams::new()).await?;
-	let mut params = RpcParams::new();
-	params.push(hash).map_err(|e| anyhow!("encoding params: {e}"))?;
-	header_number(&rpc(url, "chain_getHeader", params).await?)
-}
-
-/// The number of peers the node at `url` syncs with (`system_health`).
-async fn peers(url: &str) -> Result<u64> {
-	let health = rpc(url, "system_health", RpcParams::new()).await?;
-	health["peers"].as_u64().ok_or_else(|| anyhow!("system_health without peers: {health}"))
 }
 
 /// Permissioned peering, then the council: a full node with its own network key, pointed at the
@@ -323,7 +300,7 @@ async fn peers(url: &str) -> Result<u64> {
 /// council's script authorises it by a majority motion (among its other motions); the node then
 /// syncs to the validator's finalized block.
 async fn peering_and_council(node: &Path, out: &Path, url: &str, p2p_port: u16) -> Result<()> {
-	let validator_id = rpc(url, "system_localPeerId", RpcParams::new()).await?;
+	let validator_id = rpc_call(url, "system_localPeerId").await?;
 	let validator_id = validator_id.as_str().ok_or_else(|| anyhow!("no peer id"))?.to_string();
 	let outsider_rpc = free_port()?;
 	let _outsider = tokio::process::Command::new(node)
@@ -342,18 +319,21 @@ async fn peering_and_council(node: &Path, out: &Path, url: &str, p2p_port: u16) 
 		.context("starting the outsider node")?;
 	let outsider = format!("ws://127.0.0.1:{outsider_rpc}");
 	wait_until("the outsider's RPC", Duration::from_secs(60), || async {
-		Ok(best_height(&outsider).await.is_ok())
+		Ok(best_height(outsider.as_str()).await.is_ok())
 	})
 	.await?;
-	let outsider_id = rpc(&outsider, "system_localPeerId", RpcParams::new()).await?;
+	let outsider_id = rpc_call(outsider.as_str(), "system_localPeerId").await?;
 	let outsider_id = outsider_id.as_str().ok_or_else(|| anyhow!("no peer id"))?.to_string();
 
 	let from = best_height(url).await?;
 	tokio::time::sleep(Duration::from_secs(30)).await;
 	let to = best_height(url).await?;
 	ensure!(to >= from + 3, "the validator stalled: #{from} to #{to} in 30 s");
-	let (outsider_best, outsider_peers, validator_peers) =
-		(best_height(&outsider).await?, peers(&outsider).await?, peers(url).await?);
+	let (outsider_best, outsider_peers, validator_peers) = (
+		best_height(outsider.as_str()).await?,
+		peer_count(outsider.as_str()).await?,
+		peer_count(url).await?,
+	);
 	ensure!(
 		outsider_best == 0 && outsider_peers == 0 && validator_peers == 0,
 		"an unauthorised node peered: it is at #{outsider_best} with {outsider_peers} peer(s), \
@@ -373,15 +353,15 @@ async fn peering_and_council(node: &Path, out: &Path, url: &str, p2p_port: u16) 
 	let target = finalized_height(url).await?;
 	let authorised = std::time::Instant::now();
 	wait_until("the authorised node to sync", Duration::from_secs(120), || async {
-		Ok(best_height(&outsider).await? >= target)
+		Ok(best_height(outsider.as_str()).await? >= target)
 	})
 	.await?;
 	println!(
 		"authorised by the council, the node synced to #{} (the validator's finalized block was \
 		 #{target}) in {:.1} s; the validator now has {} peer(s)",
-		best_height(&outsider).await?,
+		best_height(outsider.as_str()).await?,
 		authorised.elapsed().as_secs_f64(),
-		peers(url).await?
+		peer_count(url).await?
 	);
 	Ok(())
 }
