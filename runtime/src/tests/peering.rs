@@ -122,6 +122,43 @@ fn no_single_key_authorises_a_node() {
 }
 
 #[test]
+fn only_two_thirds_swap_a_node_and_only_its_owner_hands_it_on_or_drops_it() {
+	with_node_1().execute_with(|| {
+		let before = peering_state();
+		let swap = RuntimeCall::NodeAuthorization(NodeCall::swap_well_known_node {
+			remove: peer(1),
+			add: peer(2),
+		});
+		// A swap can drop a validator: a majority may not.
+		assert_eq!(motion(swap.clone(), 3, 3), Err(DispatchError::BadOrigin));
+		assert_eq!(peering_state(), before);
+		// Someone else cannot hand the node on, nor drop the owner's claim.
+		assert_noop!(
+			NodeAuthorization::transfer_node(
+				RuntimeOrigin::signed(alice()),
+				peer(1),
+				alice().into()
+			),
+			Error::<Runtime>::NotOwner
+		);
+		assert_noop!(
+			NodeAuthorization::remove_claim(RuntimeOrigin::signed(alice()), peer(1)),
+			Error::<Runtime>::NotOwner
+		);
+		// Nor can the owner drop the claim on a well-known node (that is the council's).
+		assert_noop!(
+			NodeAuthorization::remove_claim(RuntimeOrigin::signed(operator()), peer(1)),
+			Error::<Runtime>::PermissionDenied
+		);
+		assert_eq!(peering_state(), before);
+		// Two thirds swap it; the owner keeps it under its new id.
+		assert_eq!(motion(swap, 4, 4), Ok(()));
+		assert_eq!(WellKnownNodes::<Runtime>::get().into_iter().collect::<Vec<_>>(), vec![peer(2)]);
+		assert_eq!(Owners::<Runtime>::get(peer(2)), Some(operator()));
+	});
+}
+
+#[test]
 fn nobody_claims_a_node() {
 	with_node_1().execute_with(|| {
 		let before = peering_state();
