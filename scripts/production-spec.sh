@@ -70,9 +70,10 @@ ss58() { "$node" key inspect --scheme "$1" --output-type json "$2" | python3 -c 
 
 authorities=()
 for i in $(seq 0 $((validators - 1))); do
-	# The validator's operator account (`<phrase>//operator`): owns its node in the
-	# node-authorization pallet and pays for its `addConnections`; unlike the Aura, GRANDPA and
-	# forecaster keys it never sits in the validator's keystore.
+	# The validator's operator account (`<phrase>//operator`): the validator's seat in the
+	# validator membership and owner of its session keys, owns its node in the
+	# node-authorization pallet and pays for its `addConnections` and `session.setKeys`;
+	# unlike the Aura, GRANDPA and forecaster keys it never sits in the validator's keystore.
 	generate "validator-$i" forecaster operator
 	suri="$out/secrets/validator-$i.suri"
 	authorities+=("$(ss58 sr25519 "$suri"),$(ss58 ed25519 "$suri"),$(ss58 sr25519 "$out/secrets/validator-$i-forecaster.suri"),$(ss58 sr25519 "$out/secrets/validator-$i-operator.suri")")
@@ -108,8 +109,13 @@ def peer_id_bytes(peer_id):
     return list(b"\0" * (len(peer_id) - len(peer_id.lstrip("1"))) + raw)
 spec = json.load(open(source))
 patch = spec["genesis"]["runtimeGenesis"]["patch"]
-patch["aura"]["authorities"] = [aura for aura, _, _, _, _ in keys]
-patch["grandpa"]["authorities"] = [[grandpa, 1] for _, grandpa, _, _, _ in keys]
+# The validators: each operator account is a member of the validator membership and owns its
+# validator's session keys (Aura's and GRANDPA's authorities follow from them).
+patch["session"]["keys"] = [
+    [operator, operator, {"aura": aura, "grandpa": grandpa, "forecaster": forecaster}]
+    for aura, grandpa, forecaster, operator, _ in keys
+]
+patch["validatorMembership"]["members"] = [operator for _, _, _, operator, _ in keys]
 patch["forecasts"]["forecasters"] = [forecaster for _, _, forecaster, _, _ in keys]
 # Permissioned peering: the validators are the well-known nodes, each owned by its operator.
 patch["nodeAuthorization"]["nodes"] = [[peer_id_bytes(peer), operator] for _, _, _, operator, peer in keys]

@@ -25,19 +25,21 @@ use pallet_meters::MeterKind;
 use pallet_res_assets::Technology;
 use sp_core::{crypto::AccountId32, ed25519, sr25519, OpaquePeerId, H256};
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SessionKeys, SudoConfig, UNIT};
 
 /// Balance given to each endowed dev account: one million CEUR.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// A validator's keys: Aura (sr25519) for blocks, GRANDPA (ed25519) for finality, and the
-/// forecaster key (sr25519) its off-chain worker signs forecasts with.
-pub type AuthorityKeys = (AuraId, GrandpaId, ForecasterId);
+/// A validator: its account (a member of the validator membership, the owner of its session
+/// keys) and its session keys: Aura (sr25519) for blocks, GRANDPA (ed25519) for finality, and
+/// the forecaster key (sr25519) its off-chain worker signs forecasts with.
+pub type AuthorityKeys = (AccountId, AuraId, GrandpaId, ForecasterId);
 
-/// The keys of a well-known dev validator (`//Alice`, `//Bob`, ...): what `--alice` etc.
-/// put in the node's keystore.
-fn dev_authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> AuthorityKeys {
-	(sr.public().into(), ed.public().into(), sr.public().into())
+/// A well-known dev validator: the account `//Alice//stash` (`//Bob//stash`, ...), as zombienet
+/// names a validator's session account, with the keys `--alice` etc. put in the node's
+/// keystore (`//Alice`, ...).
+fn dev_authority(stash: Sr25519Keyring, sr: Sr25519Keyring, ed: Ed25519Keyring) -> AuthorityKeys {
+	(stash.to_account_id(), sr.public().into(), ed.public().into(), sr.public().into())
 }
 
 /// Market slot length of the development networks: one minute, so a market day can be watched.
@@ -315,20 +317,30 @@ fn community_genesis(
 		forecasts: pallet_forecasts::GenesisConfig {
 			forecasters: initial_authorities
 				.iter()
-				.map(|(_, _, forecaster)| forecaster.clone())
+				.map(|(_, _, _, forecaster)| forecaster.clone())
 				.collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities
+		// Aura's and GRANDPA's authorities follow from the session's keys.
+		session: pallet_session::GenesisConfig {
+			keys: initial_authorities
 				.iter()
-				.map(|(aura, _, _)| aura.clone())
+				.map(|(account, aura, grandpa, forecaster)| {
+					let keys = SessionKeys {
+						aura: aura.clone(),
+						grandpa: grandpa.clone(),
+						forecaster: forecaster.clone(),
+					};
+					(account.clone(), account.clone(), keys)
+				})
 				.collect::<Vec<_>>(),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities
+		validator_membership: pallet_membership::GenesisConfig {
+			members: initial_authorities
 				.iter()
-				.map(|(_, grandpa, _)| (grandpa.clone(), 1))
-				.collect::<Vec<_>>(),
+				.map(|(account, ..)| account.clone())
+				.collect::<Vec<_>>()
+				.try_into()
+				.expect("the dev validators fit MaxValidators"),
 		},
 		sudo: SudoConfig { key: Some(root) },
 		council_membership: pallet_membership::GenesisConfig {
@@ -350,7 +362,11 @@ pub fn dev_council() -> Vec<AccountId> {
 /// The `development` preset: Alice alone validates; the well-known dev accounts are endowed.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
-		vec![dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![dev_authority(
+			Sr25519Keyring::AliceStash,
+			Sr25519Keyring::Alice,
+			Ed25519Keyring::Alice,
+		)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)
@@ -366,10 +382,14 @@ pub fn development_config_genesis() -> Value {
 pub fn local_config_genesis() -> Value {
 	let mut genesis = testnet_genesis(
 		vec![
-			dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			dev_authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			dev_authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			dev_authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+			dev_authority(Sr25519Keyring::AliceStash, Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			dev_authority(Sr25519Keyring::BobStash, Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			dev_authority(
+				Sr25519Keyring::CharlieStash,
+				Sr25519Keyring::Charlie,
+				Ed25519Keyring::Charlie,
+			),
+			dev_authority(Sr25519Keyring::DaveStash, Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
@@ -428,8 +448,8 @@ pub const PRODUCTION_RUNTIME_PRESET: &str = "production";
 pub fn production_config_genesis() -> Value {
 	serde_json::json!({
 		"balances": { "balances": [] },
-		"aura": { "authorities": [] },
-		"grandpa": { "authorities": [] },
+		"session": { "keys": [] },
+		"validatorMembership": { "members": [] },
 		"forecasts": { "forecasters": [] },
 		"sudo": { "key": null },
 		"councilMembership": { "members": [] },

@@ -27,12 +27,15 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod session_migration;
 #[cfg(test)]
 mod tests;
 pub mod upgrade_rehearsal;
 pub mod weights;
 
 use alloc::vec::Vec;
+/// The historical-session module of pallet-session, composed as a pallet of its own.
+use pallet_session::historical as pallet_session_historical;
 use sp_runtime::{generic, impl_opaque_keys};
 use sp_version::RuntimeVersion;
 
@@ -97,10 +100,10 @@ macro_rules! runtime_version {
 	};
 }
 #[cfg(not(feature = "upgrade-rehearsal"))]
-runtime_version!(111);
+runtime_version!(112);
 // The upgrade rehearsal (`upgrade_rehearsal`): one above.
 #[cfg(feature = "upgrade-rehearsal")]
-runtime_version!(112);
+runtime_version!(113);
 
 /// Aura slot duration: one block every [`MILLISECS_PER_BLOCK`].
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
@@ -168,6 +171,8 @@ type Migrations = (
 	pallet_market::migrations::MigrateV4ToV5<Runtime>,
 	// Trades carry a buyer and a seller price, auctions the grid's charges (market v5 → v6).
 	pallet_market::migrations::MigrateV5ToV6<Runtime>,
+	// The session takes over Aura's and GRANDPA's authorities (spec 112).
+	session_migration::InitSessionFromAuthorities,
 	// Only in the upgrade rehearsal's runtime: records what its upgrade found.
 	RehearsalMigration,
 );
@@ -243,6 +248,21 @@ mod runtime {
 
 	#[runtime::pallet_index(20)]
 	pub type NodeAuthorization = pallet_node_authorization;
+
+	#[runtime::pallet_index(21)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(22)]
+	pub type ValidatorMembership = pallet_membership<Instance2>;
+
+	#[runtime::pallet_index(23)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(24)]
+	pub type Historical = pallet_session_historical;
+
+	#[runtime::pallet_index(25)]
+	pub type Offences = pallet_offences;
 
 	#[runtime::pallet_index(10)]
 	pub type Participants = pallet_participants;

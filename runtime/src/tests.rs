@@ -2,3 +2,4 @@
 
 mod governance;
 mod peering;
+mod validators;

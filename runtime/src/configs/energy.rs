@@ -231,6 +231,17 @@ where
 	}
 }
 
+/// A bare (unsigned, extension-less) transaction: the GRANDPA equivocation report a validator's
+/// node submits from its off-chain context.
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
 /// The extensions of a self-authorising transaction (a forecaster's batch): no signer, so no
 /// nonce and no fee; immortal; without the metadata hash.
 impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime

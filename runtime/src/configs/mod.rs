@@ -6,6 +6,7 @@
 mod energy;
 mod governance;
 pub mod peering;
+pub mod validators;
 pub use governance::{
 	CommunityManager, CouncilInstance, CouncilMajority, CouncilMotionDuration, CouncilSupermajority,
 };
@@ -84,6 +85,8 @@ impl frame_system::Config for Runtime {
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
 	/// Every call passes but the node-authorization calls `peering` refuses.
 	type BaseCallFilter = peering::RuntimeCallFilter;
+	/// Ends sessions after every pallet's `on_initialize` (`configs::validators`).
+	type PreInherents = validators::RotateSessions;
 	/// Version of the runtime.
 	type Version = Version;
 	/// The data to be stored in an account.
@@ -95,7 +98,8 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	/// A validator disabled for an offence may not author (`configs::validators`).
+	type DisabledValidators = crate::Session;
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
@@ -107,10 +111,17 @@ impl pallet_grandpa::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
+	type MaxSetIdSessionEntries = validators::MaxSetIdSessionEntries;
 
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	/// Equivocations are proven against the session's historical root and reported as offences
+	/// (`configs::validators`).
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem = pallet_grandpa::EquivocationReportSystem<
+		Self,
+		crate::Offences,
+		crate::Historical,
+		validators::ReportLongevity,
+	>;
 }
 
 impl pallet_timestamp::Config for Runtime {

@@ -27,9 +27,10 @@ use sp_runtime::traits::Block as BlockT;
 
 use super::{CommunityManager, CouncilSupermajority, Runtime, RuntimeCall, RuntimeEvent};
 use crate::{
-	Aura, Balances, Block, Council, CouncilMembership, EnergyTokens, Flexibility, Forecasts,
-	Grandpa, Grid, Market, Meters, Participants, Preimage, ResAssets, Sudo, System, Timestamp,
-	TransactionPayment, Utility, Whitelist,
+	Aura, Authorship, Balances, Block, Council, CouncilMembership, EnergyTokens, Flexibility,
+	Forecasts, Grandpa, Grid, Historical, Market, Meters, Offences, Participants, Preimage,
+	ResAssets, Session, Sudo, System, Timestamp, TransactionPayment, Utility, ValidatorMembership,
+	Whitelist,
 };
 
 /// The most peer ids one `add_connections` or `remove_connections` call may carry.
@@ -59,7 +60,8 @@ impl pallet_node_authorization::Config for Runtime {
 }
 
 /// The runtime's call filter (`frame_system::Config::BaseCallFilter`): every call passes but
-/// the node-authorization calls [`node_authorization_call_allowed`] refuses. A refused call
+/// the node-authorization calls [`node_authorization_call_allowed`] refuses and the
+/// validator-membership calls [`super::validators::validator_membership_call_allowed`] refuses. A refused call
 /// fails with `frame_system::Error::CallFiltered`; root's calls are not filtered.
 pub struct RuntimeCallFilter;
 
@@ -67,6 +69,9 @@ impl Contains<RuntimeCall> for RuntimeCallFilter {
 	fn contains(call: &RuntimeCall) -> bool {
 		match call {
 			RuntimeCall::NodeAuthorization(call) => node_authorization_call_allowed(call),
+			RuntimeCall::ValidatorMembership(call) => {
+				super::validators::validator_membership_call_allowed(call)
+			},
 			_ => true,
 		}
 	}
@@ -145,6 +150,11 @@ pub type PalletsWithoutPeering = (
 	Grid,
 	Preimage,
 	Whitelist,
+	Authorship,
+	ValidatorMembership,
+	Session,
+	Historical,
+	Offences,
 );
 
 /// The executive that runs the off-chain workers of [`PalletsWithoutPeering`].

@@ -99,7 +99,11 @@ pub fn load_test_genesis() -> Value {
 		}
 	}
 	community_genesis(
-		vec![dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![dev_authority(
+			Sr25519Keyring::AliceStash,
+			Sr25519Keyring::Alice,
+			Ed25519Keyring::Alice,
+		)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		community,
