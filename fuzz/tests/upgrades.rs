@@ -6,9 +6,10 @@
 //! - spec 100: the same with market v2 (no `failed_wh`, no standing-order deposits).
 //!
 //! Neither had the grid pallet, which starts empty at its first layout (version 0), nor the
-//! governance pallets of spec 110 (council, its membership, preimages, whitelist) and 111 (node
-//! authorization), which start
-//! empty at their current versions (`BeforeAllRuntimeMigrations` sets them).
+//! governance pallets of spec 110 (council, its membership, preimages, whitelist), 111 (node
+//! authorization) and 112 (the validator membership, session, historical roots, authorship,
+//! offences), which start empty at their current versions (`BeforeAllRuntimeMigrations` sets
+//! them).
 //!
 //! `Executive::try_runtime_upgrade(All)` runs every migration's pre- and post-upgrade hooks,
 //! checks every pallet's on-chain storage version against its code, decodes the whole state
@@ -69,10 +70,22 @@ fn history(seed: u64) -> Episode {
 	episode
 }
 
-/// The pallets specs 110 and 111 added, by their names in the runtime (their storage prefixes);
-/// the whitelist and node authorization declare no storage version.
-const GOVERNANCE_PALLETS: [&str; 5] =
-	["Council", "CouncilMembership", "Preimage", "Whitelist", "NodeAuthorization"];
+/// The pallets specs 110, 111 and 112 added, by their names in the runtime (their storage
+/// prefixes); the whitelist, node authorization, authorship and offences declare no storage
+/// version. Clearing them leaves Aura's and GRANDPA's authorities, which the session had set:
+/// the state of a chain from before spec 112, which the session migration takes over.
+const GOVERNANCE_PALLETS: [&str; 10] = [
+	"Council",
+	"CouncilMembership",
+	"Preimage",
+	"Whitelist",
+	"NodeAuthorization",
+	"Authorship",
+	"ValidatorMembership",
+	"Session",
+	"Historical",
+	"Offences",
+];
 
 /// Every pallet's storage version on chain is the one its code declares.
 fn versions_are_current() -> bool {
@@ -331,7 +344,9 @@ fn upgrade_with_checks(spec: OldSpec) {
 			let (s, d) = expect_v5(&mut before);
 			(sited, dropped) = (sited + s, dropped + d);
 			let slot_now = <Market as energy_primitives::MarketClock>::current_slot();
+			let validators = pallet_session::Validators::<Runtime>::get();
 			let w = downgrade(spec);
+			assert!(pallet_session::Validators::<Runtime>::get().is_empty());
 			(written.holdings, written.deliverable) =
 				(written.holdings + w.holdings, written.deliverable + w.deliverable);
 			written.fed_in_balance |= w.fed_in_balance;
@@ -344,6 +359,8 @@ fn upgrade_with_checks(spec: OldSpec) {
 				.expect("pre/post hooks, state decoding and try_state pass");
 
 			assert!(versions_are_current());
+			// The session took over the chain's authority, as it validated before.
+			assert_eq!(pallet_session::Validators::<Runtime>::get(), validators);
 			assert!(
 				weight.all_lte(<<Runtime as frame_system::Config>::BlockWeights as frame_support::traits::Get<frame_system::limits::BlockWeights>>::get().max_block),
 				"the upgrade ({weight}) does not fit a block"

@@ -1,16 +1,30 @@
 //! Four validators on loopback: they peer, produce blocks and finalize them; with one validator
-//! killed the other three (more than 2/3) keep finalizing; restarted, it catches up.
+//! killed the other three (more than 2/3) keep finalizing; restarted, it catches up. Then the
+//! validator set changes by governance (`pjs-check/validators.mjs`): a fifth node is authorised,
+//! added by a council motion and registers its keys; it authors, and it votes (with dave killed,
+//! four of five voters must finalize, so only with its votes); a council motion removes dave,
+//! who stops authoring and may go. Finality never stalls for more than [`MAX_STALL`] meanwhile.
 
-use std::time::Duration;
-
-use anyhow::Result;
-use energy_zombienet::{
-	best_height, finalized_height, kill_node, peer_count, spawn_native, wait_until, VALIDATORS,
+use std::{
+	sync::{
+		atomic::{AtomicBool, Ordering},
+		Arc,
+	},
+	time::{Duration, Instant},
 };
-use zombienet_sdk::{LocalFileSystem, Network};
+
+use anyhow::{ensure, Result};
+use energy_zombienet::{
+	best_height, finalized_height, kill_node, peer_count, run_pjs_script_at, spawn_native,
+	wait_until, VALIDATORS,
+};
+use zombienet_sdk::{AddNodeOptions, LocalFileSystem, Network};
+
+/// The longest the finalized head may stand still while the validator set changes: six slots.
+const MAX_STALL: Duration = Duration::from_secs(36);
 
 #[tokio::test(flavor = "multi_thread")]
-async fn four_validators_finalize_and_survive_one_crash() -> Result<()> {
+async fn validators_finalize_survive_a_crash_and_change_by_governance() -> Result<()> {
 	let _ = tracing_subscriber::fmt()
 		.with_env_filter(
 			tracing_subscriber::EnvFilter::try_from_default_env()
@@ -18,8 +32,11 @@ async fn four_validators_finalize_and_survive_one_crash() -> Result<()> {
 		)
 		.try_init();
 
-	let network = spawn_native("local-testnet.toml").await?;
-	let result = scenario(&network).await;
+	let mut network = spawn_native("local-testnet.toml").await?;
+	let result = match scenario(&network).await {
+		Ok(()) => validator_changes(&mut network).await,
+		failed => failed,
+	};
 	// Tear the network down whatever happened, so no node outlives the test.
 	network.destroy().await?;
 	result
@@ -83,4 +100,91 @@ async fn scenario(network: &Network<LocalFileSystem>) -> Result<()> {
 	);
 
 	Ok(())
+}
+
+/// Governance changes the validator set while the network runs (see the module documentation).
+async fn validator_changes(network: &mut Network<LocalFileSystem>) -> Result<()> {
+	let alice_url = network.get_node("alice")?.ws_uri().to_string();
+	let bootnode = network.get_node("alice")?.multiaddr().to_string();
+	// Eve: a validator node (`--validator`) with no key and no authorisation yet.
+	let options = AddNodeOptions {
+		args: vec!["--validator".into(), ("--bootnodes", bootnode.as_str()).into()],
+		..Default::default()
+	};
+	network.add_node("eve", options).await?;
+	let eve_url = network.get_node("eve")?.ws_uri().to_string();
+
+	let watchdog = Watchdog::start(alice_url.clone());
+	let started = Instant::now();
+	run_pjs_script_at(&alice_url, "validators.mjs", &["add".into(), eve_url.into()]).await?;
+	println!("eve joined the validators in {} s", started.elapsed().as_secs());
+
+	// Eve votes: with dave killed, four of the five voters remain, exactly the threshold.
+	let dave = network.get_node("dave")?;
+	let alice = network.get_node("alice")?;
+	kill_node(dave)?;
+	let at_kill = finalized_height(alice).await?;
+	wait_until(
+		"finality to advance by 5 with eve and without dave",
+		Duration::from_secs(120),
+		|| async { Ok(finalized_height(alice).await? >= at_kill + 5) },
+	)
+	.await?;
+	println!(
+		"without dave, finality went on with eve's votes: #{at_kill} to #{}",
+		finalized_height(alice).await?
+	);
+	dave.restart(None).await?;
+	wait_until("dave to catch up", Duration::from_secs(180), || async {
+		Ok(finalized_height(dave).await? + 2 >= finalized_height(alice).await?)
+	})
+	.await?;
+
+	let started = Instant::now();
+	run_pjs_script_at(&alice_url, "validators.mjs", &["remove".into(), "Dave".into()]).await?;
+	println!("dave left the validators in {} s", started.elapsed().as_secs());
+	// Dave is no longer needed: the four others finalize on their own.
+	kill_node(dave)?;
+	let at_kill = finalized_height(alice).await?;
+	wait_until(
+		"finality to advance by 5 without the removed dave",
+		Duration::from_secs(120),
+		|| async { Ok(finalized_height(alice).await? >= at_kill + 5) },
+	)
+	.await?;
+	let longest = watchdog.stop().await?;
+	println!("the finalized head never stood still longer than {} s", longest.as_secs());
+	ensure!(longest <= MAX_STALL, "finality stalled for {} s", longest.as_secs());
+	Ok(())
+}
+
+/// Watches a node's finalized head every second and keeps the longest time it stood still.
+struct Watchdog {
+	stop: Arc<AtomicBool>,
+	task: tokio::task::JoinHandle<Result<Duration>>,
+}
+
+impl Watchdog {
+	fn start(url: String) -> Self {
+		let stop = Arc::new(AtomicBool::new(false));
+		let stopped = stop.clone();
+		let task = tokio::spawn(async move {
+			let (mut head, mut since, mut longest) = (0, Instant::now(), Duration::ZERO);
+			while !stopped.load(Ordering::Relaxed) {
+				let now = finalized_height(url.as_str()).await?;
+				if now > head {
+					(head, since) = (now, Instant::now());
+				}
+				longest = longest.max(since.elapsed());
+				tokio::time::sleep(Duration::from_secs(1)).await;
+			}
+			Ok(longest)
+		});
+		Self { stop, task }
+	}
+
+	async fn stop(self) -> Result<Duration> {
+		self.stop.store(true, Ordering::Relaxed);
+		self.task.await?
+	}
 }
