@@ -2,7 +2,8 @@
 # Regenerates the weights of the community pallets on this machine with the node's
 # `benchmark pallet` command (frame-benchmarking v2), into pallets/<name>/src/weights.rs, and of
 # the polkadot-sdk pallets the runtime benchmarks itself (their own weights are placeholders:
-# `node_authorization`) into runtime/src/weights/pallet_<name>.rs.
+# `node_authorization`) into runtime/src/weights/pallet_<name>.rs, and of the runtime's session
+# rotation (`session_rotation`) into runtime/src/weights/session_rotation.rs.
 #   STEPS, REPEAT: the sampling (default 50 and 20, the polkadot-sdk defaults);
 #   PALLETS: which pallets (default: all of them, the runtime's included);
 #   EXTRINSICS: a comma-separated subset of the pallets' extrinsics: only these are measured and
@@ -19,7 +20,7 @@ runtime="$CARGO_TARGET_DIR/benchmark/wbuild/energy-runtime/energy_runtime.compac
 # The pallets whose benchmarks the runtime declares (`runtime/src/benchmarks/`).
 runtime_pallets=" node_authorization "
 
-for pallet in ${PALLETS:-participants res_assets meters energy_tokens market forecasts flexibility grid node_authorization}; do
+for pallet in ${PALLETS:-participants res_assets meters energy_tokens market forecasts flexibility grid node_authorization session_rotation}; do
 	echo "==> pallet_$pallet ${EXTRINSICS:-}"
 	weights="pallets/${pallet//_/-}/src/weights.rs"
 	# The community pallets declare their `WeightInfo` (the template writes it); the runtime
@@ -29,6 +30,9 @@ for pallet in ${PALLETS:-participants res_assets meters energy_tokens market for
 		weights="runtime/src/weights/pallet_$pallet.rs"
 		template=()
 	fi
+	# The rotation is no pallet's call: its weight file declares its own `WeightInfo`.
+	[ "$pallet" != session_rotation ] || weights="runtime/src/weights/session_rotation.rs"
+
 	output=$weights
 	[ -z "${EXTRINSICS:-}" ] || output=$(mktemp --suffix .rs)
 	"$node" benchmark pallet \

@@ -45,7 +45,7 @@ step "benchmark tests: every pallet's benchmarks run once on its mock, and the r
 # weights in wasm is `scripts/benchmark-pallets.sh`'s to build).
 SKIP_WASM_BUILD=1 cargo test --release --locked --features runtime-benchmarks \
 	-p pallet-participants -p pallet-res-assets -p pallet-meters -p pallet-energy-tokens \
-	-p pallet-market -p pallet-forecasts -p pallet-flexibility -p pallet-grid -p energy-runtime -- benchmarking:: node_authorization:: genesis_config_presets::
+	-p pallet-market -p pallet-forecasts -p pallet-flexibility -p pallet-grid -p energy-runtime -- benchmarking:: node_authorization:: session_rotation:: genesis_config_presets::
 
 step "runtime fuzzer: 20,000 calls with every pallet's try_state after every block, the seeded regression, the try-runtime upgrade checks"
 # Built natively with `try-runtime` and the fuzzer's `regression` switch (SKIP_WASM_BUILD=1: the

@@ -231,22 +231,12 @@ impl Actors {
 			(11, element(Some(10), 5_000)),
 			(21, element(Some(20), 5_000)),
 		];
-		// The author validates as on a real chain: a member of the validator membership whose
-		// session keys make it Aura's and GRANDPA's authority (the account of its Aura key, as
-		// the session migration names a chain's earlier authorities).
-		let validator = AccountId::from(self.author.public());
-		let grandpa = ed25519::Pair::from_seed(&seed("author/grandpa"));
-		config.session.keys = vec![(
-			validator.clone(),
-			validator.clone(),
-			energy_runtime::SessionKeys {
-				aura: self.author.public().into(),
-				grandpa: grandpa.public().into(),
-				forecaster: self.forecaster.public(),
-			},
-		)];
-		config.validator_membership.members =
-			vec![validator].try_into().expect("one validator fits");
+		energy_runtime_harness::single_validator(
+			&mut config,
+			&self.author,
+			&ed25519::Pair::from_seed(&seed("author/grandpa")),
+			self.forecaster.public(),
+		);
 		config.sudo.key = Some(self.account(self.with_role(Role::Manager)[0]));
 		config
 	}

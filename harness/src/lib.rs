@@ -201,3 +201,24 @@ pub fn signed(
 pub fn authorized(call: RuntimeCall) -> UncheckedExtrinsic {
 	<Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call)
 }
+
+/// Makes `author` the chain's one validator in `config`, as on a real chain: a member of the
+/// validator membership (the account of its Aura key, as the session migration names a chain's
+/// earlier authorities) whose session keys (Aura `author`, GRANDPA `grandpa`, the forecaster
+/// key `forecaster`) make it Aura's and GRANDPA's authority.
+pub fn single_validator(
+	config: &mut energy_runtime::RuntimeGenesisConfig,
+	author: &sr25519::Pair,
+	grandpa: &sp_core::ed25519::Pair,
+	forecaster: pallet_forecasts::crypto::ForecasterId,
+) {
+	let validator = AccountId::from(author.public());
+	let keys = energy_runtime::SessionKeys {
+		aura: author.public().into(),
+		grandpa: grandpa.public().into(),
+		forecaster,
+	};
+	config.session.keys = vec![(validator.clone(), validator.clone(), keys)];
+	config.validator_membership.members =
+		vec![validator].try_into().expect("one validator fits MaxValidators");
+}

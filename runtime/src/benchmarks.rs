@@ -1,6 +1,7 @@
 //! The pallets whose benchmarks `energy-node benchmark pallet` runs against this runtime.
 
 pub mod node_authorization;
+pub mod session_rotation;
 
 frame_benchmarking::define_benchmarks!(
 	[frame_system, frame_system_benchmarking::Pallet::<super::Runtime>]
@@ -13,6 +14,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_preimage, super::Preimage]
 	[pallet_whitelist, super::Whitelist]
 	[pallet_node_authorization, super::benchmarks::node_authorization::Pallet::<super::Runtime>]
+	[pallet_session_rotation, super::benchmarks::session_rotation::Pallet::<super::Runtime>]
 	[pallet_participants, super::Participants]
 	[pallet_res_assets, super::ResAssets]
 	[pallet_meters, super::Meters]

@@ -14,8 +14,11 @@
 //!   historical roots of sessions 0 and 1, so the first rotations change nothing (no GRANDPA
 //!   set change) and equivocations are provable from the first block.
 //!
-//! It runs once: only while the session has no queued keys, Aura has authorities and GRANDPA as
-//! many. Afterwards governance changes the set as on a new chain; an operator who wants the
+//! It runs once: in the upgrade from a spec before 112 (`LastRuntimeUpgrade`), while the
+//! session has no queued keys and Aura has authorities. If GRANDPA has another number of
+//! authorities than Aura it migrates nothing, logs an error, and try-runtime fails. It pairs the
+//! two lists by position: chains whose genesis listed each validator's keys at the same place
+//! in both (every spec this project built does) are migrated right. Afterwards governance changes the set as on a new chain; an operator who wants the
 //! validator's seat on another account swaps the member, and the new account registers fresh
 //! keys (the migrated ones stay owned by the Aura account until it purges them).
 
@@ -31,18 +34,28 @@ use crate::{
 /// The session set from Aura's and GRANDPA's authorities (see the module documentation).
 pub struct InitSessionFromAuthorities;
 
-/// Each authority's account and session keys, in Aura's order; `None` unless the migration is
-/// due (see the module documentation).
-fn authorities_to_migrate() -> Option<Vec<(AccountId, SessionKeys)>> {
-	if !pallet_session::QueuedKeys::<Runtime>::get().is_empty() {
-		return None;
-	}
+/// The first spec with the session: chains upgraded from an earlier one are migrated.
+pub const FIRST_SPEC_WITH_SESSIONS: u32 = 112;
+
+/// Each authority's account and session keys, in Aura's order, when the migration is due: the
+/// chain ran a spec before [`FIRST_SPEC_WITH_SESSIONS`], the session has queued nothing and
+/// Aura has authorities. An error when it is due but GRANDPA has another number of authorities
+/// than Aura (the pairs could not be told).
+fn authorities_to_migrate() -> Result<Option<Vec<(AccountId, SessionKeys)>>, &'static str> {
+	let before_sessions = frame_system::LastRuntimeUpgrade::<Runtime>::get()
+		.is_some_and(|last| last.spec_version.0 < FIRST_SPEC_WITH_SESSIONS);
 	let aura = pallet_aura::Authorities::<Runtime>::get();
-	let grandpa = pallet_grandpa::Authorities::<Runtime>::get();
-	if aura.is_empty() || aura.len() != grandpa.len() {
-		return None;
+	if !before_sessions
+		|| !pallet_session::QueuedKeys::<Runtime>::get().is_empty()
+		|| aura.is_empty()
+	{
+		return Ok(None);
 	}
-	Some(
+	let grandpa = pallet_grandpa::Authorities::<Runtime>::get();
+	if aura.len() != grandpa.len() {
+		return Err("Aura and GRANDPA have different numbers of authorities: nothing migrated");
+	}
+	Ok(Some(
 		aura.into_iter()
 			.zip(grandpa)
 			.map(|(aura, (grandpa, _weight))| {
@@ -51,15 +64,19 @@ fn authorities_to_migrate() -> Option<Vec<(AccountId, SessionKeys)>> {
 				(AccountId::from(public), keys)
 			})
 			.collect(),
-	)
+	))
 }
 
 impl OnRuntimeUpgrade for InitSessionFromAuthorities {
 	fn on_runtime_upgrade() -> Weight {
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
-		let Some(set) = authorities_to_migrate() else {
-			log::info!(target: "runtime::session", "session already set up: nothing to migrate");
-			return db.reads(3);
+		let set = match authorities_to_migrate() {
+			Ok(Some(set)) => set,
+			Ok(None) => return db.reads(3),
+			Err(error) => {
+				log::error!(target: "runtime::session", "{error}");
+				return db.reads(4);
+			},
 		};
 		let n = set.len() as u64;
 		let mut members: Vec<AccountId> = set.iter().map(|(who, _)| who.clone()).collect();
@@ -100,7 +117,7 @@ impl OnRuntimeUpgrade for InitSessionFromAuthorities {
 	#[cfg(feature = "try-runtime")]
 	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
 		use codec::Encode;
-		Ok(authorities_to_migrate().encode())
+		Ok(authorities_to_migrate()?.encode())
 	}
 
 	#[cfg(feature = "try-runtime")]

@@ -158,7 +158,12 @@ fn genesis_config(spec: &GenesisSpec) -> RuntimeGenesisConfig {
 	config.market.utility = Some(layout.utility.clone());
 	config.market.standing_orders = spec.standing_orders.clone();
 	config.forecasts.forecasters = vec![spec.keys.forecaster.public()];
-	config.aura.authorities = vec![spec.keys.author.public().into()];
+	energy_runtime_harness::single_validator(
+		&mut config,
+		&spec.keys.author,
+		&sp_core::ed25519::Pair::from_seed(&seed("author/grandpa")),
+		spec.keys.forecaster.public(),
+	);
 	config
 }
 

@@ -241,7 +241,7 @@ mod benchmarks {
 
 /// An empty chain to run each benchmark once on, natively (`scripts/test.sh`'s benchmark step).
 #[cfg(test)]
-fn test_ext() -> sp_io::TestExternalities {
+pub(super) fn test_ext() -> sp_io::TestExternalities {
 	use sp_runtime::BuildStorage;
 	let mut ext: sp_io::TestExternalities =
 		crate::RuntimeGenesisConfig::default().build_storage().expect("the default genesis").into();

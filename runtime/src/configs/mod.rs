@@ -113,12 +113,12 @@ impl pallet_grandpa::Config for Runtime {
 	type MaxNominators = ConstU32<0>;
 	type MaxSetIdSessionEntries = validators::MaxSetIdSessionEntries;
 
-	/// Equivocations are proven against the session's historical root and reported as offences
-	/// (`configs::validators`).
+	/// Equivocations are proven against the session's historical root and reported as offences,
+	/// at most one per offender and set (`configs::validators`).
 	type KeyOwnerProof = sp_session::MembershipProof;
 	type EquivocationReportSystem = pallet_grandpa::EquivocationReportSystem<
 		Self,
-		crate::Offences,
+		validators::OncePerSet,
 		crate::Historical,
 		validators::ReportLongevity,
 	>;

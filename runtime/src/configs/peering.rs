@@ -61,7 +61,8 @@ impl pallet_node_authorization::Config for Runtime {
 
 /// The runtime's call filter (`frame_system::Config::BaseCallFilter`): every call passes but
 /// the node-authorization calls [`node_authorization_call_allowed`] refuses and the
-/// validator-membership calls [`super::validators::validator_membership_call_allowed`] refuses. A refused call
+/// validator-membership and session calls [`super::validators::validator_membership_call_allowed`]
+/// and [`super::validators::session_call_allowed`] refuse. A refused call
 /// fails with `frame_system::Error::CallFiltered`; root's calls are not filtered.
 pub struct RuntimeCallFilter;
 
@@ -72,6 +73,7 @@ impl Contains<RuntimeCall> for RuntimeCallFilter {
 			RuntimeCall::ValidatorMembership(call) => {
 				super::validators::validator_membership_call_allowed(call)
 			},
+			RuntimeCall::Session(call) => super::validators::session_call_allowed(call),
 			_ => true,
 		}
 	}

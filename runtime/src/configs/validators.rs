@@ -22,7 +22,7 @@
 //! stake to slash; governance removes an offender for good.
 //!
 //! Sessions rotate in [`RotateSessions`], after every pallet's `on_initialize`, charging the
-//! rotation's counted weight ([`RotationWeight`]) instead of pallet-session's own rotation, which
+//! rotation's measured weight ([`RotationWeight`]) instead of pallet-session's own rotation, which
 //! charges the block's whole weight and so leaves the rotation block without transactions and
 //! without the market's `on_poll`.
 
@@ -216,20 +216,16 @@ impl frame_support::traits::PreInherents for RotateSessions {
 	}
 }
 
-/// The weight of a session rotation with [`MaxValidators`] validators, counted from
-/// pallet-session 50's `rotate_session` and its handlers: per validator, its keys read three
-/// times (the plan, the queued keys, the historical trie) and once more for the off-chain
-/// index of the ending set; 30 reads and 25 writes of single values (the session's index,
-/// validators, queued keys, disabled validators, the historical range and root, Aura's
-/// authorities, GRANDPA's set id, pending change and set-session map, the membership), and
-/// the historical trie's hashing (4 nodes per validator, 2 µs each).
+/// The weight of a session rotation with [`MaxValidators`] validators, measured by the
+/// `session_rotation` benchmark in its worst case (`crate::benchmarks::session_rotation`:
+/// a change enacted in Aura and GRANDPA while a new set is planned).
 pub struct RotationWeight;
 impl Get<Weight> for RotationWeight {
 	fn get() -> Weight {
-		let validators = u64::from(MaxValidators::get());
-		<Runtime as frame_system::Config>::DbWeight::get()
-			.reads_writes(4 * validators + 30, 25)
-			.saturating_add(Weight::from_parts(4 * validators * 2_000_000, 0))
+		use crate::weights::session_rotation::WeightInfo;
+		crate::weights::session_rotation::SubstrateWeight::<Runtime>::rotate_session(
+			MaxValidators::get(),
+		)
 	}
 }
 
@@ -286,10 +282,79 @@ impl OnOffenceHandler<AccountId, (AccountId, ()), Weight> for DisableOffenders {
 	}
 }
 
+/// Whether a session call may be dispatched by a filtered origin: `purge_keys` never. A
+/// validator without keys is dropped from `Session::Validators` at the next rotation while
+/// Aura keeps its key (the set did not change for the session manager), so Aura's indices would
+/// no longer name the session's validators, and a set whose validators all purged would be
+/// empty. Keys are replaced with `set_keys`; a former validator's keys stay registered to it.
+pub fn session_call_allowed(call: &pallet_session::Call<Runtime>) -> bool {
+	!matches!(call, pallet_session::Call::purge_keys { .. })
+}
+
 /// Whether a validator-membership call may be dispatched by a filtered origin: `change_key`
 /// never (a member would move its seat to any account without governance).
 pub fn validator_membership_call_allowed(
 	call: &pallet_membership::Call<Runtime, ValidatorsInstance>,
 ) -> bool {
 	!matches!(call, pallet_membership::Call::change_key { .. })
+}
+
+/// The last GRANDPA set in which each validator was reported for an equivocation (under the
+/// offences pallet's prefix). One entry per validator ever reported: only a key of a session's
+/// validator can be proven to equivocate.
+#[frame_support::storage_alias(pallet_name)]
+pub type LastReportedSet = StorageMap<
+	crate::Offences,
+	frame_support::Twox64Concat,
+	AccountId,
+	sp_consensus_grandpa::SetId,
+>;
+
+/// The offence reporting GRANDPA's reports go to: `pallet-offences`, but at most one report per
+/// offender and GRANDPA set (and none for a set older than its last report). GRANDPA keys an
+/// offence by (set, round), and a valid report is free, so without this a validator could sign
+/// vote pairs for round after round and fill blocks and `pallet-offences`' storage (never
+/// pruned) for nothing; disabling the offender once per set is all an offence does here.
+pub struct OncePerSet;
+
+type GrandpaOffence = pallet_grandpa::EquivocationOffence<(AccountId, ())>;
+
+impl sp_staking::offence::ReportOffence<AccountId, (AccountId, ()), GrandpaOffence> for OncePerSet {
+	fn report_offence(
+		reporters: Vec<AccountId>,
+		offence: GrandpaOffence,
+	) -> Result<(), sp_staking::offence::OffenceError> {
+		use sp_staking::offence::{Offence, OffenceError};
+		let set_id = offence.time_slot.set_id;
+		let offenders = offence.offenders();
+		if Self::reported(&offenders, set_id) {
+			return Err(OffenceError::DuplicateReport);
+		}
+		<crate::Offences as sp_staking::offence::ReportOffence<_, _, GrandpaOffence>>::report_offence(
+			reporters, offence,
+		)?;
+		for (offender, ()) in offenders {
+			LastReportedSet::insert(offender, set_id);
+		}
+		Ok(())
+	}
+
+	fn is_known_offence(
+		offenders: &[(AccountId, ())],
+		time_slot: &pallet_grandpa::TimeSlot,
+	) -> bool {
+		Self::reported(offenders, time_slot.set_id) ||
+			<crate::Offences as sp_staking::offence::ReportOffence<_, _, GrandpaOffence>>::is_known_offence(
+				offenders, time_slot,
+			)
+	}
+}
+
+impl OncePerSet {
+	/// Whether every offender was already reported in `set_id` or a later set.
+	fn reported(offenders: &[(AccountId, ())], set_id: sp_consensus_grandpa::SetId) -> bool {
+		offenders
+			.iter()
+			.all(|(offender, ())| LastReportedSet::get(offender).is_some_and(|last| last >= set_id))
+	}
 }

@@ -282,6 +282,12 @@ fn no_member_moves_its_seat_and_no_motion_empties_the_set() {
 		start_session(now + 3);
 		assert_eq!(Session::validators(), before.0);
 		assert_eq!((aura_keys(), grandpa_keys()), (before.1, before.2));
+		// No validator drops its keys (Aura would keep them while the session dropped it).
+		let purge = RuntimeCall::Session(pallet_session::Call::purge_keys {});
+		assert_noop!(
+			purge.dispatch(RuntimeOrigin::signed(account(BOB))).map_err(|e| e.error),
+			frame_system::Error::<Runtime>::CallFiltered
+		);
 		// Members that left cannot register keys.
 		assert_noop!(set_keys(ALICE), pallet_session::Error::<Runtime>::NoAssociatedValidatorId);
 		// The session never lasts less than ten blocks, whatever the setting.
@@ -389,6 +395,23 @@ fn a_real_grandpa_equivocation_is_reported_and_disables_the_offender() {
 			Executive::validate_transaction(TransactionSource::Local, xt.clone(), parent),
 			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
 		);
+		// So is a report of the same offender in another round of the same set: an offender
+		// signing vote pairs round after round gets one free report, not a block of them.
+		let reports = pallet_offences::Reports::<Runtime>::iter().count();
+		let again = report(equivocation(BOB, set_id, 2), ownership_proof(BOB, set_id));
+		assert_noop!(
+			again.clone().dispatch(RuntimeOrigin::none()).map_err(|e| e.error),
+			pallet_grandpa::Error::<Runtime>::DuplicateOffenceReport
+		);
+		let signed = RuntimeCall::Grandpa(pallet_grandpa::Call::report_equivocation {
+			equivocation_proof: Box::new(equivocation(BOB, set_id, 3)),
+			key_owner_proof: ownership_proof(BOB, set_id).decode().expect("a membership proof"),
+		});
+		assert_noop!(
+			signed.dispatch(RuntimeOrigin::signed(account(BOB))).map_err(|e| e.error),
+			pallet_grandpa::Error::<Runtime>::DuplicateOffenceReport
+		);
+		assert_eq!(pallet_offences::Reports::<Runtime>::iter().count(), reports);
 		// At most a third of the set is disabled: a second offender (of four) stays enabled.
 		let second = report(equivocation(DAVE, set_id, 1), ownership_proof(DAVE, set_id));
 		assert_ok!(second.dispatch(RuntimeOrigin::none()));
@@ -483,6 +506,9 @@ fn chain_before_sessions() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		SessionPeriodSetting::set(&10);
+		let mut last = frame_system::LastRuntimeUpgradeInfo::from(crate::VERSION);
+		last.spec_version = codec::Compact(111);
+		frame_system::LastRuntimeUpgrade::<Runtime>::put(last);
 	});
 	ext
 }
@@ -503,10 +529,18 @@ fn the_migration_hands_a_running_chain_s_authorities_to_the_session() {
 		assert_consistent();
 		assert!(pallet_session::historical::HistoricalSessions::<Runtime>::contains_key(0));
 		assert!(pallet_session::historical::HistoricalSessions::<Runtime>::contains_key(1));
-		// Idempotent: a second run changes nothing.
+		// Idempotent: a second run changes nothing, and neither does a later upgrade after
+		// governance emptied the queue (the migration is for chains from before spec 112).
 		let migrated = set_state();
 		InitSessionFromAuthorities::on_runtime_upgrade();
 		assert_eq!(set_state(), migrated);
+		let queued = pallet_session::QueuedKeys::<Runtime>::take();
+		frame_system::LastRuntimeUpgrade::<Runtime>::put(
+			frame_system::LastRuntimeUpgradeInfo::from(crate::VERSION),
+		);
+		InitSessionFromAuthorities::on_runtime_upgrade();
+		assert!(pallet_session::QueuedKeys::<Runtime>::get().is_empty());
+		pallet_session::QueuedKeys::<Runtime>::put(queued);
 
 		// Sessions go by without a change: same authorities, no GRANDPA set change.
 		start_session(3);
@@ -554,5 +588,21 @@ fn a_rotation_leaves_room_for_the_block_s_transactions() {
 		let used = System::block_weight().total();
 		assert!(used.ref_time() >= rotation.ref_time() && used.ref_time() < block.ref_time());
 		assert_eq!(aura_keys().len(), 4);
+	});
+}
+
+#[test]
+fn a_chain_whose_aura_and_grandpa_lists_differ_is_not_migrated() {
+	use frame_support::traits::OnRuntimeUpgrade;
+	chain_before_sessions().execute_with(|| {
+		let mut grandpa = pallet_grandpa::Authorities::<Runtime>::get().into_inner();
+		grandpa.pop();
+		pallet_grandpa::Authorities::<Runtime>::put(frame_support::WeakBoundedVec::force_from(
+			grandpa, None,
+		));
+		let before = set_state();
+		InitSessionFromAuthorities::on_runtime_upgrade();
+		assert_eq!(set_state(), before);
+		assert!(Session::validators().is_empty());
 	});
 }

@@ -3,3 +3,4 @@
 
 pub mod pallet_node_authorization;
 pub mod paritydb_weights;
+pub mod session_rotation;
