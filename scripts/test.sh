@@ -60,8 +60,8 @@ step "network tests (zombienet/): four groups side by side"
 # (each group's tests one after the other; every line says which group it comes from), balanced
 # by the durations of the cold CI run of 2026-12-02: the 20-member community on four validators
 # (712 s) and a council's runtime upgrade of a dev chain (about 4 min); finality on four
-# validators with the validator-set changes, the integrity attacks and a market hour (about
-# 10 min, 339 + 255 s); the meters over MQTT on a dev node (about 9 min), a DSO flexibility
+# validators with the validator-set changes, the integrity attacks and a market hour (575 s,
+# measured warm on 2026-12-06, + 339 + 255 s); the meters over MQTT on a dev node (about 9 min), a DSO flexibility
 # request (about 6 min) and a production spec run by its council (234 s); the other dev-node
 # tests (621 s, and a sealed auction from commit to settlement, 316 s, measured warm on
 # 2026-12-06).

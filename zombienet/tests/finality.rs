@@ -18,7 +18,7 @@ use energy_zombienet::{
 	best_height, finalized_height, kill_node, peer_count, run_pjs_script_at, spawn_native,
 	wait_until, VALIDATORS,
 };
-use zombienet_sdk::{AddNodeOptions, LocalFileSystem, Network};
+use zombienet_sdk::{AddNodeOptions, LocalFileSystem, Network, NetworkNode};
 
 /// The longest the finalized head may stand still while the validator set changes: six slots.
 const MAX_STALL: Duration = Duration::from_secs(36);
@@ -122,18 +122,8 @@ async fn validator_changes(network: &mut Network<LocalFileSystem>) -> Result<()>
 	// Eve votes: with dave killed, four of the five voters remain, exactly the threshold.
 	let dave = network.get_node("dave")?;
 	let alice = network.get_node("alice")?;
-	kill_node(dave)?;
-	let at_kill = finalized_height(alice).await?;
-	wait_until(
-		"finality to advance by 5 with eve and without dave",
-		Duration::from_secs(120),
-		|| async { Ok(finalized_height(alice).await? >= at_kill + 5) },
-	)
-	.await?;
-	println!(
-		"without dave, finality went on with eve's votes: #{at_kill} to #{}",
-		finalized_height(alice).await?
-	);
+	let (from, to) = finalizes_without(dave, alice, "with eve and without dave").await?;
+	println!("without dave, finality went on with eve's votes: #{from} to #{to}");
 	dave.restart(None).await?;
 	wait_until("dave to catch up", Duration::from_secs(180), || async {
 		Ok(finalized_height(dave).await? + 2 >= finalized_height(alice).await?)
@@ -144,18 +134,28 @@ async fn validator_changes(network: &mut Network<LocalFileSystem>) -> Result<()>
 	run_pjs_script_at(&alice_url, "validators.mjs", &["remove".into(), "Dave".into()]).await?;
 	println!("dave left the validators in {} s", started.elapsed().as_secs());
 	// Dave is no longer needed: the four others finalize on their own.
-	kill_node(dave)?;
-	let at_kill = finalized_height(alice).await?;
-	wait_until(
-		"finality to advance by 5 without the removed dave",
-		Duration::from_secs(120),
-		|| async { Ok(finalized_height(alice).await? >= at_kill + 5) },
-	)
-	.await?;
+	let (from, to) = finalizes_without(dave, alice, "without the removed dave").await?;
+	println!("without the removed dave: finalized #{from} to #{to}");
 	let longest = watchdog.stop().await?;
 	println!("the finalized head never stood still longer than {} s", longest.as_secs());
 	ensure!(longest <= MAX_STALL, "finality stalled for {} s", longest.as_secs());
 	Ok(())
+}
+
+/// Kills `gone` and waits (two minutes at most) until `node` has finalized five more blocks;
+/// returns the finalized heights before and after.
+async fn finalizes_without(
+	gone: &NetworkNode,
+	node: &NetworkNode,
+	what: &str,
+) -> Result<(u64, u64)> {
+	kill_node(gone)?;
+	let from = finalized_height(node).await?;
+	wait_until(&format!("finality to advance by 5 {what}"), Duration::from_secs(120), || async {
+		Ok(finalized_height(node).await? >= from + 5)
+	})
+	.await?;
+	Ok((from, finalized_height(node).await?))
 }
 
 /// Watches a node's finalized head every second and keeps the longest time it stood still.

@@ -85,30 +85,39 @@ fn remove(i: usize) -> RuntimeCall {
 	membership(pallet_membership::Call::remove_member { who: account(i).into() })
 }
 
-/// The production preset with a council of five, `validators` (indices into [`NAMES`]) with
-/// their keys as the operators' spec lists them, every named account endowed, and ten-block
-/// sessions.
-fn network_of(validators: &[usize]) -> sp_io::TestExternalities {
+/// The production preset with a council of five, every named account endowed, ten-block
+/// sessions and `genesis` (the operators' validators) merged in.
+fn community_with(genesis: serde_json::Value) -> sp_io::TestExternalities {
 	let council: Vec<AccountId> = (0..5).map(councillor).collect();
 	let mut balances: Vec<(AccountId, u128)> =
 		council.iter().map(|who| (who.clone(), 1_000 * UNIT)).collect();
 	balances.extend((0..NAMES.len()).map(|i| (account(i), 1_000 * UNIT)));
-	let session: Vec<(AccountId, AccountId, SessionKeys)> =
-		validators.iter().map(|&i| (account(i), account(i), keys(i))).collect();
-	let mut members: Vec<AccountId> = validators.iter().map(|&i| account(i)).collect();
-	members.sort();
-	let operators = serde_json::json!({
+	let mut operators = serde_json::json!({
 		"councilMembership": { "members": council },
 		"balances": { "balances": balances },
-		"session": { "keys": session },
-		"validatorMembership": { "members": members },
 	});
+	operators
+		.as_object_mut()
+		.expect("an object")
+		.extend(genesis.as_object().expect("an object").clone());
 	let mut ext = preset_state_with(&PRODUCTION_RUNTIME_PRESET.into(), operators);
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		SessionPeriodSetting::set(&10);
 	});
 	ext
+}
+
+/// [`community_with`] `validators` (indices into [`NAMES`]) with their keys as the operators'
+/// spec lists them.
+fn network_of(validators: &[usize]) -> sp_io::TestExternalities {
+	let session: Vec<(AccountId, AccountId, SessionKeys)> =
+		validators.iter().map(|&i| (account(i), account(i), keys(i))).collect();
+	let members: Vec<AccountId> = validators.iter().map(|&i| account(i)).collect();
+	community_with(serde_json::json!({
+		"session": { "keys": session },
+		"validatorMembership": { "members": members },
+	}))
 }
 
 /// Alice, Bob, Charlie and Dave validate.
@@ -487,25 +496,17 @@ fn an_equivocation_of_a_past_set_is_proven_against_its_session() {
 	});
 }
 
-/// A chain from before spec 112: Aura's and GRANDPA's genesis lists, no session keys.
+/// A chain from before spec 112: Aura's and GRANDPA's genesis lists, no session keys, and a
+/// spec-111 runtime as the last one it ran.
 fn chain_before_sessions() -> sp_io::TestExternalities {
 	let validators = [0, 1, 2, 3];
 	let aura: Vec<_> = validators.iter().map(|&i| keys(i).aura).collect();
 	let grandpa: Vec<_> = validators.iter().map(|&i| (keys(i).grandpa, 1u64)).collect();
-	let council: Vec<AccountId> = (0..5).map(councillor).collect();
-	let mut balances: Vec<(AccountId, u128)> =
-		council.iter().map(|who| (who.clone(), 1_000 * UNIT)).collect();
-	balances.extend((0..NAMES.len()).map(|i| (account(i), 1_000 * UNIT)));
-	let operators = serde_json::json!({
-		"councilMembership": { "members": council },
-		"balances": { "balances": balances },
+	let mut ext = community_with(serde_json::json!({
 		"aura": { "authorities": aura },
 		"grandpa": { "authorities": grandpa },
-	});
-	let mut ext = preset_state_with(&PRODUCTION_RUNTIME_PRESET.into(), operators);
+	}));
 	ext.execute_with(|| {
-		System::set_block_number(1);
-		SessionPeriodSetting::set(&10);
 		let mut last = frame_system::LastRuntimeUpgradeInfo::from(crate::VERSION);
 		last.spec_version = codec::Compact(111);
 		frame_system::LastRuntimeUpgrade::<Runtime>::put(last);
