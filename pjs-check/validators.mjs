@@ -55,9 +55,8 @@ async function nextAuthors(api, count, who) {
   return authors;
 }
 
-async function add(api, keyring, newNodeUrl) {
-  const alice = keyring.addFromUri('//Alice');
-  const council = ['//Alice', '//Bob', '//Charlie'].map((s) => keyring.addFromUri(s));
+async function add(api, keyring, council, newNodeUrl) {
+  const alice = council[0];
   const eve = keyring.addFromUri('//Eve//stash');
 
   // Ten-block sessions: a change takes effect within twenty blocks.
@@ -108,8 +107,7 @@ async function add(api, keyring, newNodeUrl) {
   await node.disconnect();
 }
 
-async function remove(api, keyring, name) {
-  const council = ['//Alice', '//Bob', '//Charlie'].map((s) => keyring.addFromUri(s));
+async function remove(api, keyring, council, name) {
   const leaving = keyring.addFromUri(`//${name}//stash`);
   const before = await sets(api);
   check(before.validators.includes(leaving.address), `${name} validates`);
@@ -137,8 +135,10 @@ async function main() {
   check(url && arg && (command === 'add' || command === 'remove'), 'usage: node validators.mjs WS_URL add NEW_NODE_WS_URL | WS_URL remove NAME');
   const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
-  if (command === 'add') await add(api, keyring, arg);
-  else await remove(api, keyring, arg);
+  // The local testnet's council (and Alice its sudo key).
+  const council = ['//Alice', '//Bob', '//Charlie'].map((s) => keyring.addFromUri(s));
+  if (command === 'add') await add(api, keyring, council, arg);
+  else await remove(api, keyring, council, arg);
   await api.disconnect();
 }
 

@@ -8,8 +8,9 @@
 //! start where the chain is instead:
 //! - each authority `i` becomes a validator whose account is the sr25519 account of its Aura
 //!   key (`Aura::Authorities[i]`), a member of the validator membership, with its Aura and
-//!   GRANDPA keys (`Grandpa::Authorities[i]`) registered as its session keys, and its Aura key
-//!   as a placeholder forecaster key (the forecasters stay the forecasts pallet's list);
+//!   GRANDPA keys (`Grandpa::Authorities[i]`) registered as its session keys; the forecaster
+//!   slot of those keys holds its Aura key too (the chain knows no forecaster key per validator:
+//!   the forecasters are the forecasts pallet's list, which sessions leave alone);
 //! - the session's validators and queued keys are that set in Aura's order, with the
 //!   historical roots of sessions 0 and 1, so the first rotations change nothing (no GRANDPA
 //!   set change) and equivocations are provable from the first block.
@@ -18,9 +19,11 @@
 //! session has no queued keys and Aura has authorities. If GRANDPA has another number of
 //! authorities than Aura it migrates nothing, logs an error, and try-runtime fails. It pairs the
 //! two lists by position: chains whose genesis listed each validator's keys at the same place
-//! in both (every spec this project built does) are migrated right. Afterwards governance changes the set as on a new chain; an operator who wants the
+//! in both (every spec this project built does) are migrated right.
+//!
+//! Afterwards governance changes the set as on a new chain; an operator who wants the
 //! validator's seat on another account swaps the member, and the new account registers fresh
-//! keys (the migrated ones stay owned by the Aura account until it purges them).
+//! keys (the migrated ones stay registered to the Aura account: keys are never purged here).
 
 use alloc::vec::Vec;
 use frame_support::{traits::OnRuntimeUpgrade, weights::Weight};

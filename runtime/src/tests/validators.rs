@@ -63,14 +63,20 @@ fn proof(i: usize, owner: &AccountId) -> Vec<u8> {
 	(aura, grandpa, aura).encode()
 }
 
-fn set_keys(i: usize) -> Result<(), DispatchError> {
+/// `signer` registers validator `keys_of`'s keys with their proof made for `proof_for`'s account.
+fn set_keys_as(signer: usize, keys_of: usize, proof_for: usize) -> Result<(), DispatchError> {
 	RuntimeCall::Session(pallet_session::Call::set_keys {
-		keys: keys(i),
-		proof: proof(i, &account(i)),
+		keys: keys(keys_of),
+		proof: proof(keys_of, &account(proof_for)),
 	})
-	.dispatch(RuntimeOrigin::signed(account(i)))
+	.dispatch(RuntimeOrigin::signed(account(signer)))
 	.map(|_| ())
 	.map_err(|e| e.error)
+}
+
+/// Validator `i` registers its own keys.
+fn set_keys(i: usize) -> Result<(), DispatchError> {
+	set_keys_as(i, i, i)
 }
 
 fn membership(call: pallet_membership::Call<Runtime, ValidatorsInstance>) -> RuntimeCall {
@@ -222,23 +228,9 @@ fn two_thirds_of_the_council_add_a_validator_that_takes_over_two_sessions_after_
 
 		assert_eq!(motion(add(EVE), 4, 4), Ok(()));
 		// A member proves possession of the keys it registers, for its own account...
-		let forged = RuntimeCall::Session(pallet_session::Call::set_keys {
-			keys: keys(EVE),
-			proof: proof(EVE, &account(FERDIE)),
-		});
-		assert_noop!(
-			forged.dispatch(RuntimeOrigin::signed(account(EVE))).map_err(|e| e.error),
-			pallet_session::Error::<Runtime>::InvalidProof
-		);
+		assert_noop!(set_keys_as(EVE, EVE, FERDIE), pallet_session::Error::<Runtime>::InvalidProof);
 		// ...and cannot register another validator's keys, even with their signatures.
-		let stolen = RuntimeCall::Session(pallet_session::Call::set_keys {
-			keys: keys(ALICE),
-			proof: proof(ALICE, &account(EVE)),
-		});
-		assert_noop!(
-			stolen.dispatch(RuntimeOrigin::signed(account(EVE))).map_err(|e| e.error),
-			pallet_session::Error::<Runtime>::DuplicatedKey
-		);
+		assert_noop!(set_keys_as(EVE, ALICE, EVE), pallet_session::Error::<Runtime>::DuplicatedKey);
 		assert_ok!(set_keys(EVE));
 
 		// The session it registered in ends: Eve is queued; the next one ends: Eve validates.
