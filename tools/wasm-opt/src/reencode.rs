@@ -1,0 +1,83 @@
+//! The re-encoding itself: wasm-encoder's [`Reencode`] with the two passes.
+
+use wasm_encoder::{
+	reencode::{self, Reencode},
+	CodeSection, Instruction, Module,
+};
+use wasmparser::{FunctionBody, KnownCustom, Operator, Parser};
+
+/// One run's choices.
+pub(crate) struct Compactor {
+	/// Drop the `.debug_*` custom sections.
+	pub strip_dwarf: bool,
+	/// Rewrite sign-extension operators as shift pairs.
+	pub lower_signext: bool,
+	/// Keep the `name` section.
+	pub keep_names: bool,
+}
+
+type Error = reencode::Error<std::convert::Infallible>;
+
+impl Compactor {
+	/// Re-encode `input` with the passes applied.
+	pub fn compact(mut self, input: &[u8]) -> Result<Vec<u8>, Error> {
+		let mut module = Module::new();
+		self.parse_core_module(&mut module, Parser::new(0), input)?;
+		Ok(module.finish())
+	}
+}
+
+/// `x.extendN_s` as `(x << (width - N)) >> (width - N)`, arithmetic: the lowering binaryen's
+/// `--signext-lowering` emits. `None` for every other operator.
+fn lowered_signext(op: &Operator<'_>) -> Option<[Instruction<'static>; 4]> {
+	use Instruction::*;
+	let i32_shifts = |n: i32| [I32Const(n), I32Shl, I32Const(n), I32ShrS];
+	let i64_shifts = |n: i64| [I64Const(n), I64Shl, I64Const(n), I64ShrS];
+	Some(match op {
+		Operator::I32Extend8S => i32_shifts(24),
+		Operator::I32Extend16S => i32_shifts(16),
+		Operator::I64Extend8S => i64_shifts(56),
+		Operator::I64Extend16S => i64_shifts(48),
+		Operator::I64Extend32S => i64_shifts(32),
+		_ => return None,
+	})
+}
+
+impl Reencode for Compactor {
+	type Error = std::convert::Infallible;
+
+	fn parse_custom_section(
+		&mut self,
+		module: &mut Module,
+		section: wasmparser::CustomSectionReader<'_>,
+	) -> Result<(), Error> {
+		let is_dwarf = section.name().starts_with(".debug_");
+		let is_names = matches!(section.as_known(), KnownCustom::Name(_));
+		if (self.strip_dwarf && is_dwarf) || (!self.keep_names && is_names) {
+			return Ok(());
+		}
+		reencode::utils::parse_custom_section(self, module, section)
+	}
+
+	fn parse_function_body(
+		&mut self,
+		code: &mut CodeSection,
+		func: FunctionBody<'_>,
+	) -> Result<(), Error> {
+		let mut function = self.new_function_with_parsed_locals(&func)?;
+		let mut reader = func.get_operators_reader()?;
+		while !reader.eof() {
+			let op = reader.read()?;
+			match lowered_signext(&op).filter(|_| self.lower_signext) {
+				Some(shifts) => shifts.iter().for_each(|i| {
+					function.instruction(i);
+				}),
+				None => {
+					function.instruction(&self.instruction(op)?);
+				},
+			}
+		}
+		code.function(&function);
+		Ok(())
+	}
+}

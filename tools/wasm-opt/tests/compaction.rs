@@ -1,0 +1,259 @@
+//! The compaction against what the runtime's wasm builder relies on: sign-extension lowered
+//! without changing a result, DWARF and (optionally) names dropped, the runtime's own custom
+//! sections kept, invalid or out-of-baseline input refused with nothing written.
+
+use wasm_encoder::{
+	CodeSection, CustomSection, ExportKind, ExportSection, Function, FunctionSection, Instruction,
+	MemorySection, MemoryType, Module, NameMap, NameSection, TypeSection, ValType,
+};
+use wasm_opt::{OptimizationError, OptimizationOptions, Pass};
+use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+
+/// The five sign-extension operators, each as an exported one-parameter function.
+const SIGNEXT: [(&str, ValType, Instruction<'static>); 5] = [
+	("i32_extend8_s", ValType::I32, Instruction::I32Extend8S),
+	("i32_extend16_s", ValType::I32, Instruction::I32Extend16S),
+	("i64_extend8_s", ValType::I64, Instruction::I64Extend8S),
+	("i64_extend16_s", ValType::I64, Instruction::I64Extend16S),
+	("i64_extend32_s", ValType::I64, Instruction::I64Extend32S),
+];
+
+/// A module with one function per sign-extension operator, the custom sections a runtime
+/// carries, a DWARF section and a name section.
+fn runtime_like_module() -> Vec<u8> {
+	let mut types = TypeSection::new();
+	types.ty().function([ValType::I32], [ValType::I32]);
+	types.ty().function([ValType::I64], [ValType::I64]);
+	let mut functions = FunctionSection::new();
+	let mut exports = ExportSection::new();
+	let mut code = CodeSection::new();
+	let mut names = NameMap::new();
+	for (index, (name, ty, op)) in SIGNEXT.iter().enumerate() {
+		functions.function(if *ty == ValType::I32 { 0 } else { 1 });
+		exports.export(name, ExportKind::Func, index as u32);
+		names.append(index as u32, name);
+		let mut f = Function::new([]);
+		f.instruction(&Instruction::LocalGet(0));
+		f.instruction(op);
+		f.instruction(&Instruction::End);
+		code.function(&f);
+	}
+	let mut memories = MemorySection::new();
+	memories.memory(MemoryType {
+		minimum: 1,
+		maximum: None,
+		memory64: false,
+		shared: false,
+		page_size_log2: None,
+	});
+	let mut name_section = NameSection::new();
+	name_section.functions(&names);
+
+	let mut module = Module::new();
+	module
+		.section(&types)
+		.section(&functions)
+		.section(&memories)
+		.section(&exports)
+		.section(&code)
+		.section(&CustomSection { name: "runtime_version".into(), data: [1u8, 2, 3][..].into() })
+		.section(&CustomSection { name: "runtime_apis".into(), data: [4u8; 12][..].into() })
+		.section(&CustomSection { name: ".debug_info".into(), data: [0u8; 64][..].into() })
+		.section(&CustomSection { name: ".debug_line".into(), data: [0u8; 32][..].into() })
+		.section(&name_section);
+	module.finish()
+}
+
+/// The builder's compaction: `compact_wasm` in substrate-wasm-builder 35.
+fn builders_compaction() -> OptimizationOptions {
+	let mut options = OptimizationOptions::new_opt_level_0();
+	options
+		.mvp_features_only()
+		.debug_info(true)
+		.add_pass(Pass::StripDwarf)
+		.add_pass(Pass::SignextLowering);
+	options
+}
+
+fn custom_sections(wasm: &[u8]) -> Vec<(String, Vec<u8>)> {
+	Parser::new(0)
+		.parse_all(wasm)
+		.filter_map(|payload| match payload.expect("parses") {
+			Payload::CustomSection(s) => Some((s.name().to_string(), s.data().to_vec())),
+			_ => None,
+		})
+		.collect()
+}
+
+fn call_all(wasm: &[u8], inputs: &[i64]) -> Vec<i64> {
+	let engine = wasmtime::Engine::default();
+	let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles it");
+	let mut store = wasmtime::Store::new(&engine, ());
+	let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+	let mut results = Vec::new();
+	for (name, ty, _) in SIGNEXT {
+		for &x in inputs {
+			results.push(if ty == ValType::I32 {
+				let f = instance.get_typed_func::<i32, i32>(&mut store, name).expect("export");
+				f.call(&mut store, x as i32).expect("runs") as i64
+			} else {
+				let f = instance.get_typed_func::<i64, i64>(&mut store, name).expect("export");
+				f.call(&mut store, x).expect("runs")
+			});
+		}
+	}
+	results
+}
+
+#[test]
+fn sign_extension_is_lowered_to_webassembly_1_with_the_same_results() {
+	let input = runtime_like_module();
+	assert!(
+		Validator::new_with_features(WasmFeatures::WASM1).validate_all(&input).is_err(),
+		"the input uses sign-extension, outside WebAssembly 1.0"
+	);
+	let output = builders_compaction().run_on_bytes(&input).expect("compacts");
+	Validator::new_with_features(WasmFeatures::WASM1)
+		.validate_all(&output)
+		.expect("the output is WebAssembly 1.0");
+
+	let inputs = [
+		0,
+		1,
+		0x7f,
+		0x80,
+		0xff,
+		0x7fff,
+		0x8000,
+		0xffff,
+		0x1234_5678,
+		0x8765_4321,
+		-1,
+		i64::from(i32::MIN),
+		0x0123_4567_89ab_cdef,
+		0x7fff_ffff,
+		0x8000_0000,
+		0xffff_ffff,
+		i64::MIN,
+		i64::MAX,
+	];
+	let expected = call_all(&input, &inputs);
+	assert_eq!(call_all(&output, &inputs), expected);
+	// The reference results are sign extensions (not, say, both sides returning the input).
+	assert_eq!(expected[inputs.len() * 0 + 3], -128, "i32.extend8_s(0x80)");
+	assert_eq!(expected[inputs.len() * 4 + 14], 0x8000_0000u32 as i32 as i64, "i64.extend32_s");
+}
+
+#[test]
+fn dwarf_is_stripped_and_the_runtimes_sections_and_names_kept() {
+	let output = builders_compaction().run_on_bytes(&runtime_like_module()).expect("compacts");
+	let sections = custom_sections(&output);
+	let names: Vec<&str> = sections.iter().map(|(n, _)| n.as_str()).collect();
+	assert_eq!(names, ["runtime_version", "runtime_apis", "name"]);
+	assert_eq!(sections[0].1, [1, 2, 3], "runtime_version byte for byte");
+	assert_eq!(sections[1].1, [4; 12], "runtime_apis byte for byte");
+
+	let mut without_debug_info = OptimizationOptions::new_opt_level_0();
+	without_debug_info.add_pass(Pass::SignextLowering).add_pass(Pass::StripDwarf);
+	let output = without_debug_info.run_on_bytes(&runtime_like_module()).expect("compacts");
+	let names: Vec<String> = custom_sections(&output).into_iter().map(|(n, _)| n).collect();
+	assert_eq!(names, ["runtime_version", "runtime_apis"], "no names without debug_info");
+}
+
+#[test]
+fn without_strip_dwarf_the_debug_sections_stay() {
+	let mut options = OptimizationOptions::new_opt_level_0();
+	options.debug_info(true).add_pass(Pass::SignextLowering);
+	let output = options.run_on_bytes(&runtime_like_module()).expect("compacts");
+	let names: Vec<String> = custom_sections(&output).into_iter().map(|(n, _)| n).collect();
+	assert_eq!(names, ["runtime_version", "runtime_apis", ".debug_info", ".debug_line", "name"]);
+}
+
+#[test]
+fn padded_integers_are_re_encoded_minimally() {
+	// `i32.const 1` with its immediate padded to five bytes, as a linker leaves relocations.
+	let mut types = TypeSection::new();
+	types.ty().function([], [ValType::I32]);
+	let mut functions = FunctionSection::new();
+	functions.function(0);
+	let mut code = CodeSection::new();
+	code.raw(&[0x00, 0x41, 0x81, 0x80, 0x80, 0x80, 0x00, 0x0b]);
+	let mut module = Module::new();
+	module.section(&types).section(&functions).section(&code);
+	let input = module.finish();
+	let output = builders_compaction().run_on_bytes(&input).expect("compacts");
+	assert_eq!(input.len() - output.len(), 4, "four padding bytes gone");
+}
+
+#[test]
+fn sign_extension_without_its_lowering_is_refused_under_webassembly_1() {
+	let mut options = OptimizationOptions::new_opt_level_0();
+	options.mvp_features_only().add_pass(Pass::StripDwarf);
+	let refused = options.run_on_bytes(&runtime_like_module());
+	assert!(matches!(refused, Err(OptimizationError::InvalidInput(_))), "{refused:?}");
+}
+
+#[test]
+fn a_feature_past_webassembly_1_is_refused_and_nothing_is_written() {
+	// `memory.fill` (bulk memory) in an otherwise valid module.
+	let mut types = TypeSection::new();
+	types.ty().function([], []);
+	let mut functions = FunctionSection::new();
+	functions.function(0);
+	let mut memories = MemorySection::new();
+	memories.memory(MemoryType {
+		minimum: 1,
+		maximum: None,
+		memory64: false,
+		shared: false,
+		page_size_log2: None,
+	});
+	let mut f = Function::new([]);
+	for i in [Instruction::I32Const(0), Instruction::I32Const(0), Instruction::I32Const(1)] {
+		f.instruction(&i);
+	}
+	f.instruction(&Instruction::MemoryFill(0)).instruction(&Instruction::End);
+	let mut code = CodeSection::new();
+	code.function(&f);
+	let mut module = Module::new();
+	module.section(&types).section(&functions).section(&memories).section(&code);
+	let input = module.finish();
+
+	let dir = std::env::temp_dir().join(format!("wasm-opt-test-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	let (infile, outfile) = (dir.join("bulk.wasm"), dir.join("bulk.compact.wasm"));
+	std::fs::write(&infile, &input).expect("writes");
+	let refused = builders_compaction().run(&infile, &outfile);
+	assert!(matches!(refused, Err(OptimizationError::InvalidInput(_))), "{refused:?}");
+	assert!(!outfile.exists(), "nothing written");
+
+	// Garbage is refused the same way, and a missing file is an I/O error.
+	std::fs::write(&infile, b"\0asm\x01\0\0\0\x99").expect("writes");
+	assert!(matches!(
+		builders_compaction().run(&infile, &outfile),
+		Err(OptimizationError::InvalidInput(_))
+	));
+	assert!(matches!(
+		builders_compaction().run(dir.join("missing.wasm"), &outfile),
+		Err(OptimizationError::Io(_))
+	));
+	assert!(!outfile.exists());
+	std::fs::remove_dir_all(&dir).expect("cleans up");
+}
+
+#[test]
+fn a_module_is_compacted_in_place() {
+	// The builder's non-compact path lowers sign-extension in place (input path = output path).
+	let dir = std::env::temp_dir().join(format!("wasm-opt-in-place-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	let path = dir.join("runtime.wasm");
+	std::fs::write(&path, runtime_like_module()).expect("writes");
+	let mut options = OptimizationOptions::new_opt_level_0();
+	options.add_pass(Pass::SignextLowering).debug_info(true);
+	options.run(&path, &path).expect("compacts in place");
+	let output = std::fs::read(&path).expect("reads");
+	let mut no_signext = WasmFeatures::default();
+	no_signext.remove(WasmFeatures::SIGN_EXTENSION);
+	Validator::new_with_features(no_signext).validate_all(&output).expect("lowered in place");
+	std::fs::remove_dir_all(&dir).expect("cleans up");
+}
