@@ -4,8 +4,6 @@
 #   - protobuf-compiler (Debian): the networking crates generate code with protoc;
 #   - pkg-config, libssl-dev and libzstd-dev (Debian): the node links the system's OpenSSL and
 #     zstd rather than compiling them (.cargo/config.toml);
-#   - clang (Debian): compiles binaryen, the C++ `wasm-opt` that compacts the runtime's wasm,
-#     in 60 % of g++'s time (.cargo/config.toml sets CXX);
 #   - the wasm target, rust-src, rustfmt and clippy of the toolchain in rust-toolchain.toml
 #     (rustup does not fetch them by itself where RUSTUP_AUTO_INSTALL=0);
 #   - Node.js and npm (Debian) and the npm packages of pjs-check/ and dashboard/ (from their
@@ -26,7 +24,6 @@ apt_install() {
 
 command -v protoc >/dev/null 2>&1 || apt_install protobuf-compiler
 pkg-config --exists openssl libzstd 2>/dev/null || apt_install pkg-config libssl-dev libzstd-dev
-command -v clang++ >/dev/null 2>&1 || apt_install clang
 
 toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 installed_targets=$(rustup target list --installed --toolchain "$toolchain" 2>/dev/null || true)
