@@ -28,12 +28,13 @@ step "formatting"
 cargo fmt --all --check
 (cd zombienet && cargo fmt --check)
 
-step "build the node"
-# `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/ (README, "Build times on this machine").
-cargo build --release --locked -p energy-node --timings
-
-step "build the clients: the meter gateway, the simulated meter, the demo community, the load tool"
-cargo build --release --locked -p energy-gateway -p energy-meter -p energy-demo -p energy-load
+step "build the node, the clients and every test of the main workspace"
+# One cargo invocation: cargo resolves the features of the substrate stack once for all of them,
+# where separate builds of the node, the clients and the tests each compiled it again with their
+# own feature sets (cold: 16 min 47 s + 9 min 35 s + 10 min 39 s on 2026-12-06; README, "Build
+# times"). The runtime gets the same features either way, so its wasm is the validators'.
+# `--timings` leaves the build's profile in $CARGO_TARGET_DIR/cargo-timings/.
+cargo build --release --locked --workspace --exclude energy-fuzz --bins --tests --examples --timings
 
 step "main workspace tests"
 # The fuzzer runs in its own step below, with try-runtime and its regression switches.

@@ -11,7 +11,10 @@
 //! What [`OptimizationOptions::run`] does:
 //! 1. validates the input against the feature baseline ([`OptimizationOptions::mvp_features_only`]:
 //!    WebAssembly 1.0; otherwise every feature wasmparser enables by default), plus the
-//!    sign-extension operators when [`Pass::SignextLowering`] is asked for;
+//!    sign-extension operators when [`Pass::SignextLowering`] is asked for. This is stricter than
+//!    binaryen, which adds whatever the module's `target_features` section lists to the baseline:
+//!    a runtime using a later feature fails the build here instead of reaching an executor that
+//!    may refuse it;
 //! 2. re-encodes every section (so LEB128 integers padded by the linker become minimal, which is
 //!    the compaction binaryen's level 0 gives), applying the passes:
 //!    - [`Pass::StripDwarf`] drops the `.debug_*` custom sections;
@@ -19,7 +22,11 @@
 //!      emits (`x << n >> n`, arithmetic), so a runtime built for a target with sign-extension
 //!      still runs on an executor that allows WebAssembly 1.0 only;
 //!    - without [`OptimizationOptions::debug_info`] the `name` section is dropped too;
+//!    - `target_features` loses its `sign-ext` entry once sign-extension is lowered;
 //!    - every other custom section (`runtime_version`, `runtime_apis`, …) is kept byte for byte;
+//!    - with nothing to strip, lower or drop, the input is returned unchanged (so DWARF kept by
+//!      the builder's in-place run stays valid; where a function is lowered, the DWARF of the
+//!      code after it is stale, where binaryen would rewrite it);
 //! 3. validates the output against the baseline (without sign-extension once lowered) and writes
 //!    it only then: a module this crate cannot make valid is an error, never a broken runtime.
 //!
@@ -140,6 +147,14 @@ impl OptimizationOptions {
 		let mut output_features = self.baseline();
 		if lower_signext {
 			output_features.remove(WasmFeatures::SIGN_EXTENSION);
+		}
+		// Nothing to strip, lower or drop (the builder's in-place run on a module without
+		// sign-extension): the input as it is. Re-encoding would shorten the code and leave any
+		// DWARF's code offsets stale, where binaryen rewrites the DWARF.
+		let signext_to_lower = lower_signext
+			&& reencode::uses_signext(input).map_err(OptimizationError::InvalidInput)?;
+		if !self.has(Pass::StripDwarf) && self.debug_info && !signext_to_lower {
+			return Ok(input.to_vec());
 		}
 		let output = reencode::Compactor {
 			strip_dwarf: self.has(Pass::StripDwarf),

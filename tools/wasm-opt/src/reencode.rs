@@ -2,9 +2,11 @@
 
 use wasm_encoder::{
 	reencode::{self, Reencode},
-	CodeSection, Instruction, Module,
+	CodeSection, CustomSection, Encode, Instruction, Module,
 };
-use wasmparser::{FunctionBody, KnownCustom, Operator, Parser};
+use wasmparser::{
+	BinaryReader, BinaryReaderError, FunctionBody, KnownCustom, Operator, Parser, Payload,
+};
 
 /// One run's choices.
 pub(crate) struct Compactor {
@@ -17,6 +19,9 @@ pub(crate) struct Compactor {
 }
 
 type Error = reencode::Error<std::convert::Infallible>;
+
+/// The feature name `target_features` uses for sign-extension (LLVM's).
+const SIGNEXT_FEATURE: &str = "sign-ext";
 
 impl Compactor {
 	/// Re-encode `input` with the passes applied.
@@ -43,6 +48,42 @@ fn lowered_signext(op: &Operator<'_>) -> Option<[Instruction<'static>; 4]> {
 	})
 }
 
+/// Whether any function of the module uses a sign-extension operator.
+pub(crate) fn uses_signext(wasm: &[u8]) -> Result<bool, BinaryReaderError> {
+	for payload in Parser::new(0).parse_all(wasm) {
+		if let Payload::CodeSectionEntry(body) = payload? {
+			let mut reader = body.get_operators_reader()?;
+			while !reader.eof() {
+				if lowered_signext(&reader.read()?).is_some() {
+					return Ok(true);
+				}
+			}
+		}
+	}
+	Ok(false)
+}
+
+/// The `target_features` section without its sign-extension entry: once lowered, the module no
+/// longer uses the feature (binaryen writes the section from the features left enabled).
+fn without_signext_feature(data: &[u8], offset: usize) -> Result<Vec<u8>, BinaryReaderError> {
+	let mut reader = BinaryReader::new(data, offset);
+	let mut kept = Vec::new();
+	for _ in 0..reader.read_var_u32()? {
+		let prefix = reader.read_u8()?;
+		let name = reader.read_string()?;
+		if name != SIGNEXT_FEATURE {
+			kept.push((prefix, name));
+		}
+	}
+	let mut out = Vec::new();
+	(kept.len() as u32).encode(&mut out);
+	for (prefix, name) in kept {
+		out.push(prefix);
+		name.encode(&mut out);
+	}
+	Ok(out)
+}
+
 impl Reencode for Compactor {
 	type Error = std::convert::Infallible;
 
@@ -54,6 +95,11 @@ impl Reencode for Compactor {
 		let is_dwarf = section.name().starts_with(".debug_");
 		let is_names = matches!(section.as_known(), KnownCustom::Name(_));
 		if (self.strip_dwarf && is_dwarf) || (!self.keep_names && is_names) {
+			return Ok(());
+		}
+		if self.lower_signext && section.name() == "target_features" {
+			let data = without_signext_feature(section.data(), section.data_offset())?;
+			module.section(&CustomSection { name: "target_features".into(), data: data.into() });
 			return Ok(());
 		}
 		reencode::utils::parse_custom_section(self, module, section)

@@ -2,9 +2,12 @@
 //! without changing a result, DWARF and (optionally) names dropped, the runtime's own custom
 //! sections kept, invalid or out-of-baseline input refused with nothing written.
 
+use std::{borrow::Cow, path::PathBuf};
 use wasm_encoder::{
-	CodeSection, CustomSection, ExportKind, ExportSection, Function, FunctionSection, Instruction,
-	MemorySection, MemoryType, Module, NameMap, NameSection, TypeSection, ValType,
+	CodeSection, ConstExpr, CustomSection, DataSection, ElementSection, Elements, EntityType,
+	ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType, ImportSection,
+	Instruction, MemorySection, MemoryType, Module, NameMap, NameSection, RefType, Section,
+	StartSection, TableSection, TableType, TypeSection, ValType,
 };
 use wasm_opt::{OptimizationError, OptimizationOptions, Pass};
 use wasmparser::{Parser, Payload, Validator, WasmFeatures};
@@ -85,6 +88,32 @@ fn custom_sections(wasm: &[u8]) -> Vec<(String, Vec<u8>)> {
 		.collect()
 }
 
+fn function_names(wasm: &[u8]) -> Vec<String> {
+	let mut names = Vec::new();
+	for payload in Parser::new(0).parse_all(wasm) {
+		if let Payload::CustomSection(section) = payload.expect("parses") {
+			if let wasmparser::KnownCustom::Name(reader) = section.as_known() {
+				for subsection in reader {
+					if let wasmparser::Name::Function(map) = subsection.expect("name subsection") {
+						for naming in map {
+							names.push(naming.expect("naming").name.to_string());
+						}
+					}
+				}
+			}
+		}
+	}
+	names
+}
+
+/// An empty directory of this test process's own.
+fn fresh_dir(name: &str) -> PathBuf {
+	let dir = std::env::temp_dir().join(format!("wasm-opt-{name}-{}", std::process::id()));
+	let _ = std::fs::remove_dir_all(&dir);
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	dir
+}
+
 fn call_all(wasm: &[u8], inputs: &[i64]) -> Vec<i64> {
 	let engine = wasmtime::Engine::default();
 	let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles it");
@@ -140,7 +169,7 @@ fn sign_extension_is_lowered_to_webassembly_1_with_the_same_results() {
 	let expected = call_all(&input, &inputs);
 	assert_eq!(call_all(&output, &inputs), expected);
 	// The reference results are sign extensions (not, say, both sides returning the input).
-	assert_eq!(expected[inputs.len() * 0 + 3], -128, "i32.extend8_s(0x80)");
+	assert_eq!(expected[3], -128, "i32.extend8_s(0x80)");
 	assert_eq!(expected[inputs.len() * 4 + 14], 0x8000_0000u32 as i32 as i64, "i64.extend32_s");
 }
 
@@ -152,6 +181,7 @@ fn dwarf_is_stripped_and_the_runtimes_sections_and_names_kept() {
 	assert_eq!(names, ["runtime_version", "runtime_apis", "name"]);
 	assert_eq!(sections[0].1, [1, 2, 3], "runtime_version byte for byte");
 	assert_eq!(sections[1].1, [4; 12], "runtime_apis byte for byte");
+	assert_eq!(function_names(&output), SIGNEXT.map(|(name, _, _)| name.to_string()));
 
 	let mut without_debug_info = OptimizationOptions::new_opt_level_0();
 	without_debug_info.add_pass(Pass::SignextLowering).add_pass(Pass::StripDwarf);
@@ -179,10 +209,19 @@ fn padded_integers_are_re_encoded_minimally() {
 	let mut code = CodeSection::new();
 	code.raw(&[0x00, 0x41, 0x81, 0x80, 0x80, 0x80, 0x00, 0x0b]);
 	let mut module = Module::new();
-	module.section(&types).section(&functions).section(&code);
+	let mut exports = ExportSection::new();
+	exports.export("one", ExportKind::Func, 0);
+	module.section(&types).section(&functions).section(&exports).section(&code);
 	let input = module.finish();
 	let output = builders_compaction().run_on_bytes(&input).expect("compacts");
 	assert_eq!(input.len() - output.len(), 4, "four padding bytes gone");
+
+	let engine = wasmtime::Engine::default();
+	let module = wasmtime::Module::new(&engine, &output).expect("compiles");
+	let mut store = wasmtime::Store::new(&engine, ());
+	let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+	let one = instance.get_typed_func::<(), i32>(&mut store, "one").expect("export");
+	assert_eq!(one.call(&mut store, ()).expect("runs"), 1);
 }
 
 #[test]
@@ -219,8 +258,7 @@ fn a_feature_past_webassembly_1_is_refused_and_nothing_is_written() {
 	module.section(&types).section(&functions).section(&memories).section(&code);
 	let input = module.finish();
 
-	let dir = std::env::temp_dir().join(format!("wasm-opt-test-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).expect("temp dir");
+	let dir = fresh_dir("refused");
 	let (infile, outfile) = (dir.join("bulk.wasm"), dir.join("bulk.compact.wasm"));
 	std::fs::write(&infile, &input).expect("writes");
 	let refused = builders_compaction().run(&infile, &outfile);
@@ -244,8 +282,7 @@ fn a_feature_past_webassembly_1_is_refused_and_nothing_is_written() {
 #[test]
 fn a_module_is_compacted_in_place() {
 	// The builder's non-compact path lowers sign-extension in place (input path = output path).
-	let dir = std::env::temp_dir().join(format!("wasm-opt-in-place-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).expect("temp dir");
+	let dir = fresh_dir("in-place");
 	let path = dir.join("runtime.wasm");
 	std::fs::write(&path, runtime_like_module()).expect("writes");
 	let mut options = OptimizationOptions::new_opt_level_0();
@@ -256,4 +293,176 @@ fn a_module_is_compacted_in_place() {
 	no_signext.remove(WasmFeatures::SIGN_EXTENSION);
 	Validator::new_with_features(no_signext).validate_all(&output).expect("lowered in place");
 	std::fs::remove_dir_all(&dir).expect("cleans up");
+}
+
+/// A module shaped like a linked runtime, minimally encoded and without sign-extension:
+/// imported memory and host function, a table with an element segment, a mutable stack
+/// pointer, an exported global, data segments, a start function and custom sections before,
+/// between and after the known sections.
+fn linked_runtime_shape() -> Vec<u8> {
+	let mut types = TypeSection::new();
+	types.ty().function([ValType::I32], []);
+	types.ty().function([], []);
+	types.ty().function([ValType::I32, ValType::I32], [ValType::I32]);
+	let mut imports = ImportSection::new();
+	imports.import(
+		"env",
+		"memory",
+		MemoryType {
+			minimum: 2,
+			maximum: None,
+			memory64: false,
+			shared: false,
+			page_size_log2: None,
+		},
+	);
+	imports.import("env", "ext_logging_log_version_1", EntityType::Function(0));
+	let mut functions = FunctionSection::new();
+	functions.function(1).function(2);
+	let mut tables = TableSection::new();
+	tables.table(TableType {
+		element_type: RefType::FUNCREF,
+		table64: false,
+		minimum: 2,
+		maximum: Some(2),
+		shared: false,
+	});
+	let mut globals = GlobalSection::new();
+	let i32_global = |mutable| GlobalType { val_type: ValType::I32, mutable, shared: false };
+	globals.global(i32_global(true), &ConstExpr::i32_const(65_536));
+	globals.global(i32_global(false), &ConstExpr::i32_const(70_000));
+	let mut exports = ExportSection::new();
+	exports.export("add", ExportKind::Func, 2).export("__heap_base", ExportKind::Global, 1);
+	let mut elements = ElementSection::new();
+	elements.active(None, &ConstExpr::i32_const(0), Elements::Functions(Cow::Borrowed(&[1, 2])));
+	let mut code = CodeSection::new();
+	let mut start = Function::new([]);
+	start.instruction(&Instruction::I32Const(7)).instruction(&Instruction::Call(0));
+	start.instruction(&Instruction::End);
+	code.function(&start);
+	let mut add = Function::new([(1, ValType::I64)]);
+	for i in [Instruction::LocalGet(0), Instruction::LocalGet(1), Instruction::I32Add] {
+		add.instruction(&i);
+	}
+	add.instruction(&Instruction::End);
+	code.function(&add);
+	let mut data = DataSection::new();
+	data.active(0, &ConstExpr::i32_const(1_024), b"runtime".iter().copied());
+	data.active(0, &ConstExpr::i32_const(2_048), [0xffu8; 9]);
+	let mut names = NameMap::new();
+	names.append(1, "start");
+	names.append(2, "add");
+	let mut name_section = NameSection::new();
+	name_section.functions(&names);
+
+	let mut module = Module::new();
+	module
+		.section(&CustomSection { name: "producers".into(), data: [0u8][..].into() })
+		.section(&types)
+		.section(&imports)
+		.section(&functions)
+		.section(&tables)
+		.section(&globals)
+		.section(&exports)
+		.section(&StartSection { function_index: 1 })
+		.section(&elements)
+		.section(&CustomSection { name: "runtime_apis".into(), data: [9u8; 12][..].into() })
+		.section(&code)
+		.section(&data)
+		.section(&CustomSection { name: "runtime_version".into(), data: [1u8, 2][..].into() })
+		.section(&name_section);
+	module.finish()
+}
+
+#[test]
+fn a_minimal_module_without_sign_extension_comes_out_byte_for_byte() {
+	let input = linked_runtime_shape();
+	assert_eq!(builders_compaction().run_on_bytes(&input).expect("compacts"), input);
+}
+
+#[test]
+fn compaction_is_idempotent() {
+	let once = builders_compaction().run_on_bytes(&runtime_like_module()).expect("compacts");
+	assert_eq!(builders_compaction().run_on_bytes(&once).expect("compacts"), once);
+}
+
+#[test]
+fn sign_extension_is_lowered_with_other_values_on_the_stack() {
+	// a + extend8_s(b): the lowering must only touch the top of the stack.
+	let mut types = TypeSection::new();
+	types.ty().function([ValType::I32, ValType::I32], [ValType::I32]);
+	let mut functions = FunctionSection::new();
+	functions.function(0);
+	let mut exports = ExportSection::new();
+	exports.export("f", ExportKind::Func, 0);
+	let mut f = Function::new([]);
+	for i in [
+		Instruction::LocalGet(0),
+		Instruction::LocalGet(1),
+		Instruction::I32Extend8S,
+		Instruction::I32Add,
+		Instruction::End,
+	] {
+		f.instruction(&i);
+	}
+	let mut code = CodeSection::new();
+	code.function(&f);
+	let mut module = Module::new();
+	module.section(&types).section(&functions).section(&exports).section(&code);
+	let output = builders_compaction().run_on_bytes(&module.finish()).expect("compacts");
+
+	let engine = wasmtime::Engine::default();
+	let module = wasmtime::Module::new(&engine, &output).expect("compiles");
+	let mut store = wasmtime::Store::new(&engine, ());
+	let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+	let f = instance.get_typed_func::<(i32, i32), i32>(&mut store, "f").expect("export");
+	assert_eq!(f.call(&mut store, (1_000, 0x80)).expect("runs"), 1_000 - 128);
+	assert_eq!(f.call(&mut store, (1_000, 0x17f)).expect("runs"), 1_000 + 127);
+}
+
+#[test]
+fn the_in_place_run_leaves_a_module_without_sign_extension_untouched() {
+	// The builder's non-compact path keeps DWARF: re-encoding would shift the code it points at.
+	let input = module_with_dwarf_and_padding();
+	let mut options = OptimizationOptions::new_opt_level_0();
+	options.add_pass(Pass::SignextLowering).debug_info(true);
+	assert_eq!(options.run_on_bytes(&input).expect("runs"), input, "byte for byte, padding kept");
+}
+
+/// A module with a padded immediate (which re-encoding would shorten) and a DWARF section.
+fn module_with_dwarf_and_padding() -> Vec<u8> {
+	let mut types = TypeSection::new();
+	types.ty().function([], [ValType::I32]);
+	let mut functions = FunctionSection::new();
+	functions.function(0);
+	let mut code = CodeSection::new();
+	code.raw(&[0x00, 0x41, 0x81, 0x80, 0x80, 0x80, 0x00, 0x0b]);
+	let mut module = Module::new();
+	module
+		.section(&types)
+		.section(&functions)
+		.section(&code)
+		.section(&CustomSection { name: ".debug_line".into(), data: [3u8; 8][..].into() });
+	module.finish()
+}
+
+#[test]
+fn target_features_loses_sign_ext_once_lowered() {
+	// `target_features`: a vector of (prefix, name); `+` = used.
+	let mut data = vec![2u8];
+	for name in ["sign-ext", "mutable-globals"] {
+		data.push(b'+');
+		data.push(name.len() as u8);
+		data.extend_from_slice(name.as_bytes());
+	}
+	let mut module = runtime_like_module();
+	CustomSection { name: "target_features".into(), data: Cow::Borrowed(&data) }
+		.append_to(&mut module);
+	let output = builders_compaction().run_on_bytes(&module).expect("compacts");
+	let features = custom_sections(&output)
+		.into_iter()
+		.find(|(name, _)| name == "target_features")
+		.expect("kept")
+		.1;
+	assert_eq!(features, [&[1u8, b'+', 15][..], b"mutable-globals"].concat());
 }
