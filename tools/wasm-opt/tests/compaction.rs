@@ -42,13 +42,7 @@ fn runtime_like_module() -> Vec<u8> {
 		code.function(&f);
 	}
 	let mut memories = MemorySection::new();
-	memories.memory(MemoryType {
-		minimum: 1,
-		maximum: None,
-		memory64: false,
-		shared: false,
-		page_size_log2: None,
-	});
+	memories.memory(memory_of_pages(1));
 	let mut name_section = NameSection::new();
 	name_section.functions(&names);
 
@@ -114,11 +108,28 @@ fn fresh_dir(name: &str) -> PathBuf {
 	dir
 }
 
-fn call_all(wasm: &[u8], inputs: &[i64]) -> Vec<i64> {
+/// A memory of `pages` 64 KiB pages, no maximum.
+fn memory_of_pages(pages: u64) -> MemoryType {
+	MemoryType {
+		minimum: pages,
+		maximum: None,
+		memory64: false,
+		shared: false,
+		page_size_log2: None,
+	}
+}
+
+/// `wasm` compiled and instantiated by wasmtime (no imports).
+fn instantiate(wasm: &[u8]) -> (wasmtime::Store<()>, wasmtime::Instance) {
 	let engine = wasmtime::Engine::default();
 	let module = wasmtime::Module::new(&engine, wasm).expect("wasmtime compiles it");
 	let mut store = wasmtime::Store::new(&engine, ());
 	let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+	(store, instance)
+}
+
+fn call_all(wasm: &[u8], inputs: &[i64]) -> Vec<i64> {
+	let (mut store, instance) = instantiate(wasm);
 	let mut results = Vec::new();
 	for (name, ty, _) in SIGNEXT {
 		for &x in inputs {
@@ -216,10 +227,7 @@ fn padded_integers_are_re_encoded_minimally() {
 	let output = builders_compaction().run_on_bytes(&input).expect("compacts");
 	assert_eq!(input.len() - output.len(), 4, "four padding bytes gone");
 
-	let engine = wasmtime::Engine::default();
-	let module = wasmtime::Module::new(&engine, &output).expect("compiles");
-	let mut store = wasmtime::Store::new(&engine, ());
-	let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+	let (mut store, instance) = instantiate(&output);
 	let one = instance.get_typed_func::<(), i32>(&mut store, "one").expect("export");
 	assert_eq!(one.call(&mut store, ()).expect("runs"), 1);
 }
@@ -240,13 +248,7 @@ fn a_feature_past_webassembly_1_is_refused_and_nothing_is_written() {
 	let mut functions = FunctionSection::new();
 	functions.function(0);
 	let mut memories = MemorySection::new();
-	memories.memory(MemoryType {
-		minimum: 1,
-		maximum: None,
-		memory64: false,
-		shared: false,
-		page_size_log2: None,
-	});
+	memories.memory(memory_of_pages(1));
 	let mut f = Function::new([]);
 	for i in [Instruction::I32Const(0), Instruction::I32Const(0), Instruction::I32Const(1)] {
 		f.instruction(&i);
@@ -305,17 +307,7 @@ fn linked_runtime_shape() -> Vec<u8> {
 	types.ty().function([], []);
 	types.ty().function([ValType::I32, ValType::I32], [ValType::I32]);
 	let mut imports = ImportSection::new();
-	imports.import(
-		"env",
-		"memory",
-		MemoryType {
-			minimum: 2,
-			maximum: None,
-			memory64: false,
-			shared: false,
-			page_size_log2: None,
-		},
-	);
+	imports.import("env", "memory", memory_of_pages(2));
 	imports.import("env", "ext_logging_log_version_1", EntityType::Function(0));
 	let mut functions = FunctionSection::new();
 	functions.function(1).function(2);
@@ -411,10 +403,7 @@ fn sign_extension_is_lowered_with_other_values_on_the_stack() {
 	module.section(&types).section(&functions).section(&exports).section(&code);
 	let output = builders_compaction().run_on_bytes(&module.finish()).expect("compacts");
 
-	let engine = wasmtime::Engine::default();
-	let module = wasmtime::Module::new(&engine, &output).expect("compiles");
-	let mut store = wasmtime::Store::new(&engine, ());
-	let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiates");
+	let (mut store, instance) = instantiate(&output);
 	let f = instance.get_typed_func::<(i32, i32), i32>(&mut store, "f").expect("export");
 	assert_eq!(f.call(&mut store, (1_000, 0x80)).expect("runs"), 1_000 - 128);
 	assert_eq!(f.call(&mut store, (1_000, 0x17f)).expect("runs"), 1_000 + 127);
