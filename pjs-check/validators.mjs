@@ -42,10 +42,14 @@ async function sets(api) {
 /// The authors of the next blocks (from the session's validators and the block's Aura slot),
 /// `count` of them, or fewer if `who` authors one first.
 async function nextAuthors(api, count, who) {
+  // Only blocks built on a state that already has the change: the subscription's first header
+  // is the current best block, which the old set may have authored.
+  const after = (await api.rpc.chain.getHeader()).number.toNumber();
   const authors = [];
   let unsubscribe = null;
   await new Promise((resolve, reject) => {
     api.derive.chain.subscribeNewHeads((header) => {
+      if (header.number.toNumber() <= after) return;
       const author = header.author ? header.author.toString() : 'unknown';
       authors.push(author);
       if (authors.length >= count || author === who) resolve();
