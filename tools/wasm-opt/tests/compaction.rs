@@ -212,18 +212,7 @@ fn without_strip_dwarf_the_debug_sections_stay() {
 
 #[test]
 fn padded_integers_are_re_encoded_minimally() {
-	// `i32.const 1` with its immediate padded to five bytes, as a linker leaves relocations.
-	let mut types = TypeSection::new();
-	types.ty().function([], [ValType::I32]);
-	let mut functions = FunctionSection::new();
-	functions.function(0);
-	let mut code = CodeSection::new();
-	code.raw(&[0x00, 0x41, 0x81, 0x80, 0x80, 0x80, 0x00, 0x0b]);
-	let mut module = Module::new();
-	let mut exports = ExportSection::new();
-	exports.export("one", ExportKind::Func, 0);
-	module.section(&types).section(&functions).section(&exports).section(&code);
-	let input = module.finish();
+	let input = padded_one(false);
 	let output = builders_compaction().run_on_bytes(&input).expect("compacts");
 	assert_eq!(input.len() - output.len(), 4, "four padding bytes gone");
 
@@ -412,26 +401,28 @@ fn sign_extension_is_lowered_with_other_values_on_the_stack() {
 #[test]
 fn the_in_place_run_leaves_a_module_without_sign_extension_untouched() {
 	// The builder's non-compact path keeps DWARF: re-encoding would shift the code it points at.
-	let input = module_with_dwarf_and_padding();
+	let input = padded_one(true);
 	let mut options = OptimizationOptions::new_opt_level_0();
 	options.add_pass(Pass::SignextLowering).debug_info(true);
 	assert_eq!(options.run_on_bytes(&input).expect("runs"), input, "byte for byte, padding kept");
 }
 
-/// A module with a padded immediate (which re-encoding would shorten) and a DWARF section.
-fn module_with_dwarf_and_padding() -> Vec<u8> {
+/// A module exporting `one`, `i32.const 1` with its immediate padded to five bytes as a linker
+/// leaves relocations (re-encoding shortens it), and a DWARF section if `dwarf`.
+fn padded_one(dwarf: bool) -> Vec<u8> {
 	let mut types = TypeSection::new();
 	types.ty().function([], [ValType::I32]);
 	let mut functions = FunctionSection::new();
 	functions.function(0);
+	let mut exports = ExportSection::new();
+	exports.export("one", ExportKind::Func, 0);
 	let mut code = CodeSection::new();
 	code.raw(&[0x00, 0x41, 0x81, 0x80, 0x80, 0x80, 0x00, 0x0b]);
 	let mut module = Module::new();
-	module
-		.section(&types)
-		.section(&functions)
-		.section(&code)
-		.section(&CustomSection { name: ".debug_line".into(), data: [3u8; 8][..].into() });
+	module.section(&types).section(&functions).section(&exports).section(&code);
+	if dwarf {
+		module.section(&CustomSection { name: ".debug_line".into(), data: [3u8; 8][..].into() });
+	}
 	module.finish()
 }
 
