@@ -151,9 +151,12 @@ impl OptimizationOptions {
 		// Nothing to strip, lower or drop (the builder's in-place run on a module without
 		// sign-extension): the input as it is. Re-encoding would shorten the code and leave any
 		// DWARF's code offsets stale, where binaryen rewrites the DWARF.
-		let signext_to_lower = lower_signext
-			&& reencode::uses_signext(input).map_err(OptimizationError::InvalidInput)?;
-		if !self.has(Pass::StripDwarf) && self.debug_info && !signext_to_lower {
+		// The scan for sign-extension runs only on that path: the compaction re-encodes anyway.
+		if !self.has(Pass::StripDwarf)
+			&& self.debug_info
+			&& !(lower_signext
+				&& reencode::uses_signext(input).map_err(OptimizationError::InvalidInput)?)
+		{
 			return Ok(input.to_vec());
 		}
 		let output = reencode::Compactor {
