@@ -43,6 +43,7 @@ const KEPT_EVENTS = new Set([
   'market.OfferPlaced',
   'market.FedIn',
   'energyTokens.Delivered',
+  'energyTokens.Claimed',
   'energyTokens.Retired',
 ]);
 

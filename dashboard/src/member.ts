@@ -62,7 +62,7 @@ export class MemberView {
       <h2>Open orders</h2><div id="open-orders"></div>
       <h2>Trades and settlement</h2><div id="trades"></div>
       <h2>Standing orders</h2><div id="standing-orders"></div>
-      <h2>Retired certificates</h2><div id="retired"></div>
+      <h2>Certificates bought, claimed and retired</h2><div id="retired"></div>
       <section id="home-plan"></section>`;
     this.plan = new PlanView(root.querySelector('#home-plan')!, chain, openSlots, () => this.account, () => this.meters[0] ?? null, (ok, m) => this.showResult(ok, m), () => this.refresh(true));
     root.querySelector('#account')!.addEventListener('change', (e) => {
@@ -308,11 +308,16 @@ export class MemberView {
   }
 
   private refreshRetired(): Promise<void> {
+    const HOW: Record<string, string> = {
+      Delivered: 'bought in the market (active until claimed)',
+      Claimed: 'claimed against metered consumption of the hour',
+      Retired: 'retired by the holder',
+    };
     const who = this.account!.address;
     const rows = this.chain
-      .eventsOf('energyTokens.Delivered', 'energyTokens.Retired')
+      .eventsOf('energyTokens.Delivered', 'energyTokens.Claimed', 'energyTokens.Retired')
       .filter((e) => (e.method === 'Delivered' ? e.data.buyer : e.data.who) === who)
-      .map((e) => `<tr><td>#${e.block}</td><td>${e.method === 'Delivered' ? 'bought in the market' : 'retired by the holder'}</td><td>slot ${num(e.data.slot)}, RES ${num(e.data.res)}</td><td>${energy(e.data.wh)}</td></tr>`);
+      .map((e) => `<tr><td>#${e.block}</td><td>${HOW[e.method] ?? e.method}</td><td>slot ${num(e.data.slot)}, RES ${num(e.data.res)}</td><td>${energy(e.data.wh)}</td></tr>`);
     this.root.querySelector('#retired')!.innerHTML = rows.length === 0 ? '<p class="note">None in the last hour of blocks.</p>' : `<table class="grid"><thead><tr><th>block</th><th>how</th><th>certificate</th><th>energy</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
     return Promise.resolve();
   }

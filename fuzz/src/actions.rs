@@ -124,7 +124,8 @@ pub fn draw(rng: &mut ChaCha8Rng, actors: &Actors, memory: &mut Memory) -> Actio
 		49..=53 => cancel_order(rng, actors),
 		54..=57 => set_standing_order(rng, actors),
 		58..=60 => cancel_standing_order(rng, actors),
-		61..=66 => retire(rng, actors),
+		61..=63 => retire(rng, actors),
+		64..=66 => certificate_lifecycle(rng, actors),
 		67..=72 => forecasts(rng, actors, memory),
 		73..=76 => transfer(rng, actors),
 		77..=80 => market_governance(rng, actors, memory.sealed_auctions),
@@ -423,6 +424,55 @@ fn retire(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
 		claim: b"fuzz: consumed on site".to_vec().try_into().unwrap_or_default(),
 	};
 	Action::signed(who, RuntimeCall::EnergyTokens(call))
+}
+
+/// Claims, expiry and withdrawal of certificates, and the expiry period: mostly of a holding
+/// someone has, with amounts around it (sometimes beyond it, or of the metered consumption).
+fn certificate_lifecycle(rng: &mut ChaCha8Rng, actors: &Actors) -> Action {
+	let holdings: Vec<((AccountId, u32, ResId), Wh)> =
+		pallet_energy_tokens::Holdings::<Runtime>::iter().collect();
+	let (who, slot, res, held) = match holdings.choose(rng) {
+		Some(((holder, slot, res), wh)) if rng.gen_bool(0.85) => {
+			(mostly(rng, actors, holder), *slot, *res, *wh)
+		},
+		_ => (
+			rng.gen_range(0..actors.accounts.len()),
+			current_slot().saturating_sub(rng.gen_range(0..5)),
+			rng.gen_range(0..6),
+			rng.gen_range(1..100),
+		),
+	};
+	let holder = actors.account(who);
+	use pallet_energy_tokens::Call;
+	match rng.gen_range(0..100u32) {
+		0..=59 => {
+			let metered = pallet_energy_tokens::Consumption::<Runtime>::get(&holder, slot)
+				.map_or(0, |m| m.unmatched_wh());
+			let wh = match rng.gen_range(0..10u32) {
+				0..=5 => held.min(metered).max(1),
+				6..=7 => held.max(metered) + rng.gen_range(1..100),
+				8 => 0,
+				_ => rng.gen_range(1..=held.max(1)),
+			};
+			Action::signed(who, RuntimeCall::EnergyTokens(Call::claim { slot, res, wh }))
+		},
+		60..=79 => Action::signed(
+			rng.gen_range(0..actors.accounts.len()),
+			RuntimeCall::EnergyTokens(Call::expire { holder, slot, res }),
+		),
+		80..=91 => {
+			let reason = b"fuzz: faulty meter".to_vec().try_into().unwrap_or_default();
+			governed(
+				rng,
+				actors,
+				RuntimeCall::EnergyTokens(Call::withdraw { holder, slot, res, reason }),
+			)
+		},
+		_ => {
+			let slots = rng.gen_range(0..100);
+			governed(rng, actors, RuntimeCall::EnergyTokens(Call::set_expiry_period { slots }))
+		},
+	}
 }
 
 /// The meter's record on its gateway's page, with the gateway.

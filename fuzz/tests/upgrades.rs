@@ -2,7 +2,8 @@
 //! histories of every call: certificates held, delivered, retired and fed in, auctions open,
 //! cleared and settled, standing orders with their deposits, suspended members, revoked
 //! meters), written back in the storage layouts of the runtimes that ran before this one:
-//! - spec 102: market v3 (with `Deliverable`), energy tokens v1, meters v1;
+//! - spec 102: market v3 (with `Deliverable`), energy tokens v1, meters v1 (energy tokens v1
+//!   to v3 on the way: holdings per certificate, then granular certificates);
 //! - spec 100: the same with market v2 (no `failed_wh`, no standing-order deposits).
 //!
 //! Neither had the grid pallet, which starts empty at its first layout (version 0), nor the
@@ -149,8 +150,15 @@ fn downgrade(spec: OldSpec) -> Written {
 	// Wh. Slots in the middle of settlement had their undelivered Wh in the market's
 	// `Deliverable`: the owner's holding of the certificate. The utility held the tokens it
 	// bought at feed-in.
+	// Version 1 retired delivered tokens at once: buyers held none, so their holdings (active
+	// delivered Wh, from version 3 on) have no version-1 form and are dropped. Version 3's
+	// numbered pieces, metered consumption and issuing settings did not exist either.
+	let owners = owners_of_certificates();
 	let mut balances: BTreeMap<AccountId, Wh> = BTreeMap::new();
 	for ((holder, slot, res), wh) in pallet_energy_tokens::Holdings::<Runtime>::drain() {
+		if owners.get(&(slot, res)) != Some(&holder) {
+			continue;
+		}
 		written.holdings += 1;
 		*balances.entry(holder).or_default() += wh;
 		let settling = pallet_market::Auctions::<Runtime>::get(slot)
@@ -179,6 +187,13 @@ fn downgrade(spec: OldSpec) -> Written {
 			v1::Certificate { owner: certificate.owner, minted_wh: certificate.minted_wh },
 		);
 	}
+	let _ = pallet_energy_tokens::HolderPieces::<Runtime>::clear(u32::MAX, None);
+	let _ = pallet_energy_tokens::Consumption::<Runtime>::clear(u32::MAX, None);
+	let _ = pallet_energy_tokens::AwaitingClaim::<Runtime>::clear(u32::MAX, None);
+	let _ = pallet_energy_tokens::WithdrawalReasons::<Runtime>::clear(u32::MAX, None);
+	pallet_energy_tokens::NextCertificateId::<Runtime>::kill();
+	pallet_energy_tokens::IssuingBody::<Runtime>::kill();
+	pallet_energy_tokens::ExpirySlots::<Runtime>::kill();
 	StorageVersion::new(1).put::<EnergyTokens>();
 	// No bid named its meter before spec 107: every stored bid was `Side`'s variant 0, today's
 	// `UnsitedBid` (the same encoding), which the new runtime still clears and settles.
@@ -258,11 +273,22 @@ fn downgrade(spec: OldSpec) -> Written {
 	written
 }
 
-/// Each account's tokens in all.
+/// The owner of each certificate.
+fn owners_of_certificates() -> BTreeMap<(MarketSlot, ResId), AccountId> {
+	pallet_energy_tokens::Certificates::<Runtime>::iter()
+		.map(|(slot, res, certificate)| ((slot, res), certificate.owner))
+		.collect()
+}
+
+/// Each certificate owner's tokens of its own certificates in all: what version 1 could hold
+/// (it retired delivered tokens at once, so buyers held none).
 fn tokens_by_holder() -> BTreeMap<AccountId, Wh> {
+	let owners = owners_of_certificates();
 	let mut held = BTreeMap::new();
-	for ((holder, _, _), wh) in pallet_energy_tokens::Holdings::<Runtime>::iter() {
-		*held.entry(holder).or_default() += wh;
+	for ((holder, slot, res), wh) in pallet_energy_tokens::Holdings::<Runtime>::iter() {
+		if owners.get(&(slot, res)) == Some(&holder) {
+			*held.entry(holder).or_default() += wh;
+		}
 	}
 	held
 }

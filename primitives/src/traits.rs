@@ -114,8 +114,9 @@ pub trait EnergyLedger<AccountId> {
 	/// The tokens (Wh) of certificate (`res`, `slot`) that `who` holds.
 	fn held(who: &AccountId, slot: MarketSlot, res: ResId) -> Wh;
 
-	/// Delivers `wh` of `seller`'s tokens of certificate (`res`, `slot`) to `buyer` and
-	/// retires them in the buyer's name. Fails without effect if the seller holds fewer.
+	/// Delivers `wh` of `seller`'s tokens of certificate (`res`, `slot`) to `buyer`, who holds
+	/// them until they are claimed against its consumption metered in `slot`. Fails without
+	/// effect if the seller holds fewer.
 	fn deliver(
 		seller: &AccountId,
 		buyer: &AccountId,
@@ -139,6 +140,11 @@ pub trait EnergyLedger<AccountId> {
 	/// pallets' benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn mint_for_benchmark(owner: &AccountId, res: ResId, slot: MarketSlot, wh: Wh);
+
+	/// Records `wh` of `who`'s consumption metered in `slot`, so that deliveries claim against
+	/// it, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn meter_consumption_for_benchmark(who: &AccountId, slot: MarketSlot, wh: Wh);
 }
 
 /// What other pallets need to know about a smart meter.
@@ -233,6 +239,29 @@ impl ImportObserver for () {
 	}
 
 	fn on_import_weight() -> Weight {
+		Weight::zero()
+	}
+}
+
+/// Told of every member's consumption metered per slot: the token ledger, which matches
+/// certificates of a slot against it (hourly claims).
+///
+/// The meters pallet calls [`ConsumptionRecorder::record`] for every accepted reading that
+/// covers exactly one slot and imported something: a reading covering several slots says only
+/// what was imported over all of them, which is not hourly metering.
+pub trait ConsumptionRecorder<AccountId> {
+	/// `who`'s meter imported `wh` in `slot`.
+	fn record(who: &AccountId, slot: MarketSlot, wh: Wh);
+
+	/// The weight of one [`ConsumptionRecorder::record`] at most (with the claims it makes).
+	fn record_weight() -> Weight;
+}
+
+/// Nobody records consumption, at no cost.
+impl<AccountId> ConsumptionRecorder<AccountId> for () {
+	fn record(_: &AccountId, _: MarketSlot, _: Wh) {}
+
+	fn record_weight() -> Weight {
 		Weight::zero()
 	}
 }

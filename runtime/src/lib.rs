@@ -100,10 +100,10 @@ macro_rules! runtime_version {
 	};
 }
 #[cfg(not(feature = "upgrade-rehearsal"))]
-runtime_version!(112);
+runtime_version!(114);
 // The upgrade rehearsal (`upgrade_rehearsal`): one above.
 #[cfg(feature = "upgrade-rehearsal")]
-runtime_version!(113);
+runtime_version!(115);
 
 /// Aura slot duration: one block every [`MILLISECS_PER_BLOCK`].
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
@@ -173,6 +173,9 @@ type Migrations = (
 	pallet_market::migrations::MigrateV5ToV6<Runtime>,
 	// The session takes over Aura's and GRANDPA's authorities (spec 112).
 	session_migration::InitSessionFromAuthorities,
+	// Granular certificates: ids, production intervals, expiry, numbered Wh with a status
+	// (energy tokens v2 → v3).
+	pallet_energy_tokens::migrations::MigrateV2ToV3<Runtime>,
 	// Only in the upgrade rehearsal's runtime: records what its upgrade found.
 	RehearsalMigration,
 );

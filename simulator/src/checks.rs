@@ -192,8 +192,8 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 		over.unwrap_or_else(|| format!("delivered {delivered} Wh of {exported} Wh exported")),
 	));
 
-	// Per certificate: minted = held + delivered + retired + fed in, and the runtime's own
-	// invariants of the token ledger and the market.
+	// Per certificate: minted = active + claimed + cancelled + expired + withdrawn + fed in,
+	// and the runtime's own invariants of the token ledger and the market.
 	checks.push(certificates(run));
 
 	// Baselines: metered import × retail + export × feed-in equals the same from the profiles
@@ -232,7 +232,8 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 	checks
 }
 
-/// Per certificate `minted = held + delivered + retired + fed in`, minting equals the readings'
+/// Per certificate `minted = active + claimed + cancelled + expired + withdrawn + fed in`
+/// (active: the sum of its holdings), minting equals the readings'
 /// `minted_wh`, and the token ledger's and market's `try_state` invariants hold.
 fn certificates(run: &mut RunOutput) -> Check {
 	let minted_by_readings = run.ledger.minted_wh as u128;
@@ -245,10 +246,8 @@ fn certificates(run: &mut RunOutput) -> Check {
 		for (slot, res, certificate) in pallet_energy_tokens::Certificates::<Runtime>::iter() {
 			count += 1;
 			minted += certificate.minted_wh as u128;
-			let accounted = held.get(&(slot, res)).copied().unwrap_or(0)
-				+ certificate.delivered_wh as u128
-				+ certificate.retired_wh as u128
-				+ certificate.fed_in_wh as u128;
+			let accounted = held.get(&(slot, res)).copied().unwrap_or(0) +
+				certificate.terminal_wh() as u128;
 			if accounted != certificate.minted_wh as u128 {
 				broken.get_or_insert(format!(
 					"certificate (slot {slot}, RES {res}): minted {} ≠ {accounted}",
@@ -267,6 +266,10 @@ fn certificates(run: &mut RunOutput) -> Check {
 				"{count} certificates, {minted} Wh minted (readings: {minted_by_readings}); token ledger invariants {tokens:?}, market invariants {market:?}"
 			)
 		});
-		check("per certificate: minted = held + delivered + retired + fed in", passed, detail)
+		check(
+			"per certificate: minted = active + claimed + cancelled + expired + withdrawn + fed in",
+			passed,
+			detail,
+		)
 	})
 }

@@ -132,13 +132,14 @@ pub async fn token_holdings(api: &OnlineClient<PolkadotConfig>, who: [u8; 32]) -
 	Ok(total)
 }
 
-/// Where the tokens of certificate (`res`, `slot`) went, Wh: minted, delivered, retired, fed
-/// in (`None`: nothing was certified for the RES in the slot).
+/// Where the Wh of certificate (`res`, `slot`) went: minted, claimed, cancelled, expired,
+/// withdrawn, fed in (`None`: nothing was certified for the RES in the slot). Minted less the
+/// others is active: held by the owner or by buyers.
 pub async fn certificate(
 	api: &OnlineClient<PolkadotConfig>,
 	slot: u32,
 	res: u32,
-) -> Result<Option<[u64; 4]>> {
+) -> Result<Option<[u64; 6]>> {
 	use subxt::dynamic::At;
 	let address = subxt::dynamic::storage(
 		"EnergyTokens",
@@ -158,8 +159,10 @@ pub async fn certificate(
 	};
 	Ok(Some([
 		field("minted_wh")?,
-		field("delivered_wh")?,
-		field("retired_wh")?,
+		field("claimed_wh")?,
+		field("cancelled_wh")?,
+		field("expired_wh")?,
+		field("withdrawn_wh")?,
 		field("fed_in_wh")?,
 	]))
 }

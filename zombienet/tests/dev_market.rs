@@ -314,14 +314,39 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 		assert_eq!(*held, templates * deposit, "{name} still has funds of this hour held");
 	}
 	// Tokens: the slot's certificate of Bob's RES says where its 70 Wh went: 50 delivered to
-	// Ferdie and Eve (retired in their names), 20 fed in; nobody holds any of it, the utility
-	// included.
+	// Ferdie (10) and Eve (40), who hold them, active, until their consumption of the slot is
+	// metered; 20 fed in. Bob holds none of it, the utility neither.
 	let certificate = certificate(&api, slot, 0)
 		.await?
 		.ok_or_else(|| anyhow!("no certificate for slot {slot}"))?;
-	println!("certificate (minted, delivered, retired, fed in): {certificate:?}");
-	assert_eq!(certificate, [70, 50, 0, 20]);
+	println!("certificate (minted, claimed, cancelled, expired, withdrawn, fed in): {certificate:?}");
+	assert_eq!(certificate, [70, 0, 0, 0, 0, 20]);
 	assert_eq!(after[0].1, before[0].1, "Bob holds none of the slot's tokens");
+	assert_eq!(after[1].1 - before[1].1, 40, "Eve holds what was delivered to her");
+	assert_eq!(after[2].1 - before[2].1, 10, "Ferdie holds what was delivered to him");
 	assert_eq!(after[4].1, before[4].1, "fed-in tokens are not held by the utility");
+
+	// 6. Eve's consumption meter (3) reports the traded slot after the settlement: 55 Wh
+	//    imported. Her 40 delivered Wh wait for it and are claimed against it in the next
+	//    block's idle time; Ferdie's 10 stay active (his meter has not reported).
+	let eve_meter = sr25519::Keypair::from_uri(&SecretUri::from_str("//meter//3")?)?;
+	for reading in [(3u32, 1u64, slot - 1, 0u64, 0u64), (3, 2, slot, 55, 0)] {
+		let signature = eve_meter
+			.sign(&signing_payload(genesis, reading.0, reading.1, reading.2, reading.3, reading.4))
+			.0;
+		let events = submit_reading(&api, &gateway, reading, signature).await?;
+		println!("Eve's reading of slot {}: {events:?}", reading.2);
+		assert!(events.contains(&"ReadingAccepted".to_string()));
+	}
+	let claimed = |c: Option<[u64; 6]>| c.map_or(0, |c| c[1]);
+	wait_until("Eve's delivered Wh to be claimed", Duration::from_secs(60), || async {
+		Ok(claimed(certificate(&api, slot, 0).await?) == 40)
+	})
+	.await?;
+	let certificate = certificate(&api, slot, 0).await?;
+	println!("after Eve's reading (minted, claimed, cancelled, expired, withdrawn, fed in): {certificate:?}");
+	assert_eq!(certificate, Some([70, 40, 0, 0, 0, 20]));
+	assert_eq!(token_holdings(&api, eve.public_key().0).await?, after[1].1 - 40);
+	assert_eq!(token_holdings(&api, ferdie.public_key().0).await?, after[2].1);
 	Ok(())
 }

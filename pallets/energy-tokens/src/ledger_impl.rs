@@ -1,77 +1,124 @@
-//! Holdings per certificate, and the ledger as market settlement sees it: the certificates of a
-//! slot, delivery to buyers and the utility's feed-in purchase.
+//! Moving Wh: between holders (settlement) and from active to a terminal status, each move all
+//! or nothing; and the ledger as market settlement sees it: the certificates of a slot,
+//! delivery to buyers (claimed at once where the buyer's consumption is metered) and the
+//! utility's feed-in purchase.
 
-use crate::{Certificates, Config, Error, Event, Holdings, Pallet, TotalFedIn, TotalRetired};
+use crate::{
+	pieces::{self, PiecesError},
+	AwaitingClaim, CertificateStatus, Certificates, Config, Error, Event, HolderPieces, Holdings,
+	Pallet, TotalFedIn, TotalRetired, WhRange,
+};
 use alloc::vec::Vec;
 use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
 use sp_runtime::DispatchError;
 
-/// Where tokens that leave circulation go: the certificate's counter and the ledger's total.
-#[derive(Clone, Copy)]
-pub(crate) enum Outflow {
-	/// Delivered to a buyer by settlement and retired in its name.
-	Delivered,
-	/// Retired by the holder with a claim.
-	Retired,
-	/// Sold to the utility at the feed-in tariff.
-	FedIn,
+impl<T: Config> From<PiecesError> for Error<T> {
+	fn from(error: PiecesError) -> Self {
+		match error {
+			PiecesError::Insufficient => Error::<T>::InsufficientTokens,
+			PiecesError::TooMany => Error::<T>::TooManyPieces,
+		}
+	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// The tokens `who` holds of certificate (`res`, `slot`).
+	/// The active Wh `who` holds of certificate (`res`, `slot`).
 	pub fn holding(who: &T::AccountId, slot: MarketSlot, res: ResId) -> Wh {
 		Holdings::<T>::get((who, slot, res)).unwrap_or(0)
 	}
 
-	/// Takes `wh` of `who`'s tokens of certificate (`res`, `slot`) out of circulation as
-	/// `outflow`: the holding goes down (removed at zero), the certificate's counter and the
-	/// ledger's total go up. Fails without effect if `who` holds fewer or a counter would
-	/// overflow.
-	pub(crate) fn take_out(
+	/// Stores `who`'s active Wh of certificate (`res`, `slot`), removing the entry at zero.
+	fn set_holding(who: &T::AccountId, slot: MarketSlot, res: ResId, wh: Wh) {
+		if wh == 0 {
+			Holdings::<T>::remove((who, slot, res));
+		} else {
+			Holdings::<T>::insert((who, slot, res), wh);
+		}
+	}
+
+	/// Changes the lowest `wh` of `who`'s active Wh of certificate (`res`, `slot`) to terminal
+	/// status `to`: the holding goes down, the certificate's counter of `to` and the ledger's
+	/// total go up. Returns the ranges that changed. Fails without effect if `who` holds fewer
+	/// active Wh, its pieces would exceed their bound, or a counter would overflow.
+	pub(crate) fn change_status(
 		who: &T::AccountId,
 		slot: MarketSlot,
 		res: ResId,
 		wh: Wh,
-		outflow: Outflow,
-	) -> Result<(), DispatchError> {
-		let remaining = match Self::holding(who, slot, res).checked_sub(wh) {
-			Some(remaining) => remaining,
+		to: CertificateStatus,
+	) -> Result<Vec<WhRange>, DispatchError> {
+		debug_assert!(CertificateStatus::Active.may_become(to));
+		let mut certificate =
+			Certificates::<T>::get(slot, res).ok_or(Error::<T>::UnknownCertificate)?;
+		let held = HolderPieces::<T>::get((who, slot, res));
+		let (after, ranges) = match pieces::take_active(&held, wh, Some(to)) {
+			Ok(result) => result,
 			// The seeded regression of the runtime fuzzer (never in a runtime: the feature
 			// needs `std` and only `energy-fuzz` enables it): retiring more than is held
-			// saturates instead of failing.
+			// cancels what is held but counts the whole amount.
 			#[cfg(all(feature = "fuzz-regression", feature = "std"))]
-			None if matches!(outflow, Outflow::Retired)
-				&& crate::regression::retire_beyond_holding() =>
+			Err(PiecesError::Insufficient)
+				if to == CertificateStatus::Cancelled
+					&& crate::regression::retire_beyond_holding() =>
 			{
-				0
+				pieces::take_active(&held, pieces::active_wh(&held), Some(to))
+					.map_err(Error::<T>::from)?
 			},
-			None => return Err(Error::<T>::InsufficientTokens.into()),
+			Err(error) => return Err(Error::<T>::from(error).into()),
 		};
-		// A holding exists only for a minted certificate (checked by `try_state`).
-		let mut certificate =
-			Certificates::<T>::get(slot, res).ok_or(Error::<T>::InsufficientTokens)?;
-		let total = match outflow {
-			Outflow::Delivered | Outflow::Retired => TotalRetired::<T>::get(),
-			Outflow::FedIn => TotalFedIn::<T>::get(),
+		let counter = certificate.counter_mut(to).ok_or(Error::<T>::InsufficientTokens)?;
+		*counter = counter.checked_add(wh).ok_or(Error::<T>::Overflow)?;
+		let total = match to {
+			CertificateStatus::FedIn => TotalFedIn::<T>::get(),
+			_ => TotalRetired::<T>::get(),
 		}
 		.checked_add(wh as u128)
 		.ok_or(Error::<T>::Overflow)?;
-		let field = match outflow {
-			Outflow::Delivered => &mut certificate.delivered_wh,
-			Outflow::Retired => &mut certificate.retired_wh,
-			Outflow::FedIn => &mut certificate.fed_in_wh,
-		};
-		*field = field.checked_add(wh).ok_or(Error::<T>::Overflow)?;
-		if remaining == 0 {
-			Holdings::<T>::remove((who, slot, res));
-		} else {
-			Holdings::<T>::insert((who, slot, res), remaining);
-		}
+		Self::set_holding(who, slot, res, pieces::active_wh(&after));
+		HolderPieces::<T>::insert((who, slot, res), after);
 		Certificates::<T>::insert(slot, res, certificate);
-		match outflow {
-			Outflow::Delivered | Outflow::Retired => TotalRetired::<T>::put(total),
-			Outflow::FedIn => TotalFedIn::<T>::put(total),
+		match to {
+			CertificateStatus::FedIn => TotalFedIn::<T>::put(total),
+			_ => TotalRetired::<T>::put(total),
 		}
+		Ok(ranges)
+	}
+
+	/// Moves the lowest `wh` of `from`'s active Wh of certificate (`res`, `slot`) to `to`,
+	/// active. Fails without effect if `from` holds fewer or either holder's pieces would
+	/// exceed their bound. A move to oneself leaves the Wh where they are.
+	pub(crate) fn transfer(
+		from: &T::AccountId,
+		to: &T::AccountId,
+		slot: MarketSlot,
+		res: ResId,
+		wh: Wh,
+	) -> Result<(), DispatchError> {
+		if from == to {
+			// Nothing moves: the caller (a delivery to oneself) decides what the Wh become.
+			frame_support::ensure!(
+				Self::holding(from, slot, res) >= wh,
+				Error::<T>::InsufficientTokens
+			);
+			return Ok(());
+		}
+		let (from_after, ranges) =
+			pieces::take_active(&HolderPieces::<T>::get((from, slot, res)), wh, None)
+				.map_err(Error::<T>::from)?;
+		let to_after = pieces::add(
+			&HolderPieces::<T>::get((to, slot, res)),
+			&ranges,
+			CertificateStatus::Active,
+		)
+		.map_err(Error::<T>::from)?;
+		Self::set_holding(from, slot, res, pieces::active_wh(&from_after));
+		Self::set_holding(to, slot, res, pieces::active_wh(&to_after));
+		if from_after.is_empty() {
+			HolderPieces::<T>::remove((from, slot, res));
+		} else {
+			HolderPieces::<T>::insert((from, slot, res), from_after);
+		}
+		HolderPieces::<T>::insert((to, slot, res), to_after);
 		Ok(())
 	}
 }
@@ -96,6 +143,10 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 		Self::holding(who, slot, res)
 	}
 
+	/// Moves the Wh to the buyer and claims them at once against the buyer's consumption of
+	/// `slot` where it is metered; what remains active waits in [`AwaitingClaim`] for the
+	/// buyer's reading (if there is room; else for a claim by call). A delivery to the seller
+	/// itself claims what its consumption covers and cancels the rest.
 	fn deliver(
 		seller: &T::AccountId,
 		buyer: &T::AccountId,
@@ -106,7 +157,10 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 		if wh == 0 {
 			return Ok(());
 		}
-		Self::take_out(seller, slot, res, wh, Outflow::Delivered)?;
+		if Self::is_expired(slot, res)? {
+			return Err(Error::<T>::CertificateExpired.into());
+		}
+		Self::transfer(seller, buyer, slot, res, wh)?;
 		Self::deposit_event(Event::Delivered {
 			seller: seller.clone(),
 			buyer: buyer.clone(),
@@ -114,6 +168,28 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 			res,
 			wh,
 		});
+		if seller == buyer {
+			// A member's bid met its own offer: it consumed its own production. What its
+			// consumption of the slot covers is claimed; the rest is cancelled in its name (as
+			// a delivery retired it before granular certificates), so that feed-in cannot sell
+			// the same Wh again.
+			let claimed = Self::claim_up_to(buyer, slot, res, wh);
+			if claimed < wh {
+				Self::change_status(buyer, slot, res, wh - claimed, CertificateStatus::Cancelled)?;
+			}
+			return Ok(());
+		}
+		let claimed = Self::claim_what_is_metered(buyer, slot, res);
+		if claimed < wh {
+			// Best effort: a full list leaves the rest for a claim by call.
+			let _ = AwaitingClaim::<T>::try_mutate(buyer, slot, |awaiting| {
+				if awaiting.contains(&res) {
+					Ok(())
+				} else {
+					awaiting.try_push(res)
+				}
+			});
+		}
 		Ok(())
 	}
 
@@ -127,7 +203,7 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 		if wh == 0 {
 			return Ok(());
 		}
-		Self::take_out(owner, slot, res, wh, Outflow::FedIn)?;
+		Self::change_status(owner, slot, res, wh, CertificateStatus::FedIn)?;
 		Self::deposit_event(Event::FedIn {
 			owner: owner.clone(),
 			utility: to.clone(),
@@ -142,5 +218,10 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 	fn mint_for_benchmark(owner: &T::AccountId, res: ResId, slot: MarketSlot, wh: Wh) {
 		use energy_primitives::EnergyMinter;
 		let _ = <Self as EnergyMinter<T::AccountId>>::mint(owner, res, slot, wh, Wh::MAX);
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn meter_consumption_for_benchmark(who: &T::AccountId, slot: MarketSlot, wh: Wh) {
+		Self::do_record_consumption(who, slot, wh)
 	}
 }

@@ -1,7 +1,8 @@
 //! Storage migrations of the token ledger.
 
 use crate::{
-	Certificate, Certificates, Config, Holdings, Pallet, TotalFedIn, TotalMinted, TotalRetired,
+	Certificate, CertificateStatus, Certificates, Config, ExpirySlots, HolderPieces, Holdings,
+	NextCertificateId, Pallet, Piece, TotalFedIn, TotalMinted, TotalRetired, WhRange,
 };
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use energy_primitives::{MarketSlot, ResId, Wh};
@@ -44,6 +45,47 @@ pub mod v1 {
 		StorageMap<Pallet<T>, Blake2_128Concat, <T as frame_system::Config>::AccountId, Wh>;
 }
 
+/// The storage of version 2.
+pub mod v2 {
+	use crate::{Config, Pallet};
+	use codec::{Decode, Encode};
+	use energy_primitives::{MarketSlot, ResId, Wh};
+	use frame_support::{storage_alias, Twox64Concat};
+
+	/// A version-2 certificate: its owner and where its tokens went.
+	#[derive(Clone, Debug, Decode, Default, Encode, Eq, PartialEq)]
+	pub struct Certificate<AccountId> {
+		/// The RES owner.
+		pub owner: AccountId,
+		/// Tokens minted.
+		pub minted_wh: Wh,
+		/// Tokens delivered to buyers by settlement and retired in their names.
+		pub delivered_wh: Wh,
+		/// Tokens retired by their holders with a claim.
+		pub retired_wh: Wh,
+		/// Tokens sold to the utility at the feed-in tariff.
+		pub fed_in_wh: Wh,
+	}
+
+	impl<AccountId> Certificate<AccountId> {
+		/// A certificate of `owner` with nothing minted yet.
+		pub fn new(owner: AccountId) -> Self {
+			Certificate { owner, minted_wh: 0, delivered_wh: 0, retired_wh: 0, fed_in_wh: 0 }
+		}
+	}
+
+	/// Version 2's certificates.
+	#[storage_alias]
+	pub type Certificates<T: Config> = StorageDoubleMap<
+		Pallet<T>,
+		Twox64Concat,
+		MarketSlot,
+		Twox64Concat,
+		ResId,
+		Certificate<<T as frame_system::Config>::AccountId>,
+	>;
+}
+
 /// Version 1 → 2: tokens held per certificate. Version 1 kept one fungible balance per account
 /// and certificates with only their minted amount, so it cannot tell which certificate's tokens
 /// an account still holds. The migration gives each RES owner holdings of its own certificates
@@ -84,13 +126,13 @@ impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeU
 		let mut reads = 0u64;
 		let mut writes = 0u64;
 		// Every certificate, and each owner's certificates newest slot first.
-		let mut certificates: BTreeMap<(MarketSlot, ResId), Certificate<T::AccountId>> =
+		let mut certificates: BTreeMap<(MarketSlot, ResId), v2::Certificate<T::AccountId>> =
 			BTreeMap::new();
 		let mut by_owner: BTreeMap<T::AccountId, Vec<(MarketSlot, ResId)>> = BTreeMap::new();
 		for (slot, res, old) in v1::Certificates::<T>::drain() {
 			reads += 1;
 			by_owner.entry(old.owner.clone()).or_default().push((slot, res));
-			let mut certificate = Certificate::new(old.owner);
+			let mut certificate = v2::Certificate::new(old.owner);
 			certificate.minted_wh = old.minted_wh;
 			// Until a holding is found: all of it left circulation before the upgrade.
 			certificate.retired_wh = old.minted_wh;
@@ -122,7 +164,7 @@ impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeU
 		for ((slot, res), certificate) in certificates {
 			minted += certificate.minted_wh as u128;
 			retired += certificate.retired_wh as u128;
-			Certificates::<T>::insert(slot, res, certificate);
+			v2::Certificates::<T>::insert(slot, res, certificate);
 			// Drained (a write) and written again.
 			writes += 2;
 		}
@@ -161,8 +203,8 @@ impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeU
 		Ok((minted, balances).encode())
 	}
 
-	/// Nothing minted is lost, no owner holds more than its version-1 balance, and the ledger's
-	/// invariants hold.
+	/// Nothing minted is lost, no owner holds more than its version-1 balance, and every
+	/// certificate's minted Wh are held, delivered, retired or fed in.
 	#[cfg(feature = "try-runtime")]
 	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
 		use codec::Decode;
@@ -173,6 +215,118 @@ impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeU
 			let held: u128 = Holdings::<T>::iter_prefix((&who,)).map(|(_, wh)| wh as u128).sum();
 			frame_support::ensure!(held <= balance as u128, "an owner holds more than before");
 		}
+		for (slot, res, certificate) in v2::Certificates::<T>::iter() {
+			let held = Holdings::<T>::get((&certificate.owner, slot, res)).unwrap_or(0);
+			frame_support::ensure!(
+				certificate.minted_wh
+					== held
+						+ certificate.delivered_wh
+						+ certificate.retired_wh
+						+ certificate.fed_in_wh,
+				"a certificate's tokens do not add up"
+			);
+		}
+		Ok(())
+	}
+}
+
+/// Version 2 → 3: granular certificates. Each certificate gets the next id, its production
+/// interval (its slot, at the slot length of the upgrade), an issuance time (the end of that
+/// interval: version 2 did not record it), and an expiry after the current expiry period. Its
+/// Wh are numbered into its owner's pieces: fed in first, then delivered and retired (both
+/// became cancelled: version 2 retired delivered tokens in the buyer's name at once, and it
+/// recorded the buyers only in its `Delivered` events), then what the owner still holds,
+/// active. Holdings and totals are unchanged (version 2's totals already count delivered and
+/// retired tokens as retired).
+///
+/// Like [`MigrateV1ToV2`], it reads every certificate in one block.
+pub type MigrateV2ToV3<T> = VersionedMigration<
+	2,
+	3,
+	NumberCertificates<T>,
+	Pallet<T>,
+	<T as frame_system::Config>::DbWeight,
+>;
+
+/// The unversioned step of [`MigrateV2ToV3`].
+pub struct NumberCertificates<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> UncheckedOnRuntimeUpgrade for NumberCertificates<T> {
+	fn on_runtime_upgrade() -> Weight {
+		use energy_primitives::MarketClock;
+		let length = T::Clock::slot_length_ms();
+		let expiry = ExpirySlots::<T>::get();
+		let mut id = NextCertificateId::<T>::get();
+		let old: Vec<_> = v2::Certificates::<T>::drain().collect();
+		let count = old.len() as u64;
+		for (slot, res, old) in old {
+			let held = Holdings::<T>::get((&old.owner, slot, res)).unwrap_or(0);
+			let cancelled = old.delivered_wh.saturating_add(old.retired_wh);
+			let bounds = [0, old.fed_in_wh, old.fed_in_wh.saturating_add(cancelled)];
+			let mut pieces = Vec::new();
+			for (range, status) in [
+				(WhRange { start: bounds[0], end: bounds[1] }, CertificateStatus::FedIn),
+				(WhRange { start: bounds[1], end: bounds[2] }, CertificateStatus::Cancelled),
+				(
+					WhRange { start: bounds[2], end: bounds[2].saturating_add(held) },
+					CertificateStatus::Active,
+				),
+			] {
+				if !range.is_empty() {
+					pieces.push(Piece { range, status });
+				}
+			}
+			let start = (slot as u64).saturating_mul(length);
+			let end = start.saturating_add(length);
+			// At most three pieces: within the bound.
+			if let Ok(pieces) = crate::Pieces::try_from(pieces) {
+				HolderPieces::<T>::insert((&old.owner, slot, res), pieces);
+			}
+			Certificates::<T>::insert(
+				slot,
+				res,
+				Certificate {
+					issued_at_ms: end,
+					interval_start_ms: start,
+					interval_end_ms: end,
+					expires_after: slot.saturating_add(expiry),
+					minted_wh: old.minted_wh,
+					cancelled_wh: cancelled,
+					fed_in_wh: old.fed_in_wh,
+					..Certificate::new(id, old.owner)
+				},
+			);
+			id = id.saturating_add(1);
+		}
+		NextCertificateId::<T>::put(id);
+		// Per certificate: the old one and the holding read; the certificate and the pieces
+		// written (the old one drained into the same key).
+		T::DbWeight::get().reads_writes(2 * count + 3, 2 * count + 1)
+	}
+
+	/// Records the minted, retired and fed-in totals and the number of certificates.
+	#[cfg(feature = "try-runtime")]
+	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		use codec::Encode;
+		let count = v2::Certificates::<T>::iter().count() as u64;
+		Ok((TotalMinted::<T>::get(), TotalRetired::<T>::get(), TotalFedIn::<T>::get(), count)
+			.encode())
+	}
+
+	/// The totals and the number of certificates are unchanged, and the ledger's invariants
+	/// hold (every Wh numbered once, in the status its counter says).
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		use codec::Decode;
+		let before: (u128, u128, u128, u64) =
+			Decode::decode(&mut &state[..]).map_err(|_| "pre-upgrade state does not decode")?;
+		let after = (
+			TotalMinted::<T>::get(),
+			TotalRetired::<T>::get(),
+			TotalFedIn::<T>::get(),
+			Certificates::<T>::iter().count() as u64,
+		);
+		frame_support::ensure!(before == after, "totals or certificates changed");
 		Pallet::<T>::do_try_state()
 	}
 }

@@ -51,6 +51,13 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	/// Weight of `retire`.
 	fn retire(n: u32, ) -> Weight;
+	fn claim() -> Weight;
+	fn expire() -> Weight;
+	fn withdraw() -> Weight;
+	fn set_issuer() -> Weight;
+	fn set_expiry_period() -> Weight;
+	fn record_consumption() -> Weight;
+	fn claim_queued() -> Weight;
 }
 
 /// Weights for `pallet_energy_tokens` with the runtime's database weights.
@@ -77,6 +84,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(n.into()))
 	}
+	fn claim() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(T::DbWeight::get().reads_writes(4, 4)) }
+	fn expire() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(T::DbWeight::get().reads_writes(4, 4)) }
+	fn withdraw() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(T::DbWeight::get().reads_writes(4, 5)) }
+	fn set_issuer() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1)) }
+	fn set_expiry_period() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1)) }
+	fn record_consumption() -> Weight { Weight::from_parts(30_000_000, 6000).saturating_add(T::DbWeight::get().reads_writes(3, 3)) }
+	fn claim_queued() -> Weight { Weight::from_parts(400_000_000, 60000).saturating_add(T::DbWeight::get().reads_writes(40, 40)) }
 }
 
 /// The same weights with ParityDB's reference database weights, for tests and mocks.
@@ -97,4 +111,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(n.into()))
 	}
+	fn claim() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(ParityDbWeight::get().reads_writes(4, 4)) }
+	fn expire() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(ParityDbWeight::get().reads_writes(4, 4)) }
+	fn withdraw() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(ParityDbWeight::get().reads_writes(4, 5)) }
+	fn set_issuer() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(ParityDbWeight::get().writes(1)) }
+	fn set_expiry_period() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(ParityDbWeight::get().writes(1)) }
+	fn record_consumption() -> Weight { Weight::from_parts(30_000_000, 6000).saturating_add(ParityDbWeight::get().reads_writes(3, 3)) }
+	fn claim_queued() -> Weight { Weight::from_parts(400_000_000, 60000).saturating_add(ParityDbWeight::get().reads_writes(40, 40)) }
 }

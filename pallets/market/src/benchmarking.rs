@@ -112,6 +112,9 @@ fn cleared_with_trades<T: Config>(n: u32) -> Auction {
 		insert_order::<T>(bid, &buyer, Side::Bid { meter: i }, 90_000);
 		insert_order::<T>(offer, &seller, Side::Offer { res: i }, 40_000);
 		T::Tokens::mint_for_benchmark(&seller, i, SLOT, ORDER_WH / 2);
+		// The buyer's consumption is metered: delivery claims part of what it delivers, and
+		// the rest waits for another reading (the costliest delivery).
+		T::Tokens::meter_consumption_for_benchmark(&buyer, SLOT, ORDER_WH / 4);
 		// The buyer pays 5,000 per kWh of network charges on top of the seller's price.
 		page.push(GridTrade {
 			bid,

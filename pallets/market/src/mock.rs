@@ -72,6 +72,10 @@ impl pallet_res_assets::Config for Test {
 
 impl pallet_energy_tokens::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
+	type Clock = Market;
+	type Time = Timestamp;
+	type GovernanceOrigin = EnsureRoot<u64>;
+	type DefaultExpirySlots = ConstU32<8_760>;
 	type WeightInfo = ();
 }
 

@@ -72,6 +72,11 @@ pub mod pallet {
 		/// flexibility pallet, measuring committed reductions); `()` when nobody watches.
 		type Imports: energy_primitives::ImportObserver;
 
+		/// Told of every member's consumption metered in one slot (the import of each accepted
+		/// reading that covers exactly one slot): the token ledger, for hourly claims; `()`
+		/// when nothing matches certificates against consumption.
+		type Consumption: energy_primitives::ConsumptionRecorder<Self::AccountId>;
+
 		/// The community manager, who administers gateways and meters (and no one else: the
 		/// DSO approves grid connections, never meter keys).
 		type ManagerOrigin: EnsureOrigin<Self::RuntimeOrigin>;

@@ -49,7 +49,19 @@ impl pallet_res_assets::Config for Test {
 
 impl pallet_energy_tokens::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
+	type Clock = MockClock;
+	type Time = MockTime;
+	type GovernanceOrigin = EnsureRoot<u64>;
+	type DefaultExpirySlots = ConstU32<8_760>;
 	type WeightInfo = ();
+}
+
+/// Wall-clock time: the start of the mock clock's current slot.
+pub struct MockTime;
+impl frame_support::traits::UnixTime for MockTime {
+	fn now() -> core::time::Duration {
+		core::time::Duration::from_millis(CurrentSlot::get() as u64 * HOUR_MS)
+	}
 }
 
 parameter_types! {
@@ -126,6 +138,7 @@ impl pallet_meters::Config for Test {
 	type MaxMetersPerGateway = ConstU32<64>;
 	type MaxReadingsPerBatch = ConstU32<64>;
 	type Imports = TestImports;
+	type Consumption = EnergyTokens;
 	type MaxReadingAgeMs = ConstU64<MAX_READING_AGE_MS>;
 	type MaxCertifiedSlotsPerReading = ConstU32<2>;
 	type WeightInfo = ();

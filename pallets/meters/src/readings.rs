@@ -29,9 +29,9 @@ use crate::{
 };
 use codec::{Decode, Encode};
 use energy_primitives::{
-	export_limit_wh, provable_per_slot_wh, reading_window_slots, slot_capacity_wh, CoveredSlots,
-	EnergyMinter, ImportObserver, MarketClock, MarketSlot, MeterId, MeterPublicKey, ResId,
-	ResProfile, ResRegistry, SignedReading, Wh,
+	export_limit_wh, provable_per_slot_wh, reading_window_slots, slot_capacity_wh,
+	ConsumptionRecorder, CoveredSlots, EnergyMinter, ImportObserver, MarketClock, MarketSlot,
+	MeterId, MeterPublicKey, ResId, ResProfile, ResRegistry, SignedReading, Wh,
 };
 use frame_support::{
 	dispatch::{DispatchResultWithPostInfo, Pays, PostDispatchInfo},
@@ -273,6 +273,12 @@ impl<T: Config> Pallet<T> {
 			cost.observed += 1;
 			T::Imports::on_import(meter.id, covered.first, covered.last, import_wh);
 		}
+		// Hourly matching needs hourly metering: a reading over several slots says only what
+		// was imported over all of them.
+		if covered.count() == 1 && import_wh > 0 {
+			cost.recorded += 1;
+			T::Consumption::record(&meter.owner, reading.slot, import_wh);
+		}
 		sp_io::offchain_index::set(
 			&offchain_reading_key(meter.id, reading.slot),
 			&IndexedReading {
@@ -352,7 +358,10 @@ impl<T: Config> Pallet<T> {
 	/// measures per reading (an sr25519 signature and the RES read; plus the difference if an
 	/// ed25519 check costs more), each slot it certifies what `submit_readings_production` (one
 	/// minted slot per reading) measures on top of that, and each settling slot it looks at one
-	/// database read (its auction).
+	/// database read (its auction). Each reading that records consumption costs what the
+	/// token ledger's `record_consumption` benchmark measures at its worst (a claim queued);
+	/// the reading benchmarks above were measured before readings recorded consumption, so
+	/// it is charged once (a later run of them would count the cheap path of it twice).
 	pub fn batch_weight(cost: BatchCost) -> Weight {
 		let fits: [&dyn Fn(u32) -> Weight; 5] = [
 			&T::WeightInfo::submit_readings_sr25519,
@@ -370,8 +379,10 @@ impl<T: Config> Pallet<T> {
 		// The benchmarks read an empty watched set; its real size is charged here.
 		let base = base.saturating_add(T::Imports::watched_weight());
 		let observed = T::Imports::on_import_weight();
+		let recorded = T::Consumption::record_weight();
 		base.saturating_add(sr.saturating_mul(cost.sr25519_checked as u64))
 			.saturating_add(observed.saturating_mul(cost.observed as u64))
+			.saturating_add(recorded.saturating_mul(cost.recorded as u64))
 			.saturating_add(ed.saturating_mul(cost.ed25519_checked as u64))
 			.saturating_add(production.saturating_mul(cost.production as u64))
 			.saturating_add(certified_slot.saturating_mul(cost.certified_slots as u64))
@@ -380,15 +391,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight charged before dispatch for a batch of `n` readings: every reading in the
-	/// costliest class (a production reading certifying the most slots, of a watched meter).
+	/// costliest class (a production reading certifying the most slots, of a watched meter,
+	/// recording consumption).
 	pub fn max_batch_weight(n: u32) -> Weight {
 		let worst = BatchCost {
 			production: n,
 			certified_slots: n.saturating_mul(T::MaxCertifiedSlotsPerReading::get()),
 			observed: n,
+			recorded: n,
 			..Default::default()
 		};
-		let all_sr = BatchCost { sr25519_checked: n, observed: n, ..Default::default() };
+		let all_sr =
+			BatchCost { sr25519_checked: n, observed: n, recorded: n, ..Default::default() };
 		let all_unchecked = BatchCost { unchecked: n, ..Default::default() };
 		Self::batch_weight(worst)
 			.max(Self::batch_weight(all_sr))

@@ -182,6 +182,9 @@ pub struct BatchCost {
 	pub unchecked: u32,
 	/// Accepted readings of meters the `ImportObserver` watches, each reported to it.
 	pub observed: u32,
+	/// Accepted one-slot readings that imported something, each recorded as the member's
+	/// consumption of the slot (with the claims it triggers).
+	pub recorded: u32,
 }
 
 /// A batch's tally, as the `BatchProcessed` event reports it.

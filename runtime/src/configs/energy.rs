@@ -11,7 +11,8 @@ use pallet_market::HourTariff;
 use super::CommunityManager;
 use crate::{
 	Balances, EnergyTokens, Flexibility, Forecasts, Market, Meters, Participants, ResAssets,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, TxExtension, UncheckedExtrinsic,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason, Timestamp, TxExtension,
+	UncheckedExtrinsic,
 };
 
 impl pallet_participants::Config for Runtime {
@@ -29,6 +30,13 @@ impl pallet_res_assets::Config for Runtime {
 
 impl pallet_energy_tokens::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
+	type Clock = Market;
+	type Time = Timestamp;
+	/// The community manager (the council on the production chain) sets the issuing body and
+	/// the expiry period and withdraws certificates.
+	type GovernanceOrigin = CommunityManager;
+	/// A year of hourly slots, the usual validity of guarantees of origin (EECS: 12 months).
+	type DefaultExpirySlots = ConstU32<8_760>;
 	type WeightInfo = pallet_energy_tokens::weights::SubstrateWeight<Runtime>;
 }
 
@@ -47,6 +55,12 @@ parameter_types! {
 	pub MarketClearingWeight: Weight =
 		super::RuntimeBlockWeights::get().max_block.saturating_div(4).saturating_mul(3);
 }
+
+/// The most orders a member may have in one slot.
+const MAX_ORDERS_PER_MEMBER: u32 = 16;
+// Each order's trade with one offer delivers one range of the offer's certificate, and each
+// status change splits at most one: a buyer's pieces of a certificate stay within the bound.
+const _: () = assert!(2 * MAX_ORDERS_PER_MEMBER + 8 <= pallet_energy_tokens::MAX_PIECES);
 
 /// The most elements the DSO's grid may have.
 const GRID_MAX_ELEMENTS: u32 = 256;
@@ -74,7 +88,7 @@ impl pallet_market::Config for Runtime {
 	/// full book takes about 1.45 s, within the budget. 57,000 before the book cleared on the
 	/// grid.
 	type MaxOrdersPerSlot = ConstU32<25_000>;
-	type MaxOrdersPerMember = ConstU32<16>;
+	type MaxOrdersPerMember = ConstU32<MAX_ORDERS_PER_MEMBER>;
 	type MaxHookWeight = MarketHookWeight;
 	type MaxClearingWeight = MarketClearingWeight;
 	/// Every auction's opening places them all (checked against `MaxHookWeight` by the
@@ -113,6 +127,8 @@ impl pallet_meters::Config for Runtime {
 	/// The flexibility market measures committed reductions on the readings of the meters it
 	/// watches.
 	type Imports = Flexibility;
+	/// Hourly consumption, for claims of certificates of the same hour.
+	type Consumption = EnergyTokens;
 	type ManagerOrigin = CommunityManager;
 	/// A gateway's page of meters is read and written once per batch: 1,024 meters keep it
 	/// around 100 KiB.

@@ -61,14 +61,15 @@ fn full_delivery_pays_the_seller_retires_the_tokens_and_sells_the_rest_at_feed_i
 		assert_eq!(free(DAVE), START);
 		assert!(no_holds_left());
 		assert_eq!(total_money(), 7 * START);
-		// 2,000 tokens delivered and retired, 500 bought by the utility: none left in
-		// circulation, and the certificate says where each went.
+		// 2,000 tokens delivered to Charlie, active until his metered consumption claims
+		// them; 500 bought by the utility: the certificate says where each went.
 		assert_eq!(held(ALICE, SLOT, ALICE_RES), 0);
+		assert_eq!(held(CHARLIE, SLOT, ALICE_RES), 2_000);
 		assert_eq!(held(UTILITY, SLOT, ALICE_RES), 0);
-		assert_eq!(pallet_energy_tokens::TotalRetired::<Test>::get(), 2_000);
+		assert_eq!(pallet_energy_tokens::TotalRetired::<Test>::get(), 0);
 		let certificate = pallet_energy_tokens::Certificates::<Test>::get(SLOT, ALICE_RES);
 		assert_eq!(
-			certificate.map(|c| (c.minted_wh, c.delivered_wh, c.fed_in_wh)),
+			certificate.map(|c| (c.minted_wh, c.active_wh(), c.fed_in_wh)),
 			Some((2_500, 2_000, 500))
 		);
 		let events = market_events();
@@ -282,7 +283,7 @@ fn a_trade_whose_payment_fails_settles_nothing_of_it() {
 		);
 		assert!(!market_events().iter().any(|e| matches!(e, Event::TradeSettled { .. })));
 		// Charlie got no energy and paid nothing; what was left of his hold came back.
-		assert_eq!(pallet_energy_tokens::TotalRetired::<Test>::get(), 0);
+		assert_eq!(held(CHARLIE, SLOT, ALICE_RES), 0);
 		assert_eq!(free(CHARLIE), START - 80_000);
 		// Alice's 2,500 Wh were unsold: the utility bought them at 39,000 per kWh.
 		assert_eq!(held(ALICE, SLOT, ALICE_RES), 0);

@@ -466,6 +466,7 @@ fn a_settling_slot_a_reading_covers_is_charged_its_auction_read_only() {
 
 #[test]
 fn only_watched_meters_readings_are_reported_to_the_import_observer_and_charged_for() {
+	// (and one-slot readings, only they, are recorded as consumption and charged for it)
 	new_test_ext().execute_with(|| {
 		let watched = register_consumption_meter(1);
 		let other = register_consumption_meter(2);
@@ -484,10 +485,20 @@ fn only_watched_meters_readings_are_reported_to_the_import_observer_and_charged_
 				.expect("reported")
 		};
 		let first = weight(batch_of(1_000, 1, 700));
-		// The watched meter skips slot 1,001: its next reading covers two slots.
+		// Each one-slot reading is its owner's consumption of the slot, for hourly claims: both
+		// meters are one member's, whose consumption is their sum.
+		let metered: Vec<_> = pallet_energy_tokens::Consumption::<Test>::iter()
+			.map(|(_, slot, m)| (slot, m.consumed_wh))
+			.collect();
+		assert_eq!(metered, [(1_000, 1_400)]);
+		// Both meters skip slot 1,001: their next readings cover two slots, which is not hourly
+		// metering, so they record no consumption (and are not charged for it).
 		end_slot();
 		end_slot();
 		let second = weight(batch_of(1_002, 2, 1_000));
+		assert_eq!(pallet_energy_tokens::Consumption::<Test>::iter().count(), 1);
+		let recorded =
+			<EnergyTokens as energy_primitives::ConsumptionRecorder<u64>>::record_weight();
 		assert_eq!(
 			Reported::get(),
 			vec![(watched, 1_000, 1_000, 700), (watched, 1_001, 1_002, 300)]
@@ -498,7 +509,7 @@ fn only_watched_meters_readings_are_reported_to_the_import_observer_and_charged_
 		let unwatched = weight(batch_of(1_003, 3, 1_100));
 		assert_eq!(first, unwatched.saturating_add(TestImports::on_import_weight()));
 		assert!(unwatched.all_gte(TestImports::watched_weight()));
-		assert_eq!(second, first);
+		assert_eq!(second.saturating_add(recorded.saturating_mul(2)), first);
 		assert_eq!(Reported::get().len(), 2, "an unwatched meter is never reported");
 	});
 }

@@ -1,0 +1,118 @@
+//! Hourly matching: each member's consumption metered per slot, and claims of certificates of
+//! a slot against it, by call or automatically for delivered certificates: at delivery when the
+//! consumption is already metered, else once the buyer's reading has arrived, in the idle time
+//! of a block (the reading only queues the claim, so that it costs the same every time).
+
+use crate::{
+	AwaitingClaim, CertificateStatus, Certificates, ClaimQueue, ClaimQueueBounds, Config,
+	Consumption, Error, Event, Pallet, WeightInfo, MAX_CLAIM_QUEUE,
+};
+use energy_primitives::{ConsumptionRecorder, MarketSlot, ResId, Wh};
+use frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get, weights::Weight};
+
+impl<T: Config> Pallet<T> {
+	/// Whether certificate (`res`, `slot`)'s expiry period is over. Fails if it was never
+	/// issued.
+	pub(crate) fn is_expired(slot: MarketSlot, res: ResId) -> Result<bool, Error<T>> {
+		let certificate =
+			Certificates::<T>::get(slot, res).ok_or(Error::<T>::UnknownCertificate)?;
+		Ok(Self::current_slot() > certificate.expires_after)
+	}
+
+	/// Claims `wh` of `who`'s active Wh of certificate (`res`, `slot`) against its consumption
+	/// metered in `slot`, all or nothing.
+	pub fn do_claim(who: &T::AccountId, slot: MarketSlot, res: ResId, wh: Wh) -> DispatchResult {
+		ensure!(wh > 0, Error::<T>::ZeroAmount);
+		ensure!(!Self::is_expired(slot, res)?, Error::<T>::CertificateExpired);
+		let mut metered =
+			Consumption::<T>::get(who, slot).ok_or(Error::<T>::NoConsumptionMetered)?;
+		ensure!(wh <= metered.unmatched_wh(), Error::<T>::ExceedsConsumption);
+		Self::change_status(who, slot, res, wh, CertificateStatus::Claimed)?;
+		metered.claimed_wh = metered.claimed_wh.saturating_add(wh);
+		Consumption::<T>::insert(who, slot, metered);
+		Self::deposit_event(Event::Claimed { who: who.clone(), slot, res, wh });
+		Ok(())
+	}
+
+	/// Claims as much of `who`'s active Wh of certificate (`res`, `slot`) as its consumption
+	/// metered in `slot` and not yet matched allows. Returns the Wh claimed: none where nothing
+	/// is metered, the certificate expired, or the claim failed (it then changed nothing).
+	pub(crate) fn claim_what_is_metered(who: &T::AccountId, slot: MarketSlot, res: ResId) -> Wh {
+		Self::claim_up_to(who, slot, res, Wh::MAX)
+	}
+
+	/// As [`Self::claim_what_is_metered`], claiming at most `most` Wh.
+	pub(crate) fn claim_up_to(who: &T::AccountId, slot: MarketSlot, res: ResId, most: Wh) -> Wh {
+		let Some(metered) = Consumption::<T>::get(who, slot) else { return 0 };
+		let wh = Self::holding(who, slot, res).min(metered.unmatched_wh()).min(most);
+		if wh == 0 {
+			return 0;
+		}
+		match Self::do_claim(who, slot, res, wh) {
+			Ok(()) => wh,
+			Err(_) => 0,
+		}
+	}
+
+	/// Records that `who`'s meters imported `wh` in `slot`. If certificates of `slot` delivered
+	/// to `who` wait for it, queues their claim for the idle time of a block (a constant cost
+	/// for the reading; a full queue leaves them for a claim by call).
+	pub fn do_record_consumption(who: &T::AccountId, slot: MarketSlot, wh: Wh) {
+		if wh == 0 {
+			return;
+		}
+		Consumption::<T>::mutate(who, slot, |metered| {
+			let metered = metered.get_or_insert_with(Default::default);
+			metered.consumed_wh = metered.consumed_wh.saturating_add(wh);
+		});
+		if AwaitingClaim::<T>::contains_key(who, slot) {
+			let (head, tail) = ClaimQueueBounds::<T>::get();
+			if tail.wrapping_sub(head) < MAX_CLAIM_QUEUE {
+				ClaimQueue::<T>::insert(tail, (who.clone(), slot));
+				ClaimQueueBounds::<T>::put((head, tail.wrapping_add(1)));
+			}
+		}
+	}
+
+	/// Claims the certificates of `slot` delivered to `who` that wait for its consumption, as
+	/// far as it is metered and not yet matched. Those with active Wh left keep waiting.
+	pub(crate) fn claim_awaiting(who: &T::AccountId, slot: MarketSlot) {
+		let mut awaiting = AwaitingClaim::<T>::take(who, slot);
+		for &res in awaiting.iter() {
+			Self::claim_what_is_metered(who, slot, res);
+		}
+		awaiting.retain(|res| Self::holding(who, slot, *res) > 0);
+		if !awaiting.is_empty() {
+			AwaitingClaim::<T>::insert(who, slot, awaiting);
+		}
+	}
+
+	/// Works through the claim queue, oldest first, within `limit`; returns the weight used.
+	pub(crate) fn process_claim_queue(limit: Weight) -> Weight {
+		let per_entry = T::WeightInfo::claim_queued();
+		let mut used = T::DbWeight::get().reads(1);
+		let (mut head, tail) = ClaimQueueBounds::<T>::get();
+		if head == tail || !used.saturating_add(per_entry).all_lte(limit) {
+			return used;
+		}
+		while head != tail && used.saturating_add(per_entry).all_lte(limit) {
+			if let Some((who, slot)) = ClaimQueue::<T>::take(head) {
+				Self::claim_awaiting(&who, slot);
+			}
+			head = head.wrapping_add(1);
+			used = used.saturating_add(per_entry);
+		}
+		ClaimQueueBounds::<T>::put((head, tail));
+		used.saturating_add(T::DbWeight::get().writes(1))
+	}
+}
+
+impl<T: Config> ConsumptionRecorder<T::AccountId> for Pallet<T> {
+	fn record(who: &T::AccountId, slot: MarketSlot, wh: Wh) {
+		Self::do_record_consumption(who, slot, wh)
+	}
+
+	fn record_weight() -> Weight {
+		T::WeightInfo::record_consumption()
+	}
+}
