@@ -191,6 +191,8 @@ fn downgrade(spec: OldSpec) -> Written {
 	let _ = pallet_energy_tokens::Consumption::<Runtime>::clear(u32::MAX, None);
 	let _ = pallet_energy_tokens::AwaitingClaim::<Runtime>::clear(u32::MAX, None);
 	let _ = pallet_energy_tokens::WithdrawalReasons::<Runtime>::clear(u32::MAX, None);
+	let _ = pallet_energy_tokens::ClaimQueue::<Runtime>::clear(u32::MAX, None);
+	pallet_energy_tokens::ClaimQueueBounds::<Runtime>::kill();
 	pallet_energy_tokens::NextCertificateId::<Runtime>::kill();
 	pallet_energy_tokens::IssuingBody::<Runtime>::kill();
 	pallet_energy_tokens::ExpirySlots::<Runtime>::kill();

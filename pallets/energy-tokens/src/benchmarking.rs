@@ -7,6 +7,7 @@ use super::*;
 use crate::Pallet as EnergyTokens;
 use energy_primitives::{EnergyLedger, EnergyMinter, MarketClock, MarketSlot, Wh};
 use frame_benchmarking::v2::*;
+use frame_support::traits::{EnsureOrigin, Get};
 use frame_system::RawOrigin;
 
 /// The slot the benchmarks' certificates are of.
@@ -51,11 +52,11 @@ mod benchmarks {
 			list.push(CertificateAmount { slot, res: 0, wh: 1_000 });
 		}
 		let certificates: RetiredCertificates = list.try_into().expect("n within the bound; qed");
-		let claim: RetirementClaim =
+		let note: RetirementClaim =
 			alloc::vec![b'c'; MAX_CLAIM_LEN as usize].try_into().expect("exact bound; qed");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), certificates, claim);
+		_(RawOrigin::Signed(who.clone()), certificates, note);
 
 		assert_eq!(EnergyTokens::<T>::holding(&who, 0, 0), 1_000);
 		Ok(())
@@ -180,7 +181,8 @@ mod benchmarks {
 		// Enough to claim all but part of the last certificate's last piece.
 		let wh = MAX_AWAITING_CLAIM as Wh * (RECEIVED as Wh + 1) * 10 - 5;
 		EnergyTokens::<T>::do_record_consumption(&who, SLOT, wh);
-		let limit = T::WeightInfo::claim_queued().saturating_add(T::DbWeight::get().reads(1));
+		let limit =
+			T::WeightInfo::claim_queued().saturating_add(T::DbWeight::get().reads_writes(1, 1));
 
 		#[block]
 		{

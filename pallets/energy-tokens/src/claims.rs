@@ -5,7 +5,7 @@
 
 use crate::{
 	AwaitingClaim, CertificateStatus, Certificates, ClaimQueue, ClaimQueueBounds, Config,
-	Consumption, Error, Event, Pallet, WeightInfo, MAX_CLAIM_QUEUE,
+	Consumption, Error, Event, Pallet, WeightInfo, MAX_CLAIM_QUEUE, MAX_PIECES,
 };
 use energy_primitives::{ConsumptionRecorder, MarketSlot, ResId, Wh};
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get, weights::Weight};
@@ -20,16 +20,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Claims `wh` of `who`'s active Wh of certificate (`res`, `slot`) against its consumption
-	/// metered in `slot`, all or nothing.
-	pub fn do_claim(who: &T::AccountId, slot: MarketSlot, res: ResId, wh: Wh) -> DispatchResult {
+	/// metered in `slot`, all or nothing, leaving `who` at most `bound` pieces of it. A
+	/// certificate with no active Wh left no longer waits for a claim.
+	pub fn do_claim(
+		who: &T::AccountId,
+		slot: MarketSlot,
+		res: ResId,
+		wh: Wh,
+		bound: u32,
+	) -> DispatchResult {
 		ensure!(wh > 0, Error::<T>::ZeroAmount);
 		ensure!(!Self::is_expired(slot, res)?, Error::<T>::CertificateExpired);
 		let mut metered =
 			Consumption::<T>::get(who, slot).ok_or(Error::<T>::NoConsumptionMetered)?;
 		ensure!(wh <= metered.unmatched_wh(), Error::<T>::ExceedsConsumption);
-		Self::change_status(who, slot, res, wh, CertificateStatus::Claimed)?;
+		Self::change_status(who, slot, res, wh, CertificateStatus::Claimed, bound)?;
 		metered.claimed_wh = metered.claimed_wh.saturating_add(wh);
 		Consumption::<T>::insert(who, slot, metered);
+		Self::forget_if_spent(who, slot, res);
 		Self::deposit_event(Event::Claimed { who: who.clone(), slot, res, wh });
 		Ok(())
 	}
@@ -38,20 +46,31 @@ impl<T: Config> Pallet<T> {
 	/// metered in `slot` and not yet matched allows. Returns the Wh claimed: none where nothing
 	/// is metered, the certificate expired, or the claim failed (it then changed nothing).
 	pub(crate) fn claim_what_is_metered(who: &T::AccountId, slot: MarketSlot, res: ResId) -> Wh {
-		Self::claim_up_to(who, slot, res, Wh::MAX)
-	}
-
-	/// As [`Self::claim_what_is_metered`], claiming at most `most` Wh.
-	pub(crate) fn claim_up_to(who: &T::AccountId, slot: MarketSlot, res: ResId, most: Wh) -> Wh {
 		let Some(metered) = Consumption::<T>::get(who, slot) else { return 0 };
-		let wh = Self::holding(who, slot, res).min(metered.unmatched_wh()).min(most);
+		let wh = Self::holding(who, slot, res).min(metered.unmatched_wh());
 		if wh == 0 {
 			return 0;
 		}
-		match Self::do_claim(who, slot, res, wh) {
+		match Self::do_claim(who, slot, res, wh, MAX_PIECES) {
 			Ok(()) => wh,
 			Err(_) => 0,
 		}
+	}
+
+	/// Takes certificate (`res`, `slot`) off `who`'s waiting list once `who` has no active Wh
+	/// of it left.
+	pub(crate) fn forget_if_spent(who: &T::AccountId, slot: MarketSlot, res: ResId) {
+		if Self::holding(who, slot, res) > 0 || !AwaitingClaim::<T>::contains_key(who, slot) {
+			return;
+		}
+		AwaitingClaim::<T>::mutate_exists(who, slot, |awaiting| {
+			if let Some(list) = awaiting {
+				list.retain(|r| *r != res);
+				if list.is_empty() {
+					*awaiting = None;
+				}
+			}
+		});
 	}
 
 	/// Records that `who`'s meters imported `wh` in `slot`. If certificates of `slot` delivered
@@ -89,11 +108,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Works through the claim queue, oldest first, within `limit`; returns the weight used.
 	pub(crate) fn process_claim_queue(limit: Weight) -> Weight {
+		if !T::DbWeight::get().reads(1).all_lte(limit) {
+			return Weight::zero();
+		}
 		let per_entry = T::WeightInfo::claim_queued();
-		let mut used = T::DbWeight::get().reads(1);
+		// The bounds' read, and their write once anything was done.
+		let mut used = T::DbWeight::get().reads_writes(1, 1);
 		let (mut head, tail) = ClaimQueueBounds::<T>::get();
 		if head == tail || !used.saturating_add(per_entry).all_lte(limit) {
-			return used;
+			return T::DbWeight::get().reads(1);
 		}
 		while head != tail && used.saturating_add(per_entry).all_lte(limit) {
 			if let Some((who, slot)) = ClaimQueue::<T>::take(head) {
@@ -103,7 +126,7 @@ impl<T: Config> Pallet<T> {
 			used = used.saturating_add(per_entry);
 		}
 		ClaimQueueBounds::<T>::put((head, tail));
-		used.saturating_add(T::DbWeight::get().writes(1))
+		used
 	}
 }
 

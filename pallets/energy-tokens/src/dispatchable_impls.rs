@@ -3,7 +3,8 @@
 
 use crate::{
 	CertificateStatus, Config, Error, Event, ExpirySlots, Issuer, IssuingBody, Pallet,
-	RetiredCertificates, RetirementClaim, TotalFedIn, TotalMinted, TotalRetired, MIN_EXPIRY_SLOTS,
+	RetiredCertificates, RetirementClaim, TotalFedIn, TotalMinted, TotalRetired, MAX_OWN_PIECES,
+	MIN_EXPIRY_SLOTS,
 };
 use frame_support::{ensure, pallet_prelude::DispatchResult};
 
@@ -32,7 +33,9 @@ impl<T: Config> Pallet<T> {
 				amount.res,
 				amount.wh,
 				CertificateStatus::Cancelled,
+				MAX_OWN_PIECES,
 			)?;
+			Self::forget_if_spent(&who, amount.slot, amount.res);
 			Self::deposit_event(Event::Retired {
 				who: who.clone(),
 				slot: amount.slot,

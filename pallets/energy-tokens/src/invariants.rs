@@ -26,10 +26,13 @@ impl<T: Config> Pallet<T> {
 	/// withdrawn + fed in` (active: the sum of its holdings) and that its holders' pieces number
 	/// each of its Wh exactly once, with each status's Wh equal to the certificate's counter;
 	/// that each holding is its holder's active pieces and never zero; that ids are unique and
-	/// below the next one; that no consumption is claimed beyond what was metered; and that the
-	/// totals are the certificates' sums.
+	/// below the next one; that no consumption is claimed beyond what was metered, and each
+	/// member's claimed Wh of a slot are exactly what its consumption of the slot matched; and
+	/// that the totals are the certificates' sums.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut tallies: BTreeMap<(MarketSlot, ResId), Tally> = BTreeMap::new();
+		// Each holder's claimed Wh per slot, over every RES: what its consumption matched.
+		let mut claimed: BTreeMap<(T::AccountId, MarketSlot), u128> = BTreeMap::new();
 		for ((holder, slot, res), held) in HolderPieces::<T>::iter() {
 			let active = pieces::active_wh(&held);
 			ensure!(
@@ -42,6 +45,10 @@ impl<T: Config> Pallet<T> {
 				tally.ranges.push(piece.range);
 				let sum = &mut tally.by_status[status_index(piece.status)];
 				*sum = sum.saturating_add(piece.range.len());
+				if piece.status == CertificateStatus::Claimed {
+					*claimed.entry((holder.clone(), slot)).or_default() +=
+						piece.range.len() as u128;
+				}
 			}
 			tally.held += active as u128;
 		}
@@ -89,9 +96,14 @@ impl<T: Config> Pallet<T> {
 			fed_in += certificate.fed_in_wh as u128;
 		}
 		ensure!(tallies.is_empty(), "pieces of a certificate that does not exist");
-		for (_, _, metered) in Consumption::<T>::iter() {
+		for (who, slot, metered) in Consumption::<T>::iter() {
 			ensure!(metered.claimed_wh <= metered.consumed_wh, "claims beyond metered consumption");
+			ensure!(
+				claimed.remove(&(who, slot)).unwrap_or(0) == metered.claimed_wh as u128,
+				"a member's claimed Wh of a slot differ from what its consumption matched"
+			);
 		}
+		ensure!(claimed.is_empty(), "Wh claimed without metered consumption");
 		ensure!(minted == TotalMinted::<T>::get(), "certificates do not add up to TotalMinted");
 		ensure!(retired == TotalRetired::<T>::get(), "certificates do not add up to TotalRetired");
 		ensure!(fed_in == TotalFedIn::<T>::get(), "certificates do not add up to TotalFedIn");

@@ -6,7 +6,7 @@
 use crate::{
 	pieces::{self, PiecesError},
 	AwaitingClaim, CertificateStatus, Certificates, Config, Error, Event, HolderPieces, Holdings,
-	Pallet, TotalFedIn, TotalRetired, WhRange,
+	Pallet, TotalFedIn, TotalRetired, WhRange, MAX_PIECES,
 };
 use alloc::vec::Vec;
 use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
@@ -39,19 +39,21 @@ impl<T: Config> Pallet<T> {
 	/// Changes the lowest `wh` of `who`'s active Wh of certificate (`res`, `slot`) to terminal
 	/// status `to`: the holding goes down, the certificate's counter of `to` and the ledger's
 	/// total go up. Returns the ranges that changed. Fails without effect if `who` holds fewer
-	/// active Wh, its pieces would exceed their bound, or a counter would overflow.
+	/// active Wh, its pieces would exceed `bound` (`MAX_OWN_PIECES` for the holder's own
+	/// calls, `MAX_PIECES` for the ledger's changes), or a counter would overflow.
 	pub(crate) fn change_status(
 		who: &T::AccountId,
 		slot: MarketSlot,
 		res: ResId,
 		wh: Wh,
 		to: CertificateStatus,
+		bound: u32,
 	) -> Result<Vec<WhRange>, DispatchError> {
 		debug_assert!(CertificateStatus::Active.may_become(to));
 		let mut certificate =
 			Certificates::<T>::get(slot, res).ok_or(Error::<T>::UnknownCertificate)?;
 		let held = HolderPieces::<T>::get((who, slot, res));
-		let (after, ranges) = match pieces::take_active(&held, wh, Some(to)) {
+		let (after, ranges) = match pieces::take_active(&held, wh, Some(to), bound) {
 			Ok(result) => result,
 			// The seeded regression of the runtime fuzzer (never in a runtime: the feature
 			// needs `std` and only `energy-fuzz` enables it): retiring more than is held
@@ -61,7 +63,7 @@ impl<T: Config> Pallet<T> {
 				if to == CertificateStatus::Cancelled
 					&& crate::regression::retire_beyond_holding() =>
 			{
-				pieces::take_active(&held, pieces::active_wh(&held), Some(to))
+				pieces::take_active(&held, pieces::active_wh(&held), Some(to), bound)
 					.map_err(Error::<T>::from)?
 			},
 			Err(error) => return Err(Error::<T>::from(error).into()),
@@ -86,7 +88,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Moves the lowest `wh` of `from`'s active Wh of certificate (`res`, `slot`) to `to`,
 	/// active. Fails without effect if `from` holds fewer or either holder's pieces would
-	/// exceed their bound. A move to oneself leaves the Wh where they are.
+	/// exceed their bound.
 	pub(crate) fn transfer(
 		from: &T::AccountId,
 		to: &T::AccountId,
@@ -94,16 +96,9 @@ impl<T: Config> Pallet<T> {
 		res: ResId,
 		wh: Wh,
 	) -> Result<(), DispatchError> {
-		if from == to {
-			// Nothing moves: the caller (a delivery to oneself) decides what the Wh become.
-			frame_support::ensure!(
-				Self::holding(from, slot, res) >= wh,
-				Error::<T>::InsufficientTokens
-			);
-			return Ok(());
-		}
+		frame_support::ensure!(from != to, Error::<T>::SelfDelivery);
 		let (from_after, ranges) =
-			pieces::take_active(&HolderPieces::<T>::get((from, slot, res)), wh, None)
+			pieces::take_active(&HolderPieces::<T>::get((from, slot, res)), wh, None, MAX_PIECES)
 				.map_err(Error::<T>::from)?;
 		let to_after = pieces::add(
 			&HolderPieces::<T>::get((to, slot, res)),
@@ -145,8 +140,10 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 
 	/// Moves the Wh to the buyer and claims them at once against the buyer's consumption of
 	/// `slot` where it is metered; what remains active waits in [`AwaitingClaim`] for the
-	/// buyer's reading (if there is room; else for a claim by call). A delivery to the seller
-	/// itself claims what its consumption covers and cancels the rest.
+	/// buyer's reading (if there is room; else for a claim by call). All or nothing. A
+	/// delivery to the seller itself (its bid met its own offer) fails (`SelfDelivery`): the
+	/// trade fails, and its Wh stay the seller's, to claim against its own consumption by call
+	/// or to be fed in.
 	fn deliver(
 		seller: &T::AccountId,
 		buyer: &T::AccountId,
@@ -157,40 +154,31 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 		if wh == 0 {
 			return Ok(());
 		}
-		if Self::is_expired(slot, res)? {
-			return Err(Error::<T>::CertificateExpired.into());
-		}
-		Self::transfer(seller, buyer, slot, res, wh)?;
-		Self::deposit_event(Event::Delivered {
-			seller: seller.clone(),
-			buyer: buyer.clone(),
-			slot,
-			res,
-			wh,
-		});
-		if seller == buyer {
-			// A member's bid met its own offer: it consumed its own production. What its
-			// consumption of the slot covers is claimed; the rest is cancelled in its name (as
-			// a delivery retired it before granular certificates), so that feed-in cannot sell
-			// the same Wh again.
-			let claimed = Self::claim_up_to(buyer, slot, res, wh);
-			if claimed < wh {
-				Self::change_status(buyer, slot, res, wh - claimed, CertificateStatus::Cancelled)?;
+		frame_support::storage::with_storage_layer(|| {
+			if Self::is_expired(slot, res)? {
+				return Err(Error::<T>::CertificateExpired.into());
 			}
-			return Ok(());
-		}
-		let claimed = Self::claim_what_is_metered(buyer, slot, res);
-		if claimed < wh {
-			// Best effort: a full list leaves the rest for a claim by call.
-			let _ = AwaitingClaim::<T>::try_mutate(buyer, slot, |awaiting| {
-				if awaiting.contains(&res) {
-					Ok(())
-				} else {
-					awaiting.try_push(res)
-				}
+			Self::transfer(seller, buyer, slot, res, wh)?;
+			Self::deposit_event(Event::Delivered {
+				seller: seller.clone(),
+				buyer: buyer.clone(),
+				slot,
+				res,
+				wh,
 			});
-		}
-		Ok(())
+			let claimed = Self::claim_what_is_metered(buyer, slot, res);
+			if claimed < wh {
+				// Best effort: a full list leaves the rest for a claim by call.
+				let _ = AwaitingClaim::<T>::try_mutate(buyer, slot, |awaiting| {
+					if awaiting.contains(&res) {
+						Ok(())
+					} else {
+						awaiting.try_push(res)
+					}
+				});
+			}
+			Ok(())
+		})
 	}
 
 	fn feed_in(
@@ -203,7 +191,7 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 		if wh == 0 {
 			return Ok(());
 		}
-		Self::change_status(owner, slot, res, wh, CertificateStatus::FedIn)?;
+		Self::change_status(owner, slot, res, wh, CertificateStatus::FedIn, MAX_PIECES)?;
 		Self::deposit_event(Event::FedIn {
 			owner: owner.clone(),
 			utility: to.clone(),

@@ -239,6 +239,8 @@ pub mod pallet {
 		ExceedsConsumption,
 		/// The holder's pieces of the certificate would exceed `MAX_PIECES`.
 		TooManyPieces,
+		/// A delivery from a member to itself (its bid met its own offer).
+		SelfDelivery,
 		/// An expiry period shorter than `MIN_EXPIRY_SLOTS`.
 		ExpiryTooShort,
 		/// A country code that is not two ASCII capital letters.
@@ -247,6 +249,13 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				T::DefaultExpirySlots::get() >= MIN_EXPIRY_SLOTS,
+				"the default expiry period is below MIN_EXPIRY_SLOTS"
+			);
+		}
+
 		/// Claims delivered certificates whose buyer's consumption reading has arrived, as far
 		/// as the block's spare weight allows.
 		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
@@ -288,7 +297,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::claim())]
 		pub fn claim(origin: OriginFor<T>, slot: MarketSlot, res: ResId, wh: Wh) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_claim(&who, slot, res, wh)
+			Self::do_claim(&who, slot, res, wh, MAX_OWN_PIECES)
 		}
 
 		/// Expires `holder`'s active Wh of certificate (`res`, `slot`) once its expiry period is

@@ -232,12 +232,13 @@ impl<T: Config, Settling: Get<Vec<(MarketSlot, ResId, Wh)>>> UncheckedOnRuntimeU
 
 /// Version 2 → 3: granular certificates. Each certificate gets the next id, its production
 /// interval (its slot, at the slot length of the upgrade), an issuance time (the end of that
-/// interval: version 2 did not record it), and an expiry after the current expiry period. Its
+/// interval: version 2 did not record it), and an expiry after the current expiry period. Ids
+/// follow storage (hash) order, not issuance order: version 2 did not record it either. Its
 /// Wh are numbered into its owner's pieces: fed in first, then delivered and retired (both
 /// became cancelled: version 2 retired delivered tokens in the buyer's name at once, and it
 /// recorded the buyers only in its `Delivered` events), then what the owner still holds,
-/// active. Holdings and totals are unchanged (version 2's totals already count delivered and
-/// retired tokens as retired).
+/// active, then what any other holder holds. Holdings and totals are unchanged (version 2's
+/// totals already count delivered and retired tokens as retired).
 ///
 /// Like [`MigrateV1ToV2`], it reads every certificate in one block.
 pub type MigrateV2ToV3<T> = VersionedMigration<
@@ -259,29 +260,55 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for NumberCertificates<T> {
 		let mut id = NextCertificateId::<T>::get();
 		let old: Vec<_> = v2::Certificates::<T>::drain().collect();
 		let count = old.len() as u64;
+		// Every holding, by certificate: in version 2 only owners held (no call moved tokens to
+		// anyone else), but any other holder's Wh are numbered too, after the owner's.
+		let mut holders: BTreeMap<(MarketSlot, ResId), Vec<(T::AccountId, Wh)>> = BTreeMap::new();
+		let mut holdings = 0u64;
+		for ((holder, slot, res), wh) in Holdings::<T>::iter() {
+			holdings += 1;
+			holders.entry((slot, res)).or_default().push((holder, wh));
+		}
 		for (slot, res, old) in old {
-			let held = Holdings::<T>::get((&old.owner, slot, res)).unwrap_or(0);
 			let cancelled = old.delivered_wh.saturating_add(old.retired_wh);
-			let bounds = [0, old.fed_in_wh, old.fed_in_wh.saturating_add(cancelled)];
-			let mut pieces = Vec::new();
+			let mut next = old.fed_in_wh.saturating_add(cancelled);
+			let mut owner_pieces = Vec::new();
 			for (range, status) in [
-				(WhRange { start: bounds[0], end: bounds[1] }, CertificateStatus::FedIn),
-				(WhRange { start: bounds[1], end: bounds[2] }, CertificateStatus::Cancelled),
-				(
-					WhRange { start: bounds[2], end: bounds[2].saturating_add(held) },
-					CertificateStatus::Active,
-				),
+				(WhRange { start: 0, end: old.fed_in_wh }, CertificateStatus::FedIn),
+				(WhRange { start: old.fed_in_wh, end: next }, CertificateStatus::Cancelled),
 			] {
 				if !range.is_empty() {
-					pieces.push(Piece { range, status });
+					owner_pieces.push(Piece { range, status });
+				}
+			}
+			let mut held = holders.remove(&(slot, res)).unwrap_or_default();
+			// The owner first.
+			held.sort_by_key(|(holder, _)| *holder != old.owner);
+			if held.first().map(|(holder, _)| holder) != Some(&old.owner) {
+				held.insert(0, (old.owner.clone(), 0));
+			}
+			for (holder, wh) in held {
+				let end = next.saturating_add(wh);
+				let mut pieces = if holder == old.owner {
+					core::mem::take(&mut owner_pieces)
+				} else {
+					Vec::new()
+				};
+				if end > next {
+					pieces.push(Piece {
+						range: WhRange { start: next, end },
+						status: CertificateStatus::Active,
+					});
+				}
+				next = end;
+				// At most three pieces: within the bound.
+				if let Ok(pieces) = crate::Pieces::try_from(pieces) {
+					if !pieces.is_empty() {
+						HolderPieces::<T>::insert((&holder, slot, res), pieces);
+					}
 				}
 			}
 			let start = (slot as u64).saturating_mul(length);
 			let end = start.saturating_add(length);
-			// At most three pieces: within the bound.
-			if let Ok(pieces) = crate::Pieces::try_from(pieces) {
-				HolderPieces::<T>::insert((&old.owner, slot, res), pieces);
-			}
 			Certificates::<T>::insert(
 				slot,
 				res,
@@ -299,9 +326,9 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for NumberCertificates<T> {
 			id = id.saturating_add(1);
 		}
 		NextCertificateId::<T>::put(id);
-		// Per certificate: the old one and the holding read; the certificate and the pieces
-		// written (the old one drained into the same key).
-		T::DbWeight::get().reads_writes(2 * count + 3, 2 * count + 1)
+		// Every certificate and holding read; per certificate the certificate and (about) one
+		// holder's pieces written (the old one drained into the same key).
+		T::DbWeight::get().reads_writes(count + holdings + 3, 2 * count + holdings + 1)
 	}
 
 	/// Records the minted, retired and fed-in totals and the number of certificates.

@@ -11,7 +11,7 @@ use energy_primitives::Wh;
 pub enum PiecesError {
 	/// Fewer active Wh than asked for.
 	Insufficient,
-	/// The result would have more than [`crate::MAX_PIECES`] pieces.
+	/// The result would have more pieces than allowed.
 	TooMany,
 }
 
@@ -38,12 +38,13 @@ fn normalized(mut pieces: Vec<Piece>) -> Result<Pieces, PiecesError> {
 
 /// Takes the lowest `wh` active Wh of `pieces`: they become status `to`, or leave the holding
 /// when `to` is `None` (moved to another holder). Returns the new pieces and the ranges taken,
-/// ascending; fails without a result if fewer than `wh` are active or the pieces would exceed
-/// their bound.
+/// ascending; fails without a result if fewer than `wh` are active or the result would have
+/// more than `bound` pieces (at most [`crate::MAX_PIECES`]).
 pub fn take_active(
 	pieces: &[Piece],
 	wh: Wh,
 	to: Option<CertificateStatus>,
+	bound: u32,
 ) -> Result<(Pieces, Vec<WhRange>), PiecesError> {
 	if active_wh(pieces) < wh {
 		return Err(PiecesError::Insufficient);
@@ -66,7 +67,11 @@ pub fn take_active(
 		}
 		result.push(Piece { range: WhRange { start: split, end: piece.range.end }, ..*piece });
 	}
-	Ok((normalized(result)?, taken))
+	let result = normalized(result)?;
+	if result.len() as u32 > bound {
+		return Err(PiecesError::TooMany);
+	}
+	Ok((result, taken))
 }
 
 /// Adds `ranges` in `status` to `pieces`. The ranges must be disjoint from the pieces (the
@@ -84,6 +89,7 @@ pub fn add(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::MAX_PIECES as MAX;
 	use CertificateStatus::*;
 
 	fn piece(start: Wh, end: Wh, status: CertificateStatus) -> Piece {
@@ -93,14 +99,14 @@ mod tests {
 	#[test]
 	fn taking_splits_the_lowest_active_piece_and_merges_neighbours() {
 		let pieces = [piece(0, 10, Claimed), piece(10, 30, Active), piece(40, 50, Active)];
-		let (after, taken) = take_active(&pieces, 5, Some(Claimed)).unwrap();
+		let (after, taken) = take_active(&pieces, 5, Some(Claimed), MAX).unwrap();
 		assert_eq!(taken, vec![WhRange { start: 10, end: 15 }]);
 		assert_eq!(
 			after.to_vec(),
 			vec![piece(0, 15, Claimed), piece(15, 30, Active), piece(40, 50, Active)]
 		);
 		// Across pieces, moved out.
-		let (after, taken) = take_active(&after, 20, None).unwrap();
+		let (after, taken) = take_active(&after, 20, None, MAX).unwrap();
 		assert_eq!(taken, vec![WhRange { start: 15, end: 30 }, WhRange { start: 40, end: 45 }]);
 		assert_eq!(after.to_vec(), vec![piece(0, 15, Claimed), piece(45, 50, Active)]);
 		assert_eq!(active_wh(&after), 5);
@@ -109,7 +115,7 @@ mod tests {
 	#[test]
 	fn taking_more_than_is_active_fails() {
 		let pieces = [piece(0, 10, Claimed), piece(10, 12, Active)];
-		assert_eq!(take_active(&pieces, 3, Some(Expired)), Err(PiecesError::Insufficient));
+		assert_eq!(take_active(&pieces, 3, Some(Expired), MAX), Err(PiecesError::Insufficient));
 	}
 
 	#[test]
@@ -128,6 +134,10 @@ mod tests {
 		let far = WhRange { start: 10_000, end: 10_001 };
 		assert_eq!(add(&pieces, &[far], Active), Err(PiecesError::TooMany));
 		// Splitting one of them would need one more piece too.
-		assert_eq!(take_active(&pieces, 1, Some(Claimed)), Err(PiecesError::TooMany));
+		assert_eq!(take_active(&pieces, 1, Some(Claimed), MAX), Err(PiecesError::TooMany));
+		// A tighter bound applies to what fits the wider one.
+		let few = &pieces[..4];
+		assert!(take_active(few, 1, Some(Claimed), 5).is_ok());
+		assert_eq!(take_active(few, 1, Some(Claimed), 4), Err(PiecesError::TooMany));
 	}
 }

@@ -15,10 +15,17 @@ pub const MAX_RETIRED_CERTIFICATES: u32 = 24;
 /// Most pieces (Wh ranges of one status) one holder keeps of one certificate. A buyer receives
 /// one range per trade of its bids with the certificate's offer (the runtime allows 16 orders
 /// per member and slot), and each status change (claims, cancellations, expiry take the lowest
-/// active Wh first) splits at most one range. Only a holder's own alternating status changes
-/// can fragment its pieces further. A move that would need more pieces fails with
-/// `TooManyPieces` and changes nothing.
+/// active Wh first) splits at most one range. A holder's own calls may leave it at most
+/// [`MAX_OWN_PIECES`]. A move that would need more pieces fails with `TooManyPieces` and
+/// changes nothing.
 pub const MAX_PIECES: u32 = 48;
+
+/// Most pieces a holder's own calls (`claim`, `retire`) may leave it with of one certificate.
+/// Deliveries and the ledger's own status changes may go up to [`MAX_PIECES`]: a holder that
+/// fragments its pieces by alternating its own claims and cancellations can never make the
+/// deliveries of its later trades fail (at most 16 ranges, each split at most once by the
+/// automatic claims, on top of these 24 stay within 48).
+pub const MAX_OWN_PIECES: u32 = 24;
 
 /// Most certificates delivered to a member in one slot that wait for its consumption reading
 /// to be claimed automatically; more stay active for a claim by call.

@@ -172,20 +172,53 @@ fn certificates_of_a_slot_are_walked_in_pages() {
 	});
 }
 
-/// A member whose bid met its own offer consumed its own production: what its metered
-/// consumption covers is claimed, the rest cancelled, and none of it stays for feed-in to sell
-/// again.
+/// A member whose bid met its own offer gets nothing delivered: the trade fails, and the Wh
+/// stay its own, active, for feed-in or its own claim (never sold twice).
 #[test]
-fn a_delivery_to_the_seller_itself_is_claimed_or_cancelled() {
+fn a_delivery_to_the_seller_itself_fails_without_effect() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(EnergyTokens::mint(&1, 7, 100, 10, CAP));
 		<EnergyTokens as energy_primitives::ConsumptionRecorder<u64>>::record(&1, 100, 3);
 		let before = root();
-		assert_noop!(deliver(1, 1, 100, 7, 11), Error::<Test>::InsufficientTokens);
+		assert_noop!(deliver(1, 1, 100, 7, 4), Error::<Test>::SelfDelivery);
 		assert_eq!(root(), before);
-		assert_ok!(deliver(1, 1, 100, 7, 4));
-		assert_eq!(pieces_of(1, 100, 7), [(0, 3, Claimed), (3, 4, Cancelled), (4, 10, Active)]);
-		assert_eq!(held(1, 100, 7), 6, "only the unsold Wh are left for feed-in");
+		assert_eq!(pieces_of(1, 100, 7), [(0, 10, Active)]);
+	});
+}
+
+/// A holder that fragments its own pieces (alternating its own claims and cancellations) is
+/// stopped at `MAX_OWN_PIECES`, so that the deliveries of its later trades of the same
+/// certificate still fit.
+#[test]
+fn a_holder_cannot_fragment_its_pieces_to_block_later_deliveries() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(EnergyTokens::mint(&1, 7, 100, CAP, CAP));
+		assert_ok!(deliver(1, 2, 100, 7, 1_000));
+		<EnergyTokens as energy_primitives::ConsumptionRecorder<u64>>::record(&2, 100, 1_000);
+		let mut calls = 0;
+		loop {
+			let result = if calls % 2 == 0 {
+				EnergyTokens::claim(RuntimeOrigin::signed(2), 100, 7, 1)
+			} else {
+				EnergyTokens::retire(
+					RuntimeOrigin::signed(2),
+					certificates(&[(100, 7, 1)]),
+					claim("x"),
+				)
+			};
+			if result.is_err() {
+				assert_eq!(result, Err(Error::<Test>::TooManyPieces.into()));
+				break;
+			}
+			calls += 1;
+		}
+		assert_eq!(pieces_of(2, 100, 7).len() as u32, crate::MAX_OWN_PIECES);
+		// Its 16 further trades with the same offer, each claimed in part at once, still land.
+		for _ in 0..16 {
+			assert_ok!(deliver(1, 3, 100, 7, 1));
+			assert_ok!(deliver(1, 2, 100, 7, 2));
+		}
+		assert!(pieces_of(2, 100, 7).len() as u32 <= crate::MAX_PIECES);
 		assert_ok!(EnergyTokens::do_try_state());
 	});
 }

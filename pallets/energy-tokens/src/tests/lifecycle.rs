@@ -58,8 +58,10 @@ fn active_wh_expire_after_the_expiry_period_and_only_then() {
 		);
 		assert_eq!(root(), before);
 
+		assert_eq!(crate::AwaitingClaim::<Test>::get(2, 100).to_vec(), [7], "300 Wh still wait");
 		let result = EnergyTokens::expire(RuntimeOrigin::signed(9), 2, 100, 7);
 		assert_eq!(result.map(|info| info.pays_fee), Ok(Pays::No));
+		assert!(!crate::AwaitingClaim::<Test>::contains_key(2, 100), "nothing left to wait for");
 		System::assert_last_event(Event::Expired { holder: 2, slot: 100, res: 7, wh: 300 }.into());
 		assert_eq!(pieces_of(2, 100, 7), [(0, 100, Claimed), (100, 400, Expired)]);
 		assert_ok!(EnergyTokens::expire(RuntimeOrigin::signed(9), 1, 100, 7));

@@ -76,8 +76,9 @@ fn fungible_balances_become_holdings_of_the_newest_certificates() {
 }
 
 /// Version 2: owner 1's certificate of slot 100 minted 1,000, delivered 300, retired 100,
-/// fed in 200, and it holds 400. After the migration its Wh are numbered: fed in 0..200,
-/// cancelled (delivered and retired) 200..600, active 600..1000; ids follow storage order.
+/// fed in 200; the owner holds 350 and account 2 50. After the migration its Wh are numbered:
+/// fed in 0..200, cancelled (delivered and retired) 200..600, the owner's active 600..950, the
+/// other holder's 950..1000; ids follow storage order.
 #[test]
 fn version_2_certificates_become_granular_certificates() {
 	new_test_ext().execute_with(|| {
@@ -104,7 +105,10 @@ fn version_2_certificates_become_granular_certificates() {
 				fed_in_wh: 0,
 			},
 		);
-		Holdings::<Test>::insert((1, 100, 7), 400);
+		Holdings::<Test>::insert((1, 100, 7), 350);
+		// No version-2 call moved tokens to anyone but the owner; a holding of someone else
+		// would still be numbered, after the owner's.
+		Holdings::<Test>::insert((2, 100, 7), 50);
 		Holdings::<Test>::insert((1, 101, 7), 50);
 		TotalMinted::<Test>::put(1_050);
 		TotalRetired::<Test>::put(400);
@@ -114,8 +118,9 @@ fn version_2_certificates_become_granular_certificates() {
 		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 3);
 		assert_eq!(
 			pieces_of(1, 100, 7),
-			[(0, 200, FedIn), (200, 600, Cancelled), (600, 1_000, Active)]
+			[(0, 200, FedIn), (200, 600, Cancelled), (600, 950, Active)]
 		);
+		assert_eq!(pieces_of(2, 100, 7), [(950, 1_000, Active)]);
 		assert_eq!(pieces_of(1, 101, 7), [(0, 50, Active)]);
 		let certificate = Certificates::<Test>::get(100, 7).expect("migrated");
 		assert_eq!(
@@ -136,7 +141,7 @@ fn version_2_certificates_become_granular_certificates() {
 		let ids = [certificate.id, Certificates::<Test>::get(101, 7).map(|c| c.id).unwrap()];
 		assert!(ids.contains(&0) && ids.contains(&1));
 		assert_eq!(NextCertificateId::<Test>::get(), 2);
-		assert_eq!(held(1, 100, 7), 400);
+		assert_eq!(held(1, 100, 7), 350);
 		assert_ok!(EnergyTokens::do_try_state());
 		let before = root();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
