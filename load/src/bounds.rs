@@ -50,15 +50,21 @@ pub fn print() {
 	};
 	let rows = [
 		(
-			"readings, sr25519 consumption",
-			batch(BatchCost { sr25519_checked: BATCH, ..Default::default() }),
+			"readings, sr25519 consumption, one slot",
+			batch(BatchCost { sr25519_checked: BATCH, recorded: BATCH, ..Default::default() }),
 			BATCH,
 		),
 		(
-			"readings, ed25519 consumption",
-			batch(BatchCost { ed25519_checked: BATCH, ..Default::default() }),
+			"readings, ed25519 consumption, one slot",
+			batch(BatchCost { ed25519_checked: BATCH, recorded: BATCH, ..Default::default() }),
 			BATCH,
 		),
+		(
+			"readings, sr25519 consumption, several slots",
+			batch(BatchCost { sr25519_checked: BATCH, ..Default::default() }),
+			BATCH,
+		),
+		// A production meter's one-slot reading that imported something records it too.
 		(
 			"readings, production, minting one slot each",
 			batch(BatchCost { production: BATCH, certified_slots: BATCH, ..Default::default() }),

@@ -5,7 +5,7 @@
 //! reference machine. Regenerate them with `./scripts/benchmark-pallets.sh`; never edit by hand.
 //!
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
-//! DATE: 2026-12-02, STEPS: `20`, REPEAT: `5`, LOW RANGE: `[]`, HIGH RANGE: `[]`
+//! DATE: 2026-12-06, STEPS: `50`, REPEAT: `20`, LOW RANGE: `[]`, HIGH RANGE: `[]`
 //! WORST CASE MAP SIZE: `1000000`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`, CHAIN: `None`, DB CACHE: `1024`
@@ -25,9 +25,9 @@
 // --extrinsic
 // *
 // --steps
-// 20
+// 50
 // --repeat
-// 5
+// 20
 // --wasm-execution
 // compiled
 // --heap-pages
@@ -51,71 +51,314 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	/// Weight of `retire`.
 	fn retire(n: u32, ) -> Weight;
+	/// Weight of `claim`.
 	fn claim() -> Weight;
+	/// Weight of `expire`.
 	fn expire() -> Weight;
+	/// Weight of `withdraw`.
 	fn withdraw() -> Weight;
+	/// Weight of `set_issuer`.
 	fn set_issuer() -> Weight;
+	/// Weight of `set_expiry_period`.
 	fn set_expiry_period() -> Weight;
+	/// Weight of `record_consumption`.
 	fn record_consumption() -> Weight;
+	/// Weight of `claim_queued`.
 	fn claim_queued() -> Weight;
 }
 
 /// Weights for `pallet_energy_tokens` with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `EnergyTokens::Holdings` (r:24 w:24)
-	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Certificates` (r:24 w:24)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:24 w:24)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:0 w:24)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 24]`.
 	fn retire(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `199 + n * (97 ±0)`
-		//  Estimated: `1501 + n * (2563 ±0)`
-		// Minimum execution time: 28_101_000 picoseconds.
-		Weight::from_parts(18_423_415, 1501)
-			// Standard Error: 97_741
-			.saturating_add(Weight::from_parts(26_487_774, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		//  Measured:  `592 + n * (194 ±0)`
+		//  Estimated: `1501 + n * (3364 ±0)`
+		// Minimum execution time: 46_659_000 picoseconds.
+		Weight::from_parts(15_678_371, 1501)
+			// Standard Error: 19_838
+			.saturating_add(Weight::from_parts(33_980_801, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3364).saturating_mul(n.into()))
 	}
-	fn claim() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(T::DbWeight::get().reads_writes(4, 4)) }
-	fn expire() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(T::DbWeight::get().reads_writes(4, 4)) }
-	fn withdraw() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(T::DbWeight::get().reads_writes(4, 5)) }
-	fn set_issuer() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1)) }
-	fn set_expiry_period() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1)) }
-	fn record_consumption() -> Weight { Weight::from_parts(30_000_000, 6000).saturating_add(T::DbWeight::get().reads_writes(3, 3)) }
-	fn claim_queued() -> Weight { Weight::from_parts(400_000_000, 60000).saturating_add(T::DbWeight::get().reads_writes(40, 40)) }
+	/// Storage: `EnergyTokens::Certificates` (r:1 w:1)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Consumption` (r:1 w:1)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:1 w:1)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:0 w:1)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn claim() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1334`
+		//  Estimated: `4354`
+		// Minimum execution time: 58_767_000 picoseconds.
+		Weight::from_parts(62_703_000, 4354)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `EnergyTokens::Certificates` (r:1 w:1)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:1 w:1)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:1 w:1)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:0)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	fn expire() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1374`
+		//  Estimated: `4354`
+		// Minimum execution time: 62_553_000 picoseconds.
+		Weight::from_parts(67_560_000, 4354)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `EnergyTokens::Holdings` (r:1 w:1)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:1 w:1)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:1 w:1)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:0)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::WithdrawalReasons` (r:0 w:1)
+	/// Proof: `EnergyTokens::WithdrawalReasons` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	fn withdraw() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `979`
+		//  Estimated: `4354`
+		// Minimum execution time: 51_216_000 picoseconds.
+		Weight::from_parts(55_762_000, 4354)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `EnergyTokens::IssuingBody` (r:0 w:1)
+	/// Proof: `EnergyTokens::IssuingBody` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
+	fn set_issuer() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 5_888_000 picoseconds.
+		Weight::from_parts(6_559_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `EnergyTokens::ExpirySlots` (r:0 w:1)
+	/// Proof: `EnergyTokens::ExpirySlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn set_expiry_period() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 5_288_000 picoseconds.
+		Weight::from_parts(5_889_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `EnergyTokens::Consumption` (r:1 w:1)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:0)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::ClaimQueueBounds` (r:1 w:1)
+	/// Proof: `EnergyTokens::ClaimQueueBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::ClaimQueue` (r:0 w:1)
+	/// Proof: `EnergyTokens::ClaimQueue` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	fn record_consumption() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `411`
+		//  Estimated: `3558`
+		// Minimum execution time: 14_682_000 picoseconds.
+		Weight::from_parts(15_873_000, 3558)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `EnergyTokens::ClaimQueueBounds` (r:1 w:1)
+	/// Proof: `EnergyTokens::ClaimQueueBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::ClaimQueue` (r:1 w:1)
+	/// Proof: `EnergyTokens::ClaimQueue` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:1)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Consumption` (r:1 w:1)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:8 w:8)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:8 w:8)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:8 w:8)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	fn claim_queued() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `3168`
+		//  Estimated: `27902`
+		// Minimum execution time: 445_431_000 picoseconds.
+		Weight::from_parts(461_605_000, 27902)
+			.saturating_add(T::DbWeight::get().reads(31_u64))
+			.saturating_add(T::DbWeight::get().writes(29_u64))
+	}
 }
 
 /// The same weights with ParityDB's reference database weights, for tests and mocks.
 impl WeightInfo for () {
-	/// Storage: `EnergyTokens::Holdings` (r:24 w:24)
-	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Certificates` (r:24 w:24)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:24 w:24)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:0 w:24)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 24]`.
 	fn retire(n: u32, ) -> Weight {
-		Weight::from_parts(18_423_415, 1501)
-			.saturating_add(Weight::from_parts(26_487_774, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(15_678_371, 1501)
+			.saturating_add(Weight::from_parts(33_980_801, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2563).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3364).saturating_mul(n.into()))
 	}
-	fn claim() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(ParityDbWeight::get().reads_writes(4, 4)) }
-	fn expire() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(ParityDbWeight::get().reads_writes(4, 4)) }
-	fn withdraw() -> Weight { Weight::from_parts(60_000_000, 8000).saturating_add(ParityDbWeight::get().reads_writes(4, 5)) }
-	fn set_issuer() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(ParityDbWeight::get().writes(1)) }
-	fn set_expiry_period() -> Weight { Weight::from_parts(10_000_000, 0).saturating_add(ParityDbWeight::get().writes(1)) }
-	fn record_consumption() -> Weight { Weight::from_parts(30_000_000, 6000).saturating_add(ParityDbWeight::get().reads_writes(3, 3)) }
-	fn claim_queued() -> Weight { Weight::from_parts(400_000_000, 60000).saturating_add(ParityDbWeight::get().reads_writes(40, 40)) }
+	/// Storage: `EnergyTokens::Certificates` (r:1 w:1)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Consumption` (r:1 w:1)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:1 w:1)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:0 w:1)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn claim() -> Weight {
+		Weight::from_parts(62_703_000, 4354)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	/// Storage: `EnergyTokens::Certificates` (r:1 w:1)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:1 w:1)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:1 w:1)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:0)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	fn expire() -> Weight {
+		Weight::from_parts(67_560_000, 4354)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	/// Storage: `EnergyTokens::Holdings` (r:1 w:1)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:1 w:1)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:1 w:1)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:0)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::WithdrawalReasons` (r:0 w:1)
+	/// Proof: `EnergyTokens::WithdrawalReasons` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	fn withdraw() -> Weight {
+		Weight::from_parts(55_762_000, 4354)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	/// Storage: `EnergyTokens::IssuingBody` (r:0 w:1)
+	/// Proof: `EnergyTokens::IssuingBody` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
+	fn set_issuer() -> Weight {
+		Weight::from_parts(6_559_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	/// Storage: `EnergyTokens::ExpirySlots` (r:0 w:1)
+	/// Proof: `EnergyTokens::ExpirySlots` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn set_expiry_period() -> Weight {
+		Weight::from_parts(5_889_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	/// Storage: `EnergyTokens::Consumption` (r:1 w:1)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:0)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::ClaimQueueBounds` (r:1 w:1)
+	/// Proof: `EnergyTokens::ClaimQueueBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::ClaimQueue` (r:0 w:1)
+	/// Proof: `EnergyTokens::ClaimQueue` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	fn record_consumption() -> Weight {
+		Weight::from_parts(15_873_000, 3558)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	/// Storage: `EnergyTokens::ClaimQueueBounds` (r:1 w:1)
+	/// Proof: `EnergyTokens::ClaimQueueBounds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::ClaimQueue` (r:1 w:1)
+	/// Proof: `EnergyTokens::ClaimQueue` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:1 w:1)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Consumption` (r:1 w:1)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Holdings` (r:8 w:8)
+	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Certificates` (r:8 w:8)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:8 w:8)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
+	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	fn claim_queued() -> Weight {
+		Weight::from_parts(461_605_000, 27902)
+			.saturating_add(ParityDbWeight::get().reads(31_u64))
+			.saturating_add(ParityDbWeight::get().writes(29_u64))
+	}
 }

@@ -17,6 +17,7 @@
 // Merged: clear from `PALLETS=market EXTRINSICS=clear STEPS=10 REPEAT=3 ./scripts/benchmark-pallets.sh` (2026-12-06).
 // Merged: place_bid, cancel_order, set_standing_order, settle_trades, finish_settlement from `PALLETS=market EXTRINSICS=settle_trades,finish_settlement,place_bid,cancel_order,set_standing_order STEPS=20 REPEAT=5 ./scripts/benchmark-pallets.sh` (2026-12-06).
 // Merged: open_auction, finish_settlement, set_auction_mode, commit_order, cancel_commitment, reveal_bid, reveal_offer, start_reveal, void_commitments from `PALLETS=market EXTRINSICS=set_auction_mode,commit_order,cancel_commitment,reveal_bid,reveal_offer,start_reveal,void_commitments,open_auction,finish_settlement STEPS=20 REPEAT=10 ./scripts/benchmark-pallets.sh` (2026-12-06).
+// Merged: settle_trades, feed_in from `PALLETS=market EXTRINSICS=settle_trades,feed_in STEPS=50 REPEAT=20 ./scripts/benchmark-pallets.sh` (2026-12-06).
 // Executed Command:
 // /root/.cache/energy-target/release/energy-node
 // benchmark
@@ -370,30 +371,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
+	/// Storage: `EnergyTokens::Holdings` (r:256 w:512)
 	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Certificates` (r:256 w:256)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:512 w:512)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Consumption` (r:256 w:256)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:256 w:256)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:513 w:513)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1613 + n * (764 ±0)`
-		//  Estimated: `15779 + n * (5228 ±0)`
-		// Minimum execution time: 172_859_000 picoseconds.
-		Weight::from_parts(175_563_000, 15779)
-			// Standard Error: 877_776
-			.saturating_add(Weight::from_parts(161_867_991, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(n.into())))
+		//  Measured:  `1760 + n * (995 ±0)`
+		//  Estimated: `15779 + n * (6728 ±0)`
+		// Minimum execution time: 299_224_000 picoseconds.
+		Weight::from_parts(300_766_000, 15779)
+			// Standard Error: 407_572
+			.saturating_add(Weight::from_parts(273_440_722, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 5228).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6728).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::Orders` (r:257 w:256)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
@@ -418,29 +429,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
 	/// Storage: `EnergyTokens::Certificates` (r:257 w:256)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Utility` (r:1 w:0)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
 	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:256 w:256)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalFedIn` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalFedIn` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn feed_in(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `602 + n * (254 ±0)`
-		//  Estimated: `3593 + n * (2603 ±0)`
-		// Minimum execution time: 93_478_000 picoseconds.
-		Weight::from_parts(96_774_000, 3593)
-			// Standard Error: 791_342
-			.saturating_add(Weight::from_parts(89_797_190, 0).saturating_mul(n.into()))
+		//  Measured:  `635 + n * (403 ±0)`
+		//  Estimated: `3605 + n * (3364 ±0)`
+		// Minimum execution time: 100_329_000 picoseconds.
+		Weight::from_parts(102_552_000, 3605)
+			// Standard Error: 124_453
+			.saturating_add(Weight::from_parts(84_260_748, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3364).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
@@ -840,25 +853,35 @@ impl WeightInfo for () {
 	/// Proof: `Participants::Participants` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Orders` (r:512 w:512)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
-	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
+	/// Storage: `EnergyTokens::Holdings` (r:256 w:512)
 	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Certificates` (r:256 w:256)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
+	/// Storage: `Timestamp::Now` (r:1 w:0)
+	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Market::SlotLength` (r:1 w:0)
+	/// Proof: `Market::SlotLength` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:512 w:512)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::Consumption` (r:256 w:256)
+	/// Proof: `EnergyTokens::Consumption` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalRetired` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalRetired` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::AwaitingClaim` (r:256 w:256)
+	/// Proof: `EnergyTokens::AwaitingClaim` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:512 w:512)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:513 w:513)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_trades(n: u32, ) -> Weight {
-		Weight::from_parts(175_563_000, 15779)
-			.saturating_add(Weight::from_parts(161_867_991, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().reads((8_u64).saturating_mul(n.into())))
+		Weight::from_parts(300_766_000, 15779)
+			.saturating_add(Weight::from_parts(273_440_722, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((8_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 5228).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((13_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6728).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::Orders` (r:257 w:256)
 	/// Proof: `Market::Orders` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
@@ -878,24 +901,26 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
 	}
 	/// Storage: `EnergyTokens::Certificates` (r:257 w:256)
-	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
+	/// Proof: `EnergyTokens::Certificates` (`max_values`: None, `max_size`: Some(140), added: 2615, mode: `MaxEncodedLen`)
 	/// Storage: `Market::Utility` (r:1 w:0)
 	/// Proof: `Market::Utility` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::Holdings` (r:256 w:256)
 	/// Proof: `EnergyTokens::Holdings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `EnergyTokens::HolderPieces` (r:256 w:256)
+	/// Proof: `EnergyTokens::HolderPieces` (`max_values`: None, `max_size`: Some(889), added: 3364, mode: `MaxEncodedLen`)
 	/// Storage: `EnergyTokens::TotalFedIn` (r:1 w:1)
 	/// Proof: `EnergyTokens::TotalFedIn` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn feed_in(n: u32, ) -> Weight {
-		Weight::from_parts(96_774_000, 3593)
-			.saturating_add(Weight::from_parts(89_797_190, 0).saturating_mul(n.into()))
+		Weight::from_parts(102_552_000, 3605)
+			.saturating_add(Weight::from_parts(84_260_748, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3364).saturating_mul(n.into()))
 	}
 	/// Storage: `Market::SettledSlots` (r:1 w:1)
 	/// Proof: `Market::SettledSlots` (`max_values`: Some(1), `max_size`: Some(674), added: 1169, mode: `MaxEncodedLen`)
