@@ -222,10 +222,11 @@ pub fn conservation(community: &Community, run: &mut RunOutput) -> Vec<Check> {
 			&& run.ledger.trades_failed == 0
 			&& run.ledger.feed_in_unpaid_wh == 0,
 		format!(
-			"{rejected} readings rejected {:?}, {} auctions skipped, {} trades failed, {} Wh unpaid",
+			"{rejected} readings rejected {:?}, {} auctions skipped, {} trades failed ({} of a member's bid with its own offer refused, as they must be), {} Wh unpaid",
 			run.ledger.readings_rejected,
 			run.ledger.auctions_skipped,
 			run.ledger.trades_failed,
+			run.ledger.self_trades_refused,
 			run.ledger.feed_in_unpaid_wh
 		),
 	));

@@ -133,8 +133,11 @@ pub struct Ledger {
 	pub members: Vec<MemberRecord>,
 	/// Tokens minted per `ReadingAccepted`, Wh.
 	pub minted_wh: u64,
-	/// Trades that failed to settle.
+	/// Trades that failed to settle, but for those of a member's bid with its own offer.
 	pub trades_failed: u32,
+	/// Trades of a member's bid with its own offer: the clearing pairs them, and delivery
+	/// refuses them (`SelfDelivery`): the Wh stay the member's, for feed-in or its own claim.
+	pub self_trades_refused: u32,
 	/// Unsold tokens the utility did not pay for.
 	pub feed_in_unpaid_wh: u64,
 	/// Auctions of the span's slots skipped (opened too late).
@@ -172,6 +175,7 @@ impl Ledger {
 			members: vec![member; layout.members.len()],
 			minted_wh: 0,
 			trades_failed: 0,
+			self_trades_refused: 0,
 			feed_in_unpaid_wh: 0,
 			auctions_skipped: 0,
 			self_traded_wh: 0,
@@ -356,6 +360,9 @@ impl Ledger {
 					record.received += paid;
 					record.penalties_paid += penalty;
 				}
+			},
+			MarketEvent::TradeFailed { buyer, seller, .. } if buyer == seller => {
+				self.self_trades_refused += 1
 			},
 			MarketEvent::TradeFailed { .. } => self.trades_failed += 1,
 			MarketEvent::FedIn { slot, owner, wh, paid, .. } => {

@@ -319,7 +319,9 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	let certificate = certificate(&api, slot, 0)
 		.await?
 		.ok_or_else(|| anyhow!("no certificate for slot {slot}"))?;
-	println!("certificate (minted, claimed, cancelled, expired, withdrawn, fed in): {certificate:?}");
+	println!(
+		"certificate (minted, claimed, cancelled, expired, withdrawn, fed in): {certificate:?}"
+	);
 	assert_eq!(certificate, [70, 0, 0, 0, 0, 20]);
 	assert_eq!(after[0].1, before[0].1, "Bob holds none of the slot's tokens");
 	assert_eq!(after[1].1 - before[1].1, 40, "Eve holds what was delivered to her");
