@@ -50,12 +50,12 @@ pub fn print() {
 	};
 	let rows = [
 		(
-			"readings, sr25519 consumption, one slot",
+			"readings, sr25519 consumption, one slot each",
 			batch(BatchCost { sr25519_checked: BATCH, recorded: BATCH, ..Default::default() }),
 			BATCH,
 		),
 		(
-			"readings, ed25519 consumption, one slot",
+			"readings, ed25519 consumption, one slot each",
 			batch(BatchCost { ed25519_checked: BATCH, recorded: BATCH, ..Default::default() }),
 			BATCH,
 		),

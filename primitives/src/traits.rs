@@ -250,18 +250,28 @@ impl ImportObserver for () {
 /// covers exactly one slot and imported something: a reading covering several slots says only
 /// what was imported over all of them, which is not hourly metering.
 pub trait ConsumptionRecorder<AccountId> {
-	/// `who`'s meter imported `wh` in `slot`.
-	fn record(who: &AccountId, slot: MarketSlot, wh: Wh);
+	/// `who`'s meter imported `wh` in `slot`. Returns whether it queued claims (delivered
+	/// certificates waited for this reading), which cost [`Self::queue_weight`] more.
+	fn record(who: &AccountId, slot: MarketSlot, wh: Wh) -> bool;
 
-	/// The weight of one [`ConsumptionRecorder::record`] at most (with the claims it makes).
+	/// The weight of one [`ConsumptionRecorder::record`] that queues nothing.
 	fn record_weight() -> Weight;
+
+	/// What a [`ConsumptionRecorder::record`] that queues claims costs on top.
+	fn queue_weight() -> Weight;
 }
 
 /// Nobody records consumption, at no cost.
 impl<AccountId> ConsumptionRecorder<AccountId> for () {
-	fn record(_: &AccountId, _: MarketSlot, _: Wh) {}
+	fn record(_: &AccountId, _: MarketSlot, _: Wh) -> bool {
+		false
+	}
 
 	fn record_weight() -> Weight {
+		Weight::zero()
+	}
+
+	fn queue_weight() -> Weight {
 		Weight::zero()
 	}
 }

@@ -316,13 +316,13 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	// Tokens: the slot's certificate of Bob's RES says where its 70 Wh went: 50 delivered to
 	// Ferdie (10) and Eve (40), who hold them, active, until their consumption of the slot is
 	// metered; 20 fed in. Bob holds none of it, the utility neither.
-	let certificate = certificate(&api, slot, 0)
+	let settled_certificate = certificate(&api, slot, 0)
 		.await?
 		.ok_or_else(|| anyhow!("no certificate for slot {slot}"))?;
 	println!(
-		"certificate (minted, claimed, cancelled, expired, withdrawn, fed in): {certificate:?}"
+		"certificate (minted, claimed, cancelled, expired, withdrawn, fed in): {settled_certificate:?}"
 	);
-	assert_eq!(certificate, [70, 0, 0, 0, 0, 20]);
+	assert_eq!(settled_certificate, [70, 0, 0, 0, 0, 20]);
 	assert_eq!(after[0].1, before[0].1, "Bob holds none of the slot's tokens");
 	assert_eq!(after[1].1 - before[1].1, 40, "Eve holds what was delivered to her");
 	assert_eq!(after[2].1 - before[2].1, 10, "Ferdie holds what was delivered to him");
@@ -345,9 +345,11 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 		Ok(claimed(certificate(&api, slot, 0).await?) == 40)
 	})
 	.await?;
-	let certificate = certificate(&api, slot, 0).await?;
-	println!("after Eve's reading (minted, claimed, cancelled, expired, withdrawn, fed in): {certificate:?}");
-	assert_eq!(certificate, Some([70, 40, 0, 0, 0, 20]));
+	let claimed_certificate = certificate(&api, slot, 0).await?;
+	println!(
+		"after Eve's reading (minted, claimed, cancelled, expired, withdrawn, fed in): {claimed_certificate:?}"
+	);
+	assert_eq!(claimed_certificate, Some([70, 40, 0, 0, 0, 20]));
 	assert_eq!(token_holdings(&api, eve.public_key().0).await?, after[1].1 - 40);
 	assert_eq!(token_holdings(&api, ferdie.public_key().0).await?, after[2].1);
 	Ok(())

@@ -210,6 +210,6 @@ impl<T: Config> EnergyLedger<T::AccountId> for Pallet<T> {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn meter_consumption_for_benchmark(who: &T::AccountId, slot: MarketSlot, wh: Wh) {
-		Self::do_record_consumption(who, slot, wh)
+		Self::do_record_consumption(who, slot, wh);
 	}
 }

@@ -183,8 +183,10 @@ pub struct BatchCost {
 	/// Accepted readings of meters the `ImportObserver` watches, each reported to it.
 	pub observed: u32,
 	/// Accepted one-slot readings that imported something, each recorded as the member's
-	/// consumption of the slot (with the claims it triggers).
+	/// consumption of the slot.
 	pub recorded: u32,
+	/// Of those, the ones that queued claims of certificates delivered before them.
+	pub queued: u32,
 }
 
 /// A batch's tally, as the `BatchProcessed` event reports it.

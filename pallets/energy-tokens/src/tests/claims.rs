@@ -19,7 +19,7 @@ fn metered(who: u64, slot: u32) -> Option<(Wh, Wh)> {
 	Consumption::<Test>::get(who, slot).map(|m| (m.consumed_wh, m.claimed_wh))
 }
 
-fn record(who: u64, slot: u32, wh: Wh) {
+fn record(who: u64, slot: u32, wh: Wh) -> bool {
 	<EnergyTokens as ConsumptionRecorder<u64>>::record(&who, slot, wh)
 }
 
@@ -63,7 +63,7 @@ fn the_buyers_reading_claims_what_was_delivered_before_it() {
 		assert_ok!(deliver(1, 2, 100, 7, 300));
 		assert_ok!(deliver(3, 2, 100, 8, 300));
 		assert_eq!(AwaitingClaim::<Test>::get(2, 100).to_vec(), [7, 8]);
-		record(2, 100, 500);
+		assert!(record(2, 100, 500), "a claim queued: the reading is charged for it");
 		assert_eq!(ClaimQueue::<Test>::get(0), Some((2, 100)), "queued, not yet claimed");
 		assert_eq!(held(2, 100, 7), 300);
 		idle();
@@ -82,8 +82,8 @@ fn consumption_of_another_slot_matches_nothing() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(EnergyTokens::mint(&1, 7, 100, 1_000, CAP));
 		assert_ok!(deliver(1, 2, 100, 7, 300));
-		record(2, 101, 500);
-		record(2, 99, 500);
+		assert!(!record(2, 101, 500), "nothing waits for slot 101: nothing queued");
+		assert!(!record(2, 99, 500));
 		assert_eq!(held(2, 100, 7), 300);
 		assert_eq!(metered(2, 100), None);
 		assert_ok!(EnergyTokens::do_try_state());
