@@ -249,6 +249,9 @@ pub type MigrateV2ToV3<T> = VersionedMigration<
 	<T as frame_system::Config>::DbWeight,
 >;
 
+/// The holders of one certificate and the Wh each holds.
+type HoldersOf<T> = Vec<(<T as frame_system::Config>::AccountId, Wh)>;
+
 /// The unversioned step of [`MigrateV2ToV3`].
 pub struct NumberCertificates<T>(core::marker::PhantomData<T>);
 
@@ -262,7 +265,7 @@ impl<T: Config> UncheckedOnRuntimeUpgrade for NumberCertificates<T> {
 		let count = old.len() as u64;
 		// Every holding, by certificate: in version 2 only owners held (no call moved tokens to
 		// anyone else), but any other holder's Wh are numbered too, after the owner's.
-		let mut holders: BTreeMap<(MarketSlot, ResId), Vec<(T::AccountId, Wh)>> = BTreeMap::new();
+		let mut holders: BTreeMap<(MarketSlot, ResId), HoldersOf<T>> = BTreeMap::new();
 		let mut holdings = 0u64;
 		for ((holder, slot, res), wh) in Holdings::<T>::iter() {
 			holdings += 1;
