@@ -99,14 +99,15 @@ mod tests {
 	#[test]
 	fn taking_splits_the_lowest_active_piece_and_merges_neighbours() {
 		let pieces = [piece(0, 10, Claimed), piece(10, 30, Active), piece(40, 50, Active)];
-		let (after, taken) = take_active(&pieces, 5, Some(Claimed), MAX).unwrap();
+		let (after, taken) =
+			take_active(&pieces, 5, Some(Claimed), MAX).expect("20 Wh active, 4 pieces");
 		assert_eq!(taken, vec![WhRange { start: 10, end: 15 }]);
 		assert_eq!(
 			after.to_vec(),
 			vec![piece(0, 15, Claimed), piece(15, 30, Active), piece(40, 50, Active)]
 		);
 		// Across pieces, moved out.
-		let (after, taken) = take_active(&after, 20, None, MAX).unwrap();
+		let (after, taken) = take_active(&after, 20, None, MAX).expect("20 Wh active, 3 pieces");
 		assert_eq!(taken, vec![WhRange { start: 15, end: 30 }, WhRange { start: 40, end: 45 }]);
 		assert_eq!(after.to_vec(), vec![piece(0, 15, Claimed), piece(45, 50, Active)]);
 		assert_eq!(active_wh(&after), 5);
@@ -123,7 +124,7 @@ mod tests {
 		let pieces = [piece(10, 20, Active)];
 		let after =
 			add(&pieces, &[WhRange { start: 20, end: 25 }, WhRange { start: 0, end: 5 }], Active)
-				.unwrap();
+				.expect("disjoint ranges, 2 pieces");
 		assert_eq!(after.to_vec(), vec![piece(0, 5, Active), piece(10, 25, Active)]);
 	}
 

@@ -138,7 +138,8 @@ fn version_2_certificates_become_granular_certificates() {
 				..Certificate::new(0, 1)
 			}
 		);
-		let ids = [certificate.id, Certificates::<Test>::get(101, 7).map(|c| c.id).unwrap()];
+		let ids =
+			[certificate.id, Certificates::<Test>::get(101, 7).map(|c| c.id).expect("migrated")];
 		assert!(ids.contains(&0) && ids.contains(&1));
 		assert_eq!(NextCertificateId::<Test>::get(), 2);
 		assert_eq!(held(1, 100, 7), 350);
