@@ -6,7 +6,7 @@
 use crate::{
 	pieces::{self, PiecesError},
 	AwaitingClaim, CertificateStatus, Certificates, Config, Error, Event, HolderPieces, Holdings,
-	Pallet, TotalFedIn, TotalRetired, WhRange, MAX_PIECES,
+	Pallet, Pieces, TotalFedIn, TotalRetired, WhRange, MAX_PIECES,
 };
 use alloc::vec::Vec;
 use energy_primitives::{EnergyLedger, MarketSlot, ResId, Wh};
@@ -27,12 +27,18 @@ impl<T: Config> Pallet<T> {
 		Holdings::<T>::get((who, slot, res)).unwrap_or(0)
 	}
 
-	/// Stores `who`'s active Wh of certificate (`res`, `slot`), removing the entry at zero.
-	fn set_holding(who: &T::AccountId, slot: MarketSlot, res: ResId, wh: Wh) {
-		if wh == 0 {
-			Holdings::<T>::remove((who, slot, res));
+	/// Stores `who`'s pieces of certificate (`res`, `slot`) and, beside them, its holding (their
+	/// active Wh): the one place both are written, so that they always agree. An empty piece
+	/// list or a zero holding is removed.
+	pub(crate) fn store_pieces(who: &T::AccountId, slot: MarketSlot, res: ResId, pieces: Pieces) {
+		match pieces::active_wh(&pieces) {
+			0 => Holdings::<T>::remove((who, slot, res)),
+			wh => Holdings::<T>::insert((who, slot, res), wh),
+		}
+		if pieces.is_empty() {
+			HolderPieces::<T>::remove((who, slot, res));
 		} else {
-			Holdings::<T>::insert((who, slot, res), wh);
+			HolderPieces::<T>::insert((who, slot, res), pieces);
 		}
 	}
 
@@ -76,8 +82,7 @@ impl<T: Config> Pallet<T> {
 		}
 		.checked_add(wh as u128)
 		.ok_or(Error::<T>::Overflow)?;
-		Self::set_holding(who, slot, res, pieces::active_wh(&after));
-		HolderPieces::<T>::insert((who, slot, res), after);
+		Self::store_pieces(who, slot, res, after);
 		Certificates::<T>::insert(slot, res, certificate);
 		match to {
 			CertificateStatus::FedIn => TotalFedIn::<T>::put(total),
@@ -106,14 +111,8 @@ impl<T: Config> Pallet<T> {
 			CertificateStatus::Active,
 		)
 		.map_err(Error::<T>::from)?;
-		Self::set_holding(from, slot, res, pieces::active_wh(&from_after));
-		Self::set_holding(to, slot, res, pieces::active_wh(&to_after));
-		if from_after.is_empty() {
-			HolderPieces::<T>::remove((from, slot, res));
-		} else {
-			HolderPieces::<T>::insert((from, slot, res), from_after);
-		}
-		HolderPieces::<T>::insert((to, slot, res), to_after);
+		Self::store_pieces(from, slot, res, from_after);
+		Self::store_pieces(to, slot, res, to_after);
 		Ok(())
 	}
 }

@@ -4,7 +4,7 @@
 
 use crate::{
 	pieces, Certificate, CertificateStatus, Certificates, Config, Error, Event, ExpirySlots,
-	HolderPieces, Holdings, NextCertificateId, Pallet, TotalMinted, WhRange,
+	HolderPieces, NextCertificateId, Pallet, TotalMinted, WhRange,
 };
 use energy_primitives::{EnergyMinter, MarketClock, MarketSlot, ResId, Wh};
 use frame_support::traits::UnixTime;
@@ -57,8 +57,6 @@ impl<T: Config> EnergyMinter<T::AccountId> for Pallet<T> {
 			CertificateStatus::Active,
 		)
 		.map_err(Error::<T>::from)?;
-		let holding =
-			Self::holding(&owner, slot, res).checked_add(minted).ok_or(Error::<T>::Overflow)?;
 		let total =
 			TotalMinted::<T>::get().checked_add(minted as u128).ok_or(Error::<T>::Overflow)?;
 		certificate.minted_wh = range.end;
@@ -72,8 +70,9 @@ impl<T: Config> EnergyMinter<T::AccountId> for Pallet<T> {
 				owner: owner.clone(),
 			});
 		}
-		Holdings::<T>::insert((&owner, slot, res), holding);
-		HolderPieces::<T>::insert((&owner, slot, res), after);
+		// The owner's active Wh are among the certificate's numbered Wh, `0..minted_wh`, whose
+		// end was checked above: their sum cannot overflow.
+		Self::store_pieces(&owner, slot, res, after);
 		TotalMinted::<T>::put(total);
 		Certificates::<T>::insert(slot, res, certificate);
 		Ok(minted)
