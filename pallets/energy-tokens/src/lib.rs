@@ -17,11 +17,13 @@ mod mock;
 pub mod pieces;
 #[cfg(all(feature = "fuzz-regression", feature = "std"))]
 pub mod regression;
+pub mod reports;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
 
+pub use reports::{MAX_EXPORT_SLOTS, MAX_REPORT_SLOTS};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -245,6 +247,38 @@ pub mod pallet {
 		ExpiryTooShort,
 		/// A country code that is not two ASCII capital letters.
 		InvalidCountry,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The issuing body at genesis: its name (UTF-8, at most 64 bytes) and its country
+		/// (ISO 3166-1 alpha-2, e.g. `"DE"`). `None` leaves it to governance (`set_issuer`).
+		pub issuer: Option<(alloc::string::String, alloc::string::String)>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// A malformed issuer must stop the chain from starting: the panics are intended.
+			if let Some((name, country)) = &self.issuer {
+				assert!(!name.is_empty(), "the genesis issuer has a name");
+				let issuer = Issuer {
+					name: name
+						.as_bytes()
+						.to_vec()
+						.try_into()
+						.expect("the genesis issuer's name fits 64 bytes"),
+					country: country
+						.as_bytes()
+						.try_into()
+						.expect("the genesis issuer's country has two letters"),
+				};
+				Pallet::<T>::do_set_issuer(issuer).expect("the genesis issuer's country is valid");
+			}
+		}
 	}
 
 	#[pallet::hooks]

@@ -299,3 +299,63 @@ pub struct CertificateAmount {
 	/// Tokens (Wh).
 	pub wh: Wh,
 }
+
+/// One slot of an hourly matching report: the consumption metered in the slot and how much of
+/// it certificates of the same slot were claimed against.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+)]
+pub struct HourlyMatching {
+	/// The market slot.
+	pub slot: MarketSlot,
+	/// Wh imported in the slot.
+	pub consumed_wh: Wh,
+	/// Wh of certificates of the slot claimed against that consumption.
+	pub claimed_wh: Wh,
+}
+
+/// A certificate with the pieces of its holders (all of them, or the one a report is for), and
+/// governance's reason if some of it was withdrawn.
+#[derive(Clone, Debug, Decode, Encode, Eq, PartialEq, TypeInfo)]
+pub struct CertificateRecord<AccountId> {
+	/// The slot of its production interval.
+	pub slot: MarketSlot,
+	/// The production device.
+	pub res: ResId,
+	/// The certificate.
+	pub certificate: Certificate<AccountId>,
+	/// Holders and their pieces: the owner first.
+	pub holders: alloc::vec::Vec<(AccountId, Pieces)>,
+	/// Why governance withdrew some of it, if it did.
+	pub withdrawal_reason: Option<BoundedText>,
+}
+
+/// Why a report was refused.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Decode,
+	DecodeWithMemTracking,
+	Encode,
+	Eq,
+	MaxEncodedLen,
+	PartialEq,
+	TypeInfo,
+)]
+pub enum ReportError {
+	/// The last slot is before the first.
+	EmptyRange,
+	/// The span is longer than [`crate::MAX_REPORT_SLOTS`] (a matching report) or
+	/// [`crate::MAX_EXPORT_SLOTS`] (certificate records).
+	RangeTooLong,
+}

@@ -14,6 +14,7 @@ mod invariants;
 mod lifecycle;
 mod migration;
 mod minting;
+mod reports;
 
 /// What a 5 kW RES can produce in a one-hour slot.
 const CAP: Wh = 5_000;
