@@ -16,8 +16,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -163,6 +163,47 @@ impl_runtime_apis! {
 
 		fn tariffs() -> pallet_market::TariffTable {
 			pallet_market::Tariffs::<Runtime>::get()
+		}
+	}
+
+	impl pallet_energy_tokens_runtime_api::CertificatesApi<Block, AccountId, BlockNumber> for Runtime {
+		fn slot_length_ms() -> u64 {
+			<super::Market as energy_primitives::MarketClock>::slot_length_ms()
+		}
+
+		fn issuing_body() -> pallet_energy_tokens::Issuer {
+			pallet_energy_tokens::IssuingBody::<Runtime>::get()
+		}
+
+		fn hourly_matching(
+			who: Option<AccountId>,
+			from_slot: energy_primitives::MarketSlot,
+			to_slot: energy_primitives::MarketSlot,
+		) -> Result<Vec<pallet_energy_tokens::HourlyMatching>, pallet_energy_tokens::ReportError> {
+			super::EnergyTokens::hourly_matching(who.as_ref(), from_slot, to_slot)
+		}
+
+		fn certificates(
+			who: Option<AccountId>,
+			from_slot: energy_primitives::MarketSlot,
+			to_slot: energy_primitives::MarketSlot,
+		) -> Result<
+			Vec<pallet_energy_tokens_runtime_api::DeviceCertificate<AccountId, BlockNumber>>,
+			pallet_energy_tokens::ReportError,
+		> {
+			let records = super::EnergyTokens::certificate_records(who.as_ref(), from_slot, to_slot)?;
+			// Each RES's record is read once, however many certificates it has in the span.
+			let mut devices = alloc::collections::BTreeMap::new();
+			Ok(records
+				.into_iter()
+				.map(|record| pallet_energy_tokens_runtime_api::DeviceCertificate {
+					device: devices
+						.entry(record.res)
+						.or_insert_with(|| pallet_res_assets::Assets::<Runtime>::get(record.res))
+						.clone(),
+					record,
+				})
+				.collect())
 		}
 	}
 

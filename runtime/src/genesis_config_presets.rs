@@ -343,6 +343,15 @@ fn community_genesis(
 				.expect("the dev validators fit MaxValidators"),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		// The dev community names itself as its certificates' issuing body, so that its
+		// certificates can be exported from the start (a real network's governance calls
+		// `set_issuer`).
+		energy_tokens: pallet_energy_tokens::GenesisConfig {
+			issuer: Some((
+				alloc::string::String::from("Dev Energy Community"),
+				alloc::string::String::from("DE"),
+			)),
+		},
 		council_membership: pallet_membership::GenesisConfig {
 			members: dev_council()
 				.try_into()

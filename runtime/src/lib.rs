@@ -100,10 +100,10 @@ macro_rules! runtime_version {
 	};
 }
 #[cfg(not(feature = "upgrade-rehearsal"))]
-runtime_version!(114);
+runtime_version!(115);
 // The upgrade rehearsal (`upgrade_rehearsal`): one above.
 #[cfg(feature = "upgrade-rehearsal")]
-runtime_version!(115);
+runtime_version!(116);
 
 /// Aura slot duration: one block every [`MILLISECS_PER_BLOCK`].
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
