@@ -10,6 +10,7 @@ import { statusWord } from './chain';
 import { energy, esc, money, num, price } from './format';
 import type { BookOrder } from './market';
 import { readBook } from './market';
+import { MatchingView } from './matching';
 import { PlanView } from './plan';
 
 /// Standing orders are found by reading the map in pages of this size, at most this many pages.
@@ -24,6 +25,7 @@ export class MemberView {
   private meters: number[] = [];
   private lastKey = '';
   private readonly plan: PlanView;
+  private readonly matching: MatchingView;
 
   constructor(private readonly root: HTMLElement, private readonly chain: Chain, private readonly openSlots: () => number[]) {
     root.innerHTML = `
@@ -63,7 +65,9 @@ export class MemberView {
       <h2>Trades and settlement</h2><div id="trades"></div>
       <h2>Standing orders</h2><div id="standing-orders"></div>
       <h2>Certificates bought, claimed and retired</h2><div id="retired"></div>
+      <section id="matching"></section>
       <section id="home-plan"></section>`;
+    this.matching = new MatchingView(root.querySelector('#matching')!, chain);
     this.plan = new PlanView(root.querySelector('#home-plan')!, chain, openSlots, () => this.account, () => this.meters[0] ?? null, (ok, m) => this.showResult(ok, m), () => this.refresh(true));
     root.querySelector('#account')!.addEventListener('change', (e) => {
       this.account = this.accounts.find((a) => a.address === (e.target as HTMLSelectElement).value) ?? null;
@@ -236,7 +240,7 @@ export class MemberView {
       ${mine.map(({ slot, status, order: o }) => `<tr id="my-order-${slot}-${o.id}"><td>${slot}</td><td>${status}</td><td>#${o.id}</td><td class="${o.side}">${o.side}${o.res != null ? ` (RES ${o.res})` : o.meter != null ? ` (meter ${o.meter})` : ''}</td><td>${energy(o.wh)}</td><td>${price(o.price, d, sym)}</td><td>${money(String(o.held), d, sym)}</td>
         <td>${status === 'open' ? `<button data-cancel="order:${slot}:${o.id}">cancel</button>` : ''}</td></tr>`).join('')}</tbody></table>`;
 
-    await Promise.all([this.refreshTrades(mine), this.refreshStanding(), this.refreshRetired()]);
+    await Promise.all([this.refreshTrades(mine), this.refreshStanding(), this.refreshRetired(), this.matching.refresh(who)]);
   }
 
   private async refreshTrades(mine: Array<{ slot: number; status: string; order: BookOrder }>): Promise<void> {

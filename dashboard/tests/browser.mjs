@@ -4,7 +4,8 @@
 // it clears, waits until the dashboard shows that slot cleared, checks the clearing price shown
 // equals `market_slotReport`'s, places a bid through the member view and finds it in the order
 // book, cancels it and a standing order set through the form, checks that a refused bid shows
-// the pallet error's name and doc, loads a home's plan and places its bids, checks that the
+// the pallet error's name and doc, that Eve's hourly matching shown is `certificates_matching`'s,
+// loads a home's plan and places its bids, checks that the
 // flexibility view refuses a member's request and an unforecast slot by name, that the grid
 // view draws the DSO's grid, refuses a member's withholding by name and shows the DSO's and the
 // cleared slot's loading, element by element, and saves screenshots.
@@ -128,6 +129,28 @@ try {
   const refused = await page.textContent('#action-result');
   check(/market\.PriceAboveRetail: \S/.test(refused), `a refused bid reads "${refused}"`);
   await page.screenshot({ path: join(shots, 'member.png'), fullPage: true });
+
+  // Eve's hourly matching: the member view shows `certificates_matching`'s totals for the slots
+  // it charts (the demo gateway reports her meter, so she has metered consumption). The view
+  // re-reads the report every block: compare until a block passes with no new reading.
+  await page.waitForSelector('#matching-score', { timeout: 60_000 });
+  let agreed = '';
+  for (let attempt = 0; attempt < 20 && !agreed; attempt++) {
+    const shown = await page.textContent('#matching-summary');
+    const span = shown.match(/slots (\d+)–(\d+)/);
+    if (!span) {
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      continue;
+    }
+    const matching = await provider.send('certificates_matching', [eve, Number(span[1]), Number(span[2])]);
+    const hours = Number(await page.textContent('#matching-hours'));
+    const score = await page.textContent('#matching-score');
+    const expected = matching.total.cfe_score == null ? '–' : `${(matching.total.cfe_score * 100).toFixed(1)} %`;
+    if (hours > 0 && hours === matching.hours.length && score === expected) agreed = `${hours} metered slots, CFE score ${score}`;
+    else await new Promise((resolve) => setTimeout(resolve, 3_000));
+  }
+  check(agreed, `Eve's matching shown equals certificates_matching's: ${agreed}`);
+  await page.locator('#matching').screenshot({ path: join(shots, 'matching.png') });
 
   // A standing order set through the form is listed; cancelling it through the UI removes it.
   await page.fill('#standing-form input[name="amount"]', '12');
