@@ -7,6 +7,9 @@
 //! after the grace window the trades settle against that attestation: the slot's tokens retired
 //! for the buyers, the sellers' price to Bob, the network charges to the DSO, the unsold rest
 //! bought by the utility at the feed-in tariff. Balances and the slot's certificate must add up.
+//! Eve's consumption reading of the slot then claims her delivered Wh; her 24/7 matching report
+//! (`energy-certificates matching`) shows the claim, and the slot's EnergyTag export
+//! (`energy-certificates export`) validates against the shipped schema.
 //!
 //! Run: `cargo test --test dev_market -- --nocapture` (after building `energy-node`).
 
@@ -16,7 +19,7 @@ use energy_zombienet::{
 		certificate, signing_payload, storage_u64, submit, submit_reading, token_holdings,
 		wait_for_end_of,
 	},
-	wait_until, DevNode,
+	client_binary, wait_until, DevNode,
 };
 use serde_json::Value as Json;
 use std::{str::FromStr, time::Duration};
@@ -352,5 +355,82 @@ async fn a_market_hour_opens_clears_settles_and_adds_up() -> Result<()> {
 	assert_eq!(claimed_certificate, Some([70, 40, 0, 0, 0, 20]));
 	assert_eq!(token_holdings(&api, eve.public_key().0).await?, after[1].1 - 40);
 	assert_eq!(token_holdings(&api, ferdie.public_key().0).await?, after[2].1);
+
+	// 7. Eve's 24/7 matching report for the slot (`energy-certificates matching`, over the
+	//    node's `certificates_matching`) shows the claim: 55 Wh consumed, 40 Wh matched.
+	let eve_address = eve.public_key().to_account_id().to_string();
+	let slot_arg = slot.to_string();
+	let span = ["--from-slot", &slot_arg, "--to-slot", &slot_arg];
+	let matching = ["matching", "--who", &eve_address, "--format", "json"];
+	let report = certificates_cli(&node.url(), &[&matching[..], &span[..]].concat()).await?;
+	let report: Json = serde_json::from_str(&report)?;
+	println!("Eve's matching report: hours {}, total {}", report["hours"], report["total"]);
+	assert_eq!(report["hours"].as_array().map(Vec::len), Some(1));
+	let hour = &report["hours"][0];
+	assert_eq!(
+		(u(hour, "slot"), u(hour, "consumed_wh"), u(hour, "matched_wh")),
+		(slot as u128, 55, 40)
+	);
+	assert_eq!(report["total"]["cfe_score"].as_f64(), Some(40.0 / 55.0));
+	let community =
+		rpc(&client, "certificates_matching", vec![Json::Null, slot.into(), slot.into()]).await?;
+	assert!(u(&community["hours"][0], "matched_wh") >= 40, "the community's report: {community}");
+
+	// 8. The slot's export (`energy-certificates export`, over `certificates_export`) validates
+	//    against the shipped schema (the CLI refuses to write an invalid one; `validate` checks
+	//    the file again) and holds Eve's claimed bundle, Ferdie's active one and the 20 Wh the
+	//    utility bought, as EnergyTag GC bundles.
+	let file =
+		std::env::temp_dir().join(format!("energy-export-{}-{slot}.json", std::process::id()));
+	let file_arg = file.to_string_lossy().to_string();
+	let export = ["export", "--out", &file_arg];
+	certificates_cli(&node.url(), &[&export[..], &span[..]].concat()).await?;
+	certificates_cli(&node.url(), &["validate", &file_arg]).await?;
+	let export: Json = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+	std::fs::remove_file(&file)?;
+	let bundles: Vec<(String, String, String, u128)> = export["granular_certificate_bundles"]
+		.as_array()
+		.ok_or_else(|| anyhow!("no bundles: {export}"))?
+		.iter()
+		.map(|b| {
+			(
+				b["account_id"].as_str().unwrap_or_default().to_string(),
+				b["certificate_bundle_status"].as_str().unwrap_or_default().to_string(),
+				b["chain_status"].as_str().unwrap_or_default().to_string(),
+				u(b, "bundle_quantity"),
+			)
+		})
+		.collect();
+	println!("export of slot {slot}: {bundles:?}");
+	let (bob_address, ferdie_address) = (
+		bob.public_key().to_account_id().to_string(),
+		ferdie.public_key().to_account_id().to_string(),
+	);
+	for expected in [
+		(eve_address.clone(), "Claimed", "Claimed", 40),
+		(ferdie_address, "Active", "Active", 10),
+		(bob_address, "Cancelled", "FedIn", 20),
+	] {
+		let expected = (expected.0, expected.1.to_string(), expected.2.to_string(), expected.3);
+		assert!(bundles.contains(&expected), "{expected:?} not in the export");
+	}
+	assert_eq!(export["registry"]["issuing_body"], "Dev Energy Community");
 	Ok(())
+}
+
+/// Runs `energy-certificates --url <url> <args>` and returns what it wrote to standard output;
+/// an error carries its standard error.
+async fn certificates_cli(url: &str, args: &[&str]) -> Result<String> {
+	let output = tokio::process::Command::new(client_binary("energy-certificates")?)
+		.arg("--url")
+		.arg(url)
+		.args(args)
+		.output()
+		.await?;
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	println!("energy-certificates {}: {}", args.join(" "), stderr.trim());
+	if !output.status.success() {
+		bail!("energy-certificates {args:?} failed: {stderr}");
+	}
+	Ok(String::from_utf8(output.stdout)?)
 }
