@@ -85,6 +85,17 @@ async fn slots(client: &impl ClientT, span: &Span) -> Result<(u32, u32)> {
 	Ok((span.from_slot.unwrap_or(to.saturating_sub(23)), to))
 }
 
+/// A WebSocket client of the node at `url`.
+async fn connect(url: &str) -> Result<jsonrpsee::ws_client::WsClient> {
+	WsClientBuilder::default()
+		// A month's export of a busy community runs to megabytes; the node caps what it sends
+		// (`--rpc-max-response-size`, 10 MiB by default).
+		.max_response_size(MAX_RESPONSE_BYTES)
+		.build(url)
+		.await
+		.with_context(|| format!("connecting to {url}"))
+}
+
 /// The largest response the CLI accepts.
 const MAX_RESPONSE_BYTES: u32 = 256 << 20;
 
@@ -125,22 +136,9 @@ fn validated(export: &serde_json::Value) -> Result<()> {
 #[tokio::main]
 async fn main() -> Result<()> {
 	let cli = Cli::parse();
-	if let Command::Validate { file } = &cli.command {
-		let text =
-			std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-		validated(&serde_json::from_str(&text).context("the export is not JSON")?)?;
-		eprintln!("{}: valid", file.display());
-		return Ok(());
-	}
-	let client = WsClientBuilder::default()
-		// A month's export of a busy community runs to megabytes; the node caps what it sends
-		// (`--rpc-max-response-size`, 10 MiB by default).
-		.max_response_size(MAX_RESPONSE_BYTES)
-		.build(&cli.url)
-		.await
-		.with_context(|| format!("connecting to {}", cli.url))?;
 	match cli.command {
 		Command::Matching { span, format } => {
+			let client = connect(&cli.url).await?;
 			let (from, to) = slots(&client, &span).await?;
 			let report: MatchingReport<String> = client
 				.request("certificates_matching", rpc_params![&span.who, from, to])
@@ -155,6 +153,7 @@ async fn main() -> Result<()> {
 			eprintln!("{}", report::summary(&report));
 		},
 		Command::Export { span } => {
+			let client = connect(&cli.url).await?;
 			let (from, to) = slots(&client, &span).await?;
 			let export: serde_json::Value = client
 				.request("certificates_export", rpc_params![&span.who, from, to])
@@ -166,7 +165,12 @@ async fn main() -> Result<()> {
 			let bundles = export["granular_certificate_bundles"].as_array().map_or(0, Vec::len);
 			eprintln!("{bundles} GC bundles of slots {from}..={to}: valid against the schema");
 		},
-		Command::Validate { .. } => unreachable!("handled above"),
+		Command::Validate { file } => {
+			let text = std::fs::read_to_string(&file)
+				.with_context(|| format!("reading {}", file.display()))?;
+			validated(&serde_json::from_str(&text).context("the export is not JSON")?)?;
+			eprintln!("{}: valid", file.display());
+		},
 	}
 	Ok(())
 }

@@ -250,8 +250,9 @@ impl ImportObserver for () {
 /// covers exactly one slot and imported something: a reading covering several slots says only
 /// what was imported over all of them, which is not hourly metering.
 pub trait ConsumptionRecorder<AccountId> {
-	/// `who`'s meter imported `wh` in `slot`. Returns whether it queued claims (delivered
-	/// certificates waited for this reading), which cost [`Self::queue_weight`] more.
+	/// `who`'s meter imported `wh` in `slot`. Returns whether delivered certificates waited for
+	/// this reading (their claims queued, unless the queue is full), which costs at most
+	/// [`Self::queue_weight`] more.
 	fn record(who: &AccountId, slot: MarketSlot, wh: Wh) -> bool;
 
 	/// The weight of one [`ConsumptionRecorder::record`] that queues nothing.

@@ -76,7 +76,9 @@ impl<T: Config> Pallet<T> {
 	/// Records that `who`'s meters imported `wh` in `slot`. If certificates of `slot` delivered
 	/// to `who` wait for it, queues their claim for the idle time of a block (a constant cost
 	/// for the reading; a full queue leaves them for a claim by call).
-	/// Returns whether it queued a claim.
+	/// Returns whether delivered certificates waited for the reading: then the queue's bounds
+	/// were read and, unless the queue is full, a claim queued (charged as queued either way:
+	/// the full queue's case costs less).
 	pub fn do_record_consumption(who: &T::AccountId, slot: MarketSlot, wh: Wh) -> bool {
 		if wh == 0 {
 			return false;

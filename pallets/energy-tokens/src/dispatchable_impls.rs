@@ -49,7 +49,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Sets the issuing body; its country must be two ASCII capital letters.
 	pub fn do_set_issuer(issuer: Issuer) -> DispatchResult {
-		ensure!(issuer.country.iter().all(u8::is_ascii_uppercase), Error::<T>::InvalidCountry);
+		ensure!(issuer.country_is_valid(), Error::<T>::InvalidCountry);
 		IssuingBody::<T>::put(&issuer);
 		Self::deposit_event(Event::IssuerSet { issuer });
 		Ok(())

@@ -262,7 +262,10 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			// A malformed issuer must stop the chain from starting: the panics are intended.
+			// Genesis runs once, on the chain spec its authors wrote, before any block: a
+			// malformed issuer must stop the chain from starting (as a malformed RES or meter
+			// does in their pallets), so the assertion and the `expect`s below are intended.
+			// `do_set_issuer` fails only for a country that is not two capitals.
 			if let Some((name, country)) = &self.issuer {
 				assert!(!name.is_empty(), "the genesis issuer has a name");
 				let issuer = Issuer {

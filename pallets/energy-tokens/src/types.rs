@@ -278,6 +278,13 @@ pub struct Issuer {
 	pub country: [u8; 2],
 }
 
+impl Issuer {
+	/// Whether the country has the shape of an ISO 3166-1 alpha-2 code: two ASCII capitals.
+	pub fn country_is_valid(&self) -> bool {
+		self.country.iter().all(u8::is_ascii_uppercase)
+	}
+}
+
 /// An amount of one certificate: `wh` tokens of RES `res`'s energy in `slot`.
 #[derive(
 	Clone,

@@ -132,16 +132,46 @@ pub enum ExportError {
 	IssuerNotSet,
 }
 
-/// EnergyTag's name of a chain status, and the chain's own.
-fn status_names(status: CertificateStatus) -> (&'static str, &'static str) {
-	match status {
-		CertificateStatus::Active => ("Active", "Active"),
-		CertificateStatus::Claimed => ("Claimed", "Claimed"),
-		CertificateStatus::Cancelled => ("Cancelled", "Cancelled"),
-		CertificateStatus::Expired => ("Expired", "Expired"),
-		CertificateStatus::Withdrawn => ("Withdrawn", "Withdrawn"),
-		CertificateStatus::FedIn => ("Cancelled", "FedIn"),
-	}
+/// How Wh of one chain status are exported: the one table the export and its validation share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusExport {
+	/// EnergyTag's status (`certificate_bundle_status`).
+	pub energytag: &'static str,
+	/// The chain's own name (`chain_status`).
+	pub chain: &'static str,
+	/// Whether the Wh may back a disclosure (`usable_for_disclosure`).
+	pub usable_for_disclosure: bool,
+	/// Whether the holder is the `beneficiary` (claimed and cancelled Wh); `null` otherwise.
+	pub holder_is_beneficiary: bool,
+}
+
+/// Every chain status.
+pub const STATUSES: [CertificateStatus; 6] = [
+	CertificateStatus::Active,
+	CertificateStatus::Claimed,
+	CertificateStatus::Cancelled,
+	CertificateStatus::Expired,
+	CertificateStatus::Withdrawn,
+	CertificateStatus::FedIn,
+];
+
+/// How Wh of `status` are exported. Fed-in Wh are EnergyTag's `Cancelled` without a
+/// beneficiary and not usable for disclosure: the utility bought their attributes.
+pub fn status_export(status: CertificateStatus) -> StatusExport {
+	let (energytag, chain, usable_for_disclosure, holder_is_beneficiary) = match status {
+		CertificateStatus::Active => ("Active", "Active", true, false),
+		CertificateStatus::Claimed => ("Claimed", "Claimed", true, true),
+		CertificateStatus::Cancelled => ("Cancelled", "Cancelled", true, true),
+		CertificateStatus::Expired => ("Expired", "Expired", false, false),
+		CertificateStatus::Withdrawn => ("Withdrawn", "Withdrawn", false, false),
+		CertificateStatus::FedIn => ("Cancelled", "FedIn", false, false),
+	};
+	StatusExport { energytag, chain, usable_for_disclosure, holder_is_beneficiary }
+}
+
+/// The chain status exported as `chain_status` `name`.
+pub fn chain_status(name: &str) -> Option<CertificateStatus> {
+	STATUSES.into_iter().find(|status| status_export(*status).chain == name)
 }
 
 /// EnergyTag's energy source and a technology type in words.
@@ -161,7 +191,7 @@ pub fn wh_id(id: u64, n: u64) -> u64 {
 
 /// The issuing body of `issuer` and `genesis_hash`, if governance has set it.
 pub fn registry(issuer: &Issuer, genesis_hash: String) -> Result<Registry, ExportError> {
-	if issuer.name.is_empty() || !issuer.country.iter().all(u8::is_ascii_uppercase) {
+	if issuer.name.is_empty() || !issuer.country_is_valid() {
 		return Err(ExportError::IssuerNotSet);
 	}
 	Ok(Registry {
@@ -188,26 +218,17 @@ pub fn bundles<AccountId: Clone, BlockNumber: Clone>(
 		let expiry_ms = slot_end(certificate.expires_after, slot_length_ms).saturating_sub(1);
 		for (holder, pieces) in &record.holders {
 			for piece in pieces.iter().filter(|piece| !piece.range.is_empty()) {
-				let (status, chain_status) = status_names(piece.status);
-				let claimed_or_cancelled = matches!(
-					piece.status,
-					CertificateStatus::Claimed | CertificateStatus::Cancelled
-				);
+				let exported = status_export(piece.status);
 				bundles.push(Bundle {
 					issuance_id: certificate.id.to_string(),
-					certificate_bundle_status: status.into(),
-					chain_status: chain_status.into(),
+					certificate_bundle_status: exported.energytag.into(),
+					chain_status: exported.chain.into(),
 					account_id: holder.clone(),
-					beneficiary: claimed_or_cancelled.then(|| holder.clone()),
+					beneficiary: exported.holder_is_beneficiary.then(|| holder.clone()),
 					certificate_bundle_id_range_start: wh_id(certificate.id, piece.range.start),
 					certificate_bundle_id_range_end: wh_id(certificate.id, piece.range.end - 1),
 					bundle_quantity: piece.range.len(),
-					usable_for_disclosure: !matches!(
-						piece.status,
-						CertificateStatus::Expired
-							| CertificateStatus::Withdrawn
-							| CertificateStatus::FedIn
-					),
+					usable_for_disclosure: exported.usable_for_disclosure,
 					energy_carrier: "Electricity".into(),
 					energy_source: energy_source.into(),
 					face_value: 1,

@@ -55,6 +55,7 @@ fn the_communitys_matching_adds_every_members_slot() {
 fn a_report_refuses_an_empty_or_too_long_span() {
 	new_test_ext().execute_with(|| {
 		market_hour();
+		let before = root();
 		let longest = MAX_REPORT_SLOTS - 1;
 		assert_eq!(EnergyTokens::hourly_matching(Some(&2), 101, 100), Err(ReportError::EmptyRange));
 		assert_eq!(
@@ -80,6 +81,7 @@ fn a_report_refuses_an_empty_or_too_long_span() {
 			EnergyTokens::certificate_records(None, 0, longest_export).map(|records| records.len()),
 			Ok(1)
 		);
+		assert_eq!(root(), before, "reports read only");
 	});
 }
 
